@@ -1,0 +1,397 @@
+"""Every state change of accounts: organisations, memberships, invitations, API tokens.
+
+Each service validates, writes, records the audit event in the same transaction and
+enqueues its jobs on commit.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.text import slugify
+
+from accounts import tokens
+from accounts.models import (
+    APIToken,
+    Invitation,
+    Organization,
+    OrganizationMembership,
+    User,
+)
+from accounts.permissions import Perm, can, forget_roles
+from audit.writer import audit_record, diff
+from core.jobs import enqueue_on_commit
+
+Role = OrganizationMembership.Role
+
+LAST_ADMIN = "An organisation must keep at least one administrator."
+ALREADY_MEMBER = "This person is already a member of the organisation."
+INVITATION_UNUSABLE = "This invitation has expired, was revoked or was already used."
+INVITATION_WRONG_EMAIL = "This invitation was sent to another email address."
+TOKEN_TTL_RANGE = "Expiry must be between 1 and {max} days."  # noqa: S105
+
+
+def _require(user: Any, perm: Perm, obj: Any) -> None:
+    if not can(user, perm, obj):
+        raise PermissionDenied
+
+
+# --- users ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def user_register(*, email: str, password: str, full_name: str = "") -> User:
+    """Create a user account (invitation acceptance, demo data, admin commands)."""
+    user = User(email=email.strip().lower(), full_name=full_name.strip())
+    user.set_password(password)
+    user.full_clean(exclude=["password"])
+    user.save()
+    audit_record(actor=user, action="user.registered", target=user)
+    return user
+
+
+@transaction.atomic
+def user_update_profile(*, actor: User, full_name: str, time_zone: str) -> User:
+    """Change one's own name and time zone."""
+    user = User.objects.select_for_update().get(pk=actor.pk)
+    before = {"full_name": user.full_name, "time_zone": user.time_zone}
+    user.full_name, user.time_zone = full_name.strip(), time_zone
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=["full_name", "time_zone", "updated_at"])
+    changes = diff(before, {"full_name": user.full_name, "time_zone": user.time_zone})
+    if changes:
+        audit_record(actor=actor, action="user.profile_updated", target=user, data=changes)
+    return user
+
+
+def user_record_sign_in(*, user: User) -> None:
+    """Put a sign-in on the trail of each of the user's organisations."""
+    with transaction.atomic():
+        org_ids = list(
+            OrganizationMembership.objects.filter(user=user).values_list("organization", flat=True)
+        )
+        for org in Organization.objects.filter(pk__in=org_ids):
+            audit_record(actor=user, action="user.signed_in", target=user, organization=org)
+        if not org_ids:
+            audit_record(actor=user, action="user.signed_in", target=user)
+
+
+def user_record_password_change(*, user: User, via: str) -> None:
+    """Audit a password change or reset (`via`: "change" or "reset"); never the password."""
+    audit_record(actor=user, action="user.password_changed", target=user, data={"via": via})
+
+
+# --- organisations and memberships ------------------------------------------------------------
+
+
+def _unique_slug(name: str) -> str:
+    base = slugify(name)[:50] or "organisation"
+    slug, n = base, 2
+    while Organization.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+@transaction.atomic
+def organization_create(*, actor: User, name: str) -> Organization:
+    """Create an organisation; its creator becomes its first administrator."""
+    org = Organization(name=name.strip(), slug=_unique_slug(name))
+    org.full_clean()
+    org.save()
+    membership = OrganizationMembership.objects.create(
+        organization=org, user=actor, role=Role.ADMIN
+    )
+    forget_roles(actor)
+    audit_record(actor=actor, action="organization.created", target=org, data={"name": org.name})
+    audit_record(
+        actor=actor,
+        action="membership.created",
+        target=membership,
+        organization=org,
+        data={"user_id": str(actor.pk), "role": Role.ADMIN},
+    )
+    return org
+
+
+@transaction.atomic
+def organization_rename(*, actor: User, organization: Organization, name: str) -> Organization:
+    """Rename an organisation (administrators)."""
+    _require(actor, Perm.ORG_MANAGE, organization)
+    org = Organization.objects.select_for_update().get(pk=organization.pk)
+    before = {"name": org.name}
+    org.name = name.strip()
+    org.full_clean()
+    org.save(update_fields=["name", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="organization.renamed",
+        target=org,
+        data=diff(before, {"name": org.name}),
+    )
+    return org
+
+
+def _admins_left_after(membership: OrganizationMembership) -> int:
+    return (
+        OrganizationMembership.objects.select_for_update()
+        .filter(organization_id=membership.organization_id, role=Role.ADMIN)
+        .exclude(pk=membership.pk)
+        .count()
+    )
+
+
+@transaction.atomic
+def membership_change_role(
+    *, actor: User, membership: OrganizationMembership, role: str
+) -> OrganizationMembership:
+    """Give a member another organisation role (administrators; never the last admin away)."""
+    _require(actor, Perm.ORG_MANAGE, membership.organization)
+    locked = OrganizationMembership.objects.select_for_update().get(pk=membership.pk)
+    if role not in Role.values:
+        raise ValidationError({"role": f"Unknown role {role!r}."})
+    if locked.role == Role.ADMIN and role != Role.ADMIN and _admins_left_after(locked) == 0:
+        raise ValidationError({"role": LAST_ADMIN})
+    before = {"role": locked.role}
+    locked.role = role
+    locked.save(update_fields=["role", "updated_at"])
+    forget_roles(actor)
+    audit_record(
+        actor=actor,
+        action="membership.role_changed",
+        target=locked,
+        organization=locked.organization,
+        data={"user_id": str(locked.user_id), **diff(before, {"role": role})},
+    )
+    return locked
+
+
+@transaction.atomic
+def membership_remove(*, actor: User, membership: OrganizationMembership) -> None:
+    """Remove someone from an organisation, with their project roles in it."""
+    _require(actor, Perm.ORG_MANAGE, membership.organization)
+    locked = OrganizationMembership.objects.select_for_update().get(pk=membership.pk)
+    if locked.role == Role.ADMIN and _admins_left_after(locked) == 0:
+        raise ValidationError({"role": LAST_ADMIN})
+    from accounts.models import ProjectMembership
+
+    ProjectMembership.objects.filter(
+        user_id=locked.user_id, project__organization_id=locked.organization_id
+    ).delete()
+    audit_record(
+        actor=actor,
+        action="membership.removed",
+        target=locked,
+        organization=locked.organization,
+        data={"user_id": str(locked.user_id), "role": locked.role},
+    )
+    locked.delete()
+    forget_roles(actor)
+
+
+# --- invitations ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def invitation_create(
+    *, actor: User, organization: Organization, email: str, role: str = Role.MEMBER
+) -> tuple[Invitation, str]:
+    """Invite an email address to the organisation; the mail goes out from a Celery task.
+
+    Returns the invitation and the link secret (only its hash is stored). A pending
+    invitation to the same address is replaced.
+    """
+    _require(actor, Perm.ORG_MANAGE, organization)
+    email = email.strip().lower()
+    if role not in Role.values:
+        raise ValidationError({"role": f"Unknown role {role!r}."})
+    if OrganizationMembership.objects.filter(
+        organization=organization, user__email__iexact=email
+    ).exists():
+        raise ValidationError({"email": ALREADY_MEMBER})
+    Invitation.objects.select_for_update().filter(
+        organization=organization, email=email, status=Invitation.Status.PENDING
+    ).update(status=Invitation.Status.REVOKED, updated_at=timezone.now())
+
+    secret = tokens.new_link_secret()
+    invitation = Invitation(
+        organization=organization,
+        email=email,
+        role=role,
+        token_hash=tokens.sha256_hex(secret),
+        invited_by=actor,
+        expires_at=timezone.now() + timedelta(days=settings.INVITATION_TTL_DAYS),
+    )
+    invitation.full_clean()
+    invitation.save()
+    # The invitee's address is personal data: the trail keeps the invitation's id, not the email.
+    audit_record(
+        actor=actor,
+        action="invitation.created",
+        target=invitation,
+        data={"role": role, "expires_at": invitation.expires_at},
+    )
+    from accounts.tasks import invitation_send as invitation_send_task
+
+    enqueue_on_commit(invitation_send_task, invitation_id=str(invitation.pk), link_secret=secret)
+    return invitation, secret
+
+
+def invitation_link(secret: str) -> str:
+    return f"{settings.SITE_URL}/invitations/{secret}/"
+
+
+@transaction.atomic
+def invitation_send(*, invitation_id: Any, link_secret: str) -> bool:
+    """Send the invitation mail once. True if sent now, False if already sent or unusable.
+
+    The row lock plus `sent_at` make a redelivered task a no-op.
+    """
+    invitation = (
+        Invitation.objects.select_for_update()
+        .select_related("organization", "invited_by")
+        .filter(pk=invitation_id)
+        .first()
+    )
+    if invitation is None or invitation.sent_at is not None or not invitation.is_usable:
+        return False
+    if tokens.sha256_hex(link_secret) != invitation.token_hash:
+        return False
+    context = {"invitation": invitation, "link": invitation_link(link_secret)}
+    send_mail(
+        subject=f"You are invited to {invitation.organization.name} on Charter",
+        message=render_to_string("accounts/email/invitation.txt", context),
+        from_email=None,
+        recipient_list=[invitation.email],
+    )
+    invitation.sent_at = timezone.now()
+    invitation.save(update_fields=["sent_at", "updated_at"])
+    audit_record(actor=None, action="invitation.sent", target=invitation)
+    return True
+
+
+def invitation_by_secret(secret: str) -> Invitation | None:
+    return (
+        Invitation.objects.select_related("organization", "invited_by")
+        .filter(token_hash=tokens.sha256_hex(secret))
+        .first()
+    )
+
+
+@transaction.atomic
+def invitation_accept(
+    *,
+    secret: str,
+    user: User | None = None,
+    full_name: str = "",
+    password: str = "",
+) -> OrganizationMembership:
+    """Accept an invitation as the signed-in `user`, or by creating an account for its email."""
+    found = invitation_by_secret(secret)
+    if found is None:
+        raise ValidationError(INVITATION_UNUSABLE)
+    invitation = Invitation.objects.select_for_update().get(pk=found.pk)
+    if not invitation.is_usable:
+        raise ValidationError(INVITATION_UNUSABLE)
+    if user is None:
+        if User.objects.filter(email__iexact=invitation.email).exists():
+            raise ValidationError("An account with this email exists: sign in to accept.")
+        user = user_register(email=invitation.email, password=password, full_name=full_name)
+    elif user.email.lower() != invitation.email.lower():
+        raise ValidationError(INVITATION_WRONG_EMAIL)
+    membership, _ = OrganizationMembership.objects.get_or_create(
+        organization=invitation.organization, user=user, defaults={"role": invitation.role}
+    )
+    invitation.status = Invitation.Status.ACCEPTED
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["status", "accepted_at", "accepted_by", "updated_at"])
+    forget_roles(user)
+    audit_record(actor=user, action="invitation.accepted", target=invitation)
+    audit_record(
+        actor=user,
+        action="membership.created",
+        target=membership,
+        organization=invitation.organization,
+        data={"user_id": str(user.pk), "role": membership.role},
+    )
+    return membership
+
+
+@transaction.atomic
+def invitation_revoke(*, actor: User, invitation: Invitation) -> Invitation:
+    """Revoke a pending invitation; its link stops working at once."""
+    _require(actor, Perm.ORG_MANAGE, invitation.organization)
+    locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if locked.status != Invitation.Status.PENDING:
+        raise ValidationError(INVITATION_UNUSABLE)
+    locked.status = Invitation.Status.REVOKED
+    locked.save(update_fields=["status", "updated_at"])
+    audit_record(actor=actor, action="invitation.revoked", target=locked)
+    return locked
+
+
+@transaction.atomic
+def invitations_expire() -> int:
+    """Mark past-due pending invitations expired (beat, hourly). Returns how many."""
+    due = list(
+        Invitation.objects.select_for_update(skip_locked=True).filter(
+            status=Invitation.Status.PENDING, expires_at__lte=timezone.now()
+        )
+    )
+    for invitation in due:
+        invitation.status = Invitation.Status.EXPIRED
+        invitation.save(update_fields=["status", "updated_at"])
+        audit_record(actor=None, action="invitation.expired", target=invitation)
+    return len(due)
+
+
+# --- API tokens ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def api_token_create(
+    *, actor: User, name: str, expires_in_days: int | None = None
+) -> tuple[APIToken, str]:
+    """Create a personal API token; returns it with the plain token, shown this once."""
+    days = expires_in_days if expires_in_days is not None else settings.API_TOKEN_DEFAULT_TTL_DAYS
+    if not 1 <= days <= settings.API_TOKEN_MAX_TTL_DAYS:
+        raise ValidationError(
+            {"expires_in_days": TOKEN_TTL_RANGE.format(max=settings.API_TOKEN_MAX_TTL_DAYS)}
+        )
+    prefix, plain = tokens.new_api_token()
+    token = APIToken(
+        user=actor,
+        name=name.strip(),
+        prefix=prefix,
+        key_hash=tokens.sha256_hex(plain),
+        expires_at=timezone.now() + timedelta(days=days),
+    )
+    token.full_clean()
+    token.save()
+    audit_record(
+        actor=actor,
+        action="api_token.created",
+        target=token,
+        data={"name": token.name, "prefix": prefix, "expires_at": token.expires_at},
+    )
+    return token, plain
+
+
+@transaction.atomic
+def api_token_revoke(*, actor: User, token: APIToken) -> APIToken:
+    """Revoke one of the actor's own tokens; requests with it fail from now on."""
+    locked = APIToken.objects.select_for_update().get(pk=token.pk, user=actor)
+    if locked.revoked_at is None:
+        locked.revoked_at = timezone.now()
+        locked.save(update_fields=["revoked_at", "updated_at"])
+        audit_record(
+            actor=actor, action="api_token.revoked", target=locked, data={"prefix": locked.prefix}
+        )
+    return locked

@@ -1,0 +1,128 @@
+"""The one place audit events are written. Services call `audit_record` inside their transaction."""
+
+import hashlib
+import uuid
+from typing import Any
+
+from django.db import connection, models, transaction
+from django.utils import timezone
+from django.utils.ipv6 import clean_ipv6_address
+
+from audit.hashing import GENESIS_HASH, compute_hash, normalise
+from audit.models import SYSTEM_CHAIN, AuditEvent
+from core import context
+
+
+def snapshot(instance: models.Model, fields: list[str]) -> dict[str, Any]:
+    """The values of `fields` on `instance`, JSON-normalised, for a before/after diff."""
+    values = {}
+    for name in fields:
+        field = instance._meta.get_field(name)
+        values[name] = getattr(instance, field.attname)
+    return normalise(values)
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Only the fields that changed, as {"field": {"old": …, "new": …}}."""
+    return {
+        name: {"old": before.get(name), "new": value}
+        for name, value in after.items()
+        if before.get(name) != value
+    }
+
+
+def _chain_lock_key(chain: str) -> int:
+    # pg_advisory_xact_lock takes a signed 64-bit key; derive it from the chain name.
+    return int.from_bytes(hashlib.sha256(chain.encode()).digest()[:8], "big", signed=True)
+
+
+def _lock_chain(chain: str) -> None:
+    """Serialise writers of one chain until the transaction ends, so the chain cannot fork.
+
+    PostgreSQL: a transaction-level advisory lock per chain (other chains stay concurrent).
+    SQLite: transactions begin IMMEDIATE (settings), which already holds the write lock.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_chain_lock_key(chain)])
+
+
+def _normalise_ip(ip: str | None) -> str | None:
+    if not ip:
+        return None
+    return clean_ipv6_address(ip) if ":" in ip else ip
+
+
+def _organization_id_of(target: models.Model | None, project: models.Model | None) -> Any:
+    for candidate in (project, target):
+        if candidate is None:
+            continue
+        if candidate._meta.label_lower == "accounts.organization":
+            return candidate.pk
+        org_id = getattr(candidate, "organization_id", None)
+        if org_id:
+            return org_id
+    return None
+
+
+@transaction.atomic
+def audit_record(
+    *,
+    actor: Any,
+    action: str,
+    target: models.Model | None = None,
+    target_type: str | None = None,
+    target_id: str | None = None,
+    organization: models.Model | None = None,
+    project: models.Model | None = None,
+    data: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one event to its organisation's chain and return it.
+
+    `actor` is the acting user, or None for the system (tasks, beat). `data` holds the
+    before/after of changed fields or the event's parameters: ids, never personal data of
+    stakeholders (erasure must not break the chain).
+    """
+    if target is not None:
+        target_type = target._meta.label_lower
+        target_id = str(target.pk)
+    if not target_type or not target_id:
+        raise ValueError("audit_record needs a target or a target_type and target_id")
+
+    organization_id = (
+        organization.pk if organization is not None else _organization_id_of(target, project)
+    )
+    chain = str(organization_id) if organization_id else SYSTEM_CHAIN
+    change = context.current()
+
+    _lock_chain(chain)
+    last = (
+        AuditEvent.objects.filter(chain=chain)
+        .order_by("-sequence")
+        .values_list("sequence", "hash")
+        .first()
+    )
+    sequence, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS_HASH)
+
+    event = AuditEvent(
+        id=uuid.uuid4(),
+        chain=chain,
+        sequence=sequence,
+        occurred_at=timezone.now(),
+        organization_id=organization_id,
+        actor_id=getattr(actor, "pk", None)
+        if actor is not None and actor.is_authenticated
+        else None,
+        action=action,
+        project_id=project.pk if project is not None else None,
+        target_type=target_type,
+        target_id=str(target_id),
+        data=normalise(data or {}),
+        origin=change.origin,
+        request_id=change.request_id or "",
+        ip_address=_normalise_ip(change.ip_address),
+        prev_hash=prev_hash,
+    )
+    event.hash = compute_hash(event)
+    event.save(force_insert=True)
+    return event

@@ -1,0 +1,1 @@
+"""Frameworks, checks, evidence and exports: the tables arrive with their issue."""

@@ -1,0 +1,9 @@
+"""Every REST resource under /api/v1/, one router per app."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("accounts.api.urls")),
+    path("", include("projects.api.urls")),
+    path("", include("compliance.api.urls")),
+]

@@ -1,0 +1,23 @@
+"""The Celery application. Worker: `celery -A config worker`; beat: `celery -A config beat`."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+app = Celery("charter")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+# Periodic jobs are defined in code, so every deployment runs the same schedule.
+app.conf.beat_schedule = {
+    "audit-verify-chains-daily": {
+        "task": "audit.tasks.audit_verify_chains",
+        "schedule": 60 * 60 * 24,
+    },
+    "accounts-expire-invitations-hourly": {
+        "task": "accounts.tasks.invitations_expire",
+        "schedule": 60 * 60,
+    },
+}

@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from core.health import healthz
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="projects:project-list"), name="home"),
+    path("healthz", healthz, name="healthz"),
+    path("", include("accounts.urls")),
+    path("projects/", include("projects.urls")),
+    path("compliance/", include("compliance.urls")),
+    path("api/v1/", include("config.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,89 @@
+"""API plumbing shared by every app: RFC 9457 problem details and pagination."""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.pagination import CursorPagination, PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+
+
+class StandardPagination(PageNumberPagination):
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+class CreatedCursorPagination(CursorPagination):
+    """Stable paging over append-heavy tables (no offset drift while rows arrive)."""
+
+    ordering = "-created_at"
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "The request conflicts with the current state of the resource."
+    default_code = "conflict"
+
+
+def _title(exc: exceptions.APIException) -> str:
+    return {
+        400: "Invalid request",
+        401: "Authentication required",
+        403: "Forbidden",
+        404: "Not found",
+        405: "Method not allowed",
+        406: "Not acceptable",
+        409: "Conflict",
+        413: "Request too large",
+        415: "Unsupported media type",
+        429: "Too many requests",
+    }.get(exc.status_code, "Error")
+
+
+def problem_details_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """Answer every API error as application/problem+json (RFC 9457).
+
+    Field errors of a 400 stay under `errors`, keyed by field, so clients can show them in place.
+    Service-level Django ValidationErrors become 400s, never 500s.
+    """
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+
+    response = exception_handler(exc, context)
+    if response is None or not isinstance(exc, exceptions.APIException):
+        return response
+
+    problem: dict[str, Any] = {
+        "type": "about:blank",
+        "title": _title(exc),
+        "status": response.status_code,
+    }
+    if isinstance(exc, exceptions.ValidationError):
+        problem["detail"] = "The request has invalid fields."
+        problem["errors"] = (
+            exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+        )
+    else:
+        problem["detail"] = str(exc.detail)
+    request = context.get("request")
+    if request is not None:
+        problem["instance"] = request.path
+        request_id = getattr(request, "request_id", None)
+        if request_id:
+            problem["request_id"] = request_id
+    response.data = problem
+    response.content_type = PROBLEM_CONTENT_TYPE
+    return response

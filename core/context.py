@@ -1,0 +1,34 @@
+"""Who and where a change comes from, carried through a request, task or command.
+
+The audit writer reads this, so services need not pass request details around.
+"""
+
+from contextvars import ContextVar, Token
+from dataclasses import dataclass, replace
+
+
+@dataclass(frozen=True)
+class ChangeContext:
+    request_id: str | None = None
+    ip_address: str | None = None
+    origin: str = "web"  # web | api | task | command | admin
+
+
+# ChangeContext is frozen, so sharing one default instance is safe.
+_current: ContextVar[ChangeContext] = ContextVar(
+    "charter_change_context",
+    default=ChangeContext(),  # noqa: B039
+)
+
+
+def current() -> ChangeContext:
+    return _current.get()
+
+
+def bind(**fields: str | None) -> Token[ChangeContext]:
+    """Set fields on the current context; pass the token to `reset` when done."""
+    return _current.set(replace(_current.get(), **fields))
+
+
+def reset(token: Token[ChangeContext]) -> None:
+    _current.reset(token)

@@ -1,0 +1,49 @@
+"""`/healthz`: is the database reachable, is the broker reachable? 200 if both, else 503."""
+
+import logging
+import time
+
+from django.db import connection
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+logger = logging.getLogger(__name__)
+
+
+def _check_database() -> dict[str, object]:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:  # any driver error means "down" here
+        return {"ok": False, "error": exc.__class__.__name__}
+    return {"ok": True, "vendor": connection.vendor}
+
+
+def _check_broker() -> dict[str, object]:
+    from config.celery import app  # config sits on top; core imports it lazily, only here
+
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+            transport = conn.transport_cls
+    except Exception as exc:  # unreachable broker of any kind
+        return {"ok": False, "error": exc.__class__.__name__}
+    return {"ok": True, "transport": str(transport)}
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    started = time.monotonic()
+    checks = {"database": _check_database(), "broker": _check_broker()}
+    healthy = all(check["ok"] for check in checks.values())
+    if not healthy:
+        logger.warning("health check failed: %s", checks)
+    body = {
+        "status": "ok" if healthy else "degraded",
+        "checks": checks,
+        "duration_ms": round((time.monotonic() - started) * 1000, 1),
+    }
+    return JsonResponse(body, status=200 if healthy else 503)

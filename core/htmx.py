@@ -1,0 +1,26 @@
+"""Render a whole page, or only one of its partials when htmx asks for it."""
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+
+def render_htmx(
+    request: HttpRequest,
+    template: str,
+    context: dict[str, Any],
+    *,
+    partial: str,
+    target: str | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """Full page for plain navigation; `template#partial` for an htmx request.
+
+    With `target`, the partial is sent only when htmx targets that element id, so a boosted
+    link that swaps the whole body still gets the whole page.
+    """
+    htmx = getattr(request, "htmx", None)
+    wants_partial = bool(htmx) and not htmx.boosted and (target is None or htmx.target == target)
+    name = f"{template}#{partial}" if wants_partial else template
+    return render(request, name, context, status=status)

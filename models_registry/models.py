@@ -1,0 +1,1 @@
+"""Model catalogue, candidates, versions, evaluations and deployments: arrive with their issue."""

@@ -1,0 +1,170 @@
+"""Every state change of projects and their membership."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from accounts.models import Organization, OrganizationMembership, ProjectMembership, User
+from accounts.permissions import Perm, can, forget_roles
+from audit.writer import audit_record, diff, snapshot
+from projects.models import Project
+
+PROJECT_EDITABLE_FIELDS = ("name", "description", "status")
+NOT_AN_ORG_MEMBER = "Only members of the project's organisation can join it."
+LAST_MANAGER = "A project must keep at least one manager."
+NAME_TAKEN = "A project with this name already exists in the organisation."
+
+
+def _require(user: Any, perm: Perm, obj: Any) -> None:
+    if not can(user, perm, obj):
+        raise PermissionDenied
+
+
+def _check_unique_name(organization_id: Any, name: str, exclude_pk: Any = None) -> None:
+    clash = Project.objects.filter(organization_id=organization_id, name__iexact=name)
+    if exclude_pk is not None:
+        clash = clash.exclude(pk=exclude_pk)
+    if clash.exists():
+        raise ValidationError({"name": NAME_TAKEN})
+
+
+@transaction.atomic
+def project_create(
+    *, actor: User, organization: Organization, name: str, description: str = ""
+) -> Project:
+    """Create a project in Scope; its creator owns it and becomes its manager."""
+    _require(actor, Perm.PROJECT_CREATE, organization)
+    project = Project(
+        organization=organization, name=name.strip(), description=description, owner=actor
+    )
+    project.full_clean(validate_unique=False)
+    _check_unique_name(organization.pk, project.name)
+    project.save()
+    membership = ProjectMembership.objects.create(
+        project=project, user=actor, role=ProjectMembership.Role.MANAGER
+    )
+    forget_roles(actor)
+    audit_record(
+        actor=actor,
+        action="project.created",
+        target=project,
+        project=project,
+        data=snapshot(project, ["name", "description", "phase", "status", "owner"]),
+    )
+    audit_record(
+        actor=actor,
+        action="project_membership.created",
+        target=membership,
+        project=project,
+        data={"user_id": str(actor.pk), "role": membership.role},
+    )
+    return project
+
+
+@transaction.atomic
+def project_update(*, actor: User, project: Project, **changes: Any) -> Project:
+    """Change a project's name, description or status (managers and org admins)."""
+    _require(actor, Perm.PROJECT_MANAGE, project)
+    unknown = set(changes) - set(PROJECT_EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError(dict.fromkeys(unknown, "This field cannot be changed here."))
+    locked = Project.objects.select_for_update().get(pk=project.pk)
+    fields = list(changes)
+    before = snapshot(locked, fields)
+    for name, value in changes.items():
+        setattr(locked, name, value.strip() if name == "name" else value)
+    locked.full_clean(validate_unique=False)
+    if "name" in changes:
+        _check_unique_name(locked.organization_id, locked.name, exclude_pk=locked.pk)
+    changed = diff(before, snapshot(locked, fields))
+    if changed:
+        locked.save(update_fields=[*changed, "updated_at"])
+        audit_record(
+            actor=actor, action="project.updated", target=locked, project=locked, data=changed
+        )
+    return locked
+
+
+def _managers_left_after(membership: ProjectMembership) -> int:
+    return (
+        ProjectMembership.objects.select_for_update()
+        .filter(project_id=membership.project_id, role=ProjectMembership.Role.MANAGER)
+        .exclude(pk=membership.pk)
+        .count()
+    )
+
+
+@transaction.atomic
+def project_member_add(
+    *, actor: User, project: Project, user: User, role: str
+) -> ProjectMembership:
+    """Give a member of the organisation a role on the project."""
+    _require(actor, Perm.PROJECT_MANAGE, project)
+    if role not in ProjectMembership.Role.values:
+        raise ValidationError({"role": f"Unknown role {role!r}."})
+    if not OrganizationMembership.objects.filter(
+        organization_id=project.organization_id, user=user
+    ).exists():
+        raise ValidationError({"user": NOT_AN_ORG_MEMBER})
+    if ProjectMembership.objects.filter(project=project, user=user).exists():
+        raise ValidationError({"user": "This person is already on the project."})
+    membership = ProjectMembership.objects.create(project=project, user=user, role=role)
+    forget_roles(user)
+    audit_record(
+        actor=actor,
+        action="project_membership.created",
+        target=membership,
+        project=project,
+        data={"user_id": str(user.pk), "role": role},
+    )
+    return membership
+
+
+@transaction.atomic
+def project_member_change_role(
+    *, actor: User, membership: ProjectMembership, role: str
+) -> ProjectMembership:
+    """Change someone's role on a project; the last manager stays a manager."""
+    _require(actor, Perm.PROJECT_MANAGE, membership.project)
+    if role not in ProjectMembership.Role.values:
+        raise ValidationError({"role": f"Unknown role {role!r}."})
+    locked = ProjectMembership.objects.select_for_update().get(pk=membership.pk)
+    if (
+        locked.role == ProjectMembership.Role.MANAGER
+        and role != ProjectMembership.Role.MANAGER
+        and _managers_left_after(locked) == 0
+    ):
+        raise ValidationError({"role": LAST_MANAGER})
+    before = {"role": locked.role}
+    locked.role = role
+    locked.save(update_fields=["role", "updated_at"])
+    forget_roles(actor)
+    audit_record(
+        actor=actor,
+        action="project_membership.role_changed",
+        target=locked,
+        project=membership.project,
+        data={"user_id": str(locked.user_id), **diff(before, {"role": role})},
+    )
+    return locked
+
+
+@transaction.atomic
+def project_member_remove(*, actor: User, membership: ProjectMembership) -> None:
+    """Take someone off a project; the last manager cannot be removed."""
+    _require(actor, Perm.PROJECT_MANAGE, membership.project)
+    locked = ProjectMembership.objects.select_for_update().get(pk=membership.pk)
+    if locked.role == ProjectMembership.Role.MANAGER and _managers_left_after(locked) == 0:
+        raise ValidationError({"role": LAST_MANAGER})
+    audit_record(
+        actor=actor,
+        action="project_membership.removed",
+        target=locked,
+        project=membership.project,
+        data={"user_id": str(locked.user_id), "role": locked.role},
+    )
+    locked.delete()
+    forget_roles(actor)

@@ -1,0 +1,1 @@
+"""Stakeholders, workshops and feedback rounds: the tables arrive with their issue."""

@@ -1,0 +1,105 @@
+"""Shared fixtures: organisations, people in every role, projects, API clients."""
+
+from collections.abc import Callable
+
+import pytest
+from rest_framework.test import APIClient
+
+from accounts.models import Organization, OrganizationMembership, ProjectMembership, User
+from accounts.services import api_token_create
+from projects.models import Project
+from tests.factories import (
+    OrganizationFactory,
+    OrganizationMembershipFactory,
+    ProjectFactory,
+    ProjectMembershipFactory,
+    UserFactory,
+)
+
+OrgRole = OrganizationMembership.Role
+ProjectRole = ProjectMembership.Role
+
+
+@pytest.fixture
+def org() -> Organization:
+    return OrganizationFactory(name="Acme Insurance")
+
+
+@pytest.fixture
+def other_org() -> Organization:
+    return OrganizationFactory(name="Globex")
+
+
+@pytest.fixture
+def org_member(org: Organization) -> Callable[..., User]:
+    """make(role) → a new user with that role in `org`."""
+
+    def make(role: str = OrgRole.MEMBER, **user_fields: object) -> User:
+        user = UserFactory(**user_fields)
+        OrganizationMembershipFactory(organization=org, user=user, role=role)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def admin(org_member: Callable[..., User]) -> User:
+    return org_member(OrgRole.ADMIN)
+
+
+@pytest.fixture
+def compliance_officer(org_member: Callable[..., User]) -> User:
+    return org_member(OrgRole.COMPLIANCE_OFFICER)
+
+
+@pytest.fixture
+def project(org: Organization, admin: User) -> Project:
+    """A project of `org` whose owner is also its manager."""
+    owner = UserFactory()
+    OrganizationMembershipFactory(organization=org, user=owner)
+    project = ProjectFactory(organization=org, owner=owner, name="Claims assistant")
+    ProjectMembershipFactory(project=project, user=owner, role=ProjectRole.MANAGER)
+    return project
+
+
+@pytest.fixture
+def project_member(org_member: Callable[..., User]) -> Callable[..., User]:
+    """make(project, role) → a new organisation member with that role on the project."""
+
+    def make(project: Project, role: str = ProjectRole.VIEWER) -> User:
+        user = org_member(OrgRole.MEMBER)
+        ProjectMembershipFactory(project=project, user=user, role=role)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def manager(project: Project) -> User:
+    return project.owner
+
+
+@pytest.fixture
+def outsider(other_org: Organization) -> User:
+    """An administrator of another organisation: powerful there, a stranger here."""
+    user = UserFactory()
+    OrganizationMembershipFactory(organization=other_org, user=user, role=OrgRole.ADMIN)
+    return user
+
+
+@pytest.fixture
+def api_client() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def token_client() -> Callable[[User], APIClient]:
+    """make(user) → an APIClient authenticated with a fresh personal token of that user."""
+
+    def make(user: User) -> APIClient:
+        _, plain = api_token_create(actor=user, name="tests")
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {plain}")
+        return client
+
+    return make
