@@ -37,6 +37,7 @@ def event_fields(event: Any) -> dict[str, Any]:
         "origin": event.origin,
         "request_id": event.request_id,
         "ip_address": event.ip_address,
+        "transaction_id": event.transaction_id,
         "prev_hash": event.prev_hash,
     }
 

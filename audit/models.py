@@ -50,6 +50,8 @@ class AuditEvent(models.Model):
     origin = models.CharField(max_length=16, default="web")
     request_id = models.CharField(max_length=64, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
+    # PostgreSQL's transaction id: ties the event to the rows its transaction changed.
+    transaction_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
 
@@ -72,3 +74,39 @@ class AuditEvent(models.Model):
     def created_at(self) -> "timezone.datetime":
         """Alias so cursor pagination and shared helpers can order by created_at."""
         return self.occurred_at
+
+
+class RowChange(models.Model):
+    """A row inserted, updated or deleted in a governed table, captured by a PostgreSQL trigger.
+
+    The trigger sees every write, whatever its path: services, the admin, bulk updates, raw
+    SQL, psql. Rows are append-only like events, and `audit_seal_row_changes` folds them into
+    the system chain (see RowSeal), so a later edit or deletion of a captured row is detected.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    occurred_at = models.DateTimeField(db_index=True)
+    transaction_id = models.BigIntegerField(db_index=True)
+    table_name = models.CharField(max_length=63)
+    row_id = models.CharField(max_length=64)
+    operation = models.CharField(max_length=8)
+    changes = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["table_name", "row_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.operation} {self.table_name}:{self.row_id}"
+
+
+class RowSeal(models.Model):
+    """Which chained seal event covers a captured row change (one seal per row change)."""
+
+    row_change = models.OneToOneField(
+        RowChange, on_delete=models.PROTECT, primary_key=True, related_name="seal"
+    )
+    event = models.ForeignKey(AuditEvent, on_delete=models.PROTECT, related_name="row_seals")
+
+    def __str__(self) -> str:
+        return f"row change {self.row_change_id} sealed by {self.event_id}"

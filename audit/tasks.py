@@ -22,3 +22,12 @@ def audit_verify_chains() -> dict[str, int]:
                 report.reason,
             )
     return {"chains": len(reports), "broken": sum(not r.ok for r in reports)}
+
+
+@shared_task(acks_late=True)
+def audit_seal_row_changes() -> int:
+    """Fold captured row changes into the system chain; returns how many were sealed."""
+    from audit.rowcapture import audit_seal_row_changes as service
+
+    event = service()
+    return event.data["count"] if event is not None else 0

@@ -36,15 +36,18 @@ def _chain_lock_key(chain: str) -> int:
     return int.from_bytes(hashlib.sha256(chain.encode()).digest()[:8], "big", signed=True)
 
 
-def _lock_chain(chain: str) -> None:
+def lock_chain(chain: str) -> int | None:
     """Serialise writers of one chain until the transaction ends, so the chain cannot fork.
 
-    PostgreSQL: a transaction-level advisory lock per chain (other chains stay concurrent).
+    PostgreSQL: a transaction-level advisory lock per chain (other chains stay concurrent);
+    returns the transaction id, which ties the event to the row changes of its transaction.
     SQLite: transactions begin IMMEDIATE (settings), which already holds the write lock.
     """
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_chain_lock_key(chain)])
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s), txid_current()", [_chain_lock_key(chain)])
+        return cursor.fetchone()[1]
 
 
 def _normalise_ip(ip: str | None) -> str | None:
@@ -95,7 +98,7 @@ def audit_record(
     chain = str(organization_id) if organization_id else SYSTEM_CHAIN
     change = context.current()
 
-    _lock_chain(chain)
+    transaction_id = lock_chain(chain)
     last = (
         AuditEvent.objects.filter(chain=chain)
         .order_by("-sequence")
@@ -121,6 +124,7 @@ def audit_record(
         origin=change.origin,
         request_id=change.request_id or "",
         ip_address=_normalise_ip(change.ip_address),
+        transaction_id=transaction_id,
         prev_hash=prev_hash,
     )
     event.hash = compute_hash(event)

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from audit.rowcapture import direct_writes, verify_seals
 from audit.verify import verify_chains
 
 
@@ -31,6 +32,18 @@ class Command(BaseCommand):
                     f"BROKEN chain {report.chain} at sequence {report.broken_at} "
                     f"(event {report.event_id}): {report.reason}"
                 )
-        if broken:
-            raise CommandError(f"{len(broken)} of {len(reports)} audit chain(s) broken")
+        seals = verify_seals()
+        if seals.ok:
+            self.stdout.write(
+                f"OK row capture: {seals.seals} seals over {seals.sealed_rows} row changes, "
+                f"{seals.unsealed_rows} not sealed yet, "
+                f"{direct_writes().count()} direct writes outside the services"
+            )
+        else:
+            self.stderr.write(f"BROKEN row seal {seals.broken_seal}: {seals.reason}")
+        if broken or not seals.ok:
+            raise CommandError(
+                f"{len(broken)} of {len(reports)} audit chain(s) broken"
+                + ("" if seals.ok else "; row seals broken")
+            )
         self.stdout.write(self.style.SUCCESS(f"OK: {len(reports)} chain(s) verified"))
