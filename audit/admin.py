@@ -1,7 +1,14 @@
+"""The audit trail in the Django admin: read-only, and the base class that audits admin writes."""
+
+from typing import Any
+
 from django.contrib import admin
+from django.db import models
 from django.http import HttpRequest
 
 from audit.models import AuditEvent
+from audit.writer import audit_record, snapshot
+from core import context
 
 
 @admin.register(AuditEvent)
@@ -20,3 +27,59 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+
+class AuditedModelAdmin(admin.ModelAdmin):
+    """A ModelAdmin whose saves and deletes go on the audit trail like any service write.
+
+    The admin is a write path outside the services; this keeps it on the trail with the
+    acting staff user and `origin="admin"`.
+    """
+
+    audit_ignored_fields: tuple[str, ...] = ("password",)
+
+    def _audited_fields(self, obj: models.Model, names: list[str]) -> list[str]:
+        concrete = {f.name for f in obj._meta.concrete_fields}
+        return [n for n in names if n in concrete and n not in self.audit_ignored_fields]
+
+    def save_model(self, request: HttpRequest, obj: models.Model, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        fields = self._audited_fields(obj, list(form.changed_data))
+        token = context.bind(origin="admin")
+        try:
+            audit_record(
+                actor=request.user,
+                action=f"admin.{obj._meta.model_name}.{'changed' if change else 'created'}",
+                target=obj,
+                project=_project_of(obj),
+                data={"fields": fields, "new": snapshot(obj, fields)},
+            )
+        finally:
+            context.reset(token)
+
+    def delete_model(self, request: HttpRequest, obj: models.Model) -> None:
+        self._record_delete(request, obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: models.QuerySet) -> None:
+        for obj in queryset:
+            self._record_delete(request, obj)
+        super().delete_queryset(request, queryset)
+
+    def _record_delete(self, request: HttpRequest, obj: models.Model) -> None:
+        token = context.bind(origin="admin")
+        try:
+            audit_record(
+                actor=request.user,
+                action=f"admin.{obj._meta.model_name}.deleted",
+                target=obj,
+                project=_project_of(obj),
+            )
+        finally:
+            context.reset(token)
+
+
+def _project_of(obj: models.Model) -> models.Model | None:
+    if obj._meta.label_lower == "projects.project":
+        return obj
+    return getattr(obj, "project", None)
