@@ -98,6 +98,8 @@ class OrganizationMembership(BaseModel):
 
 
 class ProjectMembership(BaseModel):
+    policy_project_path = "project"
+
     class Role(models.TextChoices):
         MANAGER = "manager", "Manager"
         CONTRIBUTOR = "contributor", "Contributor"

@@ -10,6 +10,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -50,8 +51,12 @@ def _require(user: Any, perm: Perm, obj: Any) -> None:
 def user_register(*, email: str, password: str, full_name: str = "") -> User:
     """Create a user account (invitation acceptance, demo data, admin commands)."""
     user = User(email=email.strip().lower(), full_name=full_name.strip())
-    user.set_password(password)
     user.full_clean(exclude=["password"])
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        raise ValidationError({"password": error.messages}) from error
+    user.set_password(password)
     user.save()
     audit_record(actor=user, action="user.registered", target=user)
     return user
@@ -254,7 +259,7 @@ def invitation_send(*, invitation_id: Any, link_secret: str) -> bool:
     The row lock plus `sent_at` make a redelivered task a no-op.
     """
     invitation = (
-        Invitation.objects.select_for_update()
+        Invitation.objects.select_for_update(of=("self",))
         .select_related("organization", "invited_by")
         .filter(pk=invitation_id)
         .first()
