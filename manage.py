@@ -9,6 +9,11 @@ def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     from django.core.management import execute_from_command_line
 
+    from core import context
+
+    # Writes made by management commands are on the audit trail as such; web requests
+    # served by runserver bind their own origin in the middleware.
+    context.bind(origin="command")
     execute_from_command_line(sys.argv)
 
 

@@ -47,7 +47,7 @@ class AuditEvent(models.Model):
     target_type = models.CharField(max_length=80)
     target_id = models.CharField(max_length=64)
     data = models.JSONField(default=dict, encoder=DjangoJSONEncoder, blank=True)
-    origin = models.CharField(max_length=16, default="web")
+    origin = models.CharField(max_length=16, default="system")
     request_id = models.CharField(max_length=64, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     # PostgreSQL's transaction id: ties the event to the rows its transaction changed.

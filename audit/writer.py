@@ -53,7 +53,7 @@ def lock_chain(chain: str) -> int | None:
 def _normalise_ip(ip: str | None) -> str | None:
     if not ip:
         return None
-    return clean_ipv6_address(ip) if ":" in ip else ip
+    return clean_ipv6_address(ip, unpack_ipv4=True) if ":" in ip else ip
 
 
 def _organization_id_of(target: models.Model | None, project: models.Model | None) -> Any:

@@ -6,7 +6,7 @@ from celery import Celery
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
-app = Celery("charter")
+app = Celery("charter", task_cls="core.tasks:ContextTask")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
@@ -15,6 +15,10 @@ app.conf.beat_schedule = {
     "audit-verify-chains-daily": {
         "task": "audit.tasks.audit_verify_chains",
         "schedule": 60 * 60 * 24,
+    },
+    "audit-seal-row-changes-every-minute": {
+        "task": "audit.tasks.audit_seal_row_changes",
+        "schedule": 60,
     },
     "accounts-expire-invitations-hourly": {
         "task": "accounts.tasks.invitations_expire",

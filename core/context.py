@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 class ChangeContext:
     request_id: str | None = None
     ip_address: str | None = None
-    origin: str = "web"  # web | api | task | command | admin
+    origin: str = "system"  # web | api | task | command | admin | system
 
 
 # ChangeContext is frozen, so sharing one default instance is safe.

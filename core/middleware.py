@@ -22,7 +22,8 @@ class RequestIdMiddleware:
         incoming = request.headers.get("X-Request-ID", "")
         request_id = incoming if _SAFE_REQUEST_ID.match(incoming) else uuid.uuid4().hex
         request.request_id = request_id  # type: ignore[attr-defined]
-        token = context.bind(request_id=request_id, ip_address=_client_ip(request))
+        origin = "api" if request.path.startswith("/api/") else "web"
+        token = context.bind(request_id=request_id, ip_address=_client_ip(request), origin=origin)
         try:
             response = self.get_response(request)
         finally:
