@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
+from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
@@ -33,6 +34,7 @@ class Perm(StrEnum):
     ORG_MANAGE = "org.manage"  # members, roles, invitations
     PROJECT_CREATE = "project.create"
     AUDIT_VIEW_ORG = "audit.view_org"
+    INTAKE_TRIAGE = "intake.triage"  # accept, question or reject proposed use cases
     # project level
     PROJECT_VIEW = "project.view"
     PROJECT_CONTRIBUTE = "project.contribute"  # edit the project's records
@@ -43,10 +45,16 @@ class Perm(StrEnum):
 
 ORG_ROLE_PERMS: dict[str, frozenset[Perm]] = {
     OrgRole.ADMIN: frozenset(
-        {Perm.ORG_VIEW, Perm.ORG_MANAGE, Perm.PROJECT_CREATE, Perm.AUDIT_VIEW_ORG}
+        {
+            Perm.ORG_VIEW,
+            Perm.ORG_MANAGE,
+            Perm.PROJECT_CREATE,
+            Perm.AUDIT_VIEW_ORG,
+            Perm.INTAKE_TRIAGE,
+        }
     ),
     OrgRole.COMPLIANCE_OFFICER: frozenset(
-        {Perm.ORG_VIEW, Perm.PROJECT_CREATE, Perm.AUDIT_VIEW_ORG}
+        {Perm.ORG_VIEW, Perm.PROJECT_CREATE, Perm.AUDIT_VIEW_ORG, Perm.INTAKE_TRIAGE}
     ),
     OrgRole.MEMBER: frozenset({Perm.ORG_VIEW, Perm.PROJECT_CREATE}),
 }
@@ -157,6 +165,12 @@ def perms_for(user: Any, obj: Any) -> frozenset[Perm]:
 def can(user: Any, perm: Perm, obj: Any) -> bool:
     """May `user` do `perm` on `obj`?"""
     return perm in perms_for(user, obj)
+
+
+def require(user: Any, perm: Perm, obj: Any) -> None:
+    """Raise PermissionDenied unless `user` may do `perm` on `obj` (services call this)."""
+    if not can(user, perm, obj):
+        raise PermissionDenied
 
 
 def can_see(user: Any, obj: Any) -> bool:

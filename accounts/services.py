@@ -11,7 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -26,7 +26,7 @@ from accounts.models import (
     OrganizationMembership,
     User,
 )
-from accounts.permissions import Perm, can, forget_roles
+from accounts.permissions import Perm, forget_roles, require
 from audit.writer import audit_record, diff
 from core.jobs import enqueue_on_commit
 
@@ -37,11 +37,6 @@ ALREADY_MEMBER = "This person is already a member of the organisation."
 INVITATION_UNUSABLE = "This invitation has expired, was revoked or was already used."
 INVITATION_WRONG_EMAIL = "This invitation was sent to another email address."
 TOKEN_TTL_RANGE = "Expiry must be between 1 and {max} days."  # noqa: S105
-
-
-def _require(user: Any, perm: Perm, obj: Any) -> None:
-    if not can(user, perm, obj):
-        raise PermissionDenied
 
 
 # --- users ---------------------------------------------------------------------------------
@@ -128,7 +123,7 @@ def organization_create(*, actor: User, name: str) -> Organization:
 @transaction.atomic
 def organization_rename(*, actor: User, organization: Organization, name: str) -> Organization:
     """Rename an organisation (administrators)."""
-    _require(actor, Perm.ORG_MANAGE, organization)
+    require(actor, Perm.ORG_MANAGE, organization)
     org = Organization.objects.select_for_update().get(pk=organization.pk)
     before = {"name": org.name}
     org.name = name.strip()
@@ -157,7 +152,7 @@ def membership_change_role(
     *, actor: User, membership: OrganizationMembership, role: str
 ) -> OrganizationMembership:
     """Give a member another organisation role (administrators; never the last admin away)."""
-    _require(actor, Perm.ORG_MANAGE, membership.organization)
+    require(actor, Perm.ORG_MANAGE, membership.organization)
     locked = OrganizationMembership.objects.select_for_update().get(pk=membership.pk)
     if role not in Role.values:
         raise ValidationError({"role": f"Unknown role {role!r}."})
@@ -180,7 +175,7 @@ def membership_change_role(
 @transaction.atomic
 def membership_remove(*, actor: User, membership: OrganizationMembership) -> None:
     """Remove someone from an organisation, with their project roles in it."""
-    _require(actor, Perm.ORG_MANAGE, membership.organization)
+    require(actor, Perm.ORG_MANAGE, membership.organization)
     locked = OrganizationMembership.objects.select_for_update().get(pk=membership.pk)
     if locked.role == Role.ADMIN and _admins_left_after(locked) == 0:
         raise ValidationError({"role": LAST_ADMIN})
@@ -212,7 +207,7 @@ def invitation_create(
     Returns the invitation and the link secret (only its hash is stored). A pending
     invitation to the same address is replaced.
     """
-    _require(actor, Perm.ORG_MANAGE, organization)
+    require(actor, Perm.ORG_MANAGE, organization)
     email = email.strip().lower()
     if role not in Role.values:
         raise ValidationError({"role": f"Unknown role {role!r}."})
@@ -332,7 +327,7 @@ def invitation_accept(
 @transaction.atomic
 def invitation_revoke(*, actor: User, invitation: Invitation) -> Invitation:
     """Revoke a pending invitation; its link stops working at once."""
-    _require(actor, Perm.ORG_MANAGE, invitation.organization)
+    require(actor, Perm.ORG_MANAGE, invitation.organization)
     locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if locked.status != Invitation.Status.PENDING:
         raise ValidationError(INVITATION_UNUSABLE)

@@ -10,6 +10,8 @@ from rest_framework.pagination import CursorPagination, PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from core.errors import ConflictError
+
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 
 
@@ -30,6 +32,12 @@ class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = "The request conflicts with the current state of the resource."
     default_code = "conflict"
+
+
+class _ConflictWithDetails(Conflict):
+    def __init__(self, error: ConflictError) -> None:
+        super().__init__(detail=error.message, code=error.code)
+        self.extra = {"code": error.code, **({"errors": error.details} if error.details else {})}
 
 
 def _title(exc: exceptions.APIException) -> str:
@@ -53,6 +61,8 @@ def problem_details_exception_handler(exc: Exception, context: dict[str, Any]) -
     Field errors of a 400 stay under `errors`, keyed by field, so clients can show them in place.
     Service-level Django ValidationErrors become 400s, never 500s.
     """
+    if isinstance(exc, ConflictError):
+        exc = _ConflictWithDetails(exc)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
@@ -78,6 +88,7 @@ def problem_details_exception_handler(exc: Exception, context: dict[str, Any]) -
         )
     else:
         problem["detail"] = str(exc.detail)
+    problem.update(getattr(exc, "extra", {}))
     request = context.get("request")
     if request is not None:
         problem["instance"] = request.path

@@ -55,8 +55,14 @@ def test_organisation_role_grants_on_every_project(project, org_member, role, ex
 @pytest.mark.parametrize(
     ("role", "expected"),
     [
-        (OrgRole.ADMIN, {P.ORG_VIEW, P.ORG_MANAGE, P.PROJECT_CREATE, P.AUDIT_VIEW_ORG}),
-        (OrgRole.COMPLIANCE_OFFICER, {P.ORG_VIEW, P.PROJECT_CREATE, P.AUDIT_VIEW_ORG}),
+        (
+            OrgRole.ADMIN,
+            {P.ORG_VIEW, P.ORG_MANAGE, P.PROJECT_CREATE, P.AUDIT_VIEW_ORG, P.INTAKE_TRIAGE},
+        ),
+        (
+            OrgRole.COMPLIANCE_OFFICER,
+            {P.ORG_VIEW, P.PROJECT_CREATE, P.AUDIT_VIEW_ORG, P.INTAKE_TRIAGE},
+        ),
         (OrgRole.MEMBER, {P.ORG_VIEW, P.PROJECT_CREATE}),
     ],
 )

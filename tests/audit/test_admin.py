@@ -28,6 +28,7 @@ def test_admin_change_is_audited_with_origin_admin(staff_client, project):
             "phase": project.phase,
             "status": "on_hold",
             "owner": project.owner_id,
+            "risk_tier": project.risk_tier,
         },
     )
 

@@ -4,23 +4,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from accounts.models import Organization, OrganizationMembership, ProjectMembership, User
-from accounts.permissions import Perm, can, forget_roles
+from accounts.permissions import Perm, forget_roles, require
 from audit.writer import audit_record, diff, snapshot
+from core.errors import reject_unknown_fields
 from projects.models import Project
 
-PROJECT_EDITABLE_FIELDS = ("name", "description", "status")
+USE_CASE_FIELDS = (
+    "problem_statement",
+    "end_users",
+    "user_expectations",
+    "business_goals",
+    "intended_purpose",
+)
+PROJECT_EDITABLE_FIELDS = ("name", "description", "status", *USE_CASE_FIELDS)
 NOT_AN_ORG_MEMBER = "Only members of the project's organisation can join it."
 LAST_MANAGER = "A project must keep at least one manager."
 NAME_TAKEN = "A project with this name already exists in the organisation."
-
-
-def _require(user: Any, perm: Perm, obj: Any) -> None:
-    if not can(user, perm, obj):
-        raise PermissionDenied
 
 
 def _check_unique_name(organization_id: Any, name: str, exclude_pk: Any = None) -> None:
@@ -33,12 +36,27 @@ def _check_unique_name(organization_id: Any, name: str, exclude_pk: Any = None) 
 
 @transaction.atomic
 def project_create(
-    *, actor: User, organization: Organization, name: str, description: str = ""
+    *,
+    actor: User,
+    organization: Organization,
+    name: str,
+    description: str = "",
+    use_case: dict[str, str] | None = None,
 ) -> Project:
-    """Create a project in Scope; its creator owns it and becomes its manager."""
-    _require(actor, Perm.PROJECT_CREATE, organization)
+    """Create a project in Scope; its creator owns it and becomes its manager.
+
+    `use_case` may fill the use-case fields (problem statement, end users, expectations,
+    business goals, intended purpose).
+    """
+    require(actor, Perm.PROJECT_CREATE, organization)
+    use_case = use_case or {}
+    reject_unknown_fields(use_case, USE_CASE_FIELDS)
     project = Project(
-        organization=organization, name=name.strip(), description=description, owner=actor
+        organization=organization,
+        name=name.strip(),
+        description=description,
+        owner=actor,
+        **use_case,
     )
     project.full_clean(validate_unique=False)
     _check_unique_name(organization.pk, project.name)
@@ -52,7 +70,9 @@ def project_create(
         action="project.created",
         target=project,
         project=project,
-        data=snapshot(project, ["name", "description", "phase", "status", "owner"]),
+        data=snapshot(
+            project, ["name", "description", "phase", "status", "owner", *USE_CASE_FIELDS]
+        ),
     )
     audit_record(
         actor=actor,
@@ -66,8 +86,8 @@ def project_create(
 
 @transaction.atomic
 def project_update(*, actor: User, project: Project, **changes: Any) -> Project:
-    """Change a project's name, description or status (managers and org admins)."""
-    _require(actor, Perm.PROJECT_MANAGE, project)
+    """Change a project's name, description, status or use case (managers and org admins)."""
+    require(actor, Perm.PROJECT_MANAGE, project)
     unknown = set(changes) - set(PROJECT_EDITABLE_FIELDS)
     if unknown:
         raise ValidationError(dict.fromkeys(unknown, "This field cannot be changed here."))
@@ -102,7 +122,7 @@ def project_member_add(
     *, actor: User, project: Project, user: User, role: str
 ) -> ProjectMembership:
     """Give a member of the organisation a role on the project."""
-    _require(actor, Perm.PROJECT_MANAGE, project)
+    require(actor, Perm.PROJECT_MANAGE, project)
     if role not in ProjectMembership.Role.values:
         raise ValidationError({"role": f"Unknown role {role!r}."})
     if not OrganizationMembership.objects.filter(
@@ -128,7 +148,7 @@ def project_member_change_role(
     *, actor: User, membership: ProjectMembership, role: str
 ) -> ProjectMembership:
     """Change someone's role on a project; the last manager stays a manager."""
-    _require(actor, Perm.PROJECT_MANAGE, membership.project)
+    require(actor, Perm.PROJECT_MANAGE, membership.project)
     if role not in ProjectMembership.Role.values:
         raise ValidationError({"role": f"Unknown role {role!r}."})
     locked = ProjectMembership.objects.select_for_update().get(pk=membership.pk)
@@ -155,7 +175,7 @@ def project_member_change_role(
 @transaction.atomic
 def project_member_remove(*, actor: User, membership: ProjectMembership) -> None:
     """Take someone off a project; the last manager cannot be removed."""
-    _require(actor, Perm.PROJECT_MANAGE, membership.project)
+    require(actor, Perm.PROJECT_MANAGE, membership.project)
     locked = ProjectMembership.objects.select_for_update().get(pk=membership.pk)
     if locked.role == ProjectMembership.Role.MANAGER and _managers_left_after(locked) == 0:
         raise ValidationError({"role": LAST_MANAGER})

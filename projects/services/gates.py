@@ -1,0 +1,232 @@
+"""Lifecycle gates: request, two sign-offs (manager and compliance), reject, withdraw, move back.
+
+The criteria come from the registry (projects/lifecycle.py); a request or a final approval
+with unmet criteria is refused with the list of what is missing.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.permissions import Perm, can, require
+from audit.writer import audit_record
+from core.errors import ConflictError
+from projects.lifecycle import gates, unmet
+from projects.models import GateApproval, GateRequest, PhaseChange, Project
+
+Capacity = GateApproval.Capacity
+CRITERIA_UNMET = "The gate's criteria are not all met."
+ALREADY_PENDING = "A gate request for this project is already awaiting sign-off."
+NO_NEXT_PHASE = "This project has no further gate."
+NOT_PENDING = "This gate request is no longer awaiting sign-off."
+SAME_PERSON = "One person cannot give both sign-offs of a gate."
+ALREADY_SIGNED = "This sign-off has already been given."
+CAPACITY_PERMS = {
+    Capacity.MANAGER: Perm.PROJECT_MANAGE,
+    Capacity.COMPLIANCE: Perm.PROJECT_APPROVE_COMPLIANCE,
+}
+
+
+def _evaluate_or_refuse(project: Project, to_phase: str) -> list[dict[str, object]]:
+    results = gates.evaluate(project, to_phase)
+    missing = unmet(results)
+    if missing:
+        raise ConflictError(
+            CRITERIA_UNMET,
+            code="gate_criteria_unmet",
+            details=[result.as_dict() for result in missing],
+        )
+    return [result.as_dict() for result in results]
+
+
+def _lock_project(project: Project) -> Project:
+    return Project.objects.select_for_update().get(pk=project.pk)
+
+
+@transaction.atomic
+def gate_request(*, actor: User, project: Project, note: str = "") -> GateRequest:
+    """Ask to pass the project's next gate; refused while any criterion is unmet."""
+    require(actor, Perm.PROJECT_MANAGE, project)
+    locked = _lock_project(project)
+    to_phase = locked.next_phase
+    if to_phase is None:
+        raise ConflictError(NO_NEXT_PHASE, code="gate_none")
+    if GateRequest.objects.filter(project=locked, status=GateRequest.Status.PENDING).exists():
+        raise ConflictError(ALREADY_PENDING, code="gate_pending")
+    criteria = _evaluate_or_refuse(locked, to_phase)
+    request = GateRequest(
+        project=locked,
+        from_phase=locked.phase,
+        to_phase=to_phase,
+        requested_by=actor,
+        note=note.strip(),
+        criteria_at_request=criteria,
+    )
+    request.full_clean()
+    request.save()
+    audit_record(
+        actor=actor,
+        action="gate.requested",
+        target=request,
+        project=locked,
+        data={"from": request.from_phase, "to": request.to_phase},
+    )
+    return request
+
+
+def _lock_pending(request: GateRequest) -> GateRequest:
+    locked = GateRequest.objects.select_for_update().get(pk=request.pk)
+    if locked.status != GateRequest.Status.PENDING:
+        raise ConflictError(NOT_PENDING, code="gate_not_pending")
+    return locked
+
+
+def _sign(
+    actor: User, request: GateRequest, capacity: str, decision: str, comment: str
+) -> tuple[GateRequest, GateApproval]:
+    if capacity not in CAPACITY_PERMS:
+        raise ValidationError({"capacity": f"Unknown capacity {capacity!r}."})
+    require(actor, CAPACITY_PERMS[capacity], request.project)
+    project = _lock_project(request.project)
+    locked = _lock_pending(request)
+    signed = list(GateApproval.objects.filter(request=locked))
+    if any(s.capacity == capacity for s in signed):
+        raise ConflictError(ALREADY_SIGNED, code="gate_already_signed")
+    if any(s.approver_id == actor.pk for s in signed):
+        raise PermissionDenied(SAME_PERSON)
+    approval = GateApproval(
+        request=locked, approver=actor, capacity=capacity, decision=decision, comment=comment
+    )
+    approval.full_clean()
+    locked.project = project
+    return locked, approval
+
+
+@transaction.atomic
+def gate_approve(
+    *, actor: User, request: GateRequest, capacity: str, comment: str = ""
+) -> GateRequest:
+    """Give the manager's or the compliance officer's approval. The second approval passes
+    the gate, after the criteria are checked again."""
+    locked, approval = _sign(actor, request, capacity, GateApproval.Decision.APPROVE, comment)
+    approval.save()
+    audit_record(
+        actor=actor,
+        action="gate.approved",
+        target=locked,
+        project=locked.project,
+        data={"capacity": capacity, "to": locked.to_phase},
+    )
+    if GateApproval.objects.filter(request=locked).count() == len(CAPACITY_PERMS):
+        _pass_gate(actor, locked)
+    return locked
+
+
+def _pass_gate(actor: User, request: GateRequest) -> None:
+    project = request.project
+    if project.phase != request.from_phase:
+        raise ConflictError("The project changed phase since this request.", code="gate_stale")
+    request.criteria_at_decision = _evaluate_or_refuse(project, request.to_phase)
+    request.status, request.decided_at = GateRequest.Status.APPROVED, timezone.now()
+    request.save(update_fields=["status", "decided_at", "criteria_at_decision", "updated_at"])
+    project.phase = request.to_phase
+    project.save(update_fields=["phase", "updated_at"])
+    PhaseChange.objects.create(
+        project=project,
+        from_phase=request.from_phase,
+        to_phase=request.to_phase,
+        direction=PhaseChange.Direction.FORWARD,
+        actor=actor,
+        gate_request=request,
+    )
+    audit_record(
+        actor=actor,
+        action="project.phase_changed",
+        target=project,
+        project=project,
+        data={"phase": {"old": request.from_phase, "new": request.to_phase}, "via": "gate"},
+    )
+
+
+@transaction.atomic
+def gate_reject(*, actor: User, request: GateRequest, capacity: str, comment: str) -> GateRequest:
+    """Refuse the gate in one's capacity, saying why; the request is closed."""
+    if not comment.strip():
+        raise ValidationError({"comment": "Say why the gate is refused."})
+    locked, approval = _sign(actor, request, capacity, GateApproval.Decision.REJECT, comment)
+    approval.save()
+    locked.status, locked.decided_at = GateRequest.Status.REJECTED, timezone.now()
+    locked.save(update_fields=["status", "decided_at", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="gate.rejected",
+        target=locked,
+        project=locked.project,
+        data={"capacity": capacity, "comment": comment.strip()},
+    )
+    return locked
+
+
+@transaction.atomic
+def gate_withdraw(*, actor: User, request: GateRequest) -> GateRequest:
+    """The requester or a manager withdraws a pending request."""
+    if request.requested_by_id != actor.pk:
+        require(actor, Perm.PROJECT_MANAGE, request.project)
+    locked = _lock_pending(request)
+    locked.status, locked.decided_at = GateRequest.Status.WITHDRAWN, timezone.now()
+    locked.save(update_fields=["status", "decided_at", "updated_at"])
+    audit_record(actor=actor, action="gate.withdrawn", target=locked, project=locked.project)
+    return locked
+
+
+@transaction.atomic
+def gate_move_back(*, actor: User, project: Project, reason: str) -> Project:
+    """Move the project back one phase, with a reason; a pending gate request is withdrawn."""
+    require(actor, Perm.PROJECT_MANAGE, project)
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the project moves back."})
+    locked = _lock_project(project)
+    previous = locked.previous_phase
+    if previous is None:
+        raise ConflictError("The project is in its first phase.", code="phase_first")
+    for pending in GateRequest.objects.filter(project=locked, status=GateRequest.Status.PENDING):
+        gate_withdraw(actor=actor, request=pending)
+    PhaseChange.objects.create(
+        project=locked,
+        from_phase=locked.phase,
+        to_phase=previous,
+        direction=PhaseChange.Direction.BACK,
+        reason=reason.strip(),
+        actor=actor,
+    )
+    before = locked.phase
+    locked.phase = previous
+    locked.save(update_fields=["phase", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="project.phase_changed",
+        target=locked,
+        project=locked,
+        data={
+            "phase": {"old": before, "new": previous},
+            "via": "move_back",
+            "reason": reason.strip(),
+        },
+    )
+    return locked
+
+
+def gate_can_sign(user: User, request: GateRequest) -> dict[str, bool]:
+    """Which capacities `user` could sign this request in right now (for the gate page)."""
+    if request.status != GateRequest.Status.PENDING:
+        return dict.fromkeys(CAPACITY_PERMS, False)
+    signed = {a.capacity: a.approver_id for a in request.approvals.all()}
+    return {
+        capacity: capacity not in signed
+        and user.pk not in signed.values()
+        and can(user, perm, request.project)
+        for capacity, perm in CAPACITY_PERMS.items()
+    }
