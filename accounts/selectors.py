@@ -2,11 +2,12 @@
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest
 
 from accounts.models import APIToken, Invitation, Organization, OrganizationMembership
-from accounts.permissions import Perm, can, organizations_visible_to
+from accounts.permissions import Perm, can, organizations_visible_to, visible
 
 SESSION_ORG_KEY = "charter_organization_id"
 
@@ -18,17 +19,7 @@ def organization_list_for_user(*, user: Any) -> QuerySet[Organization]:
 
 def organization_get_for_user(*, user: Any, id: Any, perm: Perm = Perm.ORG_VIEW) -> Organization:
     """One organisation of the user's, else 404; PermissionDenied without `perm`."""
-    from django.core.exceptions import PermissionDenied, ValidationError
-
-    try:
-        org = organizations_visible_to(user).filter(pk=id).first()
-    except (ValueError, ValidationError):
-        org = None
-    if org is None:
-        raise Http404
-    if not can(user, perm, org):
-        raise PermissionDenied
-    return org
+    return visible_object_get(user=user, model=Organization, id=id, perm=perm)
 
 
 def current_organization(
@@ -61,13 +52,12 @@ def membership_list(*, user: Any, organization: Organization) -> QuerySet[Organi
 def membership_get_for_user(
     *, user: Any, organization: Organization, id: Any
 ) -> OrganizationMembership:
-    try:
-        membership = membership_list(user=user, organization=organization).filter(pk=id).first()
-    except ValueError:
-        membership = None
-    if membership is None:
-        raise Http404
-    return membership
+    return visible_object_get(
+        user=user,
+        model=OrganizationMembership,
+        id=id,
+        queryset=membership_list(user=user, organization=organization),
+    )
 
 
 def invitation_list(*, user: Any, organization: Organization) -> QuerySet[Invitation]:
@@ -80,3 +70,28 @@ def invitation_list(*, user: Any, organization: Organization) -> QuerySet[Invita
 def api_token_list(*, user: Any) -> QuerySet[APIToken]:
     """The user's own tokens, newest first."""
     return APIToken.objects.filter(user=user).order_by("-created_at")
+
+
+def visible_object_get(
+    *,
+    user: Any,
+    model: type[Model],
+    id: Any,
+    perm: Perm | None = None,
+    queryset: QuerySet[Any] | None = None,
+) -> Any:
+    """One governed object by id: 404 if the user cannot see it (another organisation, a
+    project they are not on, a malformed id), PermissionDenied if they lack `perm` on it.
+
+    `queryset` (already narrowed by `visible`) may add select_related/prefetch_related.
+    """
+    rows = queryset if queryset is not None else visible(user, model)
+    try:
+        obj = rows.filter(pk=id).first()
+    except (ValueError, ValidationError):
+        obj = None
+    if obj is None:
+        raise Http404
+    if perm is not None and not can(user, perm, obj):
+        raise PermissionDenied
+    return obj

@@ -246,7 +246,8 @@ def test_concurrent_risk_edits_do_not_lose_updates(project, manager):
 def test_library_has_the_nist_and_owasp_risks_and_seeds_a_risk(project, manager):
     refs = [entry.ref for entry in risk_library()]
     assert len(refs) == 22
-    assert refs[0] == "nist-ai-600-1:1" and refs[-1] == "owasp-llm:LLM10"
+    assert refs[0] == "nist-ai-600-1:1"
+    assert refs[-1] == "owasp-llm:LLM10"
     risk = services.risk_create_from_library(
         actor=manager, project=project, library_ref="nist-ai-600-1:2", likelihood=3, impact=4
     )
@@ -293,7 +294,8 @@ def test_assignee_moves_their_task_along_but_does_not_edit_it(project, manager, 
     )
     services.task_update(actor=viewer, task=task, status="done")
     task.refresh_from_db()
-    assert task.status == "done" and task.completed_at is not None
+    assert task.status == "done"
+    assert task.completed_at is not None
     with pytest.raises(PermissionDenied):
         services.task_update(actor=viewer, task=task, title="Something else")
 
