@@ -20,6 +20,10 @@ app.conf.beat_schedule = {
         "task": "audit.tasks.audit_seal_row_changes",
         "schedule": 60,
     },
+    "stakeholders-close-due-feedback-rounds-every-5-minutes": {
+        "task": "stakeholders.tasks.feedback_rounds_close_due",
+        "schedule": 300,
+    },
     "accounts-expire-invitations-hourly": {
         "task": "accounts.tasks.invitations_expire",
         "schedule": 60 * 60,

@@ -51,3 +51,34 @@ def assessed_risk(project: Project, manager, **overrides):
 
 def reviewer_for(project: Project, project_member) -> object:
     return project_member(project, ProjectMembership.Role.REVIEWER)
+
+
+def held_workshop(project: Project, manager):
+    """A stakeholder workshop recorded as held (the stakeholders app's gate criterion)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from stakeholders import services as stakeholder_services
+    from stakeholders.models import Workshop
+
+    person = stakeholder_services.stakeholder_create(
+        actor=manager,
+        organization=project.organization,
+        name="Dana Claims",
+        email=f"dana.{project.pk.hex[:6]}@example.com",
+        kind="end_user",
+    )
+    stakeholder_services.stakeholder_link(actor=manager, project=project, stakeholder=person)
+    workshop = stakeholder_services.workshop_schedule(
+        actor=manager,
+        project=project,
+        stakeholders=[person.pk],
+        title="Expectations workshop",
+        starts_at=timezone.now() - timedelta(days=1),
+        time_zone="Europe/Paris",
+    )
+    stakeholder_services.workshop_record_outcome(
+        actor=manager, workshop=workshop, minutes="Agreed on scope.", attended=[person.pk]
+    )
+    return Workshop.objects.get(pk=workshop.pk)

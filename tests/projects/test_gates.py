@@ -14,6 +14,7 @@ from tests.projects.scope_helpers import (
     approved_scope,
     assessed_risk,
     go_feasibility,
+    held_workshop,
     reviewer_for,
 )
 
@@ -24,6 +25,7 @@ pytestmark = pytest.mark.django_db
 def ready_project(project, manager, project_member):
     """A Scope project meeting every criterion that the projects app owns."""
     approved_scope(project, manager, reviewer_for(project, project_member))
+    held_workshop(project, manager)
     go_feasibility(project, manager)
     assessed_risk(project, manager)
     return project
@@ -34,7 +36,12 @@ def _unmet_keys(project):
 
 
 def test_a_fresh_project_meets_no_criterion(project):
-    assert _unmet_keys(project) == ["scope_document_approved", "feasibility_go", "risks_scored"]
+    assert _unmet_keys(project) == [
+        "scope_document_approved",
+        "workshop_held",
+        "feasibility_go",
+        "risks_scored",
+    ]
     results = {r.key: r for r in gates.evaluate(project)}
     assert results["scope_document_approved"].met is False
     assert results["feasibility_go"].met is False
@@ -44,7 +51,7 @@ def test_a_fresh_project_meets_no_criterion(project):
 
 def test_scope_to_select_with_both_sign_offs(ready_project, manager, compliance_officer):
     request = services.gate_request(actor=manager, project=ready_project, note="Ready.")
-    assert [c["met"] for c in request.criteria_at_request] == [True] * 4
+    assert [c["met"] for c in request.criteria_at_request] == [True] * 5
 
     services.gate_approve(actor=manager, request=request, capacity="manager")
     assert Project.objects.get(pk=ready_project.pk).phase == "scope"  # one sign-off is not enough
@@ -73,6 +80,7 @@ def test_scope_to_select_with_both_sign_offs(ready_project, manager, compliance_
     ("missing", "key"),
     [
         ("scope", "scope_document_approved"),
+        ("workshop", "workshop_held"),
         ("feasibility", "feasibility_go"),
         ("risks", "risks_scored"),
     ],
@@ -80,6 +88,8 @@ def test_scope_to_select_with_both_sign_offs(ready_project, manager, compliance_
 def test_each_unmet_criterion_blocks_the_request(project, manager, project_member, missing, key):
     if missing != "scope":
         approved_scope(project, manager, reviewer_for(project, project_member))
+    if missing != "workshop":
+        held_workshop(project, manager)
     if missing != "feasibility":
         go_feasibility(project, manager)
     if missing != "risks":
@@ -115,6 +125,7 @@ def test_unscored_and_unmitigated_high_risks_block(ready_project, manager):
 
 def test_a_no_go_or_unsigned_study_does_not_count(project, manager, project_member):
     approved_scope(project, manager, reviewer_for(project, project_member))
+    held_workshop(project, manager)
     assessed_risk(project, manager)
     services.feasibility_create(actor=manager, project=project, verdict="go")  # not signed off
     study = services.feasibility_create(

@@ -1,0 +1,61 @@
+"""Every state change of stakeholders, workshops, feedback rounds and product feedback."""
+
+from stakeholders.services.feedback import (
+    feedback_invite_revoke,
+    feedback_invites_send,
+    feedback_round_close,
+    feedback_round_create,
+    feedback_round_open,
+    feedback_round_publish_summary,
+    feedback_rounds_close_due,
+    feedback_submit,
+    feedback_summary_send,
+    invite_for_token,
+)
+from stakeholders.services.intake import (
+    intake_key_create,
+    intake_key_for,
+    intake_key_revoke,
+    product_feedback_receive,
+)
+from stakeholders.services.registry import (
+    stakeholder_create,
+    stakeholder_link,
+    stakeholder_unlink,
+    stakeholder_update,
+)
+from stakeholders.services.workshops import (
+    workshop_cancel,
+    workshop_invitations_send,
+    workshop_invite,
+    workshop_record_outcome,
+    workshop_reschedule,
+    workshop_schedule,
+)
+
+__all__ = [
+    "feedback_invite_revoke",
+    "feedback_invites_send",
+    "feedback_round_close",
+    "feedback_round_create",
+    "feedback_round_open",
+    "feedback_round_publish_summary",
+    "feedback_rounds_close_due",
+    "feedback_submit",
+    "feedback_summary_send",
+    "intake_key_create",
+    "intake_key_for",
+    "intake_key_revoke",
+    "invite_for_token",
+    "product_feedback_receive",
+    "stakeholder_create",
+    "stakeholder_link",
+    "stakeholder_unlink",
+    "stakeholder_update",
+    "workshop_cancel",
+    "workshop_invitations_send",
+    "workshop_invite",
+    "workshop_record_outcome",
+    "workshop_reschedule",
+    "workshop_schedule",
+]

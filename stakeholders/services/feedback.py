@@ -1,0 +1,419 @@
+"""Feedback rounds: build the form, send personal links, take answers, close, close the loop."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.text import slugify
+
+from accounts.models import User
+from accounts.permissions import Perm, require
+from audit.writer import audit_record
+from core.errors import ConflictError
+from core.jobs import enqueue_on_commit
+from projects.models import Project, ScopeVersion
+from stakeholders import links
+from stakeholders.models import (
+    Answer,
+    FeedbackInvite,
+    FeedbackResponse,
+    FeedbackRound,
+    Question,
+    SentEmail,
+    Stakeholder,
+)
+
+RStatus = FeedbackRound.Status
+MAX_QUESTIONS = 40
+MAX_CHOICES = 20
+NOT_DRAFT = "The round is {status}: its form can no longer change."
+LINK_UNUSABLE = "This link is not valid: it may have expired, been replaced or been withdrawn."
+ROUND_CLOSED = "This feedback round is closed."
+
+
+# --- building and opening a round -----------------------------------------------------------
+
+
+def _questions(raw: list[dict[str, Any]]) -> list[Question]:
+    if not raw:
+        raise ValidationError({"questions": "Add at least one question."})
+    if len(raw) > MAX_QUESTIONS:
+        raise ValidationError({"questions": f"At most {MAX_QUESTIONS} questions."})
+    questions, errors = [], []
+    for position, item in enumerate(raw, start=1):
+        kind = item.get("kind")
+        choices = [str(c).strip() for c in item.get("choices") or [] if str(c).strip()]
+        if kind in (Question.Kind.SINGLE, Question.Kind.MULTIPLE):
+            if len(choices) < 2 or len(choices) > MAX_CHOICES or len(set(choices)) != len(choices):
+                errors.append(f"Question {position}: give 2 to {MAX_CHOICES} distinct choices.")
+                continue
+        else:
+            choices = []
+        prompt = str(item.get("prompt", "")).strip()
+        question = Question(
+            position=position,
+            kind=kind or "",
+            prompt=prompt,
+            help_text=str(item.get("help_text", "")).strip(),
+            choices=choices,
+            required=bool(item.get("required", True)),
+            key=slugify(item.get("key") or prompt)[:80],
+        )
+        try:
+            question.clean_fields(exclude=["round"])
+        except ValidationError as error:
+            errors.extend(f"Question {position}: {m}" for m in error.messages)
+            continue
+        questions.append(question)
+    if errors:
+        raise ValidationError({"questions": errors})
+    return questions
+
+
+@transaction.atomic
+def feedback_round_create(
+    *,
+    actor: User,
+    project: Project,
+    title: str,
+    closes_at: datetime,
+    questions: list[dict[str, Any]],
+    shared_context: str = "",
+) -> FeedbackRound:
+    """Draft a feedback round with its form."""
+    require(actor, Perm.PROJECT_CONTRIBUTE, project)
+    feedback_round = FeedbackRound(
+        project=project,
+        title=title.strip(),
+        closes_at=closes_at,
+        shared_context=shared_context.strip(),
+        created_by=actor,
+    )
+    feedback_round.full_clean()
+    if closes_at <= timezone.now():
+        raise ValidationError({"closes_at": "The end date must be in the future."})
+    rows = _questions(questions)
+    feedback_round.save()
+    for row in rows:
+        row.round = feedback_round
+    Question.objects.bulk_create(rows)
+    audit_record(
+        actor=actor,
+        action="feedback_round.created",
+        target=feedback_round,
+        project=project,
+        data={"title": feedback_round.title, "questions": len(rows), "closes_at": closes_at},
+    )
+    return feedback_round
+
+
+@transaction.atomic
+def feedback_round_open(
+    *, actor: User, feedback_round: FeedbackRound, stakeholders: list[Any]
+) -> FeedbackRound:
+    """Open the round and send each chosen stakeholder of the project a personal link."""
+    require(actor, Perm.PROJECT_CONTRIBUTE, feedback_round.project)
+    locked = FeedbackRound.objects.select_for_update().get(pk=feedback_round.pk)
+    if locked.status != RStatus.DRAFT:
+        raise ConflictError(NOT_DRAFT.format(status=locked.status), code="round_not_draft")
+    if locked.closes_at <= timezone.now():
+        raise ValidationError({"closes_at": "The end date has passed: change it first."})
+    chosen = list(
+        Stakeholder.objects.filter(
+            pk__in=stakeholders, project_links__project=locked.project
+        ).distinct()
+    )
+    if not chosen or len(chosen) != len(set(map(str, stakeholders))):
+        raise ValidationError({"stakeholders": "Choose stakeholders of this project."})
+    FeedbackInvite.objects.bulk_create(
+        FeedbackInvite(round=locked, stakeholder=s, link_nonce=links.new_nonce()) for s in chosen
+    )
+    locked.status, locked.opened_at = RStatus.OPEN, timezone.now()
+    locked.save(update_fields=["status", "opened_at", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="feedback_round.opened",
+        target=locked,
+        project=locked.project,
+        data={"stakeholder_ids": sorted(str(s.pk) for s in chosen)},
+    )
+    from stakeholders.tasks import feedback_invites_send as task
+
+    enqueue_on_commit(task, round_id=str(locked.pk))
+    return locked
+
+
+@transaction.atomic
+def feedback_invites_send(*, round_id: Any) -> int:
+    """Mail each invite its personal link once (SentEmail keeps a redelivery from resending)."""
+    invites = list(
+        FeedbackInvite.objects.select_for_update(of=("self",))
+        .select_related("stakeholder", "round__project")
+        .filter(round_id=round_id, revoked_at__isnull=True, sent_at__isnull=True)
+    )
+    sent = 0
+    for invite in invites:
+        if not invite.round.is_accepting:
+            break
+        if not _claim_email("feedback_link", invite.pk, invite.stakeholder_id, version=0):
+            continue
+        context = {"invite": invite, "link": links.feedback_url(invite)}
+        send_mail(
+            subject=f"Your feedback on {invite.round.project.name}: {invite.round.title}",
+            message=render_to_string("stakeholders/email/feedback_link.txt", context),
+            from_email=None,
+            recipient_list=[invite.stakeholder.email],
+        )
+        invite.sent_at = timezone.now()
+        invite.save(update_fields=["sent_at", "updated_at"])
+        audit_record(
+            actor=None,
+            action="feedback_invite.sent",
+            target=invite,
+            project=invite.round.project,
+            data={"stakeholder_id": str(invite.stakeholder_id)},
+        )
+        sent += 1
+    return sent
+
+
+def _claim_email(kind: str, object_id: Any, recipient_id: Any, *, version: int) -> bool:
+    """Record an email side effect; False if it was recorded before (already sent)."""
+    try:
+        with transaction.atomic():
+            SentEmail.objects.create(
+                kind=kind, object_id=str(object_id), recipient_id=str(recipient_id), version=version
+            )
+    except IntegrityError:
+        return False
+    return True
+
+
+@transaction.atomic
+def feedback_invite_revoke(*, actor: User, invite: FeedbackInvite) -> FeedbackInvite:
+    """Withdraw a stakeholder's link at once (a new nonce makes the old link invalid)."""
+    require(actor, Perm.PROJECT_CONTRIBUTE, invite.round.project)
+    locked = FeedbackInvite.objects.select_for_update().get(pk=invite.pk)
+    locked.revoked_at, locked.link_nonce = timezone.now(), links.new_nonce()
+    locked.save(update_fields=["revoked_at", "link_nonce", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="feedback_invite.revoked",
+        target=locked,
+        project=invite.round.project,
+        data={"stakeholder_id": str(locked.stakeholder_id)},
+    )
+    return locked
+
+
+# --- answering -----------------------------------------------------------------------------
+
+
+def invite_for_token(token: str) -> FeedbackInvite | None:
+    """The live invite behind a link, or None (tampered, expired, rotated or revoked)."""
+    claim = links.read_token(token)
+    if claim is None:
+        return None
+    try:
+        invite = (
+            FeedbackInvite.objects.select_related("round__project__organization", "stakeholder")
+            .filter(pk=claim.invite_id, link_nonce=claim.nonce, revoked_at__isnull=True)
+            .first()
+        )
+    except (ValueError, ValidationError):
+        return None
+    return invite
+
+
+def _clean_answers(questions: list[Question], raw: dict[str, Any]) -> tuple[list[Answer], dict]:
+    answers, errors = [], {}
+    for question in questions:
+        value = raw.get(str(question.pk))
+        answer = Answer(question=question)
+        if question.kind == Question.Kind.RATING:
+            try:
+                answer.rating = int(value) if value not in (None, "") else None
+            except (TypeError, ValueError):
+                errors[str(question.pk)] = "Choose a rating from 1 to 5."
+                continue
+            if answer.rating is not None and not 1 <= answer.rating <= 5:
+                errors[str(question.pk)] = "Choose a rating from 1 to 5."
+                continue
+            empty = answer.rating is None
+        elif question.kind in (Question.Kind.SINGLE, Question.Kind.MULTIPLE):
+            picked = value if isinstance(value, list) else ([value] if value else [])
+            picked = [str(p) for p in picked]
+            if any(p not in question.choices for p in picked) or (
+                question.kind == Question.Kind.SINGLE and len(picked) > 1
+            ):
+                errors[str(question.pk)] = "Choose among the options given."
+                continue
+            answer.choices, empty = picked, not picked
+        else:
+            answer.text = str(value or "").strip()
+            if len(answer.text) > 4000:
+                errors[str(question.pk)] = "At most 4,000 characters."
+                continue
+            empty = not answer.text
+        if empty and question.required:
+            errors[str(question.pk)] = "This question needs an answer."
+            continue
+        if not empty:
+            answers.append(answer)
+    return answers, errors
+
+
+@transaction.atomic
+def feedback_submit(*, token: str, answers: dict[str, Any]) -> FeedbackResponse:
+    """Store a stakeholder's answers (one response per stakeholder per round; a second
+    submission edits it while the round is open). The audit event records that and when,
+    never the answers."""
+    found = invite_for_token(token)
+    if found is None:
+        raise PermissionDenied(LINK_UNUSABLE)
+    invite = FeedbackInvite.objects.select_for_update().get(pk=found.pk)
+    feedback_round = found.round
+    if not feedback_round.is_accepting:
+        raise ConflictError(ROUND_CLOSED, code="round_closed")
+    questions = list(feedback_round.questions.all())
+    rows, errors = _clean_answers(questions, answers)
+    if errors:
+        raise ValidationError(errors)
+    response, created = FeedbackResponse.objects.get_or_create(invite=invite)
+    if not created:
+        response.answers.all().delete()
+        response.edit_count += 1
+        response.submitted_at = timezone.now()
+        response.save(update_fields=["edit_count", "submitted_at", "updated_at"])
+    for row in rows:
+        row.response = response
+    Answer.objects.bulk_create(rows)
+    invite.responded_at = timezone.now()
+    invite.save(update_fields=["responded_at", "updated_at"])
+    audit_record(
+        actor=None,
+        action="feedback.submitted" if created else "feedback.edited",
+        target=response,
+        project=feedback_round.project,
+        data={"round_id": str(feedback_round.pk), "stakeholder_id": str(invite.stakeholder_id)},
+    )
+    return response
+
+
+# --- closing and closing the loop ------------------------------------------------------------
+
+
+@transaction.atomic
+def feedback_round_close(*, actor: User | None, feedback_round: FeedbackRound) -> FeedbackRound:
+    """Close a round: its links stop taking answers. `actor=None` is the end-date job."""
+    if actor is not None:
+        require(actor, Perm.PROJECT_CONTRIBUTE, feedback_round.project)
+    locked = FeedbackRound.objects.select_for_update().get(pk=feedback_round.pk)
+    if locked.status == RStatus.CLOSED:
+        return locked
+    locked.status, locked.closed_at = RStatus.CLOSED, timezone.now()
+    locked.save(update_fields=["status", "closed_at", "updated_at"])
+    audit_record(actor=actor, action="feedback_round.closed", target=locked, project=locked.project)
+    return locked
+
+
+def feedback_rounds_close_due() -> int:
+    """Close every open round past its end date (beat)."""
+    due = FeedbackRound.objects.filter(status=RStatus.OPEN, closes_at__lte=timezone.now())
+    count = 0
+    for feedback_round in due:
+        feedback_round_close(actor=None, feedback_round=feedback_round)
+        count += 1
+    return count
+
+
+@transaction.atomic
+def feedback_round_publish_summary(
+    *,
+    actor: User,
+    feedback_round: FeedbackRound,
+    you_said_we_did: str,
+    outcome_scope_version: ScopeVersion | None = None,
+    outcome_note: str = "",
+) -> FeedbackRound:
+    """Write the "you said, we did" summary of a closed round and send it to respondents."""
+    require(actor, Perm.PROJECT_CONTRIBUTE, feedback_round.project)
+    locked = FeedbackRound.objects.select_for_update().get(pk=feedback_round.pk)
+    if locked.status != RStatus.CLOSED:
+        raise ConflictError("Close the round before publishing its summary.", code="round_open")
+    if not you_said_we_did.strip():
+        raise ValidationError({"you_said_we_did": "Write what you heard and what you did."})
+    if (
+        outcome_scope_version is not None
+        and outcome_scope_version.document.project_id != locked.project_id
+    ):
+        raise ValidationError({"outcome_scope_version": "Pick a version of this project's scope."})
+    locked.you_said_we_did = you_said_we_did.strip()
+    locked.outcome_scope_version = outcome_scope_version
+    locked.outcome_note = outcome_note.strip()
+    locked.full_clean()
+    locked.save(
+        update_fields=["you_said_we_did", "outcome_scope_version", "outcome_note", "updated_at"]
+    )
+    audit_record(
+        actor=actor,
+        action="feedback_round.summary_published",
+        target=locked,
+        project=locked.project,
+        data={
+            "outcome_scope_version_id": str(outcome_scope_version.pk)
+            if outcome_scope_version
+            else None,
+        },
+    )
+    from stakeholders.tasks import feedback_summary_send as task
+
+    enqueue_on_commit(task, round_id=str(locked.pk))
+    return locked
+
+
+@transaction.atomic
+def feedback_summary_send(*, round_id: Any) -> int:
+    """Mail the published summary to every respondent, once per summary revision."""
+    feedback_round = FeedbackRound.objects.select_related("project").filter(pk=round_id).first()
+    if feedback_round is None or not feedback_round.you_said_we_did:
+        return 0
+    revision = int(feedback_round.updated_at.timestamp())
+    sent = 0
+    respondents = FeedbackInvite.objects.filter(
+        round=feedback_round, responded_at__isnull=False
+    ).select_related("stakeholder")
+    for invite in respondents:
+        if not _claim_email(
+            "feedback_summary", feedback_round.pk, invite.stakeholder_id, version=revision
+        ):
+            continue
+        send_mail(
+            subject=f"What we did with your feedback: {feedback_round.title}",
+            message=render_to_string(
+                "stakeholders/email/feedback_summary.txt",
+                {"round": feedback_round, "stakeholder": invite.stakeholder},
+            ),
+            from_email=None,
+            recipient_list=[invite.stakeholder.email],
+        )
+        sent += 1
+    if sent:
+        feedback_round.summary_sent_at = timezone.now()
+        FeedbackRound.objects.filter(pk=feedback_round.pk).update(
+            summary_sent_at=feedback_round.summary_sent_at
+        )
+        audit_record(
+            actor=None,
+            action="feedback_round.summary_sent",
+            target=feedback_round,
+            project=feedback_round.project,
+            data={"recipients": sent},
+        )
+    return sent

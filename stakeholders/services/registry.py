@@ -1,0 +1,123 @@
+"""The stakeholder registry and the links between stakeholders and projects."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from accounts.models import Organization, User
+from accounts.permissions import Perm, require
+from audit.writer import audit_record, diff, snapshot
+from core.errors import reject_unknown_fields
+from stakeholders.models import ProjectStakeholder, Stakeholder
+
+STAKEHOLDER_FIELDS = (
+    "name",
+    "email",
+    "unit",
+    "kind",
+    "influence",
+    "interest",
+    "preferred_contact",
+    "notes",
+    "user",
+)
+# Personal data stays off the trail: these fields are reported by name only.
+PERSONAL_FIELDS = ("name", "email", "notes")
+EMAIL_TAKEN = "A stakeholder with this email already exists in the organisation."
+
+
+def _audit_data(stakeholder: Stakeholder, fields: list[str]) -> dict[str, Any]:
+    public = [f for f in fields if f not in PERSONAL_FIELDS]
+    return snapshot(stakeholder, public) | {
+        "personal_fields": sorted(f for f in fields if f in PERSONAL_FIELDS)
+    }
+
+
+@transaction.atomic
+def stakeholder_create(*, actor: User, organization: Organization, **fields: Any) -> Stakeholder:
+    """Add a person to the organisation's stakeholder registry (any member)."""
+    require(actor, Perm.ORG_VIEW, organization)
+    reject_unknown_fields(fields, STAKEHOLDER_FIELDS)
+    stakeholder = Stakeholder(organization=organization, **fields)
+    stakeholder.email = (stakeholder.email or "").strip().lower()
+    stakeholder.full_clean(validate_unique=False, validate_constraints=False)
+    if Stakeholder.objects.filter(organization=organization, email=stakeholder.email).exists():
+        raise ValidationError({"email": EMAIL_TAKEN})
+    stakeholder.save()
+    audit_record(
+        actor=actor,
+        action="stakeholder.created",
+        target=stakeholder,
+        data=_audit_data(stakeholder, [*fields]),
+    )
+    return stakeholder
+
+
+@transaction.atomic
+def stakeholder_update(*, actor: User, stakeholder: Stakeholder, **changes: Any) -> Stakeholder:
+    """Edit a stakeholder's details."""
+    require(actor, Perm.ORG_VIEW, stakeholder.organization)
+    reject_unknown_fields(changes, STAKEHOLDER_FIELDS)
+    locked = Stakeholder.objects.select_for_update().get(pk=stakeholder.pk)
+    fields = list(changes)
+    before = snapshot(locked, fields)
+    for name, value in changes.items():
+        setattr(locked, name, value.strip().lower() if name == "email" else value)
+    locked.full_clean(validate_unique=False, validate_constraints=False)
+    if (
+        "email" in changes
+        and Stakeholder.objects.filter(organization_id=locked.organization_id, email=locked.email)
+        .exclude(pk=locked.pk)
+        .exists()
+    ):
+        raise ValidationError({"email": EMAIL_TAKEN})
+    changed = diff(before, snapshot(locked, fields))
+    if changed:
+        locked.save(update_fields=[*changed, "updated_at"])
+        audit_record(
+            actor=actor,
+            action="stakeholder.updated",
+            target=locked,
+            data=_audit_data(locked, list(changed)),
+        )
+    return locked
+
+
+@transaction.atomic
+def stakeholder_link(
+    *, actor: User, project: Any, stakeholder: Stakeholder, role: str = ""
+) -> ProjectStakeholder:
+    """Involve a stakeholder of the organisation in a project."""
+    require(actor, Perm.PROJECT_CONTRIBUTE, project)
+    if stakeholder.organization_id != project.organization_id:
+        raise ValidationError({"stakeholder": "This stakeholder belongs to another organisation."})
+    if ProjectStakeholder.objects.filter(project=project, stakeholder=stakeholder).exists():
+        raise ValidationError({"stakeholder": "This stakeholder is already on the project."})
+    link = ProjectStakeholder(project=project, stakeholder=stakeholder, role=role.strip())
+    link.full_clean()
+    link.save()
+    audit_record(
+        actor=actor,
+        action="stakeholder.linked",
+        target=link,
+        project=project,
+        data={"stakeholder_id": str(stakeholder.pk), "role": link.role},
+    )
+    return link
+
+
+@transaction.atomic
+def stakeholder_unlink(*, actor: User, link: ProjectStakeholder) -> None:
+    """Take a stakeholder off a project (the registry entry stays)."""
+    require(actor, Perm.PROJECT_CONTRIBUTE, link.project)
+    audit_record(
+        actor=actor,
+        action="stakeholder.unlinked",
+        target=link,
+        project=link.project,
+        data={"stakeholder_id": str(link.stakeholder_id)},
+    )
+    link.delete()

@@ -1,0 +1,325 @@
+"""Workshops: schedule with calendar invitations, reschedule, cancel, record what happened."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from zoneinfo import available_timezones
+
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.permissions import Perm, can_see, require
+from audit.writer import audit_record, diff, snapshot
+from core.errors import ConflictError, reject_unknown_fields
+from core.jobs import enqueue_on_commit
+from projects.models import Project, Task
+from projects.services import task_create
+from stakeholders.ics import workshop_calendar
+from stakeholders.models import (
+    SentEmail,
+    Stakeholder,
+    Workshop,
+    WorkshopDecision,
+    WorkshopInvitation,
+)
+
+SCHEDULE_FIELDS = (
+    "title",
+    "purpose",
+    "agenda",
+    "starts_at",
+    "time_zone",
+    "duration_minutes",
+    "location",
+    "meeting_url",
+    "facilitator",
+)
+RESCHEDULE_FIELDS = ("starts_at", "time_zone", "duration_minutes", "location", "meeting_url")
+NOT_SCHEDULED = "This workshop is {status}: it can no longer be changed that way."
+STAKEHOLDER_NOT_ON_PROJECT = "Invite stakeholders of this project only."
+
+
+def _check_time_zone(name: str) -> None:
+    if name not in available_timezones():
+        raise ValidationError({"time_zone": f"Unknown time zone {name!r}."})
+
+
+def _project_stakeholders(project: Project, ids: list[Any]) -> list[Stakeholder]:
+    found = list(Stakeholder.objects.filter(pk__in=ids, project_links__project=project).distinct())
+    if len(found) != len(set(map(str, ids))):
+        raise ValidationError({"stakeholders": STAKEHOLDER_NOT_ON_PROJECT})
+    return found
+
+
+def _enqueue_invitations(workshop: Workshop) -> None:
+    from stakeholders.tasks import workshop_invitations_send as task
+
+    enqueue_on_commit(task, workshop_id=str(workshop.pk))
+
+
+@transaction.atomic
+def workshop_schedule(
+    *, actor: User, project: Project, stakeholders: list[Any] | None = None, **fields: Any
+) -> Workshop:
+    """Plan a workshop and invite stakeholders of the project; invitations go out by email
+    with an .ics attachment."""
+    require(actor, Perm.PROJECT_CONTRIBUTE, project)
+    reject_unknown_fields(fields, SCHEDULE_FIELDS)
+    _check_time_zone(fields.get("time_zone", "UTC"))
+    facilitator = fields.get("facilitator")
+    if facilitator is not None and not can_see(facilitator, project):
+        raise ValidationError({"facilitator": "The facilitator must be on the project."})
+    invitees = _project_stakeholders(project, stakeholders or [])
+    workshop = Workshop(project=project, **fields)
+    workshop.full_clean()
+    workshop.save()
+    WorkshopInvitation.objects.bulk_create(
+        WorkshopInvitation(workshop=workshop, stakeholder=s) for s in invitees
+    )
+    audit_record(
+        actor=actor,
+        action="workshop.scheduled",
+        target=workshop,
+        project=project,
+        data=snapshot(workshop, ["title", "starts_at", "time_zone", "duration_minutes"])
+        | {"invited_stakeholder_ids": sorted(str(s.pk) for s in invitees)},
+    )
+    _enqueue_invitations(workshop)
+    return workshop
+
+
+def _lock_scheduled(workshop: Workshop) -> Workshop:
+    locked = Workshop.objects.select_for_update().get(pk=workshop.pk)
+    if locked.status != Workshop.Status.SCHEDULED:
+        raise ConflictError(
+            NOT_SCHEDULED.format(status=locked.get_status_display().lower()),
+            code="workshop_not_scheduled",
+        )
+    return locked
+
+
+@transaction.atomic
+def workshop_invite(*, actor: User, workshop: Workshop, stakeholders: list[Any]) -> Workshop:
+    """Invite more stakeholders of the project to a scheduled workshop."""
+    require(actor, Perm.PROJECT_CONTRIBUTE, workshop.project)
+    locked = _lock_scheduled(workshop)
+    invitees = _project_stakeholders(locked.project, stakeholders)
+    already = set(locked.invitations.values_list("stakeholder_id", flat=True))
+    new = [s for s in invitees if s.pk not in already]
+    WorkshopInvitation.objects.bulk_create(
+        WorkshopInvitation(workshop=locked, stakeholder=s) for s in new
+    )
+    audit_record(
+        actor=actor,
+        action="workshop.invited",
+        target=locked,
+        project=locked.project,
+        data={"stakeholder_ids": sorted(str(s.pk) for s in new)},
+    )
+    _enqueue_invitations(locked)
+    return locked
+
+
+@transaction.atomic
+def workshop_reschedule(*, actor: User, workshop: Workshop, **changes: Any) -> Workshop:
+    """Move a workshop: everyone invited gets an updated invitation (same UID, next SEQUENCE)."""
+    require(actor, Perm.PROJECT_CONTRIBUTE, workshop.project)
+    reject_unknown_fields(changes, RESCHEDULE_FIELDS)
+    if "time_zone" in changes:
+        _check_time_zone(changes["time_zone"])
+    locked = _lock_scheduled(workshop)
+    fields = list(changes)
+    before = snapshot(locked, fields)
+    for name, value in changes.items():
+        setattr(locked, name, value)
+    locked.full_clean()
+    changed = diff(before, snapshot(locked, fields))
+    if not changed:
+        return locked
+    locked.ics_sequence += 1
+    locked.save(update_fields=[*changed, "ics_sequence", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="workshop.rescheduled",
+        target=locked,
+        project=locked.project,
+        data=changed | {"sequence": locked.ics_sequence},
+    )
+    _enqueue_invitations(locked)
+    return locked
+
+
+@transaction.atomic
+def workshop_cancel(*, actor: User, workshop: Workshop, reason: str = "") -> Workshop:
+    """Cancel a workshop; invitees receive a cancellation for their calendar."""
+    require(actor, Perm.PROJECT_CONTRIBUTE, workshop.project)
+    locked = _lock_scheduled(workshop)
+    locked.status = Workshop.Status.CANCELLED
+    locked.ics_sequence += 1
+    locked.save(update_fields=["status", "ics_sequence", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="workshop.cancelled",
+        target=locked,
+        project=locked.project,
+        data={"reason": reason.strip(), "sequence": locked.ics_sequence},
+    )
+    _enqueue_invitations(locked)
+    return locked
+
+
+@transaction.atomic
+def workshop_record_outcome(
+    *,
+    actor: User,
+    workshop: Workshop,
+    minutes: str,
+    attended: list[Any],
+    decisions: list[str] | None = None,
+    action_items: list[dict[str, Any]] | None = None,
+) -> Workshop:
+    """Record that a workshop was held: attendance, minutes, decisions and action items
+    (the action items become tasks on the project)."""
+    require(actor, Perm.PROJECT_CONTRIBUTE, workshop.project)
+    locked = Workshop.objects.select_for_update().get(pk=workshop.pk)
+    if locked.status == Workshop.Status.CANCELLED:
+        raise ConflictError(
+            "A cancelled workshop cannot be recorded as held.", code="workshop_cancelled"
+        )
+    if locked.starts_at > timezone.now():
+        raise ValidationError({"minutes": "The workshop has not started yet."})
+    invitations = {str(i.stakeholder_id): i for i in locked.invitations.all()}
+    unknown = set(map(str, attended)) - set(invitations)
+    if unknown:
+        raise ValidationError({"attended": "Only invited stakeholders can be marked present."})
+    for key, invitation in invitations.items():
+        invitation.attended = key in set(map(str, attended))
+    WorkshopInvitation.objects.bulk_update(invitations.values(), ["attended"])
+    locked.status, locked.minutes = Workshop.Status.HELD, minutes.strip()
+    locked.full_clean()
+    locked.save(update_fields=["status", "minutes", "updated_at"])
+    texts = [d.strip() for d in (decisions or []) if d and d.strip()]
+    for text in texts:
+        decision = WorkshopDecision(workshop=locked, text=text)
+        decision.full_clean()
+        decision.save()
+    tasks = [
+        task_create(
+            actor=actor,
+            project=locked.project,
+            title=item.get("title", ""),
+            assignee=item.get("assignee"),
+            due_date=_as_date(item.get("due_date")),
+            source=Task.Source.WORKSHOP,
+            source_type="stakeholders.workshop",
+            source_id=str(locked.pk),
+        )
+        for item in (action_items or [])
+    ]
+    audit_record(
+        actor=actor,
+        action="workshop.held",
+        target=locked,
+        project=locked.project,
+        data={
+            "attended_stakeholder_ids": sorted(k for k, i in invitations.items() if i.attended),
+            "decisions": len(texts),
+            "task_ids": [str(t.pk) for t in tasks],
+        },
+    )
+    return locked
+
+
+def _as_date(value: Any) -> date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError as error:
+        raise ValidationError({"action_items": f"Invalid due date {value!r}."}) from error
+
+
+@transaction.atomic
+def workshop_invitations_send(*, workshop_id: Any) -> int:
+    """Mail the current version of the invitation (or the cancellation) to every invitee who
+    has not received it yet. Idempotent: SentEmail's unique key stops a second send."""
+    workshop = (
+        Workshop.objects.select_for_update(of=("self",))
+        .select_related("project")
+        .filter(pk=workshop_id)
+        .first()
+    )
+    if workshop is None:
+        return 0
+    invitations = list(
+        WorkshopInvitation.objects.select_for_update(of=("self",))
+        .select_related("stakeholder")
+        .filter(workshop=workshop)
+    )
+    cancelled = workshop.status == Workshop.Status.CANCELLED
+    attendees = [i.stakeholder for i in invitations]
+    ics = workshop_calendar(workshop, attendees, cancelled=cancelled)
+    sent = 0
+    for invitation in invitations:
+        if invitation.last_sent_sequence >= workshop.ics_sequence:
+            continue
+        try:
+            with transaction.atomic():
+                SentEmail.objects.create(
+                    kind="workshop_ics",
+                    object_id=str(workshop.pk),
+                    recipient_id=str(invitation.stakeholder_id),
+                    version=workshop.ics_sequence,
+                )
+        except IntegrityError:
+            continue  # already sent by an earlier delivery of this task
+        _send_invitation_mail(workshop, invitation.stakeholder, ics, cancelled=cancelled)
+        invitation.last_sent_sequence = workshop.ics_sequence
+        invitation.last_sent_at = timezone.now()
+        invitation.save(update_fields=["last_sent_sequence", "last_sent_at", "updated_at"])
+        audit_record(
+            actor=None,
+            action="workshop.invitation_sent",
+            target=invitation,
+            project=workshop.project,
+            data={
+                "stakeholder_id": str(invitation.stakeholder_id),
+                "sequence": workshop.ics_sequence,
+                "cancelled": cancelled,
+            },
+        )
+        sent += 1
+    return sent
+
+
+def _send_invitation_mail(
+    workshop: Workshop, stakeholder: Stakeholder, ics: bytes, *, cancelled: bool
+) -> None:
+    context = {
+        "workshop": workshop,
+        "stakeholder": stakeholder,
+        "cancelled": cancelled,
+        "local_start": timezone.localtime(workshop.starts_at, _zone(workshop.time_zone)),
+    }
+    prefix = "Cancelled: " if cancelled else ("Updated: " if workshop.ics_sequence else "")
+    message = EmailMessage(
+        subject=f"{prefix}{workshop.title}",
+        body=render_to_string("stakeholders/email/workshop_invitation.txt", context),
+        to=[stakeholder.email],
+    )
+    method = "CANCEL" if cancelled else "REQUEST"
+    message.attach("invite.ics", ics, f"text/calendar; charset=utf-8; method={method}")
+    message.send()
+
+
+def _zone(name: str) -> Any:
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(name)

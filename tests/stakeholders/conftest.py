@@ -1,0 +1,56 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from stakeholders import services
+
+
+@pytest.fixture
+def stakeholder_of(manager):
+    """make(project, name) → a stakeholder of the project's organisation linked to it."""
+
+    def make(project, name="Dana Claims", **fields):
+        person = services.stakeholder_create(
+            actor=manager,
+            organization=project.organization,
+            name=name,
+            email=f"{name.lower().replace(' ', '.')}@example.com",
+            **fields,
+        )
+        services.stakeholder_link(actor=manager, project=project, stakeholder=person)
+        return person
+
+    return make
+
+
+QUESTIONS = [
+    {"kind": "rating", "prompt": "How useful would the assistant be?", "key": "usefulness"},
+    {"kind": "single", "prompt": "Main concern?", "choices": ["Accuracy", "Privacy", "Jobs"]},
+    {
+        "kind": "multiple",
+        "prompt": "Which tasks?",
+        "choices": ["Triage", "Drafting"],
+        "required": False,
+    },
+    {"kind": "text", "prompt": "Anything else?", "required": False},
+]
+
+
+@pytest.fixture
+def open_round(project, manager, stakeholder_of):
+    """An open round with two invited stakeholders; returns (round, invites by name)."""
+    dana, lee = stakeholder_of(project, "Dana Claims"), stakeholder_of(project, "Lee Legal")
+    feedback_round = services.feedback_round_create(
+        actor=manager,
+        project=project,
+        title="Expectations",
+        closes_at=timezone.now() + timedelta(days=7),
+        questions=QUESTIONS,
+        shared_context="We are exploring an AI claims-triage assistant.",
+    )
+    services.feedback_round_open(
+        actor=manager, feedback_round=feedback_round, stakeholders=[dana.pk, lee.pk]
+    )
+    invites = {i.stakeholder.name: i for i in feedback_round.invites.select_related("stakeholder")}
+    return feedback_round, invites
