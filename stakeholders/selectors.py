@@ -1,0 +1,262 @@
+"""Read queries of stakeholders, workshops and feedback, scoped by the permission policy."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Avg, Count, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from accounts.models import Organization
+from accounts.permissions import Perm, can, visible
+from accounts.selectors import visible_object_get
+from projects.models import Project
+from stakeholders.models import (
+    Answer,
+    FeedbackInvite,
+    FeedbackRound,
+    ProductFeedback,
+    Question,
+    Stakeholder,
+    Workshop,
+    WorkshopInvitation,
+)
+
+QUADRANTS = ("manage_closely", "keep_satisfied", "keep_informed", "monitor")
+
+
+def stakeholder_list(
+    *, user: Any, organization: Organization, project: Project | None = None, q: str = ""
+) -> QuerySet[Stakeholder]:
+    """The organisation's registry, or one project's stakeholders; searchable."""
+    people = visible(user, Stakeholder).filter(organization=organization)
+    if project is not None:
+        if not can(user, Perm.PROJECT_VIEW, project):
+            return Stakeholder.objects.none()
+        people = people.filter(project_links__project=project)
+    if q:
+        people = people.filter(Q(name__icontains=q) | Q(email__icontains=q) | Q(unit__icontains=q))
+    return people.order_by("name")
+
+
+def stakeholder_get_for_user(*, user: Any, id: Any) -> Stakeholder:
+    return visible_object_get(user=user, model=Stakeholder, id=id)
+
+
+def influence_interest_grid(people: list[Stakeholder]) -> dict[str, list[Stakeholder]]:
+    """The 2×2 grid: manage closely, keep satisfied, keep informed, monitor."""
+    grid: dict[str, list[Stakeholder]] = {name: [] for name in QUADRANTS}
+    for person in people:
+        grid[person.quadrant].append(person)
+    return grid
+
+
+def workshop_list(*, user: Any, project: Project) -> QuerySet[Workshop]:
+    if not can(user, Perm.PROJECT_VIEW, project):
+        return Workshop.objects.none()
+    return (
+        Workshop.objects.filter(project=project)
+        .select_related("facilitator")
+        .annotate(
+            invited_count=Count("invitations", distinct=True),
+            attended_count=Count(
+                "invitations", filter=Q(invitations__attended=True), distinct=True
+            ),
+        )
+        .order_by("-starts_at")
+    )
+
+
+def workshop_get_for_user(*, user: Any, id: Any) -> Workshop:
+    return visible_object_get(
+        user=user,
+        model=Workshop,
+        id=id,
+        queryset=visible(user, Workshop)
+        .select_related("project__organization", "facilitator")
+        .prefetch_related(
+            Prefetch(
+                "invitations", queryset=WorkshopInvitation.objects.select_related("stakeholder")
+            ),
+            "decisions",
+        ),
+    )
+
+
+def feedback_round_list(*, user: Any, project: Project) -> QuerySet[FeedbackRound]:
+    if not can(user, Perm.PROJECT_VIEW, project):
+        return FeedbackRound.objects.none()
+    return (
+        FeedbackRound.objects.filter(project=project)
+        .annotate(
+            invited=Count("invites", filter=Q(invites__revoked_at__isnull=True), distinct=True),
+            responded=Count(
+                "invites", filter=Q(invites__responded_at__isnull=False), distinct=True
+            ),
+        )
+        .order_by("-created_at")
+    )
+
+
+def feedback_round_get_for_user(*, user: Any, id: Any) -> FeedbackRound:
+    return visible_object_get(
+        user=user,
+        model=FeedbackRound,
+        id=id,
+        queryset=visible(user, FeedbackRound)
+        .select_related("project__organization", "outcome_scope_version")
+        .prefetch_related("questions"),
+    )
+
+
+@dataclass
+class QuestionResult:
+    question: Question
+    answered: int = 0
+    distribution: list[tuple[str, int]] = field(default_factory=list)
+    average: float | None = None
+    texts: list[str] = field(default_factory=list)
+
+
+@dataclass
+class RoundResults:
+    feedback_round: FeedbackRound
+    invited: int
+    responded: int
+    questions: list[QuestionResult]
+
+    @property
+    def response_rate(self) -> float:
+        return round(100 * self.responded / self.invited, 1) if self.invited else 0.0
+
+
+def feedback_results(*, user: Any, feedback_round: FeedbackRound) -> RoundResults:
+    """Response rate and, per question, the distribution, average and free-text answers.
+
+    Three queries whatever the number of responses.
+    """
+    if not can(user, Perm.PROJECT_VIEW, feedback_round.project):
+        raise Http404
+    counts = FeedbackInvite.objects.filter(round=feedback_round).aggregate(
+        invited=Count("id", filter=Q(revoked_at__isnull=True)),
+        responded=Count("id", filter=Q(responded_at__isnull=False)),
+    )
+    questions = list(feedback_round.questions.all())
+    answers: dict[Any, list[Answer]] = defaultdict(list)
+    for answer in Answer.objects.filter(response__invite__round=feedback_round).order_by(
+        "created_at"
+    ):
+        answers[answer.question_id].append(answer)
+    results = []
+    for question in questions:
+        given = answers.get(question.pk, [])
+        result = QuestionResult(question, answered=len(given))
+        if question.kind == Question.Kind.RATING:
+            tally = Counter(a.rating for a in given if a.rating)
+            result.distribution = [(str(n), tally.get(n, 0)) for n in range(1, 6)]
+            ratings = [a.rating for a in given if a.rating]
+            result.average = round(sum(ratings) / len(ratings), 2) if ratings else None
+        elif question.kind in (Question.Kind.SINGLE, Question.Kind.MULTIPLE):
+            tally = Counter(choice for a in given for choice in a.choices)
+            result.distribution = [(choice, tally.get(choice, 0)) for choice in question.choices]
+        else:
+            result.texts = [a.text for a in given if a.text]
+        results.append(result)
+    return RoundResults(feedback_round, counts["invited"], counts["responded"], results)
+
+
+def question_trend(*, user: Any, project: Project, key: str) -> list[dict[str, Any]]:
+    """The same rating question across the project's rounds: the iterative loop."""
+    if not can(user, Perm.PROJECT_VIEW, project):
+        return []
+    rows = (
+        Answer.objects.filter(
+            question__round__project=project, question__key=key, rating__isnull=False
+        )
+        .values("question__round__id", "question__round__title", "question__round__created_at")
+        .annotate(average=Avg("rating"), answers=Count("id"))
+        .order_by("question__round__created_at")
+    )
+    return [
+        {
+            "round_id": row["question__round__id"],
+            "round": row["question__round__title"],
+            "average": round(float(row["average"]), 2),
+            "answers": row["answers"],
+        }
+        for row in rows
+    ]
+
+
+def feedback_results_csv(*, user: Any, feedback_round: FeedbackRound) -> str:
+    """One row per response: respondent, submission time, then one column per question."""
+    if not can(user, Perm.PROJECT_VIEW, feedback_round.project):
+        raise Http404
+    questions = list(feedback_round.questions.all())
+    invites = (
+        FeedbackInvite.objects.filter(round=feedback_round, responded_at__isnull=False)
+        .select_related("stakeholder", "response")
+        .prefetch_related("response__answers")
+        .order_by("stakeholder__name")
+    )
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["stakeholder", "submitted_at", *(q.prompt for q in questions)])
+    for invite in invites:
+        by_question = {a.question_id: a for a in invite.response.answers.all()}
+        cells = []
+        for question in questions:
+            answer = by_question.get(question.pk)
+            if answer is None:
+                cells.append("")
+            elif question.kind == Question.Kind.RATING:
+                cells.append(answer.rating)
+            elif question.kind == Question.Kind.TEXT:
+                cells.append(_csv_safe(answer.text))
+            else:
+                cells.append("; ".join(answer.choices))
+        writer.writerow(
+            [_csv_safe(invite.stakeholder.name), invite.response.submitted_at.isoformat(), *cells]
+        )
+    return out.getvalue()
+
+
+def _csv_safe(value: str) -> str:
+    """Neutralise spreadsheet formulas in free text (CSV injection)."""
+    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def outstanding_feedback(*, user: Any, project: Project) -> QuerySet[FeedbackInvite]:
+    """Who still owes an answer in the project's open rounds (for reminders)."""
+    if not can(user, Perm.PROJECT_VIEW, project):
+        return FeedbackInvite.objects.none()
+    return (
+        FeedbackInvite.objects.filter(
+            round__project=project,
+            round__status=FeedbackRound.Status.OPEN,
+            round__closes_at__gt=timezone.now(),
+            responded_at__isnull=True,
+            revoked_at__isnull=True,
+        )
+        .select_related("stakeholder", "round")
+        .order_by("round__closes_at", "stakeholder__name")
+    )
+
+
+def product_feedback_list(*, user: Any, project: Project) -> QuerySet[ProductFeedback]:
+    if not can(user, Perm.PROJECT_VIEW, project):
+        return ProductFeedback.objects.none()
+    return ProductFeedback.objects.filter(project=project).select_related("key")
+
+
+def product_feedback_summary(*, user: Any, project: Project) -> dict[str, Any]:
+    rows = product_feedback_list(user=user, project=project)
+    summary = rows.aggregate(count=Count("id"), average=Avg("rating"))
+    tally = dict(rows.values_list("rating").annotate(n=Count("id")).order_by())
+    summary["distribution"] = [(str(n), tally.get(n, 0)) for n in range(1, 6)]
+    return summary
