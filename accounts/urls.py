@@ -1,2 +1,68 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path, reverse_lazy
+
+from accounts import views
+
 app_name = "accounts"
-urlpatterns: list = []
+
+urlpatterns = [
+    path("accounts/login/", views.SignInView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/profile/", views.profile, name="profile"),
+    path("accounts/password/", views.PasswordChangeView.as_view(), name="password-change"),
+    path(
+        "accounts/password/reset/",
+        auth_views.PasswordResetView.as_view(
+            template_name="registration/password_reset_form.html",
+            email_template_name="registration/password_reset_email.txt",
+            subject_template_name="registration/password_reset_subject.txt",
+            success_url=reverse_lazy("accounts:password-reset-done"),
+        ),
+        name="password-reset",
+    ),
+    path(
+        "accounts/password/reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(
+            template_name="registration/password_reset_done.html"
+        ),
+        name="password-reset-done",
+    ),
+    path(
+        "accounts/password/reset/<uidb64>/<token>/",
+        views.PasswordResetConfirmView.as_view(),
+        name="password-reset-confirm",
+    ),
+    path(
+        "accounts/password/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(
+            template_name="registration/password_reset_complete.html"
+        ),
+        name="password-reset-complete",
+    ),
+    path("accounts/tokens/", views.token_list, name="token-list"),
+    path("accounts/tokens/<uuid:token_id>/revoke/", views.token_revoke, name="token-revoke"),
+    path("organizations/new/", views.organization_create, name="organization-create"),
+    path("organizations/switch/", views.organization_switch, name="organization-switch"),
+    path("organizations/<uuid:org_id>/members/", views.member_list, name="member-list"),
+    path(
+        "organizations/<uuid:org_id>/invitations/",
+        views.invitation_create,
+        name="invitation-create",
+    ),
+    path(
+        "organizations/<uuid:org_id>/invitations/<uuid:invitation_id>/revoke/",
+        views.invitation_revoke,
+        name="invitation-revoke",
+    ),
+    path(
+        "organizations/<uuid:org_id>/members/<uuid:membership_id>/role/",
+        views.member_change_role,
+        name="member-role",
+    ),
+    path(
+        "organizations/<uuid:org_id>/members/<uuid:membership_id>/remove/",
+        views.member_remove,
+        name="member-remove",
+    ),
+    path("invitations/<str:secret>/", views.invitation_accept, name="invitation-accept"),
+]

@@ -1,2 +1,9 @@
+from django.urls import path
+
+from compliance import views
+
 app_name = "compliance"
-urlpatterns: list = []
+
+urlpatterns = [
+    path("audit/", views.audit_trail, name="audit-trail"),
+]

@@ -1,0 +1,304 @@
+"""HTML pages of accounts: sign-in, passwords, profile, organisations, members, invitations,
+API tokens. Views are thin: they parse, call a selector or service, and render."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts import selectors, services
+from accounts.forms import (
+    AcceptInvitationForm,
+    APITokenForm,
+    InvitationForm,
+    MembershipRoleForm,
+    OrganizationForm,
+    ProfileForm,
+)
+from accounts.models import APIToken, Invitation, User
+from accounts.permissions import Perm, can_map
+from core.forms import add_service_errors
+from core.htmx import render_htmx
+
+# --- sign in and passwords ---------------------------------------------------------------------
+
+
+class SignInView(auth_views.LoginView):
+    template_name = "registration/login.html"
+    redirect_authenticated_user = True
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        services.user_record_sign_in(user=form.get_user())
+        return response
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "registration/password_change_form.html"
+    success_url = reverse_lazy("accounts:profile")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        services.user_record_password_change(user=form.user, via="change")
+        messages.success(self.request, "Your password was changed.")
+        return response
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "registration/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password-reset-complete")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        services.user_record_password_change(user=form.user, via="reset")
+        return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request: HttpRequest) -> HttpResponse:
+    """One's own name and time zone."""
+    user = request.user
+    form = ProfileForm(
+        request.POST or None, initial={"full_name": user.full_name, "time_zone": user.time_zone}
+    )
+    if request.method == "POST" and form.is_valid():
+        services.user_update_profile(actor=user, **form.cleaned_data)
+        messages.success(request, "Profile saved.")
+        return redirect("accounts:profile")
+    return render(request, "accounts/profile.html", {"form": form, "nav": "profile"})
+
+
+# --- organisations -------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def organization_switch(request: HttpRequest) -> HttpResponse:
+    """Remember the organisation chosen in the switcher (404 if not the user's)."""
+    org = selectors.organization_get_for_user(
+        user=request.user, id=request.POST.get("organization", "")
+    )
+    request.session[selectors.SESSION_ORG_KEY] = str(org.pk)
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("projects:project-list")
+    messages.success(request, f"Switched to {org.name}.")
+    return redirect(target)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organization_create(request: HttpRequest) -> HttpResponse:
+    """Start a new organisation; its creator is its first administrator."""
+    form = OrganizationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            org = services.organization_create(actor=request.user, name=form.cleaned_data["name"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            request.session[selectors.SESSION_ORG_KEY] = str(org.pk)
+            messages.success(request, f"{org.name} is ready. Invite your colleagues.")
+            return redirect("accounts:member-list", org.pk)
+    return render(request, "accounts/organization_form.html", {"form": form})
+
+
+def _members_context(request: HttpRequest, org: Any, **extra: Any) -> dict[str, Any]:
+    return {
+        "organization": org,
+        "memberships": selectors.membership_list(user=request.user, organization=org),
+        "invitations": selectors.invitation_list(user=request.user, organization=org).filter(
+            status=Invitation.Status.PENDING
+        ),
+        "can": can_map(request.user, org),
+        "role_choices": MembershipRoleForm.base_fields["role"].choices,
+        "invite_form": extra.pop("invite_form", None) or InvitationForm(),
+        "nav": "members",
+        **extra,
+    }
+
+
+@login_required
+@require_http_methods(["GET"])
+def member_list(request: HttpRequest, org_id: Any) -> HttpResponse:
+    """Members of an organisation; administrators also invite and manage roles here."""
+    org = selectors.organization_get_for_user(user=request.user, id=org_id)
+    return render(request, "accounts/members.html", _members_context(request, org))
+
+
+@login_required
+@require_POST
+def invitation_create(request: HttpRequest, org_id: Any) -> HttpResponse:
+    org = selectors.organization_get_for_user(user=request.user, id=org_id, perm=Perm.ORG_MANAGE)
+    form = InvitationForm(request.POST)
+    if form.is_valid():
+        try:
+            services.invitation_create(actor=request.user, organization=org, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
+            return redirect("accounts:member-list", org.pk)
+    context = _members_context(request, org, invite_form=form)
+    return render_htmx(request, "accounts/members.html", context, partial="invite-form", status=400)
+
+
+@login_required
+@require_POST
+def member_change_role(request: HttpRequest, org_id: Any, membership_id: Any) -> HttpResponse:
+    org = selectors.organization_get_for_user(user=request.user, id=org_id, perm=Perm.ORG_MANAGE)
+    membership = selectors.membership_get_for_user(
+        user=request.user, organization=org, id=membership_id
+    )
+    form = MembershipRoleForm(request.POST)
+    error = ""
+    if form.is_valid():
+        try:
+            membership = services.membership_change_role(
+                actor=request.user, membership=membership, role=form.cleaned_data["role"]
+            )
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+    else:
+        error = "Choose a valid role."
+    if not request.htmx:
+        (messages.error if error else messages.success)(request, error or "Role changed.")
+        return redirect("accounts:member-list", org.pk)
+    context = _members_context(request, org, membership=membership, row_error=error)
+    return render(
+        request, "accounts/members.html#member-row", context, status=400 if error else 200
+    )
+
+
+@login_required
+@require_POST
+def member_remove(request: HttpRequest, org_id: Any, membership_id: Any) -> HttpResponse:
+    org = selectors.organization_get_for_user(user=request.user, id=org_id, perm=Perm.ORG_MANAGE)
+    membership = selectors.membership_get_for_user(
+        user=request.user, organization=org, id=membership_id
+    )
+    try:
+        services.membership_remove(actor=request.user, membership=membership)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{membership.user.display_name} was removed.")
+    return redirect("accounts:member-list", org.pk)
+
+
+@login_required
+@require_POST
+def invitation_revoke(request: HttpRequest, org_id: Any, invitation_id: Any) -> HttpResponse:
+    org = selectors.organization_get_for_user(user=request.user, id=org_id, perm=Perm.ORG_MANAGE)
+    invitation = selectors.visible_object_get(
+        user=request.user,
+        model=Invitation,
+        id=invitation_id,
+        queryset=selectors.invitation_list(user=request.user, organization=org),
+    )
+    try:
+        services.invitation_revoke(actor=request.user, invitation=invitation)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Invitation to {invitation.email} revoked.")
+    return redirect("accounts:member-list", org.pk)
+
+
+# --- invitation acceptance -----------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request: HttpRequest, secret: str) -> HttpResponse:
+    """Join an organisation from an emailed link: signed in with the invited address, or by
+    creating the account on the spot."""
+    invitation = services.invitation_by_secret(secret)
+    if invitation is None or not invitation.is_usable:
+        return render(
+            request, "accounts/invitation_unusable.html", status=410 if invitation else 404
+        )
+    has_account = User.objects.filter(email__iexact=invitation.email).exists()
+    form = AcceptInvitationForm(request.POST or None) if not request.user.is_authenticated else None
+    if request.method == "POST":
+        try:
+            if request.user.is_authenticated:
+                membership = services.invitation_accept(secret=secret, user=request.user)
+            elif form is not None and form.is_valid() and not has_account:
+                membership = services.invitation_accept(
+                    secret=secret,
+                    full_name=form.cleaned_data["full_name"],
+                    password=form.cleaned_data["password1"],
+                )
+                login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
+            else:
+                membership = None
+        except ValidationError as error:
+            if form is not None:
+                add_service_errors(form, error)
+            else:
+                messages.error(request, " ".join(error.messages))
+            membership = None
+        if membership is not None:
+            request.session[selectors.SESSION_ORG_KEY] = str(membership.organization_id)
+            messages.success(request, f"Welcome to {membership.organization.name}.")
+            return redirect("projects:project-list")
+    context = {"invitation": invitation, "form": form, "has_account": has_account}
+    return render(
+        request,
+        "accounts/invitation_accept.html",
+        context,
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+# --- API tokens --------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def token_list(request: HttpRequest) -> HttpResponse:
+    """One's personal API tokens; a new token's secret is shown once, right after creation."""
+    form = APITokenForm(request.POST or None)
+    plain = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            _, plain = services.api_token_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            form = APITokenForm()
+    context = {
+        "tokens": selectors.api_token_list(user=request.user),
+        "form": form,
+        "plain_token": plain,
+        "nav": "tokens",
+    }
+    status = 400 if request.method == "POST" and plain is None else 200
+    response = render(request, "accounts/tokens.html", context, status=status)
+    response["Cache-Control"] = "no-store"  # the page may hold a secret
+    return response
+
+
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest, token_id: Any) -> HttpResponse:
+    token = selectors.visible_object_get(
+        user=request.user,
+        model=APIToken,
+        id=token_id,
+        queryset=selectors.api_token_list(user=request.user),
+    )
+    services.api_token_revoke(actor=request.user, token=token)
+    messages.success(request, f"Token “{token.name}” revoked.")
+    return redirect("accounts:token-list")

@@ -1,0 +1,31 @@
+"""Read queries of compliance: the audit trail as people and clients see it."""
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from accounts.models import Organization
+from accounts.permissions import audit_events_visible_to
+from audit.models import AuditEvent
+
+
+def audit_event_list_for_user(
+    *, user: Any, organization: Organization | None = None, filters: dict[str, Any] | None = None
+) -> QuerySet[AuditEvent]:
+    """Audit events the user may read (policy), newest first, optionally filtered."""
+    events = audit_events_visible_to(user).select_related("actor", "project")
+    if organization is not None:
+        events = events.filter(organization=organization)
+    filters = filters or {}
+    if filters.get("action"):
+        events = events.filter(action__startswith=filters["action"])
+    if filters.get("actor"):
+        events = events.filter(actor__email__iexact=filters["actor"])
+    for name in ("project", "target_type", "target_id"):
+        if filters.get(name):
+            events = events.filter(**{name: filters[name]})
+    if filters.get("occurred_after"):
+        events = events.filter(occurred_at__gte=filters["occurred_after"])
+    if filters.get("occurred_before"):
+        events = events.filter(occurred_at__lt=filters["occurred_before"])
+    return events.order_by("-occurred_at", "-sequence")

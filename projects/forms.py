@@ -1,0 +1,41 @@
+"""Forms of the projects pages."""
+
+from django import forms
+
+from accounts.models import ProjectMembership
+from projects.models import Project
+
+PHASE_FILTER = [("", "Any phase"), *Project.Phase.choices]
+STATUS_FILTER = [("", "Any status"), *Project.Status.choices]
+
+
+class ProjectFilterForm(forms.Form):
+    q = forms.CharField(required=False, max_length=100, label="Search")
+    phase = forms.ChoiceField(required=False, choices=PHASE_FILTER)
+    status = forms.ChoiceField(required=False, choices=STATUS_FILTER)
+
+
+class ProjectForm(forms.Form):
+    name = forms.CharField(max_length=160)
+    description = forms.CharField(widget=forms.Textarea, required=False, max_length=5000)
+
+
+class ProjectEditForm(ProjectForm):
+    status = forms.ChoiceField(choices=Project.Status.choices)
+    problem_statement = forms.CharField(widget=forms.Textarea, required=False, max_length=5000)
+    end_users = forms.CharField(widget=forms.Textarea, required=False, max_length=2000)
+    business_goals = forms.CharField(widget=forms.Textarea, required=False, max_length=5000)
+    intended_purpose = forms.CharField(widget=forms.Textarea, required=False, max_length=5000)
+
+
+class ProjectMemberForm(forms.Form):
+    user = forms.ChoiceField(label="Person")
+    role = forms.ChoiceField(choices=ProjectMembership.Role.choices)
+
+    def __init__(self, *args: object, candidates: list[tuple[str, str]], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["user"].choices = candidates
+
+
+class ProjectRoleForm(forms.Form):
+    role = forms.ChoiceField(choices=ProjectMembership.Role.choices)

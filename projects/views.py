@@ -1,0 +1,227 @@
+"""HTML pages of projects: the list, a project's page, its members and its audit trail."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.models import OrganizationMembership
+from accounts.permissions import Perm, can, can_map
+from accounts.selectors import current_organization
+from audit.models import AuditEvent
+from core.forms import add_service_errors
+from core.htmx import render_htmx
+from projects import selectors, services
+from projects.forms import (
+    ProjectEditForm,
+    ProjectFilterForm,
+    ProjectForm,
+    ProjectMemberForm,
+    ProjectRoleForm,
+)
+from projects.models import Project
+from projects.models.project import PHASE_ORDER
+
+PAGE_SIZE = 25
+LIFECYCLE = [phase for phase in PHASE_ORDER if phase != "retired"]
+
+
+@login_required
+@require_http_methods(["GET"])
+def project_list(request: HttpRequest) -> HttpResponse:
+    """The current organisation's projects the user may see; filters update the table."""
+    org = current_organization(request)
+    if org is None:
+        return redirect("accounts:organization-create")
+    form = ProjectFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    projects = selectors.project_list_for_user(user=request.user, organization=org, filters=filters)
+    page = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "page": page,
+        "form": form,
+        "organization": org,
+        "query": query.urlencode(),
+        "can_create": can(request.user, Perm.PROJECT_CREATE, org),
+        "nav": "projects",
+    }
+    return render_htmx(
+        request,
+        "projects/project_list.html",
+        context,
+        partial="project-table",
+        target="project-table",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_create(request: HttpRequest) -> HttpResponse:
+    org = current_organization(request)
+    if org is None:
+        return redirect("accounts:organization-create")
+    if not can(request.user, Perm.PROJECT_CREATE, org):
+        raise PermissionDenied
+    form = ProjectForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            project = services.project_create(
+                actor=request.user, organization=org, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Project “{project.name}” created.")
+            return redirect("projects:project-detail", project.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "projects/project_form.html", {"form": form, "organization": org}, status=status
+    )
+
+
+def _detail_context(request: HttpRequest, project: Project, **extra: Any) -> dict[str, Any]:
+    members = list(selectors.project_member_list(user=request.user, project=project))
+    on_project = {m.user_id for m in members}
+    candidates = (
+        OrganizationMembership.objects.filter(organization_id=project.organization_id)
+        .exclude(user_id__in=on_project)
+        .select_related("user")
+        .order_by("user__email")
+    )
+    return {
+        "project": project,
+        "members": members,
+        "can": can_map(request.user, project),
+        "lifecycle": [
+            {"key": key, "label": Project.Phase(key).label, "index": index}
+            for index, key in enumerate(LIFECYCLE)
+        ],
+        "member_form": extra.pop("member_form", None)
+        or ProjectMemberForm(candidates=[(str(m.user_id), m.user.email) for m in candidates]),
+        "role_choices": ProjectRoleForm.base_fields["role"].choices,
+        "nav": "projects",
+        **extra,
+    }
+
+
+@login_required
+@require_http_methods(["GET"])
+def project_detail(request: HttpRequest, project_id: Any) -> HttpResponse:
+    """A project's page: phase, use case and people."""
+    project = selectors.project_get_for_user(user=request.user, id=project_id)
+    return render(request, "projects/project_detail.html", _detail_context(request, project))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_edit(request: HttpRequest, project_id: Any) -> HttpResponse:
+    project = selectors.project_get_for_user(
+        user=request.user, id=project_id, perm=Perm.PROJECT_MANAGE
+    )
+    fields = list(ProjectEditForm.base_fields)
+    form = ProjectEditForm(
+        request.POST or None, initial={name: getattr(project, name) for name in fields}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.project_update(actor=request.user, project=project, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Project saved.")
+            return redirect("projects:project-detail", project.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "projects/project_edit.html", {"form": form, "project": project}, status=status
+    )
+
+
+@login_required
+@require_POST
+def project_member_add(request: HttpRequest, project_id: Any) -> HttpResponse:
+    project = selectors.project_get_for_user(
+        user=request.user, id=project_id, perm=Perm.PROJECT_MANAGE
+    )
+    candidates = OrganizationMembership.objects.filter(
+        organization_id=project.organization_id
+    ).select_related("user")
+    form = ProjectMemberForm(
+        request.POST, candidates=[(str(m.user_id), m.user.email) for m in candidates]
+    )
+    if form.is_valid():
+        person = next(m.user for m in candidates if str(m.user_id) == form.cleaned_data["user"])
+        try:
+            services.project_member_add(
+                actor=request.user, project=project, user=person, role=form.cleaned_data["role"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{person.display_name} joined the project.")
+            return redirect("projects:project-detail", project.pk)
+    context = _detail_context(request, project, member_form=form)
+    return render(request, "projects/project_detail.html", context, status=400)
+
+
+@login_required
+@require_POST
+def project_member_role(request: HttpRequest, project_id: Any, membership_id: Any) -> HttpResponse:
+    project = selectors.project_get_for_user(
+        user=request.user, id=project_id, perm=Perm.PROJECT_MANAGE
+    )
+    membership = selectors.project_member_get(user=request.user, project=project, id=membership_id)
+    form = ProjectRoleForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError("Choose a valid role.")
+        services.project_member_change_role(
+            actor=request.user, membership=membership, role=form.cleaned_data["role"]
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Role changed.")
+    return redirect("projects:project-detail", project.pk)
+
+
+@login_required
+@require_POST
+def project_member_remove(
+    request: HttpRequest, project_id: Any, membership_id: Any
+) -> HttpResponse:
+    project = selectors.project_get_for_user(
+        user=request.user, id=project_id, perm=Perm.PROJECT_MANAGE
+    )
+    membership = selectors.project_member_get(user=request.user, project=project, id=membership_id)
+    try:
+        services.project_member_remove(actor=request.user, membership=membership)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{membership.user.display_name} left the project.")
+    return redirect("projects:project-detail", project.pk)
+
+
+@login_required
+@require_http_methods(["GET"])
+def project_audit(request: HttpRequest, project_id: Any) -> HttpResponse:
+    """The project's audit trail, newest first."""
+    project = selectors.project_get_for_user(user=request.user, id=project_id)
+    events = (
+        AuditEvent.objects.filter(project=project)
+        .select_related("actor")
+        .order_by("-occurred_at", "-sequence")
+    )
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "projects/project_audit.html",
+        {"project": project, "page": page, "nav": "projects"},
+    )
