@@ -26,7 +26,7 @@ from accounts.forms import (
 from accounts.models import APIToken, Invitation, User
 from accounts.permissions import Perm, can_map
 from core.forms import add_service_errors
-from core.htmx import render_htmx
+from core.htmx import redirect_after_success, render_htmx
 
 # --- sign in and passwords ---------------------------------------------------------------------
 
@@ -149,7 +149,7 @@ def invitation_create(request: HttpRequest, org_id: Any) -> HttpResponse:
             add_service_errors(form, error)
         else:
             messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
-            return redirect("accounts:member-list", org.pk)
+            return redirect_after_success(request, "accounts:member-list", org.pk)
     context = _members_context(request, org, invite_form=form)
     return render_htmx(request, "accounts/members.html", context, partial="invite-form", status=400)
 
@@ -264,27 +264,34 @@ def invitation_accept(request: HttpRequest, secret: str) -> HttpResponse:
 
 # --- API tokens --------------------------------------------------------------------------------
 
+NEW_TOKEN_SESSION_KEY = "charter_new_api_token"  # noqa: S105 (a session key name)
+
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def token_list(request: HttpRequest) -> HttpResponse:
-    """One's personal API tokens; a new token's secret is shown once, right after creation."""
+    """One's personal API tokens; a new token's secret is shown once, right after creation.
+
+    Post/redirect/get: the secret travels in the session to the next page view and is dropped
+    there, so reloading neither shows it again nor creates another token.
+    """
     form = APITokenForm(request.POST or None)
-    plain = None
     if request.method == "POST" and form.is_valid():
         try:
             _, plain = services.api_token_create(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            form = APITokenForm()
+            request.session[NEW_TOKEN_SESSION_KEY] = plain
+            return redirect("accounts:token-list")
+    plain = request.session.pop(NEW_TOKEN_SESSION_KEY, None) if request.method == "GET" else None
     context = {
         "tokens": selectors.api_token_list(user=request.user),
         "form": form,
         "plain_token": plain,
         "nav": "tokens",
     }
-    status = 400 if request.method == "POST" and plain is None else 200
+    status = 400 if request.method == "POST" else 200
     response = render(request, "accounts/tokens.html", context, status=status)
     response["Cache-Control"] = "no-store"  # the page may hold a secret
     return response

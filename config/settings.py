@@ -232,6 +232,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Tags and operation ids start after the version: "projects_list", not "v1_projects_list".
+    "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
+    # Choice sets that share a field name ("role", "status") each get their own component.
+    "ENUM_NAME_OVERRIDES": {
+        "OrganizationRoleEnum": "accounts.models.OrganizationMembership.Role",
+        "ProjectRoleEnum": "accounts.models.ProjectMembership.Role",
+        "InvitationStatusEnum": "accounts.models.Invitation.Status",
+        "ProjectStatusEnum": "projects.models.Project.Status",
+    },
 }
 
 # --- Cache (throttling, rate limits) ------------------------------------------------------

@@ -3,7 +3,8 @@
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render, resolve_url
+from django_htmx.http import HttpResponseClientRedirect
 
 
 def render_htmx(
@@ -24,3 +25,12 @@ def render_htmx(
     wants_partial = bool(htmx) and not htmx.boosted and (target is None or htmx.target == target)
     name = f"{template}#{partial}" if wants_partial else template
     return render(request, name, context, status=status)
+
+
+def redirect_after_success(request: HttpRequest, to: str, *args: Any) -> HttpResponse:
+    """After a successful write: a normal redirect, or for htmx a client-side redirect (so the
+    whole page, with its messages, reloads instead of being swapped into a form's place)."""
+    url = resolve_url(to, *args)
+    if getattr(request, "htmx", False):
+        return HttpResponseClientRedirect(url)
+    return redirect(url)

@@ -11,8 +11,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db import IntegrityError
-from drf_spectacular.utils import OpenApiResponse, extend_schema_serializer
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema_serializer
 from rest_framework import serializers
+from rest_framework.filters import OrderingFilter
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import JSONRenderer
@@ -97,6 +99,9 @@ PROBLEM_DESCRIPTIONS = {
     415: "The body is not application/json.",
     429: "Too many requests: slow down (see the Retry-After header).",
 }
+# The id in a detail URL. Declared because the lookup pattern accepts any segment (so a
+# malformed id reaches the view and is a problem+json 404), which hides the UUID type.
+ID = OpenApiParameter("id", OpenApiTypes.UUID, OpenApiParameter.PATH)
 READ = (401, 404, 429)
 WRITE = (400, 401, 403, 404, 409, 415, 429)
 DELETE = (400, 401, 403, 404, 409, 429)
@@ -115,6 +120,15 @@ def problems(*codes: int) -> dict[Any, OpenApiResponse]:
 # --- views ----------------------------------------------------------------------------------
 
 
+class StableOrderingFilter(OrderingFilter):
+    """`?ordering=` with the primary key as the last key: rows that tie (same phase, same
+    name in two organisations) keep one order, so no row is skipped or repeated across pages."""
+
+    def filter_queryset(self, request: Any, queryset: Any, view: Any) -> Any:
+        ordering = self.get_ordering(request, queryset, view)
+        return queryset.order_by(*ordering, "pk") if ordering else queryset
+
+
 class ApiViewSet(GenericViewSet):
     """JSON in, JSON out, signed in, every object checked by the one policy.
 
@@ -130,6 +144,9 @@ class ApiViewSet(GenericViewSet):
     # Anything up to the next slash reaches the view, so a malformed id is a problem+json 404
     # from the lookup rather than Django's HTML 404 for an unmatched URL.
     lookup_value_regex = "[^/]+"
+    # No filtering unless a view declares it: the defaults would advertise `search` and
+    # `ordering` parameters that these views never apply.
+    filter_backends: list[Any] = []
     policy_perms: dict[str, Perm] = {}
 
     def handle_exception(self, exc: Exception) -> Response:

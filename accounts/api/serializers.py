@@ -72,7 +72,7 @@ class OrganizationOutputSerializer(serializers.Serializer):
         return self.context["roles"].get(organization.pk)
 
 
-@extend_schema_serializer(component_name="OrganizationCreate")
+@extend_schema_serializer(component_name="OrganizationName")
 class OrganizationInputSerializer(StrictInputSerializer):
     name = serializers.CharField(max_length=120)
 

@@ -1,1 +1,38 @@
-urlpatterns: list = []
+"""Routes of the accounts API under /api/v1/.
+
+Convention for the whole API: every path ends with a slash (`/api/v1/projects/`,
+`/api/v1/projects/{id}/`). Without it Django answers 301 to the slashed path, which clients
+replay as a GET without the body, so clients always send the slash (docs/api.md).
+"""
+
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from accounts.api.views import (
+    APITokenViewSet,
+    MeViewSet,
+    OrganizationInvitationViewSet,
+    OrganizationMemberViewSet,
+    OrganizationViewSet,
+)
+
+app_name = "accounts-api"
+
+router = SimpleRouter(trailing_slash=True)
+router.register("organizations", OrganizationViewSet, basename="organization")
+router.register(
+    r"organizations/(?P<organization_id>[^/]+)/members",
+    OrganizationMemberViewSet,
+    basename="organization-member",
+)
+router.register(
+    r"organizations/(?P<organization_id>[^/]+)/invitations",
+    OrganizationInvitationViewSet,
+    basename="organization-invitation",
+)
+router.register("tokens", APITokenViewSet, basename="token")
+
+urlpatterns = [
+    path("me/", MeViewSet.as_view({"get": "retrieve", "patch": "partial_update"}), name="me"),
+    *router.urls,
+]

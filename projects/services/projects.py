@@ -58,8 +58,10 @@ def project_create(
         owner=actor,
         **use_case,
     )
-    project.full_clean(validate_unique=False)
+    # The name check comes first so a clash is reported on `name`, not as the model's
+    # non-field unique-constraint error.
     _check_unique_name(organization.pk, project.name)
+    project.full_clean(validate_unique=False)
     project.save()
     membership = ProjectMembership.objects.create(
         project=project, user=actor, role=ProjectMembership.Role.MANAGER
@@ -96,9 +98,9 @@ def project_update(*, actor: User, project: Project, **changes: Any) -> Project:
     before = snapshot(locked, fields)
     for name, value in changes.items():
         setattr(locked, name, value.strip() if name == "name" else value)
-    locked.full_clean(validate_unique=False)
     if "name" in changes:
         _check_unique_name(locked.organization_id, locked.name, exclude_pk=locked.pk)
+    locked.full_clean(validate_unique=False)
     changed = diff(before, snapshot(locked, fields))
     if changed:
         locked.save(update_fields=[*changed, "updated_at"])

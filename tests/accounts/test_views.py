@@ -183,7 +183,7 @@ def test_invitation_accepted_by_a_signed_in_user(client, org, admin, outsider):
 
 def test_token_is_shown_once_and_revoked(client, admin, outsider):
     client.force_login(admin)
-    created = client.post("/accounts/tokens/", {"name": "CI", "expires_in_days": 30})
+    created = client.post("/accounts/tokens/", {"name": "CI", "expires_in_days": 30}, follow=True)
     body = created.content.decode()
     token = APIToken.objects.get()
     plain = re.search(r"chr_[0-9a-f]{8}_[A-Za-z0-9_\-]+", body).group(0)
