@@ -1,0 +1,95 @@
+"""`load_demo_data`: built through the services, idempotent, and its trail verifies."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from accounts.models import (
+    Invitation,
+    Organization,
+    OrganizationMembership,
+    ProjectMembership,
+    User,
+)
+from accounts.permissions import projects_visible_to
+from audit.models import AuditEvent
+from compliance.management.demo import DEMO_LOGINS, DEMO_PASSWORD
+from projects.models import GateRequest, Project
+
+pytestmark = pytest.mark.django_db
+
+
+def _load() -> str:
+    out = StringIO()
+    call_command("load_demo_data", stdout=out)
+    return out.getvalue()
+
+
+def test_load_demo_data_twice_builds_the_demo_once_and_the_trail_verifies():
+    first = _load()
+    events_after_first = AuditEvent.objects.count()
+
+    second = _load()
+
+    assert "Demo Insurance Co.: loaded." in first
+    assert "Northwind Health: loaded." in first
+    assert "Demo Insurance Co.: already loaded, left as it is." in second
+    assert "Northwind Health: already loaded, left as it is." in second
+    assert AuditEvent.objects.count() == events_after_first
+    assert sorted(Organization.objects.values_list("name", flat=True)) == [
+        "Demo Insurance Co.",
+        "Northwind Health",
+    ]
+    assert sorted(User.objects.values_list("email", flat=True)) == sorted(
+        email for email, _, _ in DEMO_LOGINS
+    )
+    roles = set(
+        OrganizationMembership.objects.values_list("organization__name", "user__email", "role")
+    )
+    assert roles == {
+        ("Demo Insurance Co.", "admin@demo.charter.local", "admin"),
+        ("Demo Insurance Co.", "compliance@demo.charter.local", "compliance_officer"),
+        ("Demo Insurance Co.", "pm@demo.charter.local", "member"),
+        ("Demo Insurance Co.", "viewer@demo.charter.local", "member"),
+        ("Northwind Health", "admin@northwind.charter.local", "admin"),
+    }
+    assert Invitation.objects.filter(status=Invitation.Status.ACCEPTED).count() == 3
+    assert dict(Project.objects.values_list("name", "phase")) == {
+        "Claims triage assistant": "select",
+        "Customer-support RAG chatbot": "scope",
+        "Underwriting summariser": "scope",
+        "Clinical notes summariser": "scope",
+    }
+    assert sorted(GateRequest.objects.values_list("project__name", "status")) == [
+        ("Claims triage assistant", "approved"),
+        ("Customer-support RAG chatbot", "pending"),
+    ]
+    assert ProjectMembership.objects.filter(role="manager").count() == 4
+    assert (
+        ProjectMembership.objects.filter(
+            role="viewer", user__email="viewer@demo.charter.local"
+        ).count()
+        == 3
+    )
+    for email, _, _ in DEMO_LOGINS:
+        assert User.objects.get(email=email).check_password(DEMO_PASSWORD)
+
+    verified = StringIO()
+    call_command("verify_audit_chain", stdout=verified)
+    assert "OK: 3 chain(s) verified" in verified.getvalue()
+
+
+def test_demo_organisations_do_not_see_each_other():
+    _load()
+    northwind_admin = User.objects.get(email="admin@northwind.charter.local")
+    demo_admin = User.objects.get(email="admin@demo.charter.local")
+
+    assert list(projects_visible_to(northwind_admin).values_list("name", flat=True)) == [
+        "Clinical notes summariser"
+    ]
+    assert sorted(projects_visible_to(demo_admin).values_list("name", flat=True)) == [
+        "Claims triage assistant",
+        "Customer-support RAG chatbot",
+        "Underwriting summariser",
+    ]
