@@ -57,6 +57,10 @@ def _project_stakeholders(project: Project, ids: list[Any]) -> list[Stakeholder]
 
 
 def _enqueue_invitations(workshop: Workshop) -> None:
+    """Mail invitations on commit — unless the workshop is already over (recorded after the
+    fact), when a calendar invitation would only confuse."""
+    if workshop.ends_at <= timezone.now():
+        return
     from stakeholders.tasks import workshop_invitations_send as task
 
     enqueue_on_commit(task, workshop_id=str(workshop.pk))

@@ -327,3 +327,19 @@ def test_intake_key_lifecycle(project, manager):
     assert services.intake_key_for(plain) is None
     assert services.intake_key_for(plain[:-1]) is None
     assert services.intake_key_for("chr_" + plain[4:]) is None
+
+
+def test_a_workshop_recorded_after_the_fact_sends_no_invitation(
+    project, manager, stakeholder_of, django_capture_on_commit_callbacks
+):
+    dana = stakeholder_of(project)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        services.workshop_schedule(
+            actor=manager,
+            project=project,
+            stakeholders=[dana.pk],
+            title="Held last week",
+            starts_at=timezone.now() - timedelta(days=7),
+        )
+    assert callbacks == []
+    assert mail.outbox == []
