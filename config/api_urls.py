@@ -5,5 +5,6 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("accounts.api.urls")),
     path("", include("projects.api.urls")),
+    path("", include("stakeholders.api.urls")),
     path("", include("compliance.api.urls")),
 ]
