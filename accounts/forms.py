@@ -1,15 +1,24 @@
 """Forms of the accounts pages. They parse and validate input; services do the writing."""
 
+from typing import Any
 from zoneinfo import available_timezones
 
 from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
 
-from accounts.models import OrganizationMembership
+from accounts.models import OrganizationMembership, User
 
 ROLE_CHOICES = OrganizationMembership.Role.choices
 TIME_ZONES = sorted(available_timezones())
+
+
+class SignInForm(AuthenticationForm):
+    """Email and password; addresses are stored lower-case, so "Ada@X.org" signs in too."""
+
+    def clean_username(self) -> str:
+        return (self.cleaned_data.get("username") or "").strip().lower()
 
 
 class OrganizationForm(forms.Form):
@@ -27,23 +36,41 @@ class MembershipRoleForm(forms.Form):
 
 class ProfileForm(forms.Form):
     full_name = forms.CharField(max_length=150, required=False)
-    time_zone = forms.ChoiceField(choices=[(tz, tz) for tz in TIME_ZONES])
+    time_zone = forms.ChoiceField(
+        choices=[(tz, tz) for tz in TIME_ZONES],
+        help_text="Times across Charter are shown in this zone.",
+    )
 
 
 class AcceptInvitationForm(forms.Form):
-    """A new account for the invited address: name and password."""
+    """A new account for the invited address: name and password, checked by the validators."""
 
-    full_name = forms.CharField(max_length=150)
-    password1 = forms.CharField(label="Password", widget=forms.PasswordInput, strip=False)
-    password2 = forms.CharField(label="Password again", widget=forms.PasswordInput, strip=False)
+    full_name = forms.CharField(max_length=150, label="Full name")
+    password1 = forms.CharField(
+        label="Password",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        strip=False,
+        help_text=" ".join(password_validation.password_validators_help_texts()),
+    )
+    password2 = forms.CharField(
+        label="Password again",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        strip=False,
+    )
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def __init__(self, *args: Any, email: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         if data.get("password1") != data.get("password2"):
             self.add_error("password2", "The two passwords differ.")
         elif data.get("password1"):
+            # A throw-away user lets the similarity validator compare with the name and email.
+            candidate = User(email=self.email, full_name=data.get("full_name", ""))
             try:
-                password_validation.validate_password(data["password1"])
+                password_validation.validate_password(data["password1"], candidate)
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return data

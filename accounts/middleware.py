@@ -1,4 +1,4 @@
-"""Show times in the signed-in user's time zone (stored in UTC)."""
+"""Show times in the signed-in user's time zone (they are stored in UTC)."""
 
 import zoneinfo
 from collections.abc import Callable
@@ -8,14 +8,27 @@ from django.utils import timezone
 
 
 class UserTimeZoneMiddleware:
+    """Activate `request.user.time_zone` for the request; UTC for visitors or unknown zones.
+
+    Goes after AuthenticationMiddleware. Templates' `date` filter and forms then convert.
+    """
+
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
-        name = getattr(user, "time_zone", None) if user and user.is_authenticated else None
+        name = getattr(user, "time_zone", "") if user is not None and user.is_authenticated else ""
         try:
-            timezone.activate(zoneinfo.ZoneInfo(name)) if name else timezone.deactivate()
+            zone = zoneinfo.ZoneInfo(name) if name else None
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            zone = None  # a zone removed from the system's tz database: fall back to UTC
+        if zone is None:
             timezone.deactivate()
-        return self.get_response(request)
+        else:
+            timezone.activate(zone)
+        try:
+            return self.get_response(request)
+        finally:
+            # Threads serve many requests: never leak one user's zone into the next.
+            timezone.deactivate()

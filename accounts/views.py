@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from accounts import selectors, services
 from accounts.forms import (
@@ -22,17 +23,25 @@ from accounts.forms import (
     MembershipRoleForm,
     OrganizationForm,
     ProfileForm,
+    SignInForm,
 )
-from accounts.models import APIToken, Invitation, User
+from accounts.models import APIToken, Invitation, Organization, User
 from accounts.permissions import Perm, can_map
 from core.forms import add_service_errors
-from core.htmx import redirect_after_success, render_htmx
+from core.htmx import render_htmx
+
+# The plain secret of a token just created waits here for the one page view that shows it
+# (post/redirect/get), so reloading that page neither shows it again nor makes a new token.
+SESSION_NEW_TOKEN_KEY = "charter_new_api_token"  # noqa: S105
 
 # --- sign in and passwords ---------------------------------------------------------------------
 
 
 class SignInView(auth_views.LoginView):
+    """Email and password; a successful sign-in goes on the audit trail."""
+
     template_name = "registration/login.html"
+    form_class = SignInForm
     redirect_authenticated_user = True
 
     def form_valid(self, form: Any) -> HttpResponse:
@@ -42,6 +51,8 @@ class SignInView(auth_views.LoginView):
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
+    """Change one's password (the old one first); audited without the password."""
+
     template_name = "registration/password_change_form.html"
     success_url = reverse_lazy("accounts:profile")
 
@@ -53,6 +64,8 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """The emailed link's page: choose a new password; audited as a reset."""
+
     template_name = "registration/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password-reset-complete")
 
@@ -71,10 +84,15 @@ def profile(request: HttpRequest) -> HttpResponse:
         request.POST or None, initial={"full_name": user.full_name, "time_zone": user.time_zone}
     )
     if request.method == "POST" and form.is_valid():
-        services.user_update_profile(actor=user, **form.cleaned_data)
-        messages.success(request, "Profile saved.")
-        return redirect("accounts:profile")
-    return render(request, "accounts/profile.html", {"form": form, "nav": "profile"})
+        try:
+            services.user_update_profile(actor=user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Profile saved.")
+            return redirect("accounts:profile")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "accounts/profile.html", {"form": form, "nav": "profile"}, status=status)
 
 
 # --- organisations -------------------------------------------------------------------------------
@@ -111,10 +129,11 @@ def organization_create(request: HttpRequest) -> HttpResponse:
             request.session[selectors.SESSION_ORG_KEY] = str(org.pk)
             messages.success(request, f"{org.name} is ready. Invite your colleagues.")
             return redirect("accounts:member-list", org.pk)
-    return render(request, "accounts/organization_form.html", {"form": form})
+    status = 400 if request.method == "POST" else 200
+    return render(request, "accounts/organization_form.html", {"form": form}, status=status)
 
 
-def _members_context(request: HttpRequest, org: Any, **extra: Any) -> dict[str, Any]:
+def _members_context(request: HttpRequest, org: Organization, **extra: Any) -> dict[str, Any]:
     return {
         "organization": org,
         "memberships": selectors.membership_list(user=request.user, organization=org),
@@ -140,16 +159,21 @@ def member_list(request: HttpRequest, org_id: Any) -> HttpResponse:
 @login_required
 @require_POST
 def invitation_create(request: HttpRequest, org_id: Any) -> HttpResponse:
+    """Invite an email address with a role (administrators); errors stay in the form."""
     org = selectors.organization_get_for_user(user=request.user, id=org_id, perm=Perm.ORG_MANAGE)
     form = InvitationForm(request.POST)
     if form.is_valid():
         try:
-            services.invitation_create(actor=request.user, organization=org, **form.cleaned_data)
+            invitation, _ = services.invitation_create(
+                actor=request.user, organization=org, **form.cleaned_data
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
-            return redirect_after_success(request, "accounts:member-list", org.pk)
+            messages.success(request, f"Invitation sent to {invitation.email}.")
+            url = reverse("accounts:member-list", args=[org.pk])
+            # htmx would swap a followed redirect into the form; ask for a real navigation.
+            return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
     context = _members_context(request, org, invite_form=form)
     return render_htmx(request, "accounts/members.html", context, partial="invite-form", status=400)
 
@@ -157,6 +181,7 @@ def invitation_create(request: HttpRequest, org_id: Any) -> HttpResponse:
 @login_required
 @require_POST
 def member_change_role(request: HttpRequest, org_id: Any, membership_id: Any) -> HttpResponse:
+    """Give a member another role: the row again for htmx, the page for a plain POST."""
     org = selectors.organization_get_for_user(user=request.user, id=org_id, perm=Perm.ORG_MANAGE)
     membership = selectors.membership_get_for_user(
         user=request.user, organization=org, id=membership_id
@@ -172,8 +197,13 @@ def member_change_role(request: HttpRequest, org_id: Any, membership_id: Any) ->
             error = " ".join(exc.messages)
     else:
         error = "Choose a valid role."
+    if error:
+        if not request.htmx:  # htmx shows the error in the row itself
+            messages.error(request, error)
+    else:
+        role = membership.get_role_display().lower()
+        messages.success(request, f"{membership.user.email} is now {role}.")
     if not request.htmx:
-        (messages.error if error else messages.success)(request, error or "Role changed.")
         return redirect("accounts:member-list", org.pk)
     context = _members_context(request, org, membership=membership, row_error=error)
     return render(
@@ -184,6 +214,7 @@ def member_change_role(request: HttpRequest, org_id: Any, membership_id: Any) ->
 @login_required
 @require_POST
 def member_remove(request: HttpRequest, org_id: Any, membership_id: Any) -> HttpResponse:
+    """Remove someone from the organisation (never its last administrator)."""
     org = selectors.organization_get_for_user(user=request.user, id=org_id, perm=Perm.ORG_MANAGE)
     membership = selectors.membership_get_for_user(
         user=request.user, organization=org, id=membership_id
@@ -200,6 +231,7 @@ def member_remove(request: HttpRequest, org_id: Any, membership_id: Any) -> Http
 @login_required
 @require_POST
 def invitation_revoke(request: HttpRequest, org_id: Any, invitation_id: Any) -> HttpResponse:
+    """Withdraw a pending invitation; its link stops working."""
     org = selectors.organization_get_for_user(user=request.user, id=org_id, perm=Perm.ORG_MANAGE)
     invitation = selectors.visible_object_get(
         user=request.user,
@@ -225,56 +257,48 @@ def invitation_accept(request: HttpRequest, secret: str) -> HttpResponse:
     creating the account on the spot."""
     invitation = services.invitation_by_secret(secret)
     if invitation is None or not invitation.is_usable:
+        # 404 for a link that never existed, 410 for one that did and no longer works.
         return render(
             request, "accounts/invitation_unusable.html", status=410 if invitation else 404
         )
-    has_account = User.objects.filter(email__iexact=invitation.email).exists()
-    form = AcceptInvitationForm(request.POST or None) if not request.user.is_authenticated else None
+    signed_in = request.user.is_authenticated
+    has_account = signed_in or User.objects.filter(email__iexact=invitation.email).exists()
+    form = None
+    if not has_account:
+        form = AcceptInvitationForm(request.POST or None, email=invitation.email)
+    membership = None
     if request.method == "POST":
         try:
-            if request.user.is_authenticated:
+            if signed_in:
                 membership = services.invitation_accept(secret=secret, user=request.user)
-            elif form is not None and form.is_valid() and not has_account:
+            elif form is not None and form.is_valid():
                 membership = services.invitation_accept(
                     secret=secret,
                     full_name=form.cleaned_data["full_name"],
                     password=form.cleaned_data["password1"],
                 )
                 login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
-            else:
-                membership = None
         except ValidationError as error:
             if form is not None:
                 add_service_errors(form, error)
             else:
                 messages.error(request, " ".join(error.messages))
-            membership = None
         if membership is not None:
             request.session[selectors.SESSION_ORG_KEY] = str(membership.organization_id)
             messages.success(request, f"Welcome to {membership.organization.name}.")
             return redirect("projects:project-list")
     context = {"invitation": invitation, "form": form, "has_account": has_account}
-    return render(
-        request,
-        "accounts/invitation_accept.html",
-        context,
-        status=400 if request.method == "POST" else 200,
-    )
+    status = 400 if request.method == "POST" else 200
+    return render(request, "accounts/invitation_accept.html", context, status=status)
 
 
 # --- API tokens --------------------------------------------------------------------------------
-
-NEW_TOKEN_SESSION_KEY = "charter_new_api_token"  # noqa: S105 (a session key name)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def token_list(request: HttpRequest) -> HttpResponse:
-    """One's personal API tokens; a new token's secret is shown once, right after creation.
-
-    Post/redirect/get: the secret travels in the session to the next page view and is dropped
-    there, so reloading neither shows it again nor creates another token.
-    """
+    """One's personal API tokens; a new token's secret is shown once, right after creation."""
     form = APITokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -282,13 +306,13 @@ def token_list(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            request.session[NEW_TOKEN_SESSION_KEY] = plain
+            request.session[SESSION_NEW_TOKEN_KEY] = plain
+            messages.success(request, f"Token “{form.cleaned_data['name']}” created.")
             return redirect("accounts:token-list")
-    plain = request.session.pop(NEW_TOKEN_SESSION_KEY, None) if request.method == "GET" else None
     context = {
         "tokens": selectors.api_token_list(user=request.user),
         "form": form,
-        "plain_token": plain,
+        "plain_token": request.session.pop(SESSION_NEW_TOKEN_KEY, None),
         "nav": "tokens",
     }
     status = 400 if request.method == "POST" else 200
@@ -300,6 +324,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def token_revoke(request: HttpRequest, token_id: Any) -> HttpResponse:
+    """Revoke one of one's own tokens; anybody else's is a 404."""
     token = selectors.visible_object_get(
         user=request.user,
         model=APIToken,

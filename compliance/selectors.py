@@ -8,19 +8,28 @@ from accounts.models import Organization
 from accounts.permissions import audit_events_visible_to
 from audit.models import AuditEvent
 
+SYSTEM_ACTOR = "system"
+
 
 def audit_event_list_for_user(
     *, user: Any, organization: Organization | None = None, filters: dict[str, Any] | None = None
 ) -> QuerySet[AuditEvent]:
-    """Audit events the user may read (policy), newest first, optionally filtered."""
+    """Audit events the user may read (policy), newest first, optionally filtered.
+
+    Filters: `action` (the action or its start), `actor` (a user id, or "system" for events
+    without a person), `project`, `target_type`, `target_id`, `occurred_after` (inclusive),
+    `occurred_before` (exclusive). Callers validate the values (forms, django-filter).
+    """
     events = audit_events_visible_to(user).select_related("actor", "project")
     if organization is not None:
         events = events.filter(organization=organization)
     filters = filters or {}
     if filters.get("action"):
         events = events.filter(action__startswith=filters["action"])
-    if filters.get("actor"):
-        events = events.filter(actor__email__iexact=filters["actor"])
+    if filters.get("actor") == SYSTEM_ACTOR:
+        events = events.filter(actor__isnull=True)
+    elif filters.get("actor"):
+        events = events.filter(actor_id=filters["actor"])
     for name in ("project", "target_type", "target_id"):
         if filters.get(name):
             events = events.filter(**{name: filters[name]})

@@ -29,12 +29,18 @@ class ProjectEditForm(ProjectForm):
 
 
 class ProjectMemberForm(forms.Form):
+    """Add a member of the organisation who is not on the project yet (`candidates`)."""
+
     user = forms.ChoiceField(label="Person")
-    role = forms.ChoiceField(choices=ProjectMembership.Role.choices)
+    role = forms.ChoiceField(
+        choices=ProjectMembership.Role.choices, initial=ProjectMembership.Role.VIEWER
+    )
 
     def __init__(self, *args: object, candidates: list[tuple[str, str]], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["user"].choices = candidates
+        # An explicit empty first option: nobody gets added by an unnoticed default.
+        empty = "Choose someone…" if candidates else "Everyone here is on the project already"
+        self.fields["user"].choices = [("", empty), *candidates]
 
 
 class ProjectRoleForm(forms.Form):

@@ -366,3 +366,27 @@ def project_overview(*, user: Any, project: Project) -> dict[str, Any]:
         .exclude(status=Risk.Status.CLOSED)
         .count(),
     }
+
+
+def project_people(*, user: Any, project: Project) -> list[tuple[str, str]]:
+    """(id, label) of everyone who can see the project: owners and assignees come from here."""
+    if not can(user, Perm.PROJECT_VIEW, project):
+        return []
+    from accounts.models import User
+    from accounts.permissions import ORG_SEES_ALL_PROJECTS
+
+    people = (
+        User.objects.filter(
+            is_active=True, org_memberships__organization_id=project.organization_id
+        )
+        .filter(
+            Q(project_memberships__project=project)
+            | Q(
+                org_memberships__role__in=ORG_SEES_ALL_PROJECTS,
+                org_memberships__organization_id=project.organization_id,
+            )
+        )
+        .distinct()
+        .order_by("full_name", "email")
+    )
+    return [(str(person.pk), person.display_name) for person in people]

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import OrganizationMembership
-from accounts.permissions import Perm, can, can_map
+from accounts.permissions import Perm, can
 from accounts.selectors import current_organization
 from audit.models import AuditEvent
 from core.forms import add_service_errors
@@ -25,10 +25,9 @@ from projects.forms import (
     ProjectRoleForm,
 )
 from projects.models import Project
-from projects.models.project import PHASE_ORDER
+from projects.views.common import project_context
 
 PAGE_SIZE = 25
-LIFECYCLE = [phase for phase in PHASE_ORDER if phase != "retired"]
 
 
 @login_required
@@ -95,20 +94,17 @@ def _detail_context(request: HttpRequest, project: Project, **extra: Any) -> dic
         .select_related("user")
         .order_by("user__email")
     )
-    return {
-        "project": project,
-        "members": members,
-        "can": can_map(request.user, project),
-        "lifecycle": [
-            {"key": key, "label": Project.Phase(key).label, "index": index}
-            for index, key in enumerate(LIFECYCLE)
-        ],
-        "member_form": extra.pop("member_form", None)
+    return project_context(
+        request,
+        project,
+        "overview",
+        members=members,
+        overview=selectors.project_overview(user=request.user, project=project),
+        member_form=extra.pop("member_form", None)
         or ProjectMemberForm(candidates=[(str(m.user_id), m.user.email) for m in candidates]),
-        "role_choices": ProjectRoleForm.base_fields["role"].choices,
-        "nav": "projects",
+        role_choices=ProjectRoleForm.base_fields["role"].choices,
         **extra,
-    }
+    )
 
 
 @login_required
@@ -139,7 +135,10 @@ def project_edit(request: HttpRequest, project_id: Any) -> HttpResponse:
             return redirect("projects:project-detail", project.pk)
     status = 400 if request.method == "POST" else 200
     return render(
-        request, "projects/project_edit.html", {"form": form, "project": project}, status=status
+        request,
+        "projects/project_edit.html",
+        project_context(request, project, "overview", form=form),
+        status=status,
     )
 
 
@@ -223,5 +222,5 @@ def project_audit(request: HttpRequest, project_id: Any) -> HttpResponse:
     return render(
         request,
         "projects/project_audit.html",
-        {"project": project, "page": page, "nav": "projects"},
+        project_context(request, project, "audit", page=page),
     )

@@ -13,7 +13,8 @@
 
   // Let toasts fade after a while; they stay in the live region for screen readers first.
   function dismissToasts() {
-    document.querySelectorAll(".toast").forEach(function (toast) {
+    document.querySelectorAll(".toast:not([data-dismissing])").forEach(function (toast) {
+      toast.setAttribute("data-dismissing", "");
       setTimeout(function () { toast.remove(); }, 6000);
     });
   }
@@ -25,6 +26,32 @@
     var message = event.target.getAttribute && event.target.getAttribute("data-confirm");
     if (message && !window.confirm(message)) {
       event.preventDefault();
+      event.stopImmediatePropagation();  // htmx must not send it either
     }
   }, true);
+
+  // "Copy to clipboard" buttons: data-copy holds the selector of the text to copy.
+  function selectText(node) {
+    var range = document.createRange();
+    range.selectNodeContents(node);
+    var selection = window.getSelection();
+    selection.removeAllRanges();
+    selection.addRange(range);
+  }
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("button[data-copy]");
+    if (!button) { return; }
+    var source = document.querySelector(button.getAttribute("data-copy"));
+    if (!source) { return; }
+    selectText(source);
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(source.textContent.trim()).then(function () {
+        button.textContent = "Copied";
+      }, function () {
+        button.textContent = "Selected: press Ctrl+C";
+      });
+    } else {
+      button.textContent = "Selected: press Ctrl+C";
+    }
+  });
 })();

@@ -4,8 +4,9 @@ import os
 
 import pytest
 
-# live_server runs Django in a thread while the test body drives the browser synchronously.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+# live_server runs Django in a thread while the test body drives the browser synchronously
+# and reads the ORM; Django's async-safety check would refuse those ORM calls.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

@@ -1,0 +1,48 @@
+"""Template helpers of the Charter pages: permissions for buttons, readable audit changes."""
+
+import json
+from typing import Any
+
+from django import template
+
+from accounts.permissions import can_map
+
+register = template.Library()
+
+MAX_VALUE_CHARS = 100
+
+
+@register.simple_tag(takes_context=True)
+def can_for(context: template.Context, obj: Any) -> dict[str, bool]:
+    """`{% can_for current_organization as org_can %}`: can_map of the signed-in user on obj."""
+    request = context.get("request")
+    if obj is None or request is None:
+        return {}
+    return can_map(request.user, obj)
+
+
+def _text(value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= MAX_VALUE_CHARS else f"{text[: MAX_VALUE_CHARS - 1]}…"
+
+
+@register.filter
+def audit_changes(data: Any) -> list[tuple[str, str]]:
+    """An event's data as (field, "old → new" or value) pairs, in a stable order.
+
+    Empty values are left out: a new record's blank fields say nothing worth a line.
+    """
+    if not isinstance(data, dict):
+        return [("", _text(data))] if data else []
+    pairs = []
+    for name in sorted(data):
+        value = data[name]
+        if value is None or value == "":
+            continue
+        if isinstance(value, dict) and set(value) == {"old", "new"}:
+            pairs.append((name, f"{_text(value['old'])} → {_text(value['new'])}"))
+        else:
+            pairs.append((name, _text(value)))
+    return pairs

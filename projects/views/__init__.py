@@ -1,0 +1,1 @@
+"""HTML pages of projects, one module per record kind."""

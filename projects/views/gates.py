@@ -1,0 +1,139 @@
+"""The gate page: criteria met or not, the request, the two sign-offs, moving back."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from core.errors import ConflictError
+from projects import selectors, services
+from projects.forms_scope import GateDecisionForm, ReasonForm
+from projects.services.gates import gate_can_sign
+from projects.views.common import project_context
+
+# Where the work behind each criterion's section is done.
+SECTION_URLS = {
+    "scope": "projects:scope-document",
+    "feasibility": "projects:feasibility-list",
+    "risks": "projects:risk-register",
+    "workshops": "projects:project-detail",
+}
+
+
+def _error_text(error: Exception) -> str:
+    return getattr(error, "message", "") or " ".join(getattr(error, "messages", [])) or str(error)
+
+
+@login_required
+@require_http_methods(["GET"])
+def gate_page(request: HttpRequest, project_id: Any) -> HttpResponse:
+    project = selectors.project_get_for_user(user=request.user, id=project_id)
+    status = selectors.gate_status(user=request.user, project=project)
+    criteria = [
+        {
+            "result": result,
+            "url": reverse(SECTION_URLS[result.section], args=[project.pk])
+            if result.section in SECTION_URLS
+            else "",
+        }
+        for result in status.criteria
+    ]
+    signable = gate_can_sign(request.user, status.pending) if status.pending else {}
+    context = project_context(
+        request,
+        project,
+        "gate",
+        gate=status,
+        criteria=criteria,
+        signable=signable,
+        decision_form=GateDecisionForm(),
+        reason_form=ReasonForm(),
+        history=selectors.phase_history(user=request.user, project=project),
+    )
+    return render(request, "projects/gate.html", context)
+
+
+@login_required
+@require_POST
+def gate_request(request: HttpRequest, project_id: Any) -> HttpResponse:
+    project = selectors.project_get_for_user(user=request.user, id=project_id)
+    try:
+        services.gate_request(
+            actor=request.user, project=project, note=request.POST.get("note", "")[:5000]
+        )
+    except ConflictError as error:
+        unmet = (
+            ", ".join(c["label"] for c in error.details or [])
+            if isinstance(error.details, list)
+            else ""
+        )
+        messages.error(request, f"{error.message} {('Missing: ' + unmet) if unmet else ''}".strip())
+    except PermissionDenied:
+        messages.error(request, "Only the project's managers can request the gate.")
+    else:
+        messages.success(
+            request, "Gate requested: the manager and a compliance officer sign off next."
+        )
+    return redirect("projects:gate", project.pk)
+
+
+@login_required
+@require_POST
+def gate_decide(
+    request: HttpRequest, project_id: Any, request_id: Any, decision: str
+) -> HttpResponse:
+    project = selectors.project_get_for_user(user=request.user, id=project_id)
+    gate_request_row = selectors.gate_request_get_for_user(user=request.user, id=request_id)
+    if gate_request_row.project_id != project.pk or decision not in (
+        "approve",
+        "reject",
+        "withdraw",
+    ):
+        raise Http404
+    form = GateDecisionForm(request.POST)
+    capacity = form.data.get("capacity", "")
+    comment = str(form.data.get("comment", ""))[:5000]
+    try:
+        if decision == "approve":
+            services.gate_approve(
+                actor=request.user, request=gate_request_row, capacity=capacity, comment=comment
+            )
+        elif decision == "reject":
+            services.gate_reject(
+                actor=request.user, request=gate_request_row, capacity=capacity, comment=comment
+            )
+        else:
+            services.gate_withdraw(actor=request.user, request=gate_request_row)
+    except (ValidationError, ConflictError, PermissionDenied) as error:
+        messages.error(request, _error_text(error) or "Your role does not allow this sign-off.")
+    else:
+        messages.success(
+            request,
+            {
+                "approve": "Sign-off recorded.",
+                "reject": "Gate refused.",
+                "withdraw": "Request withdrawn.",
+            }[decision],
+        )
+    return redirect("projects:gate", project.pk)
+
+
+@login_required
+@require_POST
+def move_back(request: HttpRequest, project_id: Any) -> HttpResponse:
+    project = selectors.project_get_for_user(user=request.user, id=project_id)
+    form = ReasonForm(request.POST)
+    try:
+        services.gate_move_back(
+            actor=request.user, project=project, reason=form.data.get("reason", "")[:5000]
+        )
+    except (ValidationError, ConflictError, PermissionDenied) as error:
+        messages.error(request, _error_text(error) or "Only managers move a project back.")
+    else:
+        messages.success(request, "The project moved back one phase.")
+    return redirect("projects:gate", project.pk)

@@ -1,0 +1,153 @@
+"""The scope document: versions, the latest one, a new version, review and comparison."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.permissions import Perm
+from core.errors import ConflictError
+from core.forms import add_service_errors
+from projects import selectors, services
+from projects.forms_scope import CommentForm, ScopeVersionForm
+from projects.views.common import project_context
+
+ACTIONS = {
+    "submit": lambda user, version, comment: services.scope_version_submit(
+        actor=user, version=version
+    ),
+    "approve": lambda user, version, comment: services.scope_version_approve(
+        actor=user, version=version, comment=comment
+    ),
+    "request-changes": lambda user, version, comment: services.scope_version_request_changes(
+        actor=user, version=version, comment=comment
+    ),
+    "comment": lambda user, version, comment: services.scope_version_comment(
+        actor=user, version=version, body=comment
+    ),
+}
+
+
+def _version_of(request: HttpRequest, project: Any, version_id: Any) -> Any:
+    version = selectors.scope_version_get_for_user(user=request.user, id=version_id)
+    if version.document.project_id != project.pk:
+        raise Http404
+    return version
+
+
+@login_required
+@require_http_methods(["GET"])
+def scope_document(request: HttpRequest, project_id: Any, version_id: Any = None) -> HttpResponse:
+    """The latest version (or the one asked for), its review, and the version history."""
+    project = selectors.project_get_for_user(user=request.user, id=project_id)
+    versions = list(selectors.scope_version_list(user=request.user, project=project))
+    current = None
+    if version_id is not None:
+        current = _version_of(request, project, version_id)
+    elif versions:
+        current = _version_of(request, project, versions[0].pk)
+    diff, against = None, None
+    if current is not None and request.GET.get("against"):
+        try:
+            against = _version_of(request, project, request.GET["against"])
+        except Http404:
+            against = None
+        if against is not None:
+            diff = selectors.scope_version_diff(against, current)
+    context = project_context(
+        request,
+        project,
+        "scope",
+        versions=versions,
+        version=current,
+        comment_form=CommentForm(),
+        diff=diff,
+        against=against,
+    )
+    return render(request, "projects/scope.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def scope_version_new(request: HttpRequest, project_id: Any) -> HttpResponse:
+    """Write the next version, starting from the latest one's content."""
+    project = selectors.project_get_for_user(
+        user=request.user, id=project_id, perm=Perm.PROJECT_CONTRIBUTE
+    )
+    latest = selectors.scope_version_list(user=request.user, project=project).first()
+    initial: dict[str, Any] = {}
+    if latest is not None:
+        latest = selectors.scope_version_get_for_user(user=request.user, id=latest.pk)
+        initial = {
+            "goals": latest.goals,
+            "deliverables": latest.deliverables,
+            "timeline_start": latest.timeline_start,
+            "timeline_end": latest.timeline_end,
+            "milestones": "\n".join(
+                f"{m.due_date.isoformat()} {m.title}" for m in latest.milestones.all()
+            ),
+            "success_criteria": "\n".join(
+                f"{c.metric} | {c.get_comparison_display()} | {c.target.normalize()} | {c.unit}"
+                for c in latest.success_criteria.all()
+            ),
+            "out_of_scope": "\n".join(latest.out_of_scope),
+            "assumptions": "\n".join(latest.assumptions),
+            "constraints": "\n".join(latest.constraints),
+        }
+    form = ScopeVersionForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                version = services.scope_version_create(
+                    actor=request.user, project=project, **form.cleaned_data
+                )
+            except ConflictError as error:
+                form.add_error(None, error.message)
+                status = 409
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, f"Version {version.number} saved as a draft.")
+                return redirect("projects:scope-version", project.pk, version.pk)
+    context = project_context(request, project, "scope", form=form, latest=latest)
+    return render(request, "projects/scope_form.html", context, status=status)
+
+
+@login_required
+@require_POST
+def scope_version_action(
+    request: HttpRequest, project_id: Any, version_id: Any, action: str
+) -> HttpResponse:
+    """Submit, approve, send back or comment on a version."""
+    project = selectors.project_get_for_user(user=request.user, id=project_id)
+    version = _version_of(request, project, version_id)
+    if action not in ACTIONS:
+        raise Http404
+    form = CommentForm(request.POST)
+    comment = form.cleaned_data["comment"] if form.is_valid() else ""
+    try:
+        ACTIONS[action](request.user, version, comment)
+    except (ValidationError, ConflictError, PermissionDenied) as error:
+        message = (
+            getattr(error, "message", None)
+            or " ".join(getattr(error, "messages", []))
+            or str(error)
+        )
+        messages.error(request, message or "You may not do that.")
+    else:
+        messages.success(
+            request,
+            {
+                "submit": "Sent for review.",
+                "approve": "Version approved.",
+                "request-changes": "Sent back with your comments.",
+                "comment": "Comment added.",
+            }[action],
+        )
+    return redirect("projects:scope-version", project.pk, version.pk)
