@@ -95,3 +95,10 @@ def visible_object_get(
     if perm is not None and not can(user, perm, obj):
         raise PermissionDenied
     return obj
+
+
+def account_exists(*, email: str) -> bool:
+    """Whether an account uses this email address (invitation acceptance asks to sign in)."""
+    from accounts.models import User
+
+    return User.objects.filter(email__iexact=email.strip()).exists()

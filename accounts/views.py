@@ -25,7 +25,7 @@ from accounts.forms import (
     ProfileForm,
     SignInForm,
 )
-from accounts.models import APIToken, Invitation, Organization, User
+from accounts.models import APIToken, Invitation, Organization
 from accounts.permissions import Perm, can_map
 from core.forms import add_service_errors
 from core.htmx import render_htmx
@@ -262,7 +262,7 @@ def invitation_accept(request: HttpRequest, secret: str) -> HttpResponse:
             request, "accounts/invitation_unusable.html", status=410 if invitation else 404
         )
     signed_in = request.user.is_authenticated
-    has_account = signed_in or User.objects.filter(email__iexact=invitation.email).exists()
+    has_account = signed_in or selectors.account_exists(email=invitation.email)
     form = None
     if not has_account:
         form = AcceptInvitationForm(request.POST or None, email=invitation.email)

@@ -347,19 +347,13 @@ def upcoming_milestones(*, user: Any, project: Project, limit: int = 5) -> list[
 
 def project_overview(*, user: Any, project: Project) -> dict[str, Any]:
     """Everything the overview page shows, in a fixed number of queries."""
-    from audit.models import AuditEvent
-
     return {
         "gate": gate_status(user=user, project=project),
         "top_risks": list(risk_list(user=user, project=project)[:5]),
         "heat_map": risk_heat_map(user=user, project=project),
         "milestones": upcoming_milestones(user=user, project=project),
         "open_tasks": list(task_list_for_user(user=user, project=project)[:5]),
-        "recent_events": list(
-            AuditEvent.objects.filter(project=project)
-            .select_related("actor")
-            .order_by("-occurred_at", "-sequence")[:10]
-        ),
+        "recent_events": list(project_audit_events(user=user, project=project)[:10]),
         "overdue_reviews": Risk.objects.filter(
             project=project, review_date__lt=timezone.localdate()
         )
@@ -390,3 +384,41 @@ def project_people(*, user: Any, project: Project) -> list[tuple[str, str]]:
         .order_by("full_name", "email")
     )
     return [(str(person.pk), person.display_name) for person in people]
+
+
+def project_member_candidates(*, user: Any, project: Project) -> list[Any]:
+    """Members of the project's organisation who are not on the project yet."""
+    if not can(user, Perm.PROJECT_VIEW, project):
+        return []
+    from accounts.models import User
+
+    return list(
+        User.objects.filter(
+            is_active=True, org_memberships__organization_id=project.organization_id
+        )
+        .exclude(project_memberships__project=project)
+        .order_by("email")
+    )
+
+
+def project_person_get(*, user: Any, project: Project, id: Any) -> Any:
+    """One person who can see the project (an owner or assignee picked in a form), or None."""
+    from accounts.models import User
+
+    if not id or not can(user, Perm.PROJECT_VIEW, project):
+        return None
+    wanted = {person_id for person_id, _ in project_people(user=user, project=project)}
+    return User.objects.filter(pk=id).first() if str(id) in wanted else None
+
+
+def project_audit_events(*, user: Any, project: Project) -> QuerySet[Any]:
+    """The project's audit events, newest first (the caller fetched the project via the policy)."""
+    from audit.models import AuditEvent
+
+    if not can(user, Perm.PROJECT_VIEW, project):
+        return AuditEvent.objects.none()
+    return (
+        AuditEvent.objects.filter(project=project)
+        .select_related("actor")
+        .order_by("-occurred_at", "-sequence")
+    )

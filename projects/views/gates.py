@@ -21,7 +21,7 @@ SECTION_URLS = {
     "scope": "projects:scope-document",
     "feasibility": "projects:feasibility-list",
     "risks": "projects:risk-register",
-    "workshops": "projects:project-detail",
+    "workshops": "stakeholders:workshop-list",
 }
 
 

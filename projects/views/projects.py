@@ -10,10 +10,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.models import OrganizationMembership
 from accounts.permissions import Perm, can
 from accounts.selectors import current_organization
-from audit.models import AuditEvent
 from core.forms import add_service_errors
 from core.htmx import render_htmx
 from projects import selectors, services
@@ -87,13 +85,7 @@ def project_create(request: HttpRequest) -> HttpResponse:
 
 def _detail_context(request: HttpRequest, project: Project, **extra: Any) -> dict[str, Any]:
     members = list(selectors.project_member_list(user=request.user, project=project))
-    on_project = {m.user_id for m in members}
-    candidates = (
-        OrganizationMembership.objects.filter(organization_id=project.organization_id)
-        .exclude(user_id__in=on_project)
-        .select_related("user")
-        .order_by("user__email")
-    )
+    candidates = selectors.project_member_candidates(user=request.user, project=project)
     return project_context(
         request,
         project,
@@ -101,7 +93,7 @@ def _detail_context(request: HttpRequest, project: Project, **extra: Any) -> dic
         members=members,
         overview=selectors.project_overview(user=request.user, project=project),
         member_form=extra.pop("member_form", None)
-        or ProjectMemberForm(candidates=[(str(m.user_id), m.user.email) for m in candidates]),
+        or ProjectMemberForm(candidates=[(str(person.pk), person.email) for person in candidates]),
         role_choices=ProjectRoleForm.base_fields["role"].choices,
         **extra,
     )
@@ -148,14 +140,12 @@ def project_member_add(request: HttpRequest, project_id: Any) -> HttpResponse:
     project = selectors.project_get_for_user(
         user=request.user, id=project_id, perm=Perm.PROJECT_MANAGE
     )
-    candidates = OrganizationMembership.objects.filter(
-        organization_id=project.organization_id
-    ).select_related("user")
+    candidates = selectors.project_member_candidates(user=request.user, project=project)
     form = ProjectMemberForm(
-        request.POST, candidates=[(str(m.user_id), m.user.email) for m in candidates]
+        request.POST, candidates=[(str(person.pk), person.email) for person in candidates]
     )
     if form.is_valid():
-        person = next(m.user for m in candidates if str(m.user_id) == form.cleaned_data["user"])
+        person = next(p for p in candidates if str(p.pk) == form.cleaned_data["user"])
         try:
             services.project_member_add(
                 actor=request.user, project=project, user=person, role=form.cleaned_data["role"]
@@ -213,11 +203,7 @@ def project_member_remove(
 def project_audit(request: HttpRequest, project_id: Any) -> HttpResponse:
     """The project's audit trail, newest first."""
     project = selectors.project_get_for_user(user=request.user, id=project_id)
-    events = (
-        AuditEvent.objects.filter(project=project)
-        .select_related("actor")
-        .order_by("-occurred_at", "-sequence")
-    )
+    events = selectors.project_audit_events(user=request.user, project=project)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(
         request,

@@ -9,7 +9,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.models import User
 from accounts.permissions import Perm
 from core.errors import ConflictError
 from core.forms import add_service_errors
@@ -23,9 +22,11 @@ def _people(request: HttpRequest, project: Any) -> list[tuple[str, str]]:
     return selectors.project_people(user=request.user, project=project)
 
 
-def _risk_fields(form: RiskForm) -> dict[str, Any]:
+def _risk_fields(request: HttpRequest, project: Any, form: RiskForm) -> dict[str, Any]:
     data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-    data["owner"] = User.objects.filter(pk=data["owner"]).first() if data.get("owner") else None
+    data["owner"] = selectors.project_person_get(
+        user=request.user, project=project, id=data.get("owner")
+    )
     return data
 
 
@@ -73,7 +74,7 @@ def risk_create(request: HttpRequest, project_id: Any) -> HttpResponse:
         if form.is_valid():
             try:
                 risk = services.risk_create(
-                    actor=request.user, project=project, **_risk_fields(form)
+                    actor=request.user, project=project, **_risk_fields(request, project, form)
                 )
             except ValidationError as error:
                 add_service_errors(form, error)
@@ -115,7 +116,7 @@ def risk_edit(request: HttpRequest, project_id: Any, risk_id: Any) -> HttpRespon
                     actor=request.user,
                     risk=risk,
                     expected_version=form.cleaned_data.get("version") or 0,
-                    **_risk_fields(form),
+                    **_risk_fields(request, project, form),
                 )
             except ConflictError as error:
                 form.add_error(None, error.message)

@@ -9,7 +9,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.models import User
 from accounts.permissions import Perm
 from core.forms import add_service_errors
 from projects import selectors, services
@@ -31,8 +30,8 @@ def project_tasks(request: HttpRequest, project_id: Any) -> HttpResponse:
         )
         if form.is_valid():
             data = form.cleaned_data
-            assignee = (
-                User.objects.filter(pk=data["assignee"]).first() if data["assignee"] else None
+            assignee = selectors.project_person_get(
+                user=request.user, project=project, id=data["assignee"]
             )
             try:
                 services.task_create(
