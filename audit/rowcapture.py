@@ -127,20 +127,15 @@ def row_changes_digest(rows: Iterable[RowChange]) -> str:
 
 @transaction.atomic
 def audit_seal_row_changes(*, limit: int = 5000) -> AuditEvent | None:
-    """Fold finished, unsealed row changes into the system chain; None if there were none.
+    """Fold committed, unsealed row changes into the system chain; None if there were none.
 
-    Only changes of transactions older than every running one are sealed (txid below the
-    snapshot's xmin), so a change committed late is never skipped.
+    Seals are recorded per row (RowSeal), not as id ranges, so a change whose transaction
+    commits after a later one was sealed is simply sealed by the next run, never skipped.
     """
     if connection.vendor != "postgresql":
         return None
     lock_chain(SYSTEM_CHAIN)  # one sealer at a time; audit_record takes the same lock again
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT txid_snapshot_xmin(txid_current_snapshot())")
-        xmin = cursor.fetchone()[0]
-    rows = list(
-        RowChange.objects.filter(seal__isnull=True, transaction_id__lt=xmin).order_by("id")[:limit]
-    )
+    rows = list(RowChange.objects.filter(seal__isnull=True).order_by("id")[:limit])
     if not rows:
         return None
     event = audit_record(
