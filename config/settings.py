@@ -220,6 +220,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": env("CHARTER_THROTTLE_ANON", default="60/min"),
         "user": env("CHARTER_THROTTLE_USER", default="600/min"),
+        # Posts to /api/v1/intake/feedback/, per project intake key (stakeholders/api/intake.py).
+        "intake": env("CHARTER_THROTTLE_INTAKE", default="60/min"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
@@ -240,6 +242,17 @@ SPECTACULAR_SETTINGS = {
         "ProjectRoleEnum": "accounts.models.ProjectMembership.Role",
         "InvitationStatusEnum": "accounts.models.Invitation.Status",
         "ProjectStatusEnum": "projects.models.Project.Status",
+        "PhaseEnum": "projects.models.Project.Phase",
+        "UseCaseProposalStatusEnum": "projects.models.UseCaseProposal.Status",
+        "ScopeVersionStatusEnum": "projects.models.ScopeVersion.Status",
+        "FeasibilityRatingEnum": "projects.models.feasibility.Rating",
+        "RiskStatusEnum": "projects.models.Risk.Status",
+        "TaskStatusEnum": "projects.models.Task.Status",
+        "GateRequestStatusEnum": "projects.models.GateRequest.Status",
+        "StakeholderKindEnum": "stakeholders.models.Stakeholder.Kind",
+        "QuestionKindEnum": "stakeholders.models.Question.Kind",
+        "WorkshopStatusEnum": "stakeholders.models.Workshop.Status",
+        "FeedbackRoundStatusEnum": "stakeholders.models.FeedbackRound.Status",
     },
 }
 

@@ -20,7 +20,9 @@ from stakeholders.models import (
     Answer,
     FeedbackInvite,
     FeedbackRound,
+    IntakeKey,
     ProductFeedback,
+    ProjectStakeholder,
     Question,
     Stakeholder,
     Workshop,
@@ -94,7 +96,12 @@ def feedback_round_list(*, user: Any, project: Project) -> QuerySet[FeedbackRoun
     return (
         FeedbackRound.objects.filter(project=project)
         .annotate(
-            invited=Count("invites", filter=Q(invites__revoked_at__isnull=True), distinct=True),
+            # A link withdrawn after its answer still counts: the answer is in the results.
+            invited=Count(
+                "invites",
+                filter=Q(invites__revoked_at__isnull=True) | Q(invites__responded_at__isnull=False),
+                distinct=True,
+            ),
             responded=Count(
                 "invites", filter=Q(invites__responded_at__isnull=False), distinct=True
             ),
@@ -143,7 +150,7 @@ def feedback_results(*, user: Any, feedback_round: FeedbackRound) -> RoundResult
     if not can(user, Perm.PROJECT_VIEW, feedback_round.project):
         raise Http404
     counts = FeedbackInvite.objects.filter(round=feedback_round).aggregate(
-        invited=Count("id", filter=Q(revoked_at__isnull=True)),
+        invited=Count("id", filter=Q(revoked_at__isnull=True) | Q(responded_at__isnull=False)),
         responded=Count("id", filter=Q(responded_at__isnull=False)),
     )
     questions = list(feedback_round.questions.all())
@@ -260,3 +267,69 @@ def product_feedback_summary(*, user: Any, project: Project) -> dict[str, Any]:
     tally = dict(rows.values_list("rating").annotate(n=Count("id")).order_by())
     summary["distribution"] = [(str(n), tally.get(n, 0)) for n in range(1, 6)]
     return summary
+
+
+# --- read helpers of the REST API ---------------------------------------------------------------
+
+
+def project_stakeholder_list(*, user: Any, project: Project) -> QuerySet[ProjectStakeholder]:
+    """The project's stakeholder links with their stakeholder, by name."""
+    if not can(user, Perm.PROJECT_VIEW, project):
+        return ProjectStakeholder.objects.none()
+    return (
+        ProjectStakeholder.objects.filter(project=project)
+        .select_related("stakeholder")
+        .order_by("stakeholder__name", "pk")
+    )
+
+
+def project_stakeholder_get_for_user(*, user: Any, id: Any) -> ProjectStakeholder:
+    """One link between a stakeholder and a project; 404 if the project is not visible."""
+    return visible_object_get(
+        user=user,
+        model=ProjectStakeholder,
+        id=id,
+        queryset=visible(user, ProjectStakeholder).select_related(
+            "project__organization", "stakeholder"
+        ),
+    )
+
+
+def feedback_invite_get_for_user(*, user: Any, id: Any) -> FeedbackInvite:
+    """One stakeholder's invite to a round; 404 if the round's project is not visible."""
+    return visible_object_get(
+        user=user,
+        model=FeedbackInvite,
+        id=id,
+        queryset=visible(user, FeedbackInvite).select_related(
+            "round__project__organization", "stakeholder"
+        ),
+    )
+
+
+def intake_key_list(*, user: Any, project: Project) -> QuerySet[IntakeKey]:
+    """The project's intake keys, newest first (managers: keys are credentials)."""
+    if not can(user, Perm.PROJECT_MANAGE, project):
+        return IntakeKey.objects.none()
+    return IntakeKey.objects.filter(project=project).select_related("created_by")
+
+
+def intake_key_get_for_user(*, user: Any, id: Any) -> IntakeKey:
+    """One intake key; 404 if its project is not visible."""
+    return visible_object_get(
+        user=user,
+        model=IntakeKey,
+        id=id,
+        queryset=visible(user, IntakeKey).select_related("project__organization", "created_by"),
+    )
+
+
+# --- read helpers of the HTML pages -------------------------------------------------------------
+
+
+def feedback_answers_for_invite(*, invite: FeedbackInvite) -> QuerySet[Answer]:
+    """The answers already given through one personal link (to prefill the public form).
+
+    The caller proved it holds the invite's signed link; no user is involved.
+    """
+    return Answer.objects.filter(response__invite=invite).order_by("question__position")

@@ -11,10 +11,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db import IntegrityError
+from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.filters import OrderingFilter
+from rest_framework.metadata import SimpleMetadata
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import JSONRenderer
@@ -59,6 +61,24 @@ class StrictInputSerializer(serializers.Serializer):
         return value
 
 
+class StrictInputSchema(OpenApiSerializerExtension):
+    """The schema says what StrictInputSerializer enforces: no undeclared properties
+    (`additionalProperties: false`), and the fields a PATCH still requires
+    (`required_in_patch`, e.g. the `version` of an optimistic edit)."""
+
+    target_class = StrictInputSerializer
+    match_subclasses = True
+
+    def map_serializer(self, auto_schema: Any, direction: Any) -> Any:
+        schema = auto_schema._map_basic_serializer(self.target, direction)
+        schema["additionalProperties"] = False
+        always = getattr(self.target, "required_in_patch", ())
+        missing = [name for name in always if name not in schema.get("required", [])]
+        if missing:
+            schema["required"] = [*schema.get("required", []), *missing]
+        return schema
+
+
 @extend_schema_serializer(component_name="UserSummary")
 class UserSummaryOutputSerializer(serializers.Serializer):
     id = serializers.UUIDField()
@@ -79,12 +99,12 @@ class ProblemDetailsSerializer(serializers.Serializer):
     request_id = serializers.CharField(
         required=False, help_text="The X-Request-ID of the request, for support and the log."
     )
-    errors = serializers.DictField(
-        child=serializers.JSONField(),
+    errors = serializers.JSONField(
         required=False,
         help_text=(
-            "400 only: messages keyed by field name (a list of strings per field; "
-            '"non_field_errors" for the request as a whole).'
+            "400: messages keyed by field name (a list of strings per field; "
+            '"non_field_errors" for the request as a whole). 409: what resolves the conflict, '
+            'e.g. {"current_version": 3} for a stale edit, or the list of unmet gate criteria.'
         ),
     )
     code = serializers.CharField(required=False, help_text="409 only: a machine-readable code.")
@@ -129,6 +149,15 @@ class StableOrderingFilter(OrderingFilter):
         return queryset.order_by(*ordering, "pk") if ordering else queryset
 
 
+class ApiMetadata(SimpleMetadata):
+    """OPTIONS: the view's name, description and media types. DRF would also describe the
+    create form from `serializer_class`, which these viewsets do not declare (their input and
+    output serializers differ), and answered 500."""
+
+    def determine_actions(self, request: Any, view: Any) -> dict[str, Any]:
+        return {}
+
+
 class ApiViewSet(GenericViewSet):
     """JSON in, JSON out, signed in, every object checked by the one policy.
 
@@ -141,6 +170,7 @@ class ApiViewSet(GenericViewSet):
     # JSON only: a form post or a text body answers 415 rather than being half-understood.
     parser_classes = [JSONParser]
     renderer_classes = [JSONRenderer]
+    metadata_class = ApiMetadata
     # Anything up to the next slash reaches the view, so a malformed id is a problem+json 404
     # from the lookup rather than Django's HTML 404 for an unmatched URL.
     lookup_value_regex = "[^/]+"

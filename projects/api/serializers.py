@@ -41,6 +41,11 @@ class ProjectOutputSerializer(serializers.Serializer):
     name = serializers.CharField()
     description = serializers.CharField()
     phase = serializers.ChoiceField(choices=Project.Phase.choices)
+    next_phase = serializers.ChoiceField(
+        choices=Project.Phase.choices,
+        allow_null=True,
+        help_text="Where the next gate leads; null from operate and retired.",
+    )
     status = serializers.ChoiceField(choices=Project.Status.choices)
     risk_tier = serializers.ChoiceField(
         choices=Project.RiskTier.choices, help_text="EU AI Act tier, assessed in compliance."

@@ -9,8 +9,7 @@ from typing import Any
 
 from django.http import Http404
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import SearchFilter
@@ -30,6 +29,7 @@ from accounts.api.common import (
 from accounts.models import Organization, ProjectMembership
 from accounts.permissions import Perm
 from accounts.selectors import membership_list, organization_get_for_user
+from projects.api.common import PROJECT_ID
 from projects.api.filters import ProjectFilter
 from projects.api.serializers import (
     USE_CASE_FIELDS,
@@ -52,9 +52,6 @@ from projects.services import (
 from projects.services.projects import NOT_AN_ORG_MEMBER
 
 UNKNOWN_ORGANIZATION = "Unknown organisation."
-PROJECT_ID = OpenApiParameter(
-    "project_id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The project."
-)
 
 PROJECT_EXAMPLE = OpenApiExample(
     "Project",
@@ -65,6 +62,7 @@ PROJECT_EXAMPLE = OpenApiExample(
         "name": "Claims assistant",
         "description": "Drafts answers to routine claims questions.",
         "phase": "scope",
+        "next_phase": "select",
         "status": "active",
         "risk_tier": "unassessed",
         "owner": {

@@ -25,7 +25,18 @@ STUDY_FIELDS = (
     "conditions",
 )
 SIGNED_OFF = "This study is signed off and final: start a new study to revise it."
+CONDITIONS_NEEDED = 'Say which conditions apply to a "go with conditions" verdict.'
 STALE = "Someone changed this study since you opened it: reload and apply your edit again."
+
+
+def _check_conditions(study: FeasibilityStudy) -> None:
+    # The database constraint has the last word; this names the field instead of answering
+    # "constraint violated".
+    if (
+        study.verdict == FeasibilityStudy.Verdict.GO_WITH_CONDITIONS
+        and not study.conditions.strip()
+    ):
+        raise ValidationError({"conditions": CONDITIONS_NEEDED})
 
 
 @transaction.atomic
@@ -36,6 +47,7 @@ def feasibility_create(*, actor: User, project: Project, **fields: Any) -> Feasi
     study = FeasibilityStudy(project=project, created_by=actor, **fields)
     if study.currency:
         study.currency = study.currency.upper()
+    _check_conditions(study)
     study.full_clean()
     study.save()
     audit_record(
@@ -68,6 +80,7 @@ def feasibility_update(
     before = snapshot(locked, fields)
     for name, value in changes.items():
         setattr(locked, name, value.upper() if name == "currency" and value else value)
+    _check_conditions(locked)
     locked.full_clean()
     changed = diff(before, snapshot(locked, fields))
     if changed:

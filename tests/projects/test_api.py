@@ -119,6 +119,7 @@ def test_list_row_has_every_field(project):
         "name": "Claims assistant",
         "description": project.description,
         "phase": "scope",
+        "next_phase": "select",
         "status": "active",
         "risk_tier": "unassessed",
         "owner": {

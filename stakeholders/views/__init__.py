@@ -1,0 +1,1 @@
+"""HTML pages of stakeholders, workshops and feedback, one module per record kind."""

@@ -1,0 +1,158 @@
+"""The public feedback form behind a stakeholder's personal link: no account, no script.
+
+The page shows the project's name, the round's title and shared context, and the questions;
+nothing else about the organisation or other stakeholders. Answers can be changed until the
+round closes. Every answer is private: not indexed, not cached, no referrer leaves the site.
+"""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from core.errors import ConflictError
+from stakeholders import ratelimit, selectors, services
+from stakeholders.models import FeedbackInvite, Question
+
+PRIVATE_HEADERS = {
+    "X-Robots-Tag": "noindex, nofollow",
+    # The token is in the URL: no other site may receive it as a referrer. Not "no-referrer":
+    # under that policy browsers send `Origin: null` with the form's POST, which Django's CSRF
+    # check rightly refuses; "same-origin" keeps the Origin for our own form and sends nothing
+    # anywhere else.
+    "Referrer-Policy": "same-origin",
+    "Cache-Control": "no-store",
+}
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    for name, value in PRIVATE_HEADERS.items():
+        response[name] = value
+    return response
+
+
+def _page(
+    request: HttpRequest, template: str, context: dict[str, Any], status: int
+) -> HttpResponse:
+    return _private(render(request, f"stakeholders/public/{template}", context, status=status))
+
+
+def _invalid(request: HttpRequest) -> HttpResponse:
+    return _page(request, "invalid.html", {}, 404)
+
+
+def _closed(request: HttpRequest, invite: FeedbackInvite) -> HttpResponse:
+    return _page(request, "closed.html", {"project_name": invite.round.project.name}, 410)
+
+
+def _submitted(request: HttpRequest, questions: list[Question]) -> dict[str, Any]:
+    """The answers as the service takes them: a list for multiple choice, else one value."""
+    return {
+        str(q.pk): request.POST.getlist(str(q.pk))
+        if q.kind == Question.Kind.MULTIPLE
+        else request.POST.get(str(q.pk), "")
+        for q in questions
+    }
+
+
+def _earlier(invite: FeedbackInvite) -> dict[str, Any]:
+    """The answers given before, in the same shape, to prefill the form."""
+    values: dict[str, Any] = {}
+    for answer in selectors.feedback_answers_for_invite(invite=invite):
+        key = str(answer.question_id)
+        if answer.rating is not None:
+            values[key] = str(answer.rating)
+        elif answer.text:
+            values[key] = answer.text
+        else:
+            values[key] = answer.choices
+    return values
+
+
+def _rows(
+    questions: list[Question], values: dict[str, Any], errors: dict[str, str]
+) -> list[dict[str, Any]]:
+    rows = []
+    for number, question in enumerate(questions, start=1):
+        name = str(question.pk)
+        value = values.get(name, [] if question.kind == Question.Kind.MULTIPLE else "")
+        if question.kind == Question.Kind.SINGLE and isinstance(value, list):
+            value = value[0] if value else ""
+        error = errors.get(name, "")
+        described_by = [
+            *([f"help-{name}"] if question.help_text else []),
+            *([f"scale-{name}"] if question.kind == Question.Kind.RATING else []),
+            *([f"error-{name}"] if error else []),
+        ]
+        rows.append(
+            {
+                "number": number,
+                "question": question,
+                "name": name,
+                "value": value,
+                "values": value if isinstance(value, list) else [value],
+                "error": error,
+                "described_by": " ".join(described_by),
+                # The error summary links to the first control of the question.
+                "first_id": f"q-{name}" if question.kind == Question.Kind.TEXT else f"q-{name}-1",
+            }
+        )
+    return rows
+
+
+@require_http_methods(["GET", "POST"])
+def feedback_form(request: HttpRequest, token: str) -> HttpResponse:
+    """Answer a feedback round; a second submission edits the first until the round closes."""
+    if request.method == "POST" and not ratelimit.public_form_allows(
+        client_ip=request.META.get("REMOTE_ADDR", ""), token=token
+    ):
+        response = _page(request, "limited.html", {}, 429)
+        response["Retry-After"] = str(ratelimit.PUBLIC_FORM_WINDOW_SECONDS)
+        return response
+    invite = services.invite_for_token(token)
+    if invite is None:
+        return _invalid(request)
+    feedback_round = invite.round
+    if not feedback_round.is_accepting:
+        return _closed(request, invite)
+    questions = list(feedback_round.questions.all())
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        values = _submitted(request, questions)
+        try:
+            services.feedback_submit(token=token, answers=values)
+        except ValidationError as error:
+            errors = {key: " ".join(messages) for key, messages in error.message_dict.items()}
+        except PermissionDenied:
+            return _invalid(request)  # withdrawn between the page and the answer
+        except ConflictError:
+            return _closed(request, invite)
+        else:
+            return _private(redirect("stakeholders:feedback-thanks", token))
+    else:
+        values = _earlier(invite)
+    context = {
+        "project_name": feedback_round.project.name,
+        "round": feedback_round,
+        "rows": _rows(questions, values, errors),
+        "errors": errors,
+        "has_answered": invite.responded_at is not None,
+    }
+    return _page(request, "form.html", context, 400 if errors else 200)
+
+
+@require_GET
+def feedback_thanks(request: HttpRequest, token: str) -> HttpResponse:
+    """After a submission (post/redirect/get): a reload does not send the answers again."""
+    invite = services.invite_for_token(token)
+    if invite is None:
+        return _invalid(request)
+    context = {
+        "project_name": invite.round.project.name,
+        "round": invite.round,
+        "token": token,
+        "is_accepting": invite.round.is_accepting,
+    }
+    return _page(request, "thanks.html", context, 200)

@@ -1,0 +1,205 @@
+"""The organisation's stakeholder registry and a project's stakeholders with their 2×2 grid."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.models import Organization
+from accounts.permissions import Perm, can
+from accounts.selectors import current_organization
+from core.forms import add_service_errors
+from core.htmx import render_htmx
+from projects.models import Project
+from projects.views.common import project_context
+from stakeholders import selectors, services
+from stakeholders.forms import StakeholderForm, StakeholderLinkForm, StakeholderSearchForm
+from stakeholders.views.common import project_for, safe_next
+
+PAGE_SIZE = 50
+QUADRANT_LABELS = {
+    "keep_satisfied": ("Keep satisfied", "High influence, lower interest"),
+    "manage_closely": ("Manage closely", "High influence, high interest"),
+    "monitor": ("Monitor", "Lower influence, lower interest"),
+    "keep_informed": ("Keep informed", "Lower influence, high interest"),
+}
+
+
+def _organization(request: HttpRequest) -> Organization:
+    org = current_organization(request)
+    if org is None:
+        raise Http404
+    return org
+
+
+@login_required
+@require_http_methods(["GET"])
+def stakeholder_list(request: HttpRequest) -> HttpResponse:
+    """The current organisation's registry; typing in the search box swaps the table (htmx)."""
+    org = _organization(request)
+    form = StakeholderSearchForm(request.GET or None)
+    q = form.cleaned_data["q"].strip() if form.is_valid() else ""
+    people = selectors.stakeholder_list(user=request.user, organization=org, q=q)
+    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "page": page,
+        "form": form,
+        "q": q,
+        "organization": org,
+        "query": query.urlencode(),
+        "nav": "stakeholders",
+    }
+    return render_htmx(
+        request,
+        "stakeholders/registry.html",
+        context,
+        partial="stakeholder-table",
+        target="stakeholder-table",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def stakeholder_create(request: HttpRequest) -> HttpResponse:
+    """Add a person to the registry; `next` brings the user back to the project they came from."""
+    org = _organization(request)
+    next_url = safe_next(request, request.POST.get("next") or request.GET.get("next", ""))
+    form = StakeholderForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = services.stakeholder_create(
+                actor=request.user, organization=org, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{person.name} added to the registry.")
+            return redirect(next_url or "stakeholders:stakeholder-list")
+    context = {"form": form, "organization": org, "next": next_url, "nav": "stakeholders"}
+    status = 400 if request.method == "POST" else 200
+    return render(request, "stakeholders/stakeholder_form.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def stakeholder_edit(request: HttpRequest, stakeholder_id: Any) -> HttpResponse:
+    """Edit a person's details (any member of their organisation)."""
+    person = selectors.stakeholder_get_for_user(user=request.user, id=stakeholder_id)
+    initial = {name: getattr(person, name) for name in StakeholderForm.base_fields}
+    form = StakeholderForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.stakeholder_update(actor=request.user, stakeholder=person, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{form.cleaned_data['name']} saved.")
+            return redirect("stakeholders:stakeholder-list")
+    context = {
+        "form": form,
+        "person": person,
+        "organization": person.organization,
+        "nav": "stakeholders",
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "stakeholders/stakeholder_form.html", context, status=status)
+
+
+# --- a project's stakeholders ------------------------------------------------------------------
+
+
+def _project_page(
+    request: HttpRequest, project: Project, *, form: StakeholderLinkForm | None, status: int = 200
+) -> HttpResponse:
+    links = list(selectors.project_stakeholder_list(user=request.user, project=project))
+    grid = selectors.influence_interest_grid([link.stakeholder for link in links])
+    role_of = {link.stakeholder_id: link.role for link in links}
+    quadrants = [
+        {
+            "key": key,
+            "label": label,
+            "hint": hint,
+            "people": [(person, role_of.get(person.pk, "")) for person in grid[key]],
+        }
+        for key, (label, hint) in QUADRANT_LABELS.items()
+    ]
+    context = project_context(
+        request,
+        project,
+        "stakeholders",
+        links=links,
+        quadrants=quadrants,
+        form=form,
+    )
+    return render(request, "stakeholders/project_stakeholders.html", context, status=status)
+
+
+def _link_form(request: HttpRequest, project: Project, data: Any = None) -> StakeholderLinkForm:
+    linked = selectors.project_stakeholder_list(user=request.user, project=project).values(
+        "stakeholder_id"
+    )
+    candidates = selectors.stakeholder_list(
+        user=request.user, organization=project.organization
+    ).exclude(pk__in=linked)
+    choices = [
+        (str(person.pk), f"{person.name} ({person.unit})" if person.unit else person.name)
+        for person in candidates
+    ]
+    return StakeholderLinkForm(data, candidates=choices)
+
+
+@login_required
+@require_http_methods(["GET"])
+def project_stakeholders(request: HttpRequest, project_id: Any) -> HttpResponse:
+    """The project's stakeholders, their influence/interest grid, and linking more."""
+    project = project_for(request, project_id)
+    form = (
+        _link_form(request, project)
+        if can(request.user, Perm.PROJECT_CONTRIBUTE, project)
+        else None
+    )
+    return _project_page(request, project, form=form)
+
+
+@login_required
+@require_POST
+def stakeholder_link(request: HttpRequest, project_id: Any) -> HttpResponse:
+    project = project_for(request, project_id, Perm.PROJECT_CONTRIBUTE)
+    form = _link_form(request, project, request.POST)
+    if form.is_valid():
+        person = selectors.stakeholder_get_for_user(
+            user=request.user, id=form.cleaned_data["stakeholder"]
+        )
+        try:
+            services.stakeholder_link(
+                actor=request.user,
+                project=project,
+                stakeholder=person,
+                role=form.cleaned_data["role"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{person.name} is now a stakeholder of the project.")
+            return redirect("stakeholders:project-stakeholders", project.pk)
+    return _project_page(request, project, form=form, status=400)
+
+
+@login_required
+@require_POST
+def stakeholder_unlink(request: HttpRequest, project_id: Any, link_id: Any) -> HttpResponse:
+    project = project_for(request, project_id, Perm.PROJECT_CONTRIBUTE)
+    link = selectors.project_stakeholder_get_for_user(user=request.user, id=link_id)
+    if link.project_id != project.pk:
+        raise Http404
+    name = link.stakeholder.name
+    services.stakeholder_unlink(actor=request.user, link=link)
+    messages.success(request, f"{name} is no longer on the project (still in the registry).")
+    return redirect("stakeholders:project-stakeholders", project.pk)
