@@ -204,8 +204,7 @@ class WorkshopViewSet(ProjectsApiViewSet):
         "Record a workshop's outcome",
         "Contributors, once the workshop has started: minutes, who attended (invited "
         "stakeholders), decisions, and action items that become tasks on the project. "
-        "Recording again replaces the minutes and attendance and adds the decisions and "
-        "tasks given. A cancelled workshop answers 409.",
+        "The outcome is recorded once: a workshop already held, or cancelled, answers 409.",
         WorkshopOutcomeInputSerializer,
         operation_id="workshops_outcome",
         examples=[

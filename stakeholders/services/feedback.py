@@ -200,6 +200,8 @@ def feedback_invite_revoke(*, actor: User, invite: FeedbackInvite) -> FeedbackIn
     """Withdraw a stakeholder's link at once (a new nonce makes the old link invalid)."""
     require(actor, Perm.PROJECT_CONTRIBUTE, invite.round.project)
     locked = FeedbackInvite.objects.select_for_update().get(pk=invite.pk)
+    if locked.revoked_at is not None:
+        return locked  # already withdrawn: nothing changes, nothing to record
     locked.revoked_at, locked.link_nonce = timezone.now(), links.new_nonce()
     locked.save(update_fields=["revoked_at", "link_nonce", "updated_at"])
     audit_record(

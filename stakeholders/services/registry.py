@@ -77,11 +77,13 @@ def stakeholder_update(*, actor: User, stakeholder: Stakeholder, **changes: Any)
     changed = diff(before, snapshot(locked, fields))
     if changed:
         locked.save(update_fields=[*changed, "updated_at"])
+        # Old and new of the public fields; personal fields are named, never copied.
         audit_record(
             actor=actor,
             action="stakeholder.updated",
             target=locked,
-            data=_audit_data(locked, list(changed)),
+            data={k: v for k, v in changed.items() if k not in PERSONAL_FIELDS}
+            | {"personal_fields": sorted(k for k in changed if k in PERSONAL_FIELDS)},
         )
     return locked
 

@@ -195,6 +195,9 @@ def workshop_record_outcome(
         raise ConflictError(
             "A cancelled workshop cannot be recorded as held.", code="workshop_cancelled"
         )
+    if locked.status == Workshop.Status.HELD:
+        # A second recording would duplicate its decisions and tasks.
+        raise ConflictError("This workshop's outcome is already recorded.", code="workshop_held")
     if locked.starts_at > timezone.now():
         raise ValidationError({"minutes": "The workshop has not started yet."})
     invitations = {str(i.stakeholder_id): i for i in locked.invitations.all()}

@@ -193,8 +193,11 @@ def test_update_changes_only_the_fields_given(org, manager, registry):
     )
     [event] = new_events(before)
     assert event.action == "stakeholder.updated"
-    # The service records the new public values and only the names of personal fields.
-    assert event.data == {"influence": 5, "personal_fields": ["email", "notes"]}
+    # Old and new of the public fields; personal fields by name only.
+    assert event.data == {
+        "influence": {"old": 3, "new": 5},
+        "personal_fields": ["email", "notes"],
+    }
     assert_no_personal_data_in_trail("ann@", "ann.claims", "key user")
 
 

@@ -343,3 +343,27 @@ def test_a_workshop_recorded_after_the_fact_sends_no_invitation(
         )
     assert callbacks == []
     assert mail.outbox == []
+
+
+def test_recording_an_outcome_twice_is_refused(project, manager, stakeholder_of):
+    dana = stakeholder_of(project)
+    workshop = services.workshop_schedule(
+        actor=manager,
+        project=project,
+        stakeholders=[dana.pk],
+        title="Kick-off",
+        starts_at=timezone.now() - timedelta(hours=2),
+    )
+    outcome = {"minutes": "Done.", "attended": [dana.pk], "decisions": ["Go"]}
+    services.workshop_record_outcome(actor=manager, workshop=workshop, **outcome)
+    with pytest.raises(ConflictError, match="already recorded"):
+        services.workshop_record_outcome(actor=manager, workshop=workshop, **outcome)
+    assert workshop.decisions.count() == 1
+
+
+def test_revoking_a_revoked_link_changes_nothing(open_round, manager):
+    _, invites = open_round
+    dana = services.feedback_invite_revoke(actor=manager, invite=invites["Dana Claims"])
+    again = services.feedback_invite_revoke(actor=manager, invite=dana)
+    assert again.link_nonce == dana.link_nonce
+    assert AuditEvent.objects.filter(action="feedback_invite.revoked").count() == 1
