@@ -86,6 +86,7 @@ lint: ruff
 checks: venv
 	DJANGO_DEBUG=true DATABASE_URL=sqlite:///:memory: REDIS_URL= $(BIN)/python manage.py makemigrations --check --dry-run
 	$(DEPLOY_ENV) $(BIN)/python manage.py check --deploy --fail-level WARNING
+	DJANGO_DEBUG=true DATABASE_URL=sqlite:///:memory: REDIS_URL= $(BIN)/python manage.py spectacular --validate --fail-on-warn --file /dev/null
 
 test: venv services chromium ruff checks
 	@echo "== pytest on PostgreSQL and Redis"
