@@ -19,11 +19,13 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts import tokens
+from accounts.memberships import lock_membership, set_role
 from accounts.models import (
     APIToken,
     Invitation,
     Organization,
     OrganizationMembership,
+    ProjectMembership,
     User,
 )
 from accounts.permissions import Perm, forget_roles, require
@@ -138,12 +140,13 @@ def organization_rename(*, actor: User, organization: Organization, name: str) -
     return org
 
 
-def _admins_left_after(membership: OrganizationMembership) -> int:
-    return (
-        OrganizationMembership.objects.select_for_update()
-        .filter(organization_id=membership.organization_id, role=Role.ADMIN)
-        .exclude(pk=membership.pk)
-        .count()
+def _lock_org_membership(membership: OrganizationMembership, new_role: str | None) -> Any:
+    return lock_membership(
+        membership,
+        scope_field="organization_id",
+        protected_role=Role.ADMIN,
+        new_role=new_role,
+        message=LAST_ADMIN,
     )
 
 
@@ -153,22 +156,17 @@ def membership_change_role(
 ) -> OrganizationMembership:
     """Give a member another organisation role (administrators; never the last admin away)."""
     require(actor, Perm.ORG_MANAGE, membership.organization)
-    locked = OrganizationMembership.objects.select_for_update().get(pk=membership.pk)
-    if role not in Role.values:
-        raise ValidationError({"role": f"Unknown role {role!r}."})
-    if locked.role == Role.ADMIN and role != Role.ADMIN and _admins_left_after(locked) == 0:
-        raise ValidationError({"role": LAST_ADMIN})
-    before = {"role": locked.role}
-    locked.role = role
-    locked.save(update_fields=["role", "updated_at"])
+    locked = _lock_org_membership(membership, role)
+    changes = set_role(locked, role)
     forget_roles(actor)
-    audit_record(
-        actor=actor,
-        action="membership.role_changed",
-        target=locked,
-        organization=locked.organization,
-        data={"user_id": str(locked.user_id), **diff(before, {"role": role})},
-    )
+    if changes:
+        audit_record(
+            actor=actor,
+            action="membership.role_changed",
+            target=locked,
+            organization=locked.organization,
+            data=changes,
+        )
     return locked
 
 
@@ -176,11 +174,7 @@ def membership_change_role(
 def membership_remove(*, actor: User, membership: OrganizationMembership) -> None:
     """Remove someone from an organisation, with their project roles in it."""
     require(actor, Perm.ORG_MANAGE, membership.organization)
-    locked = OrganizationMembership.objects.select_for_update().get(pk=membership.pk)
-    if locked.role == Role.ADMIN and _admins_left_after(locked) == 0:
-        raise ValidationError({"role": LAST_ADMIN})
-    from accounts.models import ProjectMembership
-
+    locked = _lock_org_membership(membership, None)
     ProjectMembership.objects.filter(
         user_id=locked.user_id, project__organization_id=locked.organization_id
     ).delete()

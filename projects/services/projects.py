@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from accounts.memberships import lock_membership, set_role
 from accounts.models import Organization, OrganizationMembership, ProjectMembership, User
 from accounts.permissions import Perm, forget_roles, require
 from audit.writer import audit_record, diff, snapshot
@@ -110,12 +111,13 @@ def project_update(*, actor: User, project: Project, **changes: Any) -> Project:
     return locked
 
 
-def _managers_left_after(membership: ProjectMembership) -> int:
-    return (
-        ProjectMembership.objects.select_for_update()
-        .filter(project_id=membership.project_id, role=ProjectMembership.Role.MANAGER)
-        .exclude(pk=membership.pk)
-        .count()
+def _lock_project_membership(membership: ProjectMembership, new_role: str | None) -> Any:
+    return lock_membership(
+        membership,
+        scope_field="project_id",
+        protected_role=ProjectMembership.Role.MANAGER,
+        new_role=new_role,
+        message=LAST_MANAGER,
     )
 
 
@@ -151,26 +153,17 @@ def project_member_change_role(
 ) -> ProjectMembership:
     """Change someone's role on a project; the last manager stays a manager."""
     require(actor, Perm.PROJECT_MANAGE, membership.project)
-    if role not in ProjectMembership.Role.values:
-        raise ValidationError({"role": f"Unknown role {role!r}."})
-    locked = ProjectMembership.objects.select_for_update().get(pk=membership.pk)
-    if (
-        locked.role == ProjectMembership.Role.MANAGER
-        and role != ProjectMembership.Role.MANAGER
-        and _managers_left_after(locked) == 0
-    ):
-        raise ValidationError({"role": LAST_MANAGER})
-    before = {"role": locked.role}
-    locked.role = role
-    locked.save(update_fields=["role", "updated_at"])
+    locked = _lock_project_membership(membership, role)
+    changes = set_role(locked, role)
     forget_roles(actor)
-    audit_record(
-        actor=actor,
-        action="project_membership.role_changed",
-        target=locked,
-        project=membership.project,
-        data={"user_id": str(locked.user_id), **diff(before, {"role": role})},
-    )
+    if changes:
+        audit_record(
+            actor=actor,
+            action="project_membership.role_changed",
+            target=locked,
+            project=membership.project,
+            data=changes,
+        )
     return locked
 
 
@@ -178,9 +171,7 @@ def project_member_change_role(
 def project_member_remove(*, actor: User, membership: ProjectMembership) -> None:
     """Take someone off a project; the last manager cannot be removed."""
     require(actor, Perm.PROJECT_MANAGE, membership.project)
-    locked = ProjectMembership.objects.select_for_update().get(pk=membership.pk)
-    if locked.role == ProjectMembership.Role.MANAGER and _managers_left_after(locked) == 0:
-        raise ValidationError({"role": LAST_MANAGER})
+    locked = _lock_project_membership(membership, None)
     audit_record(
         actor=actor,
         action="project_membership.removed",

@@ -134,3 +134,10 @@ def test_org_admin_manages_members_of_any_project(project, admin, org_member):
         "project_membership.role_changed",
         "project_membership.removed",
     ]
+
+
+def test_setting_the_same_role_writes_nothing(project, manager, project_member):
+    viewer = project_member(project, ProjectRole.VIEWER)
+    membership = ProjectMembership.objects.get(project=project, user=viewer)
+    services.project_member_change_role(actor=manager, membership=membership, role="viewer")
+    assert AuditEvent.objects.count() == 0
