@@ -21,6 +21,10 @@ Capacity = GateApproval.Capacity
 CRITERIA_UNMET = "The gate's criteria are not all met."
 ALREADY_PENDING = "A gate request for this project is already awaiting sign-off."
 NO_NEXT_PHASE = "This project has no further gate."
+NO_CRITERIA = (
+    "No criteria decide this gate yet, and a gate is never passed on sign-offs alone: the "
+    "records of the next phase are not tracked by this installation."
+)
 NOT_PENDING = "This gate request is no longer awaiting sign-off."
 SAME_PERSON = "One person cannot give both sign-offs of a gate."
 ALREADY_SIGNED = "This sign-off has already been given."
@@ -32,6 +36,8 @@ CAPACITY_PERMS = {
 
 def _evaluate_or_refuse(project: Project, to_phase: str) -> list[dict[str, object]]:
     results = gates.evaluate(project, to_phase)
+    if not results:
+        raise ConflictError(NO_CRITERIA, code="gate_without_criteria")
     missing = unmet(results)
     if missing:
         raise ConflictError(

@@ -245,3 +245,14 @@ def test_criteria_registered_by_another_app_join_the_gate(ready_project):
         assert _unmet_keys(ready_project) == ["test_extra"]
     finally:
         gates._criteria[("scope", "select")].pop("test_extra")
+
+
+def test_a_gate_without_registered_criteria_cannot_be_passed(project, manager):
+    """Select → Adapt has no criteria until the model registry registers them."""
+    Project.objects.filter(pk=project.pk).update(phase="select")
+    project.refresh_from_db()
+    assert gates.evaluate(project) == []
+    with pytest.raises(ConflictError) as error:
+        services.gate_request(actor=manager, project=project)
+    assert error.value.code == "gate_without_criteria"
+    assert GateRequest.objects.count() == 0
