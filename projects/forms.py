@@ -7,12 +7,19 @@ from projects.models import Project
 
 PHASE_FILTER = [("", "Any phase"), *Project.Phase.choices]
 STATUS_FILTER = [("", "Any status"), *Project.Status.choices]
+RISK_TIER_FILTER = [("", "Any risk tier"), *Project.RiskTier.choices]
 
 
 class ProjectFilterForm(forms.Form):
     q = forms.CharField(required=False, max_length=100, label="Search")
     phase = forms.ChoiceField(required=False, choices=PHASE_FILTER)
     status = forms.ChoiceField(required=False, choices=STATUS_FILTER)
+    risk_tier = forms.ChoiceField(required=False, choices=RISK_TIER_FILTER, label="Risk tier")
+    owner = forms.ChoiceField(required=False, label="Owner")
+
+    def __init__(self, *args: object, owners: list[tuple[str, str]], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].choices = [("", "Anyone"), *owners]
 
 
 class ProjectForm(forms.Form):

@@ -40,6 +40,10 @@ def project_list_for_user(
     filters = filters or {}
     if filters.get("phase"):
         projects = projects.filter(phase=filters["phase"])
+    if filters.get("risk_tier"):
+        projects = projects.filter(risk_tier=filters["risk_tier"])
+    if filters.get("owner"):
+        projects = projects.filter(owner_id=filters["owner"])
     if filters.get("status"):
         projects = projects.filter(status=filters["status"])
     if filters.get("q"):
@@ -422,3 +426,14 @@ def project_audit_events(*, user: Any, project: Project) -> QuerySet[Any]:
         .select_related("actor")
         .order_by("-occurred_at", "-sequence")
     )
+
+
+def project_owner_choices(*, user: Any, organization: Organization) -> list[tuple[str, str]]:
+    """(id, name) of the owners of the projects the user can see, for the list's filter."""
+    from accounts.models import User
+
+    owner_ids = projects_visible_to(user).filter(organization=organization).values("owner_id")
+    return [
+        (str(person.pk), person.display_name)
+        for person in User.objects.filter(pk__in=owner_ids).order_by("full_name", "email")
+    ]

@@ -11,7 +11,8 @@ class ProjectFilter(filters.FilterSet):
     phase = filters.ChoiceFilter(choices=Project.Phase.choices)
     status = filters.ChoiceFilter(choices=Project.Status.choices)
     owner = filters.UUIDFilter(field_name="owner_id", help_text="Owner's user id.")
+    risk_tier = filters.ChoiceFilter(choices=Project.RiskTier.choices, help_text="EU AI Act tier.")
 
     class Meta:
         model = Project
-        fields = ("organization", "phase", "status", "owner")
+        fields = ("organization", "phase", "status", "owner", "risk_tier")

@@ -35,7 +35,10 @@ def project_list(request: HttpRequest) -> HttpResponse:
     org = current_organization(request)
     if org is None:
         return redirect("accounts:organization-create")
-    form = ProjectFilterForm(request.GET or None)
+    form = ProjectFilterForm(
+        request.GET or None,
+        owners=selectors.project_owner_choices(user=request.user, organization=org),
+    )
     filters = form.cleaned_data if form.is_valid() else {}
     projects = selectors.project_list_for_user(user=request.user, organization=org, filters=filters)
     page = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page"))

@@ -675,3 +675,13 @@ def test_a_unique_constraint_lost_to_a_concurrent_request_is_409(project, org_me
     body = assert_problem(response, 409)
     assert body["detail"].startswith("A concurrent change clashed")
     assert (ProjectMembership.objects.count(), AuditEvent.objects.count()) == before
+
+
+def test_project_list_filters_by_risk_tier(token_client, org, admin):
+    from tests.factories import ProjectFactory as Factory
+
+    Factory(organization=org, owner=admin, name="High one", risk_tier="high")
+    Factory(organization=org, owner=admin, name="Minimal one", risk_tier="minimal")
+    response = token_client(admin).get("/api/v1/projects/?risk_tier=high")
+    assert [p["name"] for p in response.json()["results"]] == ["High one"]
+    assert token_client(admin).get("/api/v1/projects/?risk_tier=extreme").status_code == 400

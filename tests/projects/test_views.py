@@ -337,3 +337,18 @@ def test_project_audit_lists_the_projects_events_only(client, org, project, admi
     body = client.get(f"/projects/{project.pk}/audit/").content.decode()
     assert "<code>project.updated</code>" in body
     assert "project.archived" not in body
+
+
+def test_list_filters_by_owner_and_risk_tier(client, org, admin, org_member):
+    other_owner = org_member()
+    ProjectFactory(organization=org, owner=admin, name="Mine, high", risk_tier="high")
+    ProjectFactory(organization=org, owner=other_owner, name="Theirs, limited", risk_tier="limited")
+    client.force_login(admin)
+
+    by_tier = client.get("/projects/?risk_tier=high").content.decode()
+    assert "Mine, high" in by_tier
+    assert "Theirs, limited" not in by_tier
+    by_owner = client.get(f"/projects/?owner={other_owner.pk}").content.decode()
+    assert "Theirs, limited" in by_owner
+    assert "Mine, high" not in by_owner
+    assert client.get("/projects/?owner=not-a-uuid").status_code == 200  # ignored, not a 500
