@@ -368,6 +368,15 @@ def project_overview(*, user: Any, project: Project) -> dict[str, Any]:
 
 def project_people(*, user: Any, project: Project) -> list[tuple[str, str]]:
     """(id, label) of everyone who can see the project: owners and assignees come from here."""
+    return [
+        (str(person.pk), person.display_name)
+        for person in project_people_list(user=user, project=project)
+    ]
+
+
+def project_people_list(*, user: Any, project: Project) -> list[Any]:
+    """The users who can see the project (its members, the organisation's administrators and
+    compliance officers), by name."""
     if not can(user, Perm.PROJECT_VIEW, project):
         return []
     from accounts.models import User
@@ -387,7 +396,7 @@ def project_people(*, user: Any, project: Project) -> list[tuple[str, str]]:
         .distinct()
         .order_by("full_name", "email")
     )
-    return [(str(person.pk), person.display_name) for person in people]
+    return list(people)
 
 
 def project_member_candidates(*, user: Any, project: Project) -> list[Any]:

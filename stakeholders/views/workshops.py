@@ -11,12 +11,11 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.models import User
 from accounts.permissions import Perm, can
 from core.errors import ConflictError
 from core.forms import add_service_errors
 from projects.models import Project
-from projects.selectors import project_people
+from projects.selectors import project_people, project_people_list, project_person_get
 from projects.views.common import project_context
 from stakeholders import ics, selectors, services
 from stakeholders.forms import (
@@ -75,8 +74,8 @@ def workshop_schedule(request: HttpRequest, project_id: Any) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         invited = data.pop("stakeholders")
-        data["facilitator"] = (
-            User.objects.filter(pk=data["facilitator"]).first() if data["facilitator"] else None
+        data["facilitator"] = project_person_get(
+            user=request.user, project=project, id=data["facilitator"]
         )
         try:
             workshop = services.workshop_schedule(
@@ -245,8 +244,10 @@ def workshop_outcome(request: HttpRequest, project_id: Any, workshop_id: Any) ->
     """Record that the workshop was held; action items become tasks on the project."""
     project = project_for(request, project_id, Perm.PROJECT_CONTRIBUTE)
     workshop = _workshop(request, project, workshop_id)
-    people_ids = [pk for pk, _ in project_people(user=request.user, project=project)]
-    people_by_email = {u.email.lower(): u for u in User.objects.filter(pk__in=people_ids)}
+    people_by_email = {
+        person.email.lower(): person
+        for person in project_people_list(user=request.user, project=project)
+    }
     form = WorkshopOutcomeForm(
         request.POST,
         invitees=_invitees(list(workshop.invitations.all())),
