@@ -208,7 +208,9 @@ def feedback_round_open(request: HttpRequest, project_id: Any, round_id: Any) ->
         else:
             count = len(form.cleaned_data["stakeholders"])
             messages.success(
-                request, f"Round opened: {count} personal link{'s' if count != 1 else ''} sent."
+                request,
+                f"Round opened: {count} personal link{'s' if count != 1 else ''} on the way "
+                "by email.",
             )
             return redirect("stakeholders:feedback-round-detail", project.pk, feedback_round.pk)
     return _round_page(request, project, feedback_round, status=status, open_form=form)
