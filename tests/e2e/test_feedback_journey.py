@@ -82,7 +82,9 @@ def test_a_stakeholder_answers_from_their_link_and_the_manager_reads_it(
     expect(page.get_by_label("Dana Claims (Claims handler)")).to_be_checked()
     expect(page.get_by_label("Lee Legal (Claims handler)")).to_be_checked()
     page.get_by_role("button", name="Open and send the links").click()
-    expect(page.get_by_role("status")).to_contain_text("Round opened: 2 personal links on the way by email.")
+    expect(page.get_by_role("status")).to_contain_text(
+        "Round opened: 2 personal links on the way by email."
+    )
     feedback_round = FeedbackRound.objects.get()
     mail.outbox.clear()
     assert services.feedback_invites_send(round_id=feedback_round.pk) == 2
