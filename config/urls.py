@@ -1,8 +1,9 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from core.api import api_not_found
 from core.health import healthz
 
 urlpatterns = [
@@ -16,5 +17,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves its init script as a file: our CSP forbids inline scripts.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    # Last of the API routes: anything else under /api/ is a problem+json 404.
+    re_path(r"^api/(?P<path>.*)$", api_not_found),
     path("admin/", admin.site.urls),
 ]

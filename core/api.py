@@ -98,3 +98,30 @@ def problem_details_exception_handler(exc: Exception, context: dict[str, Any]) -
     response.data = problem
     response.content_type = PROBLEM_CONTENT_TYPE
     return response
+
+
+def api_not_found(request: Any, path: str = "") -> Any:
+    """Unknown /api/ paths answer problem+json, not an HTML page; a path that only lacks its
+    trailing slash says so (a redirect would turn a client's POST into a GET)."""
+    from django.http import JsonResponse
+    from django.urls import Resolver404, resolve
+
+    detail = "There is no API resource at this address."
+    if not request.path.endswith("/"):
+        try:
+            resolve(request.path + "/")
+        except Resolver404:
+            pass
+        else:
+            detail = f"Add the trailing slash: {request.path}/"
+    return JsonResponse(
+        {
+            "type": "about:blank",
+            "title": "Not found",
+            "status": 404,
+            "detail": detail,
+            "instance": request.path,
+        },
+        status=404,
+        content_type=PROBLEM_CONTENT_TYPE,
+    )
