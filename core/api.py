@@ -64,8 +64,13 @@ def problem_details_exception_handler(exc: Exception, context: dict[str, Any]) -
     if isinstance(exc, ConflictError):
         exc = _ConflictWithDetails(exc)
     if isinstance(exc, DjangoValidationError):
+        # Django names whole-object errors "__all__"; the API calls them non_field_errors.
+        errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
         exc = exceptions.ValidationError(
-            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+            {
+                ("non_field_errors" if key == "__all__" else key): value
+                for key, value in errors.items()
+            }
         )
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
