@@ -11,3 +11,10 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, messages)
     else:
         form.add_error(None, error.messages)
+
+
+def error_text(error: Exception, fallback: str = "") -> str:
+    """The readable message of a service refusal (ConflictError, ValidationError,
+    PermissionDenied with a reason), or `fallback` when it carries none."""
+    text = getattr(error, "message", "") or " ".join(getattr(error, "messages", [])) or str(error)
+    return text or fallback

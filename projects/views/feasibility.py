@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import Perm
 from core.errors import ConflictError
-from core.forms import add_service_errors
+from core.forms import add_service_errors, error_text
 from projects import selectors, services
 from projects.forms_scope import FeasibilityForm
 from projects.models.feasibility import DIMENSIONS
@@ -83,9 +83,7 @@ def feasibility_sign_off(request: HttpRequest, project_id: Any, study_id: Any) -
     except ValidationError as error:
         messages.error(request, "Before signing off: " + " ".join(error.messages))
     except (ConflictError, PermissionDenied) as error:
-        messages.error(
-            request, getattr(error, "message", "") or "Only the project manager signs off."
-        )
+        messages.error(request, error_text(error, "Only the project manager signs off."))
     else:
         messages.success(request, "Study signed off.")
     return redirect("projects:feasibility-list", project.pk)

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.errors import ConflictError
+from core.forms import error_text
 from projects import selectors, services
 from projects.forms_scope import GateDecisionForm, ReasonForm
 from projects.services.gates import gate_can_sign
@@ -23,10 +24,6 @@ SECTION_URLS = {
     "risks": "projects:risk-register",
     "workshops": "stakeholders:workshop-list",
 }
-
-
-def _error_text(error: Exception) -> str:
-    return getattr(error, "message", "") or " ".join(getattr(error, "messages", [])) or str(error)
 
 
 @login_required
@@ -110,7 +107,7 @@ def gate_decide(
         else:
             services.gate_withdraw(actor=request.user, request=gate_request_row)
     except (ValidationError, ConflictError, PermissionDenied) as error:
-        messages.error(request, _error_text(error) or "Your role does not allow this sign-off.")
+        messages.error(request, error_text(error, "Your role does not allow this sign-off."))
     else:
         messages.success(
             request,
@@ -133,7 +130,7 @@ def move_back(request: HttpRequest, project_id: Any) -> HttpResponse:
             actor=request.user, project=project, reason=form.data.get("reason", "")[:5000]
         )
     except (ValidationError, ConflictError, PermissionDenied) as error:
-        messages.error(request, _error_text(error) or "Only managers move a project back.")
+        messages.error(request, error_text(error, "Only managers move a project back."))
     else:
         messages.success(request, "The project moved back one phase.")
     return redirect("projects:gate", project.pk)

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.permissions import Perm, can
 from accounts.selectors import current_organization
 from core.errors import ConflictError
-from core.forms import add_service_errors
+from core.forms import add_service_errors, error_text
 from projects import selectors, services
 from projects.forms_scope import ProposalForm, TriageForm
 from projects.models import UseCaseProposal
@@ -75,8 +75,9 @@ def proposal_triage(request: HttpRequest, proposal_id: Any) -> HttpResponse:
         else:
             services.proposal_reject(actor=request.user, proposal=proposal, reason=note)
     except (ValidationError, ConflictError, PermissionDenied) as error:
-        text = getattr(error, "message", "") or " ".join(getattr(error, "messages", []))
-        messages.error(request, text or "Only administrators and compliance officers triage.")
+        messages.error(
+            request, error_text(error, "Only administrators and compliance officers triage.")
+        )
     else:
         messages.success(request, "Decision recorded.")
     return redirect("projects:proposal-list")

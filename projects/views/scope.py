@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import Perm
 from core.errors import ConflictError
-from core.forms import add_service_errors
+from core.forms import add_service_errors, error_text
 from projects import selectors, services
 from projects.forms_scope import CommentForm, ScopeVersionForm
 from projects.views.common import project_context
@@ -134,12 +134,7 @@ def scope_version_action(
     try:
         ACTIONS[action](request.user, version, comment)
     except (ValidationError, ConflictError, PermissionDenied) as error:
-        message = (
-            getattr(error, "message", None)
-            or " ".join(getattr(error, "messages", []))
-            or str(error)
-        )
-        messages.error(request, message or "You may not do that.")
+        messages.error(request, error_text(error, "You may not do that."))
     else:
         messages.success(
             request,

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import Perm
-from core.forms import add_service_errors
+from core.forms import add_service_errors, error_text
 from projects import selectors, services
 from projects.forms_scope import TaskForm, TaskStatusForm
 from projects.views.common import project_context
@@ -69,9 +69,7 @@ def task_status(request: HttpRequest, task_id: Any) -> HttpResponse:
             raise ValidationError("Choose a valid status.")
         services.task_update(actor=request.user, task=task, status=form.cleaned_data["status"])
     except (ValidationError, PermissionDenied) as error:
-        messages.error(
-            request, " ".join(getattr(error, "messages", [])) or "You may not change this task."
-        )
+        messages.error(request, error_text(error, "You may not change this task."))
     else:
         messages.success(request, "Task updated.")
     target = request.POST.get("back", "")

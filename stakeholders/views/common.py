@@ -38,11 +38,6 @@ def safe_next(request: HttpRequest, value: str) -> str:
     return ""
 
 
-def error_text(error: Exception) -> str:
-    """The readable message of a service error (ConflictError, ValidationError, …)."""
-    return getattr(error, "message", "") or " ".join(getattr(error, "messages", [])) or str(error)
-
-
 def form_error_list(forms: dict[str, Any]) -> list[str]:
     """Every error of the submitted form(s), for the summary at the top of a page: the form
     itself may not be shown any more (e.g. a cancelled workshop has no reschedule form)."""

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.permissions import Perm, can
 from core.errors import ConflictError
-from core.forms import add_service_errors
+from core.forms import add_service_errors, error_text
 from core.htmx import redirect_after_success, render_htmx
 from projects.models import Project
 from projects.selectors import scope_version_get_for_user, scope_version_list
@@ -23,7 +23,6 @@ from stakeholders.forms import FeedbackOpenForm, FeedbackRoundForm, FeedbackSumm
 from stakeholders.models import FeedbackRound, Question
 from stakeholders.services.feedback import MAX_QUESTIONS
 from stakeholders.views.common import (
-    error_text,
     form_error_list,
     project_for,
     project_stakeholder_choices,
