@@ -262,3 +262,12 @@ class PolicyPermission(BasePermission):
         if perm is None:
             return can_see(request.user, obj)
         return can(request.user, perm, obj)
+
+
+def check_person_sees(person: Any, obj: Any, *, field: str, message: str) -> None:
+    """Refuse (ValidationError on `field`) a person named in a record — an owner, an
+    assignee, a facilitator — who could not see `obj`; None (nobody) passes."""
+    from django.core.exceptions import ValidationError
+
+    if person is not None and not can_see(person, obj):
+        raise ValidationError({field: message})

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from accounts.models import User
-from accounts.permissions import Perm, can_see, require
+from accounts.permissions import Perm, check_person_sees, require
 from audit.writer import audit_record, diff, snapshot
 from core.errors import ConflictError, reject_unknown_fields
 from projects.models import Project, Risk
@@ -33,8 +33,7 @@ OWNER_NOT_ON_PROJECT = "The owner must be someone who can see this project."
 
 
 def _check_owner(owner: User | None, project: Project) -> None:
-    if owner is not None and not can_see(owner, project):
-        raise ValidationError({"owner": OWNER_NOT_ON_PROJECT})
+    check_person_sees(owner, project, field="owner", message=OWNER_NOT_ON_PROJECT)
 
 
 @transaction.atomic

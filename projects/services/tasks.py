@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.permissions import Perm, can, can_see, require
+from accounts.permissions import Perm, can, check_person_sees, require
 from audit.writer import audit_record, diff, snapshot
 from core.errors import reject_unknown_fields
 from projects.models import Project, Task
@@ -20,8 +20,7 @@ ASSIGNEE_NOT_ON_PROJECT = "The assignee must be someone who can see this project
 
 
 def _check_assignee(assignee: User | None, project: Project) -> None:
-    if assignee is not None and not can_see(assignee, project):
-        raise ValidationError({"assignee": ASSIGNEE_NOT_ON_PROJECT})
+    check_person_sees(assignee, project, field="assignee", message=ASSIGNEE_NOT_ON_PROJECT)
 
 
 @transaction.atomic

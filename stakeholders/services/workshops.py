@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.permissions import Perm, can_see, require
+from accounts.permissions import Perm, check_person_sees, require
 from audit.writer import audit_record, diff, snapshot
 from core.errors import ConflictError, reject_unknown_fields
 from core.jobs import enqueue_on_commit
@@ -75,9 +75,12 @@ def workshop_schedule(
     require(actor, Perm.PROJECT_CONTRIBUTE, project)
     reject_unknown_fields(fields, SCHEDULE_FIELDS)
     _check_time_zone(fields.get("time_zone", "UTC"))
-    facilitator = fields.get("facilitator")
-    if facilitator is not None and not can_see(facilitator, project):
-        raise ValidationError({"facilitator": "The facilitator must be on the project."})
+    check_person_sees(
+        fields.get("facilitator"),
+        project,
+        field="facilitator",
+        message="The facilitator must be on the project.",
+    )
     invitees = _project_stakeholders(project, stakeholders or [])
     workshop = Workshop(project=project, **fields)
     workshop.full_clean()
