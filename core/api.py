@@ -75,7 +75,10 @@ def problem_details_exception_handler(exc: Exception, context: dict[str, Any]) -
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
-        exc = exceptions.PermissionDenied()
+        # A service that refuses with a reason ("You wrote this version: someone else must
+        # review it.") keeps it; a bare refusal gets the generic text.
+        reason = str(exc.args[0]) if exc.args and exc.args[0] else None
+        exc = exceptions.PermissionDenied(reason)
 
     response = exception_handler(exc, context)
     if response is None or not isinstance(exc, exceptions.APIException):

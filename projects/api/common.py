@@ -5,12 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
-from rest_framework import exceptions, serializers
-from rest_framework.response import Response
+from rest_framework import serializers
 
 from accounts.api.common import ApiViewSet
 from accounts.models import Organization, User
@@ -26,13 +24,6 @@ PROJECT_ID = OpenApiParameter(
 
 class ProjectsApiViewSet(ApiViewSet):
     """The base of every projects viewset."""
-
-    def handle_exception(self, exc: Exception) -> Response:
-        # A service that refuses with a reason ("You wrote this version: someone else must
-        # review it.") keeps it; the shared handler would answer the generic 403 text.
-        if isinstance(exc, DjangoPermissionDenied) and exc.args:
-            exc = exceptions.PermissionDenied(str(exc.args[0]))
-        return super().handle_exception(exc)
 
     def check_row(self, obj: Any) -> Any:
         """`obj` (fetched through a policy-scoped selector) after the action's object check."""
