@@ -1,7 +1,6 @@
 """Forms of the accounts pages. They parse and validate input; services do the writing."""
 
 from typing import Any
-from zoneinfo import available_timezones
 
 from django import forms
 from django.conf import settings
@@ -9,9 +8,9 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 
 from accounts.models import OrganizationMembership, User
+from core.timezones import time_zone_choices
 
 ROLE_CHOICES = OrganizationMembership.Role.choices
-TIME_ZONES = sorted(available_timezones())
 
 
 class SignInForm(AuthenticationForm):
@@ -37,7 +36,7 @@ class MembershipRoleForm(forms.Form):
 class ProfileForm(forms.Form):
     full_name = forms.CharField(max_length=150, required=False)
     time_zone = forms.ChoiceField(
-        choices=[(tz, tz) for tz in TIME_ZONES],
+        choices=time_zone_choices,
         help_text="Times across Charter are shown in this zone.",
     )
 

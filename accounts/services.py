@@ -31,6 +31,7 @@ from accounts.models import (
 from accounts.permissions import Perm, forget_roles, require
 from audit.writer import audit_record, diff
 from core.jobs import enqueue_on_commit
+from core.timezones import UNKNOWN_TIME_ZONE, is_time_zone
 
 Role = OrganizationMembership.Role
 
@@ -64,6 +65,8 @@ def user_update_profile(*, actor: User, full_name: str, time_zone: str) -> User:
     """Change one's own name and time zone."""
     user = User.objects.select_for_update().get(pk=actor.pk)
     before = {"full_name": user.full_name, "time_zone": user.time_zone}
+    if not is_time_zone(time_zone):
+        raise ValidationError({"time_zone": UNKNOWN_TIME_ZONE})
     user.full_name, user.time_zone = full_name.strip(), time_zone
     user.full_clean(exclude=["password"])
     user.save(update_fields=["full_name", "time_zone", "updated_at"])

@@ -7,15 +7,15 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
 from typing import Any
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo
 
 from django import forms
 from django.utils import timezone
 
+from core.timezones import time_zone_choices
 from stakeholders.models import Question, Stakeholder
 from stakeholders.services.feedback import MAX_QUESTIONS
 
-TIME_ZONES = [(name, name) for name in sorted(available_timezones())]
 SCALE = [(n, str(n)) for n in range(1, 6)]
 DATE = forms.DateInput(attrs={"type": "date"})
 DATETIME_LOCAL = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -106,7 +106,7 @@ class _WhenForm(forms.Form):
     """Date, time and zone, read together: 14:30 means 14:30 in the chosen zone."""
 
     starts_at = WallClockField(label="Date and time", help_text="In the time zone below.")
-    time_zone = forms.ChoiceField(choices=TIME_ZONES)
+    time_zone = forms.ChoiceField(choices=time_zone_choices)
     duration_minutes = forms.IntegerField(
         min_value=5, max_value=24 * 60, initial=90, label="Duration (minutes)"
     )

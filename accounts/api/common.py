@@ -26,6 +26,7 @@ from rest_framework.viewsets import GenericViewSet
 
 from accounts.permissions import Perm, PolicyPermission
 from core.api import PROBLEM_CONTENT_TYPE, Conflict
+from core.timezones import UNKNOWN_TIME_ZONE, is_time_zone
 
 UNKNOWN_FIELD = "This field cannot be set here."
 CONCURRENT_CHANGE = "A concurrent change clashed with this request; read the resource and retry."
@@ -80,6 +81,21 @@ class StrictInputSchema(OpenApiSerializerExtension):
 
 
 @extend_schema_serializer(component_name="UserSummary")
+class TimeZoneField(serializers.CharField):
+    """An IANA time zone name, checked against the zone database."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 64)
+        kwargs.setdefault("help_text", "An IANA time zone name, e.g. Europe/Paris.")
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data: Any) -> str:
+        value = super().to_internal_value(data)
+        if not is_time_zone(value):
+            raise serializers.ValidationError(UNKNOWN_TIME_ZONE)
+        return value
+
+
 class UserSummaryOutputSerializer(serializers.Serializer):
     id = serializers.UUIDField()
     email = serializers.EmailField()

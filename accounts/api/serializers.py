@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
-import zoneinfo
-from functools import cache
 from typing import Any
 
 from django.conf import settings
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
-from accounts.api.common import StrictInputSerializer, UserSummaryOutputSerializer
+from accounts.api.common import (
+    StrictInputSerializer,
+    TimeZoneField,
+    UserSummaryOutputSerializer,
+)
 from accounts.models import Invitation, OrganizationMembership
 
 Role = OrganizationMembership.Role
-UNKNOWN_TIME_ZONE = "Unknown time zone: use an IANA name such as Europe/Paris."
-
-
-@cache
-def _time_zones() -> frozenset[str]:
-    return frozenset(zoneinfo.available_timezones())
 
 
 # --- the signed-in user -----------------------------------------------------------------------
@@ -45,14 +41,7 @@ class MeOutputSerializer(serializers.Serializer):
 @extend_schema_serializer(component_name="MeUpdate")
 class MeInputSerializer(StrictInputSerializer):
     full_name = serializers.CharField(max_length=150, allow_blank=True, required=False)
-    time_zone = serializers.CharField(
-        max_length=64, required=False, help_text="An IANA time zone name, e.g. Europe/Paris."
-    )
-
-    def validate_time_zone(self, value: str) -> str:
-        if value not in _time_zones():
-            raise serializers.ValidationError(UNKNOWN_TIME_ZONE)
-        return value
+    time_zone = TimeZoneField(required=False)
 
 
 # --- organisations ----------------------------------------------------------------------------

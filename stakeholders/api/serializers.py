@@ -6,13 +6,16 @@ from __future__ import annotations
 from drf_spectacular.utils import OpenApiExample, extend_schema_serializer
 from rest_framework import serializers
 
-from accounts.api.common import StrictInputSerializer, UserSummaryOutputSerializer
+from accounts.api.common import (
+    StrictInputSerializer,
+    TimeZoneField,
+    UserSummaryOutputSerializer,
+)
 from stakeholders.api.common import (
     EXAMPLE_IDS,
     EXAMPLE_USER,
     AwareDateTimeField,
     StakeholderSummaryOutputSerializer,
-    TimeZoneField,
     stakeholder_ids,
 )
 from stakeholders.models import FeedbackRound, Question, Workshop

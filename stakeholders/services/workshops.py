@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any
-from zoneinfo import available_timezones
 
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
@@ -17,6 +16,7 @@ from accounts.permissions import Perm, check_person_sees, require
 from audit.writer import audit_record, diff, snapshot
 from core.errors import ConflictError, reject_unknown_fields
 from core.jobs import enqueue_on_commit
+from core.timezones import is_time_zone
 from projects.models import Project, Task
 from projects.services import task_create
 from stakeholders.ics import workshop_calendar
@@ -45,7 +45,7 @@ STAKEHOLDER_NOT_ON_PROJECT = "Invite stakeholders of this project only."
 
 
 def _check_time_zone(name: str) -> None:
-    if name not in available_timezones():
+    if not is_time_zone(name):
         raise ValidationError({"time_zone": f"Unknown time zone {name!r}."})
 
 

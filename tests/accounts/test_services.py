@@ -242,3 +242,11 @@ def test_weak_passwords_are_refused_when_accepting(org, admin, password):
     assert "password" in error.value.message_dict
     assert Invitation.objects.get().status == Invitation.Status.PENDING
     assert not type(admin).objects.filter(email="w@example.com").exists()
+
+
+def test_profile_refuses_an_unknown_time_zone(admin):
+    with pytest.raises(ValidationError) as error:
+        services.user_update_profile(actor=admin, full_name="A", time_zone="Mars/Olympus")
+    assert "time_zone" in error.value.message_dict
+    admin.refresh_from_db()
+    assert admin.time_zone == "UTC"
