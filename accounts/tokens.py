@@ -15,17 +15,17 @@ def new_link_secret() -> str:
     return secrets.token_urlsafe(32)
 
 
-def new_api_token() -> tuple[str, str]:
+def new_api_token(marker: str = API_TOKEN_PREFIX) -> tuple[str, str]:
     """(prefix, full token). The prefix identifies the token in lists and logs; the full
-    token `chr_<prefix>_<secret>` is shown to its owner once."""
+    token `<marker>_<prefix>_<secret>` (`chr_…` for personal tokens) is shown once."""
     prefix = secrets.token_hex(4)
     secret = secrets.token_urlsafe(32)
-    return prefix, f"{API_TOKEN_PREFIX}_{prefix}_{secret}"
+    return prefix, f"{marker}_{prefix}_{secret}"
 
 
-def split_api_token(token: str) -> str | None:
-    """The prefix of a well-formed token, else None."""
-    parts = token.split("_", 2)
-    if len(parts) != 3 or parts[0] != API_TOKEN_PREFIX or len(parts[1]) != 8:
+def split_api_token(token: str, marker: str = API_TOKEN_PREFIX) -> str | None:
+    """The prefix of a well-formed token of that kind (`marker`), else None."""
+    parts = (token or "").split("_", 2)
+    if len(parts) != 3 or parts[0] != marker or len(parts[1]) != 8:
         return None
     return parts[1]

@@ -23,8 +23,7 @@ INTAKE_PREFIX = "chi"
 def intake_key_create(*, actor: User, project: Project, name: str) -> tuple[IntakeKey, str]:
     """A key for one deployed application to post feedback to this project; shown once."""
     require(actor, Perm.PROJECT_MANAGE, project)
-    prefix, plain = tokens.new_api_token()
-    plain = plain.replace(f"{tokens.API_TOKEN_PREFIX}_", f"{INTAKE_PREFIX}_", 1)
+    prefix, plain = tokens.new_api_token(marker=INTAKE_PREFIX)
     key = IntakeKey(
         project=project,
         name=name.strip(),
@@ -63,10 +62,10 @@ def intake_key_revoke(*, actor: User, key: IntakeKey) -> IntakeKey:
 
 def intake_key_for(plain: str) -> IntakeKey | None:
     """The active key behind a presented secret, else None."""
-    parts = (plain or "").split("_", 2)
-    if len(parts) != 3 or parts[0] != INTAKE_PREFIX or len(parts[1]) != 8:
+    prefix = tokens.split_api_token(plain, marker=INTAKE_PREFIX)
+    if prefix is None:
         return None
-    key = IntakeKey.objects.select_related("project").filter(prefix=parts[1]).first()
+    key = IntakeKey.objects.select_related("project").filter(prefix=prefix).first()
     if key is None or not key.is_active:
         return None
     if not constant_time_compare(key.key_hash, tokens.sha256_hex(plain)):
