@@ -3,7 +3,7 @@ from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from core.api import api_not_found
+from core.api.errors import api_not_found
 from core.health import healthz
 
 urlpatterns = [

@@ -8,13 +8,13 @@ replay as a GET without the body, so clients always send the slash (docs/api.md)
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from accounts.api.views import (
-    APITokenViewSet,
-    MeViewSet,
+from accounts.api.me import MeViewSet
+from accounts.api.organizations import (
     OrganizationInvitationViewSet,
     OrganizationMemberViewSet,
     OrganizationViewSet,
 )
+from accounts.api.tokens import APITokenViewSet
 
 app_name = "accounts-api"
 

@@ -2,7 +2,7 @@
 
 from rest_framework.routers import SimpleRouter
 
-from compliance.api.views import AuditEventViewSet
+from compliance.api.audit_events import AuditEventViewSet
 
 app_name = "compliance-api"
 

@@ -10,10 +10,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 
-from accounts.api.common import ApiViewSet
 from accounts.models import Organization, User
 from accounts.permissions import Perm
 from accounts.selectors import membership_list
+from core.api.viewsets import ApiViewSet
 from projects.models import Project
 from projects.selectors import project_get_for_user
 

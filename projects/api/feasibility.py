@@ -9,16 +9,10 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.api.common import (
-    ID,
-    READ,
-    WRITE,
-    StrictInputSerializer,
-    UserSummaryOutputSerializer,
-    problems,
-    validated,
-)
+from accounts.api.common import UserSummaryOutputSerializer
 from accounts.permissions import Perm
+from core.api.schema import ID, READ, WRITE, problems
+from core.api.serializers import StrictInputSerializer, validated
 from projects.api.common import PROJECT_ID, ProjectChildViewSet
 from projects.models import FeasibilityStudy
 from projects.selectors import feasibility_get_for_user, feasibility_list

@@ -9,21 +9,14 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.api.common import (
-    ID,
-    READ,
-    WRITE,
-    StrictInputSerializer,
-    UserSummaryOutputSerializer,
-    problems,
-    validated,
-)
-from accounts.api.views import ORGANIZATION_ID
+from accounts.api.common import ORGANIZATION_ID, UserSummaryOutputSerializer
 from accounts.models import Organization
 from accounts.permissions import Perm
 from accounts.selectors import organization_get_for_user
+from core.api.schema import ID, READ, WRITE, problems
+from core.api.serializers import StrictInputSerializer, validated
 from projects.api.common import ProjectsApiViewSet, person_in
-from projects.api.serializers import ProjectOutputSerializer
+from projects.api.projects import ProjectOutputSerializer
 from projects.models import UseCaseProposal
 from projects.selectors import proposal_get_for_user, proposal_list_for_user
 from projects.services import (

@@ -12,16 +12,10 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.api.common import (
-    ID,
-    READ,
-    WRITE,
-    StrictInputSerializer,
-    UserSummaryOutputSerializer,
-    problems,
-    validated,
-)
+from accounts.api.common import UserSummaryOutputSerializer
 from accounts.permissions import Perm
+from core.api.schema import ID, READ, WRITE, problems
+from core.api.serializers import StrictInputSerializer, validated
 from projects.api.common import PROJECT_ID, ProjectChildViewSet, ProjectsApiViewSet, person_in
 from projects.models import Project, Risk
 from projects.models.risks import HIGH_RISK_SCORE

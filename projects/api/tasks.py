@@ -10,16 +10,10 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.api.common import (
-    ID,
-    READ,
-    WRITE,
-    StrictInputSerializer,
-    UserSummaryOutputSerializer,
-    problems,
-    validated,
-)
+from accounts.api.common import UserSummaryOutputSerializer
 from accounts.permissions import Perm
+from core.api.schema import ID, READ, WRITE, problems
+from core.api.serializers import StrictInputSerializer, validated
 from projects.api.common import PROJECT_ID, ProjectChildViewSet, ProjectsApiViewSet, person_in
 from projects.models import Project, Task
 from projects.selectors import task_get_for_user, task_list_for_user

@@ -6,10 +6,10 @@ from rest_framework.routers import SimpleRouter
 from projects.api.feasibility import FeasibilityStudyViewSet
 from projects.api.gates import GateRequestViewSet, PhaseHistoryViewSet, ProjectGateViewSet
 from projects.api.intake import OrganizationProposalViewSet, ProposalViewSet
+from projects.api.projects import ProjectMemberViewSet, ProjectViewSet
 from projects.api.risks import RiskLibraryViewSet, RiskViewSet
 from projects.api.scope import ScopeVersionViewSet
 from projects.api.tasks import MyTaskViewSet, ProjectTaskViewSet, TaskViewSet
-from projects.api.views import ProjectMemberViewSet, ProjectViewSet
 
 app_name = "projects-api"
 

@@ -1,17 +1,12 @@
-"""What the stakeholders API modules share: strict time fields, stakeholder summaries, file
-downloads that still answer errors as problem+json, and the examples' ids."""
+"""What the stakeholders API modules share: stakeholder summaries and tallies, lists of
+stakeholder ids, and the examples' ids."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
-from rest_framework.renderers import BaseRenderer, JSONRenderer
-
-OFFSET_NEEDED = "Give the UTC offset, e.g. 2027-01-12T09:30:00+01:00 or …Z."
 
 # Ids used in the OpenAPI examples.
 EXAMPLE_IDS = {
@@ -30,18 +25,6 @@ EXAMPLE_USER = {
     "email": "ada@acme.example",
     "full_name": "Ada Lovelace",
 }
-
-
-class AwareDateTimeField(serializers.DateTimeField):
-    """ISO 8601 with its UTC offset. A naive time would be read in the server's zone, which
-    the client cannot know, so it is refused rather than guessed."""
-
-    default_error_messages = {"naive": OFFSET_NEEDED}
-
-    def enforce_timezone(self, value: datetime) -> datetime:
-        if timezone.is_naive(value):
-            self.fail("naive")
-        return value.astimezone(UTC)
 
 
 def stakeholder_ids(**kwargs: Any) -> serializers.ListField:
@@ -65,35 +48,3 @@ class TallyOutputSerializer(serializers.Serializer):
 
     value = serializers.CharField(help_text="A rating (1 to 5) or a choice.")
     count = serializers.IntegerField()
-
-
-class DownloadRenderer(BaseRenderer):
-    """Passes a prepared file body through; anything else (an error) is rendered as JSON.
-
-    Errors of a download still answer problem+json: the handler sets that content type and
-    this renderer writes the JSON, whichever `Accept` the client sent.
-    """
-
-    charset = "utf-8"
-
-    def render(
-        self,
-        data: Any,
-        accepted_media_type: str | None = None,
-        renderer_context: dict[str, Any] | None = None,
-    ) -> bytes:
-        if isinstance(data, bytes):
-            return data
-        if isinstance(data, str):
-            return data.encode("utf-8")
-        return JSONRenderer().render(data, accepted_media_type, renderer_context)
-
-
-class CalendarRenderer(DownloadRenderer):
-    media_type = "text/calendar"
-    format = "ics"
-
-
-class CsvRenderer(DownloadRenderer):
-    media_type = "text/csv"
-    format = "csv"

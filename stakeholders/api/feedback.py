@@ -1,34 +1,32 @@
-"""REST endpoints of feedback rounds: build the form, open it to chosen stakeholders (each gets
-a personal link by email), close it, close the loop with a "you said, we did" summary, and
-withdraw one person's link."""
+"""Feedback rounds: build the form, open it to chosen stakeholders (each gets a personal link
+by email), close it, close the loop with a "you said, we did" summary, and withdraw one
+person's link — their input and output shapes and the viewsets."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.http import Http404
-from drf_spectacular.utils import OpenApiExample, extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.api.common import ID, READ, WRITE, problems, validated
+from accounts.api.common import UserSummaryOutputSerializer
 from accounts.permissions import Perm
+from core.api.schema import ID, READ, WRITE, problems
+from core.api.serializers import AwareDateTimeField, StrictInputSerializer, validated
 from projects.api.common import PROJECT_ID, ProjectChildViewSet, ProjectsApiViewSet
 from projects.selectors import scope_version_get_for_user
-from stakeholders.api.common import EXAMPLE_IDS
-from stakeholders.api.feedback_results import FeedbackResultsMixin
-from stakeholders.api.serializers import (
-    ROUND_DETAIL_EXAMPLE,
-    FeedbackInviteOutputSerializer,
-    FeedbackRoundCreateInputSerializer,
-    FeedbackRoundDetailOutputSerializer,
-    FeedbackRoundOpenInputSerializer,
-    FeedbackRoundOutputSerializer,
-    FeedbackRoundSummaryInputSerializer,
+from stakeholders.api.common import (
+    EXAMPLE_IDS,
+    EXAMPLE_USER,
+    StakeholderSummaryOutputSerializer,
+    stakeholder_ids,
 )
-from stakeholders.models import FeedbackInvite, FeedbackRound
+from stakeholders.api.feedback_results import FeedbackResultsMixin
+from stakeholders.models import FeedbackInvite, FeedbackRound, Question
 from stakeholders.selectors import (
     feedback_invite_get_for_user,
     feedback_round_get_for_user,
@@ -43,6 +41,144 @@ from stakeholders.services import (
 )
 
 UNKNOWN_VERSION = "Unknown version of this project's scope document."
+
+
+# --- shapes ---------------------------------------------------------------------------------
+
+
+@extend_schema_serializer(component_name="QuestionCreate")
+class QuestionInputSerializer(StrictInputSerializer):
+    kind = serializers.ChoiceField(choices=Question.Kind.choices)
+    prompt = serializers.CharField(max_length=500)
+    help_text = serializers.CharField(max_length=500, allow_blank=True, required=False)
+    choices = serializers.ListField(
+        child=serializers.CharField(max_length=200),
+        max_length=20,
+        required=False,
+        help_text="single and multiple: 2 to 20 distinct options; ignored otherwise.",
+    )
+    required = serializers.BooleanField(required=False, help_text="Default true.")
+    key = serializers.SlugField(
+        max_length=80,
+        allow_blank=True,
+        required=False,
+        help_text="Ask the same key in later rounds to compare answers across rounds.",
+    )
+
+
+@extend_schema_serializer(component_name="FeedbackRoundCreate")
+class FeedbackRoundCreateInputSerializer(StrictInputSerializer):
+    title = serializers.CharField(max_length=200)
+    shared_context = serializers.CharField(
+        max_length=5000, allow_blank=True, required=False, help_text="Shown to respondents."
+    )
+    closes_at = AwareDateTimeField(help_text="In the future; ISO 8601 with its UTC offset.")
+    questions = QuestionInputSerializer(many=True, max_length=40, help_text="1 to 40, in order.")
+
+
+@extend_schema_serializer(component_name="FeedbackRoundOpen")
+class FeedbackRoundOpenInputSerializer(StrictInputSerializer):
+    stakeholders = stakeholder_ids(min_length=1)
+
+
+@extend_schema_serializer(component_name="FeedbackRoundSummary")
+class FeedbackRoundSummaryInputSerializer(StrictInputSerializer):
+    you_said_we_did = serializers.CharField(max_length=10000)
+    outcome_scope_version = serializers.UUIDField(
+        allow_null=True, required=False, help_text="The scope version the round led to."
+    )
+    outcome_note = serializers.CharField(max_length=2000, allow_blank=True, required=False)
+
+
+@extend_schema_serializer(component_name="Question")
+class QuestionOutputSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    position = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=Question.Kind.choices)
+    prompt = serializers.CharField()
+    help_text = serializers.CharField()
+    choices = serializers.ListField(child=serializers.CharField())
+    required = serializers.BooleanField()
+    key = serializers.CharField()
+
+
+class FeedbackRoundFieldsOutputSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    project = serializers.UUIDField(source="project_id")
+    title = serializers.CharField()
+    shared_context = serializers.CharField()
+    closes_at = serializers.DateTimeField()
+    status = serializers.ChoiceField(choices=FeedbackRound.Status.choices)
+    opened_at = serializers.DateTimeField(allow_null=True)
+    closed_at = serializers.DateTimeField(allow_null=True)
+    you_said_we_did = serializers.CharField()
+    summary_sent_at = serializers.DateTimeField(allow_null=True)
+    outcome_scope_version = serializers.UUIDField(
+        source="outcome_scope_version_id", allow_null=True
+    )
+    outcome_note = serializers.CharField()
+    created_by = UserSummaryOutputSerializer()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+
+@extend_schema_serializer(component_name="FeedbackRound")
+class FeedbackRoundOutputSerializer(FeedbackRoundFieldsOutputSerializer):
+    invited = serializers.IntegerField(help_text="Invites not withdrawn.")
+    responded = serializers.IntegerField()
+
+
+@extend_schema_serializer(component_name="FeedbackRoundDetail")
+class FeedbackRoundDetailOutputSerializer(FeedbackRoundFieldsOutputSerializer):
+    questions = QuestionOutputSerializer(many=True)
+
+
+@extend_schema_serializer(component_name="FeedbackInvite")
+class FeedbackInviteOutputSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    round = serializers.UUIDField(source="round_id")
+    stakeholder = StakeholderSummaryOutputSerializer()
+    sent_at = serializers.DateTimeField(allow_null=True)
+    revoked_at = serializers.DateTimeField(allow_null=True)
+    responded_at = serializers.DateTimeField(allow_null=True)
+
+
+ROUND_VALUE = {
+    "id": EXAMPLE_IDS["round"],
+    "project": EXAMPLE_IDS["project"],
+    "title": "Expectations",
+    "shared_context": "We are exploring an AI claims-triage assistant.",
+    "closes_at": "2027-01-31T17:00:00Z",
+    "status": "open",
+    "opened_at": "2027-01-10T09:00:00Z",
+    "closed_at": None,
+    "you_said_we_did": "",
+    "summary_sent_at": None,
+    "outcome_scope_version": None,
+    "outcome_note": "",
+    "created_by": EXAMPLE_USER,
+    "created_at": "2027-01-09T09:00:00Z",
+    "updated_at": "2027-01-10T09:00:00Z",
+}
+ROUND_DETAIL_EXAMPLE = OpenApiExample(
+    "Feedback round",
+    response_only=True,
+    value=ROUND_VALUE
+    | {
+        "questions": [
+            {
+                "id": EXAMPLE_IDS["question"],
+                "position": 1,
+                "kind": "rating",
+                "prompt": "How useful would the assistant be?",
+                "help_text": "",
+                "choices": [],
+                "required": True,
+                "key": "usefulness",
+            }
+        ]
+    },
+)
 
 
 # --- views ----------------------------------------------------------------------------------

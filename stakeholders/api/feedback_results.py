@@ -18,12 +18,13 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.api.common import ID, READ, problems, validated
 from accounts.permissions import Perm
+from core.api.renderers import CsvRenderer
+from core.api.schema import ID, READ, problems
+from core.api.serializers import validated
 from projects.api.common import PROJECT_ID, ProjectChildViewSet
 from stakeholders.api.common import (
     EXAMPLE_IDS,
-    CsvRenderer,
     StakeholderSummaryOutputSerializer,
     TallyOutputSerializer,
 )

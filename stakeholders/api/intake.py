@@ -19,17 +19,11 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
-from accounts.api.common import (
-    ID,
-    READ,
-    WRITE,
-    StrictInputSerializer,
-    UserSummaryOutputSerializer,
-    problems,
-    validated,
-)
+from accounts.api.common import UserSummaryOutputSerializer
 from accounts.permissions import Perm
-from core.api import CreatedCursorPagination
+from core.api.pagination import CreatedCursorPagination
+from core.api.schema import ID, READ, WRITE, problems
+from core.api.serializers import StrictInputSerializer, validated
 from projects.api.common import PROJECT_ID, ProjectChildViewSet, ProjectsApiViewSet
 from stakeholders.api.common import EXAMPLE_IDS, EXAMPLE_USER, TallyOutputSerializer
 from stakeholders.models import IntakeKey

@@ -1,5 +1,6 @@
 """REST endpoints of workshops: schedule with calendar invitations, reschedule, cancel, invite
-more people, record what happened, and the current invitation as an .ics file."""
+more people, record what happened, and the current invitation as an .ics file. Their input and
+output shapes sit beside the viewsets."""
 
 from __future__ import annotations
 
@@ -7,26 +8,29 @@ from typing import Any
 
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
-from rest_framework import status
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_serializer,
+)
+from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.api.common import ID, READ, WRITE, problems, validated
+from accounts.api.common import UserSummaryOutputSerializer
 from accounts.permissions import Perm
+from core.api.renderers import CalendarRenderer
+from core.api.schema import ID, READ, WRITE, problems
+from core.api.serializers import AwareDateTimeField, StrictInputSerializer, TimeZoneField, validated
 from projects.api.common import PROJECT_ID, ProjectChildViewSet, ProjectsApiViewSet, person_in
 from projects.models import Project
-from stakeholders.api.common import EXAMPLE_IDS, CalendarRenderer
-from stakeholders.api.serializers import (
-    WORKSHOP_DETAIL_EXAMPLE,
-    WorkshopCancelInputSerializer,
-    WorkshopCreateInputSerializer,
-    WorkshopDetailOutputSerializer,
-    WorkshopInviteInputSerializer,
-    WorkshopOutcomeInputSerializer,
-    WorkshopOutputSerializer,
-    WorkshopRescheduleInputSerializer,
+from stakeholders.api.common import (
+    EXAMPLE_IDS,
+    EXAMPLE_USER,
+    StakeholderSummaryOutputSerializer,
+    stakeholder_ids,
 )
 from stakeholders.ics import workshop_calendar
 from stakeholders.models import Workshop
@@ -42,6 +46,161 @@ from stakeholders.services import (
 NOT_ON_PROJECT = "Pick a member of the project's organisation."
 STATE_RULES = (
     " Only a scheduled workshop can be changed this way; a held or cancelled one answers 409."
+)
+
+
+# --- shapes ---------------------------------------------------------------------------------
+
+
+@extend_schema_serializer(component_name="WorkshopCreate")
+class WorkshopCreateInputSerializer(StrictInputSerializer):
+    title = serializers.CharField(max_length=200)
+    purpose = serializers.CharField(max_length=5000, allow_blank=True, required=False)
+    agenda = serializers.CharField(max_length=10000, allow_blank=True, required=False)
+    starts_at = AwareDateTimeField(help_text="ISO 8601 with its UTC offset.")
+    time_zone = TimeZoneField(required=False, help_text="IANA name for the invitation; UTC.")
+    duration_minutes = serializers.IntegerField(
+        min_value=5, max_value=24 * 60, required=False, help_text="Default 90."
+    )
+    location = serializers.CharField(max_length=300, allow_blank=True, required=False)
+    meeting_url = serializers.URLField(max_length=500, allow_blank=True, required=False)
+    facilitator = serializers.UUIDField(
+        allow_null=True, required=False, help_text="A user on the project."
+    )
+    stakeholders = stakeholder_ids(required=False, help_text="Stakeholders of the project.")
+
+
+@extend_schema_serializer(component_name="WorkshopReschedule")
+class WorkshopRescheduleInputSerializer(StrictInputSerializer):
+    """Only the fields given change; an empty body changes nothing."""
+
+    starts_at = AwareDateTimeField(required=False)
+    time_zone = TimeZoneField(required=False)
+    duration_minutes = serializers.IntegerField(min_value=5, max_value=24 * 60, required=False)
+    location = serializers.CharField(max_length=300, allow_blank=True, required=False)
+    meeting_url = serializers.URLField(max_length=500, allow_blank=True, required=False)
+
+
+@extend_schema_serializer(component_name="WorkshopCancel")
+class WorkshopCancelInputSerializer(StrictInputSerializer):
+    reason = serializers.CharField(max_length=2000, allow_blank=True, required=False)
+
+
+@extend_schema_serializer(component_name="WorkshopInvite")
+class WorkshopInviteInputSerializer(StrictInputSerializer):
+    stakeholders = stakeholder_ids(min_length=1)
+
+
+@extend_schema_serializer(component_name="WorkshopActionItem")
+class ActionItemInputSerializer(StrictInputSerializer):
+    title = serializers.CharField(max_length=200)
+    assignee = serializers.UUIDField(
+        allow_null=True, required=False, help_text="A user on the project."
+    )
+    due_date = serializers.DateField(allow_null=True, required=False)
+
+
+@extend_schema_serializer(component_name="WorkshopOutcome")
+class WorkshopOutcomeInputSerializer(StrictInputSerializer):
+    minutes = serializers.CharField(max_length=50000, allow_blank=True)
+    attended = stakeholder_ids(help_text="Ids of invited stakeholders who came.")
+    decisions = serializers.ListField(
+        child=serializers.CharField(max_length=2000), max_length=100, required=False
+    )
+    action_items = ActionItemInputSerializer(
+        many=True, required=False, max_length=100, help_text="Each becomes a task on the project."
+    )
+
+
+class WorkshopFieldsOutputSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    project = serializers.UUIDField(source="project_id")
+    title = serializers.CharField()
+    purpose = serializers.CharField()
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+    time_zone = serializers.CharField(help_text="IANA name the invitation is written in.")
+    duration_minutes = serializers.IntegerField()
+    location = serializers.CharField()
+    meeting_url = serializers.CharField()
+    facilitator = UserSummaryOutputSerializer(allow_null=True)
+    status = serializers.ChoiceField(choices=Workshop.Status.choices)
+    ics_sequence = serializers.IntegerField(
+        help_text="The invitation's SEQUENCE: each reschedule or cancellation adds one."
+    )
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+
+@extend_schema_serializer(component_name="Workshop")
+class WorkshopOutputSerializer(WorkshopFieldsOutputSerializer):
+    invited_count = serializers.IntegerField()
+    attended_count = serializers.IntegerField()
+
+
+@extend_schema_serializer(component_name="WorkshopInvitation")
+class InvitationOutputSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    stakeholder = StakeholderSummaryOutputSerializer()
+    attended = serializers.BooleanField(
+        allow_null=True, help_text="Null until the outcome is recorded."
+    )
+    last_sent_at = serializers.DateTimeField(allow_null=True)
+
+
+@extend_schema_serializer(component_name="WorkshopDecision")
+class DecisionOutputSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    text = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+@extend_schema_serializer(component_name="WorkshopDetail")
+class WorkshopDetailOutputSerializer(WorkshopFieldsOutputSerializer):
+    agenda = serializers.CharField()
+    minutes = serializers.CharField()
+    invitations = InvitationOutputSerializer(many=True)
+    decisions = DecisionOutputSerializer(many=True)
+
+
+WORKSHOP_VALUE = {
+    "id": EXAMPLE_IDS["workshop"],
+    "project": EXAMPLE_IDS["project"],
+    "title": "Expectations workshop",
+    "purpose": "Hear what claim handlers expect.",
+    "starts_at": "2027-01-12T08:30:00Z",
+    "ends_at": "2027-01-12T10:00:00Z",
+    "time_zone": "Europe/Paris",
+    "duration_minutes": 90,
+    "location": "Room 4",
+    "meeting_url": "",
+    "facilitator": EXAMPLE_USER,
+    "status": "scheduled",
+    "ics_sequence": 0,
+    "created_at": "2026-11-28T09:00:00Z",
+    "updated_at": "2026-11-28T09:00:00Z",
+}
+WORKSHOP_DETAIL_EXAMPLE = OpenApiExample(
+    "Workshop",
+    response_only=True,
+    value=WORKSHOP_VALUE
+    | {
+        "agenda": "1. Today's process\n2. Pain points\n3. Expectations",
+        "minutes": "",
+        "invitations": [
+            {
+                "id": "d4e5f6a7-b8c9-4d0e-9f1a-2b3c4d5e6f7a",
+                "stakeholder": {
+                    "id": EXAMPLE_IDS["stakeholder"],
+                    "name": "Dana Reyes",
+                    "email": "dana.reyes@acme.example",
+                },
+                "attended": None,
+                "last_sent_at": "2026-11-28T09:00:05Z",
+            }
+        ],
+        "decisions": [],
+    },
 )
 
 

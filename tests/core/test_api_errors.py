@@ -3,7 +3,7 @@
 from django.core.exceptions import ValidationError
 from rest_framework.test import APIRequestFactory
 
-from core.api import problem_details_exception_handler
+from core.api.errors import problem_details_exception_handler
 
 
 def _handle(exc):

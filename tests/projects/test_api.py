@@ -655,7 +655,7 @@ def test_the_last_manager_stays(project):
 def test_a_unique_constraint_lost_to_a_concurrent_request_is_409(project, org_member, monkeypatch):
     from django.db import transaction
 
-    import projects.api.views as views
+    import projects.api.projects as views
 
     newcomer = org_member(OrgRole.MEMBER)
 

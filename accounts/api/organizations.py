@@ -1,141 +1,94 @@
-"""REST endpoints of accounts: the signed-in user, organisations, members, invitations, tokens.
-
-Each method validates the input, calls a selector or a service, and serializes the result.
-"""
+"""Organisations, their members and their invitations, at /organizations/…."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
-    OpenApiParameter,
     extend_schema,
+    extend_schema_field,
+    extend_schema_serializer,
 )
-from rest_framework import status
+from rest_framework import serializers, status
 from rest_framework.decorators import action
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.api.common import DELETE, ID, READ, WRITE, ApiViewSet, problems, validated
-from accounts.api.serializers import (
-    APITokenCreatedOutputSerializer,
-    APITokenInputSerializer,
-    APITokenOutputSerializer,
-    InvitationInputSerializer,
-    InvitationOutputSerializer,
-    MeInputSerializer,
-    MembershipInputSerializer,
-    MembershipOutputSerializer,
-    MeOutputSerializer,
-    OrganizationInputSerializer,
-    OrganizationOutputSerializer,
+from accounts.api.common import (
+    ORGANIZATION_ID,
+    OrganizationChildViewSet,
+    UserSummaryOutputSerializer,
 )
-from accounts.models import APIToken, Invitation, Organization, OrganizationMembership, User
+from accounts.models import Invitation, OrganizationMembership
 from accounts.permissions import Perm, org_roles
-from accounts.selectors import (
-    api_token_list,
-    invitation_list,
-    membership_list,
-    organization_get_for_user,
-    organization_list_for_user,
-)
+from accounts.selectors import invitation_list, membership_list, organization_list_for_user
 from accounts.services import (
-    api_token_create,
-    api_token_revoke,
     invitation_create,
     invitation_revoke,
     membership_change_role,
     membership_remove,
     organization_create,
     organization_rename,
-    user_update_profile,
 )
+from core.api.schema import DELETE, ID, READ, WRITE, problems
+from core.api.serializers import StrictInputSerializer, validated
+from core.api.viewsets import ApiViewSet
 
-ORGANIZATION_ID = OpenApiParameter(
-    "organization_id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The organisation."
-)
-
-ME_EXAMPLE = OpenApiExample(
-    "Signed-in user",
-    response_only=True,
-    value={
-        "id": "0b6f3f6e-7f2a-4d43-9b8e-2f1f0c9d1a11",
-        "email": "ada@acme.example",
-        "full_name": "Ada Lovelace",
-        "time_zone": "Europe/London",
-        "organizations": [
-            {
-                "id": "5d0c7a1e-3b7f-4a55-8f0e-6b8a7c1d2e33",
-                "name": "Acme Insurance",
-                "slug": "acme-insurance",
-                "role": "admin",
-            }
-        ],
-    },
-)
+Role = OrganizationMembership.Role
 
 
-# --- the signed-in user -----------------------------------------------------------------------
+@extend_schema_serializer(component_name="Organization")
+class OrganizationOutputSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+    slug = serializers.SlugField()
+    role = serializers.SerializerMethodField(help_text="Your role in the organisation.")
+    created_at = serializers.DateTimeField()
+
+    @extend_schema_field(serializers.ChoiceField(choices=Role.choices))
+    def get_role(self, organization: Any) -> str | None:
+        # {organization_id: role}, read once per request by the policy (see the view).
+        return self.context["roles"].get(organization.pk)
 
 
-class MeViewSet(ApiViewSet):
-    """The signed-in user: their profile and their organisations."""
-
-    # The user is the object and needs no policy: anyone signed in may read and edit themselves.
-    permission_classes = [IsAuthenticated]
-
-    def _me(self, user: User) -> dict[str, Any]:
-        roles = org_roles(user)
-        organizations = [
-            {"id": org.pk, "name": org.name, "slug": org.slug, "role": roles[org.pk]}
-            for org in organization_list_for_user(user=user)
-        ]
-        me = {
-            "id": user.pk,
-            "email": user.email,
-            "full_name": user.full_name,
-            "time_zone": user.time_zone,
-            "organizations": organizations,
-        }
-        return MeOutputSerializer(me).data
-
-    @extend_schema(
-        summary="Who am I",
-        responses={200: MeOutputSerializer, **problems(*READ)},
-        examples=[ME_EXAMPLE],
-    )
-    def retrieve(self, request: Request) -> Response:
-        """The signed-in user with their organisations and roles."""
-        return Response(self._me(request.user))
-
-    @extend_schema(
-        summary="Update my profile",
-        request=MeInputSerializer,
-        responses={200: MeOutputSerializer, **problems(400, 401, 415, 429)},
-        examples=[
-            OpenApiExample(
-                "Change time zone",
-                request_only=True,
-                value={"full_name": "Ada Lovelace", "time_zone": "Europe/Paris"},
-            ),
-            ME_EXAMPLE,
-        ],
-    )
-    def partial_update(self, request: Request) -> Response:
-        """Change one's full name and/or time zone (an IANA name)."""
-        data = validated(MeInputSerializer, request.data)
-        user = user_update_profile(
-            actor=request.user,
-            full_name=data.get("full_name", request.user.full_name),
-            time_zone=data.get("time_zone", request.user.time_zone),
-        )
-        return Response(self._me(user))
+@extend_schema_serializer(component_name="OrganizationName")
+class OrganizationInputSerializer(StrictInputSerializer):
+    name = serializers.CharField(max_length=120)
 
 
-# --- organisations ----------------------------------------------------------------------------
+@extend_schema_serializer(component_name="OrganizationMember")
+class MembershipOutputSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    user = UserSummaryOutputSerializer()
+    role = serializers.ChoiceField(choices=Role.choices)
+    created_at = serializers.DateTimeField(help_text="When they joined.")
+
+
+@extend_schema_serializer(component_name="OrganizationMemberUpdate")
+class MembershipInputSerializer(StrictInputSerializer):
+    role = serializers.ChoiceField(choices=Role.choices)
+
+
+@extend_schema_serializer(component_name="Invitation")
+class InvitationOutputSerializer(serializers.Serializer):
+    """An invitation; its link secret is mailed to the invitee and never returned."""
+
+    id = serializers.UUIDField()
+    email = serializers.EmailField()
+    role = serializers.ChoiceField(choices=Role.choices)
+    status = serializers.ChoiceField(choices=Invitation.Status.choices)
+    invited_by = UserSummaryOutputSerializer(allow_null=True)
+    expires_at = serializers.DateTimeField()
+    sent_at = serializers.DateTimeField(allow_null=True)
+    accepted_at = serializers.DateTimeField(allow_null=True)
+    created_at = serializers.DateTimeField()
+
+
+@extend_schema_serializer(component_name="InvitationCreate")
+class InvitationInputSerializer(StrictInputSerializer):
+    email = serializers.EmailField(max_length=254)
+    role = serializers.ChoiceField(choices=Role.choices, default=Role.MEMBER)
 
 
 class OrganizationViewSet(ApiViewSet):
@@ -195,23 +148,6 @@ class OrganizationViewSet(ApiViewSet):
                 actor=request.user, organization=organization, name=data["name"]
             )
         return Response(self._serialize(organization))
-
-
-class OrganizationChildViewSet(ApiViewSet):
-    """Rows of one organisation, at /organizations/{organization_id}/…."""
-
-    _organization: Organization | None = None
-
-    def parent_perm(self) -> Perm:
-        return self.collection_perm(Perm.ORG_VIEW)
-
-    def get_organization(self) -> Organization:
-        """The organisation in the URL: 404 if not the user's, 403 without the action's perm."""
-        if self._organization is None:
-            self._organization = organization_get_for_user(
-                user=self.request.user, id=self.kwargs["organization_id"], perm=self.parent_perm()
-            )
-        return self._organization
 
 
 @extend_schema(parameters=[ORGANIZATION_ID])
@@ -351,92 +287,3 @@ class OrganizationInvitationViewSet(OrganizationChildViewSet):
         """Revoke a pending invitation: its link stops working at once."""
         invitation = invitation_revoke(actor=request.user, invitation=self.get_object())
         return Response(InvitationOutputSerializer(invitation).data)
-
-
-# --- API tokens ---------------------------------------------------------------------------------
-
-
-class APITokenViewSet(ApiViewSet):
-    """The signed-in user's personal API tokens."""
-
-    # A token belongs to a user, not an organisation: the rule is ownership, and the queryset
-    # holds only the caller's tokens, so another user's token is a 404.
-    permission_classes = [IsAuthenticated]
-
-    def get_queryset(self) -> Any:
-        if self.is_schema_generation:
-            return APIToken.objects.none()
-        return api_token_list(user=self.request.user)
-
-    @extend_schema(
-        summary="List my tokens", responses={200: APITokenOutputSerializer, **problems(*READ)}
-    )
-    def list(self, request: Request) -> Response:
-        """The user's tokens, newest first, without their secrets."""
-        page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(APITokenOutputSerializer(page, many=True).data)
-
-    @extend_schema(
-        summary="Create a token",
-        request=APITokenInputSerializer,
-        responses={201: APITokenCreatedOutputSerializer, **problems(400, 401, 409, 415, 429)},
-        examples=[
-            OpenApiExample(
-                "CI token", request_only=True, value={"name": "CI pipeline", "expires_in_days": 30}
-            ),
-            OpenApiExample(
-                "Created",
-                response_only=True,
-                status_codes=["201"],
-                value={
-                    "id": "9a3c2b1d-0e4f-4a5b-8c6d-7e8f9a0b1c2d",
-                    "name": "CI pipeline",
-                    "prefix": "1a2b3c4d",
-                    "created_at": "2026-11-28T09:00:00Z",
-                    "expires_at": "2026-12-28T09:00:00Z",
-                    "last_used_at": None,
-                    "revoked_at": None,
-                    "is_active": True,
-                    "token": "chr_1a2b3c4d_<secret shown once>",
-                },
-            ),
-        ],
-    )
-    def create(self, request: Request) -> Response:
-        """Create a token; the response carries the token itself, this once only."""
-        data = validated(APITokenInputSerializer, request.data)
-        token, plain = api_token_create(
-            actor=request.user, name=data["name"], expires_in_days=data.get("expires_in_days")
-        )
-        token.token = plain  # type: ignore[attr-defined]
-        return Response(APITokenCreatedOutputSerializer(token).data, status=status.HTTP_201_CREATED)
-
-    @extend_schema(
-        parameters=[ID],
-        summary="Get a token",
-        responses={200: APITokenOutputSerializer, **problems(*READ)},
-    )
-    def retrieve(self, request: Request, pk: str) -> Response:
-        """One of the user's tokens, without its secret."""
-        return Response(APITokenOutputSerializer(self.get_object()).data)
-
-    @extend_schema(
-        parameters=[ID], summary="Revoke a token", responses={204: None, **problems(*READ)}
-    )
-    def destroy(self, request: Request, pk: str) -> Response:
-        """Revoke the token (it stays listed, revoked); requests with it fail from now on."""
-        api_token_revoke(actor=request.user, token=self.get_object())
-        return Response(status=status.HTTP_204_NO_CONTENT)
-
-    @extend_schema(
-        parameters=[ID],
-        summary="Revoke a token (POST form)",
-        operation_id="tokens_revoke",
-        request=None,
-        responses={200: APITokenOutputSerializer, **problems(*READ)},
-    )
-    @action(detail=True, methods=["post"])
-    def revoke(self, request: Request, pk: str) -> Response:
-        """Revoke the token and return it; revoking twice is harmless."""
-        token = api_token_revoke(actor=request.user, token=self.get_object())
-        return Response(APITokenOutputSerializer(token).data)

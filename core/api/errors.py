@@ -1,4 +1,4 @@
-"""API plumbing shared by every app: RFC 9457 problem details and pagination."""
+"""API errors: every error answers RFC 9457 problem details."""
 
 from typing import Any
 
@@ -6,26 +6,13 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions, status
-from rest_framework.pagination import CursorPagination, PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 from core.errors import ConflictError
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
-
-
-class StandardPagination(PageNumberPagination):
-    page_size_query_param = "page_size"
-    max_page_size = 200
-
-
-class CreatedCursorPagination(CursorPagination):
-    """Stable paging over append-heavy tables (no offset drift while rows arrive)."""
-
-    ordering = "-created_at"
-    page_size_query_param = "page_size"
-    max_page_size = 500
+CONCURRENT_CHANGE = "A concurrent change clashed with this request; read the resource and retry."
 
 
 class Conflict(exceptions.APIException):

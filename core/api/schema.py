@@ -1,0 +1,61 @@
+"""How the published OpenAPI schema documents errors and ids: the problem-details component,
+the `responses=` entries of each status, and the `{id}` path parameter."""
+
+from typing import Any
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema_serializer
+from rest_framework import serializers
+
+from core.api.errors import PROBLEM_CONTENT_TYPE
+
+
+@extend_schema_serializer(component_name="ProblemDetails")
+class ProblemDetailsSerializer(serializers.Serializer):
+    """An RFC 9457 problem: every API error has this shape (content type
+    application/problem+json)."""
+
+    type = serializers.CharField(help_text='Always "about:blank": `status` says it all.')
+    title = serializers.CharField(help_text="Short summary of the status, e.g. Not found.")
+    status = serializers.IntegerField(help_text="The HTTP status code.")
+    detail = serializers.CharField(help_text="What went wrong, for a human.")
+    instance = serializers.CharField(help_text="The request path.")
+    request_id = serializers.CharField(
+        required=False, help_text="The X-Request-ID of the request, for support and the log."
+    )
+    errors = serializers.JSONField(
+        required=False,
+        help_text=(
+            "400: messages keyed by field name (a list of strings per field; "
+            '"non_field_errors" for the request as a whole). 409: what resolves the conflict, '
+            'e.g. {"current_version": 3} for a stale edit, or the list of unmet gate criteria.'
+        ),
+    )
+    code = serializers.CharField(required=False, help_text="409 only: a machine-readable code.")
+
+
+PROBLEM_DESCRIPTIONS = {
+    400: "Invalid request: malformed JSON or invalid fields (see `errors`).",
+    401: "Missing, malformed, expired or revoked credentials.",
+    403: "Signed in and allowed to see the resource, but not to do this.",
+    404: "No such resource, or it belongs to an organisation you are not in.",
+    409: "The request conflicts with the current state (e.g. a concurrent change).",
+    415: "The body is not application/json.",
+    429: "Too many requests: slow down (see the Retry-After header).",
+}
+# The id in a detail URL. Declared because the lookup pattern accepts any segment (so a
+# malformed id reaches the view and is a problem+json 404), which hides the UUID type.
+ID = OpenApiParameter("id", OpenApiTypes.UUID, OpenApiParameter.PATH)
+READ = (401, 404, 429)
+WRITE = (400, 401, 403, 404, 409, 415, 429)
+DELETE = (400, 401, 403, 404, 409, 429)
+
+
+def problems(*codes: int) -> dict[Any, OpenApiResponse]:
+    """`responses=` entries documenting the problem-details errors an operation may answer."""
+    return {
+        (code, PROBLEM_CONTENT_TYPE): OpenApiResponse(
+            response=ProblemDetailsSerializer, description=PROBLEM_DESCRIPTIONS[code]
+        )
+        for code in codes
+    }

@@ -1,0 +1,67 @@
+"""The base viewset of every REST endpoint, and the OPTIONS metadata it answers."""
+
+from collections.abc import Mapping
+from typing import Any, cast
+
+from django.db import IntegrityError
+from rest_framework.metadata import SimpleMetadata
+from rest_framework.parsers import JSONParser
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from rest_framework.viewsets import GenericViewSet
+
+from core.api.errors import CONCURRENT_CHANGE, Conflict
+
+
+class ApiMetadata(SimpleMetadata):
+    """OPTIONS: the view's name, description and media types. DRF would also describe the
+    create form from `serializer_class`, which these viewsets do not declare (their input and
+    output serializers differ), and answered 500."""
+
+    def determine_actions(self, request: Any, view: Any) -> dict[str, Any]:
+        return {}
+
+
+class ApiViewSet(GenericViewSet):
+    """JSON in, JSON out, signed in, every object checked by the one permission policy.
+
+    The permission classes are DRF's `DEFAULT_PERMISSION_CLASSES`: the settings name
+    IsAuthenticated and the domain's object policy (accounts' PolicyPermission), which looks
+    up the action in `policy_perms`. Core names no domain permission, so the table maps an
+    action to a plain string (the domain's `Perm` is a StrEnum), and a viewset that needs no
+    policy says so with its own `permission_classes`. The policy applies to the object that
+    `get_object` fetched from a policy-scoped queryset, so another organisation's object is
+    already a 404 and never reaches the check.
+    """
+
+    # JSON only: a form post or a text body answers 415 rather than being half-understood.
+    parser_classes = [JSONParser]
+    renderer_classes = [JSONRenderer]
+    metadata_class = ApiMetadata
+    # Anything up to the next slash reaches the view, so a malformed id is a problem+json 404
+    # from the lookup rather than Django's HTML 404 for an unmatched URL.
+    lookup_value_regex = "[^/]+"
+    # No filtering unless a view declares it: the defaults would advertise `search` and
+    # `ordering` parameters that these views never apply.
+    filter_backends: list[Any] = []
+    policy_perms: Mapping[str, str] = {}
+
+    def handle_exception(self, exc: Exception) -> Response:
+        # A unique constraint hit by a concurrent request (the services check first, the
+        # database has the last word); the service's transaction has already rolled back.
+        if isinstance(exc, IntegrityError):
+            exc = Conflict(CONCURRENT_CHANGE)
+        return super().handle_exception(exc)
+
+    def collection_perm[P: str](self, default: P) -> P:
+        """The permission a collection action (list, create) needs on the parent object:
+        the action's `policy_perms` entry, else `default` (of the same permission type)."""
+        if self.detail:
+            # Detail actions need only see the parent; the policy checks the object.
+            return default
+        # The table holds the caller's permission type; core only passes it through.
+        return cast(P, self.policy_perms.get(self.action or "", default))
+
+    @property
+    def is_schema_generation(self) -> bool:
+        return bool(getattr(self, "swagger_fake_view", False))
