@@ -1,10 +1,14 @@
-"""API errors: every error answers RFC 9457 problem details."""
+"""API errors: every error answers RFC 9457 problem details, and the database's unique
+constraints answer 409 while every other integrity error stays a bug."""
 
+import sqlite3
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
 from django.http import Http404
+from psycopg import errors as pg_errors
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -13,6 +17,7 @@ from core.errors import ConflictError
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 CONCURRENT_CHANGE = "A concurrent change clashed with this request; read the resource and retry."
+SQLITE_UNIQUE = "UNIQUE constraint failed: "
 
 
 class Conflict(exceptions.APIException):
@@ -25,6 +30,23 @@ class _ConflictWithDetails(Conflict):
     def __init__(self, error: ConflictError) -> None:
         super().__init__(detail=error.message, code=error.code)
         self.extra = {"code": error.code, **({"errors": error.details} if error.details else {})}
+
+
+def unique_violation(exc: IntegrityError) -> str | None:
+    """The unique constraint that `exc` reports (PostgreSQL's constraint name, SQLite's
+    columns or index), or None when it is another integrity error.
+
+    Only a unique violation is a conflict the client can resolve: two requests raced for the
+    same natural key. A NOT NULL, foreign-key or check violation is a bug in our code, which
+    must answer 500 and fail its tests rather than pass for a conflict. Django raises its own
+    IntegrityError from the driver's, which carries the diagnosis.
+    """
+    cause = exc.__cause__
+    if isinstance(cause, pg_errors.UniqueViolation):
+        return cause.diag.constraint_name
+    if isinstance(cause, sqlite3.IntegrityError) and str(cause).startswith(SQLITE_UNIQUE):
+        return str(cause).removeprefix(SQLITE_UNIQUE)
+    return None
 
 
 def _title(exc: exceptions.APIException) -> str:

@@ -10,7 +10,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.viewsets import GenericViewSet
 
-from core.api.errors import CONCURRENT_CHANGE, Conflict
+from core.api.errors import CONCURRENT_CHANGE, Conflict, unique_violation
 
 
 class ApiMetadata(SimpleMetadata):
@@ -49,7 +49,8 @@ class ApiViewSet(GenericViewSet):
     def handle_exception(self, exc: Exception) -> Response:
         # A unique constraint hit by a concurrent request (the services check first, the
         # database has the last word); the service's transaction has already rolled back.
-        if isinstance(exc, IntegrityError):
+        # Any other integrity error is a bug: it propagates and answers 500.
+        if isinstance(exc, IntegrityError) and unique_violation(exc) is not None:
             exc = Conflict(CONCURRENT_CHANGE)
         return super().handle_exception(exc)
 
