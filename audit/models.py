@@ -70,11 +70,6 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.action} {self.target_type}:{self.target_id} #{self.sequence}"
 
-    @property
-    def created_at(self) -> "timezone.datetime":
-        """Alias so cursor pagination and shared helpers can order by created_at."""
-        return self.occurred_at
-
 
 class RowChange(models.Model):
     """A row inserted, updated or deleted in a governed table, captured by a PostgreSQL trigger.
