@@ -21,6 +21,9 @@ from core.api.viewsets import ApiViewSet
 Role = OrganizationMembership.Role
 
 
+# --- serializers ----------------------------------------------------------------------------
+
+
 @extend_schema_serializer(component_name="MyOrganization")
 class MyOrganizationOutputSerializer(serializers.Serializer):
     id = serializers.UUIDField()
@@ -42,6 +45,9 @@ class MeOutputSerializer(serializers.Serializer):
 class MeInputSerializer(StrictInputSerializer):
     full_name = serializers.CharField(max_length=150, allow_blank=True, required=False)
     time_zone = TimeZoneField(required=False)
+
+
+# --- views ----------------------------------------------------------------------------------
 
 
 ME_EXAMPLE = OpenApiExample(

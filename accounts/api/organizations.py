@@ -38,6 +38,9 @@ from core.api.viewsets import ApiViewSet
 Role = OrganizationMembership.Role
 
 
+# --- serializers ----------------------------------------------------------------------------
+
+
 @extend_schema_serializer(component_name="Organization")
 class OrganizationOutputSerializer(serializers.Serializer):
     id = serializers.UUIDField()
@@ -89,6 +92,9 @@ class InvitationOutputSerializer(serializers.Serializer):
 class InvitationInputSerializer(StrictInputSerializer):
     email = serializers.EmailField(max_length=254)
     role = serializers.ChoiceField(choices=Role.choices, default=Role.MEMBER)
+
+
+# --- views ----------------------------------------------------------------------------------
 
 
 class OrganizationViewSet(ApiViewSet):

@@ -19,6 +19,8 @@ from core.api.schema import ID, READ, problems
 from core.api.serializers import StrictInputSerializer, validated
 from core.api.viewsets import ApiViewSet
 
+# --- serializers ----------------------------------------------------------------------------
+
 
 @extend_schema_serializer(component_name="APIToken")
 class APITokenOutputSerializer(serializers.Serializer):
@@ -48,6 +50,9 @@ class APITokenInputSerializer(StrictInputSerializer):
         required=False,
         help_text=f"Days until it expires; default {settings.API_TOKEN_DEFAULT_TTL_DAYS}.",
     )
+
+
+# --- views ----------------------------------------------------------------------------------
 
 
 class APITokenViewSet(ApiViewSet):

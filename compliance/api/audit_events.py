@@ -21,6 +21,8 @@ from core.api.pagination import CreatedCursorPagination
 from core.api.schema import ID, READ, problems
 from core.api.viewsets import ApiViewSet
 
+# --- serializers ----------------------------------------------------------------------------
+
 
 @extend_schema_serializer(component_name="AuditActor")
 class AuditActorOutputSerializer(serializers.Serializer):
@@ -46,6 +48,9 @@ class AuditEventOutputSerializer(serializers.Serializer):
     ip_address = serializers.IPAddressField(allow_null=True)
     prev_hash = serializers.CharField(help_text="The previous event's hash in the chain.")
     hash = serializers.CharField(help_text="SHA-256 over this event's content and prev_hash.")
+
+
+# --- filters and pagination -----------------------------------------------------------------
 
 
 # Query-string filters (django-filter), applied to the rows the policy lets the user read.
@@ -86,6 +91,9 @@ class AuditEventCursorPagination(CreatedCursorPagination):
 
     ordering = ("-occurred_at", "-sequence")
     page_size = 50
+
+
+# --- views ----------------------------------------------------------------------------------
 
 
 EVENT_EXAMPLE = OpenApiExample(

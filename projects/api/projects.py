@@ -38,6 +38,9 @@ from projects.services import (
 )
 from projects.services.projects import NOT_AN_ORG_MEMBER
 
+# --- serializers ----------------------------------------------------------------------------
+
+
 ProjectRole = ProjectMembership.Role
 
 # Limits mirror the model fields, so an over-long value is a 400 naming the field before the
@@ -137,6 +140,9 @@ class ProjectMemberUpdateInputSerializer(StrictInputSerializer):
     role = serializers.ChoiceField(choices=ProjectRole.choices)
 
 
+# --- filters --------------------------------------------------------------------------------
+
+
 # Query-string filters (django-filter): validated, documented, applied to the policy-scoped
 # queryset.
 class ProjectFilter(filters.FilterSet):
@@ -149,6 +155,9 @@ class ProjectFilter(filters.FilterSet):
     class Meta:
         model = Project
         fields = ("organization", "phase", "status", "owner", "risk_tier")
+
+
+# --- views ----------------------------------------------------------------------------------
 
 
 UNKNOWN_ORGANIZATION = "Unknown organisation."

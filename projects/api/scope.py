@@ -33,6 +33,9 @@ NEVER_EDITED = (
 )
 
 
+# --- serializers ----------------------------------------------------------------------------
+
+
 def _statements() -> serializers.ListField:
     return serializers.ListField(
         # Blank items are dropped by the service, as in the web form.

@@ -43,7 +43,7 @@ from stakeholders.services import (
 UNKNOWN_VERSION = "Unknown version of this project's scope document."
 
 
-# --- shapes ---------------------------------------------------------------------------------
+# --- serializers ----------------------------------------------------------------------------
 
 
 @extend_schema_serializer(component_name="QuestionCreate")
