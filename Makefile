@@ -49,6 +49,7 @@ $(VENV_STAMP): pyproject.toml uv.lock
 migrate: venv
 	$(QUICKSTART_ENV) $(BIN)/python manage.py migrate --noinput
 
+# The demo data lives in its own app, demo/, the top floor (docs/architecture.md).
 demo: migrate
 	$(QUICKSTART_ENV) $(BIN)/python manage.py load_demo_data
 
