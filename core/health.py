@@ -3,6 +3,7 @@
 import logging
 import time
 
+from celery import current_app
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
@@ -22,10 +23,10 @@ def _check_database() -> dict[str, object]:
 
 
 def _check_broker() -> dict[str, object]:
-    from config.celery import app  # config sits on top; core imports it lazily, only here
-
+    # core imports nothing of ours: config/celery.py makes its app Celery's default, and
+    # `current_app` finds it in every thread (web servers answer requests in their own).
     try:
-        with app.connection_for_write() as conn:
+        with current_app.connection_for_write() as conn:
             # one quick attempt: a probe that waits on retries would time out at the balancer
             conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=3)
             transport = conn.transport.driver_type
