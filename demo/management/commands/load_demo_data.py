@@ -82,7 +82,7 @@ UNDERWRITING = {
         "intended_purpose": "Summaries for a human underwriter; no pricing or acceptance.",
     },
 }
-NORTHWIND_PROJECT = {
+NORTHWIND_PROJECT: dict[str, Any] = {
     "name": "Clinical notes summariser",
     "description": "Drafts discharge summaries from clinical notes for a physician to review.",
 }
