@@ -26,14 +26,15 @@ DEPLOY_ENV := DJANGO_DEBUG=false DJANGO_ALLOWED_HOSTS=charter.example.com \
 	DJANGO_SECRET_KEY="$$(head -c 48 /dev/urandom | base64 | tr -d '\n')" \
 	DATABASE_URL=$(DATABASE_URL) REDIS_URL=$(REDIS_URL) CELERY_BROKER_URL=
 
-.PHONY: help venv run migrate demo web worker beat test ruff lint services chromium checks ci clean
+.PHONY: help venv run migrate demo web worker beat test ruff imports lint services chromium checks ci clean
 
 help:
 	@echo "make run      install, migrate, load the demo and start web + worker + beat (SQLite, no servers)"
 	@echo "make test     the whole suite: lint, checks, PostgreSQL + Redis + browser tests, SQLite smoke"
 	@echo "make migrate / make demo            migrate / load the demo data on the quickstart database"
 	@echo "make web / make worker / make beat  one quickstart process on its own"
-	@echo "make lint / make checks             ruff check + format check / makemigrations --check, check --deploy"
+	@echo "make lint / make checks             ruff check + format check + imports / makemigrations --check, check --deploy"
+	@echo "make imports  the import-linter contracts: floors between apps, layers inside them"
 	@echo "make ci       what .ci/run runs (= make test)"
 
 # --- the virtualenv: uv, the locked versions, bytecode compiled once ---------------------------
@@ -49,6 +50,7 @@ $(VENV_STAMP): pyproject.toml uv.lock
 migrate: venv
 	$(QUICKSTART_ENV) $(BIN)/python manage.py migrate --noinput
 
+# The demo data lives in its own app, demo/, the top floor (docs/architecture.md).
 demo: migrate
 	$(QUICKSTART_ENV) $(BIN)/python manage.py load_demo_data
 
@@ -79,8 +81,13 @@ chromium:
 ruff: venv
 	$(BIN)/ruff check .
 
+# The floors between apps and the layers inside them (pyproject.toml, docs/architecture.md).
+# No cache: the whole graph takes well under a second.
+imports: venv
+	$(BIN)/lint-imports --no-cache --no-logo
+
 # Formatting is checked on Python files only: the docs show their snippets as written.
-lint: ruff
+lint: ruff imports
 	$(BIN)/ruff format --check --extend-exclude '*.md' .
 
 checks: venv
@@ -88,7 +95,7 @@ checks: venv
 	$(DEPLOY_ENV) $(BIN)/python manage.py check --deploy --fail-level WARNING
 	DJANGO_DEBUG=true DATABASE_URL=sqlite:///:memory: REDIS_URL= $(BIN)/python manage.py spectacular --validate --fail-on-warn --file /dev/null
 
-test: venv services chromium ruff checks
+test: venv services chromium ruff imports checks
 	@echo "== pytest on PostgreSQL and Redis"
 	$(TEST_ENV) $(BIN)/python -m pytest --create-db -q $(PYTEST_ARGS)
 	@echo "== pytest -m sqlite_smoke on SQLite"

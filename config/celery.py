@@ -9,6 +9,10 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 app = Celery("charter", task_cls="core.tasks:ContextTask")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# The default app of every thread: `celery.current_app` (core's /healthz) and `@shared_task`
+# resolve to this one without importing config. Celery's Django fixup does the same only when
+# no other app became the default first; say it outright.
+app.set_default()
 
 # Periodic jobs are defined in code, so every deployment runs the same schedule.
 app.conf.beat_schedule = {

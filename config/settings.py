@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "stakeholders",
     "models_registry",
     "compliance",
+    "demo",  # the top floor: nothing imports it
 ]
 
 MIDDLEWARE = [

@@ -23,7 +23,8 @@ def _check_database() -> dict[str, object]:
 
 
 def _check_broker() -> dict[str, object]:
-    # The project's Celery app (config makes it the current one): core never imports config.
+    # core imports nothing of ours: config/celery.py makes its app Celery's default, and
+    # `current_app` finds it in every thread (web servers answer requests in their own).
     try:
         with current_app.connection_for_write() as conn:
             # one quick attempt: a probe that waits on retries would time out at the balancer

@@ -2,8 +2,8 @@
 
 Everything is created through the services, exactly as the web pages and the API would, so the
 demo sits on the audit trail and its chains verify. Running it again changes nothing: an
-organisation that exists already is left alone. It lives in compliance, the top app, because
-it uses the services of every app below it.
+organisation that exists already is left alone. It lives in its own app, `demo`, on the top
+floor, because it uses the services of every app below it and no app may depend on it.
 """
 
 from __future__ import annotations
@@ -17,12 +17,7 @@ from django.utils import timezone
 
 from accounts import services as accounts_services
 from accounts.models import Organization, OrganizationMembership, ProjectMembership, User
-from compliance.management.demo import (
-    DEMO_LOGINS,
-    DEMO_ORGANIZATION,
-    DEMO_PASSWORD,
-    SECOND_ORGANIZATION,
-)
+from demo.logins import DEMO_LOGINS, DEMO_ORGANIZATION, DEMO_PASSWORD, SECOND_ORGANIZATION
 from projects import services
 from projects.models import Project, ScopeVersion
 from stakeholders import services as stakeholder_services
@@ -87,7 +82,7 @@ UNDERWRITING = {
         "intended_purpose": "Summaries for a human underwriter; no pricing or acceptance.",
     },
 }
-NORTHWIND_PROJECT = {
+NORTHWIND_PROJECT: dict[str, Any] = {
     "name": "Clinical notes summariser",
     "description": "Drafts discharge summaries from clinical notes for a physician to review.",
 }

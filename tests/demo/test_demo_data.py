@@ -3,7 +3,7 @@
 from io import StringIO
 
 import pytest
-from django.core.management import call_command
+from django.core.management import call_command, get_commands
 
 from accounts.models import (
     Invitation,
@@ -14,7 +14,7 @@ from accounts.models import (
 )
 from accounts.permissions import projects_visible_to
 from audit.models import AuditEvent
-from compliance.management.demo import DEMO_LOGINS, DEMO_PASSWORD
+from demo.logins import DEMO_LOGINS, DEMO_PASSWORD
 from projects.models import GateRequest, Project
 
 pytestmark = pytest.mark.django_db
@@ -93,3 +93,7 @@ def test_demo_organisations_do_not_see_each_other():
         "Customer-support RAG chatbot",
         "Underwriting summariser",
     ]
+
+
+def test_load_demo_data_is_the_demo_apps_command():
+    assert get_commands()["load_demo_data"] == "demo"
