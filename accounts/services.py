@@ -10,10 +10,12 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import login
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
@@ -76,21 +78,38 @@ def user_update_profile(*, actor: User, full_name: str, time_zone: str) -> User:
     return user
 
 
-def user_record_sign_in(*, user: User) -> None:
-    """Put a sign-in on the trail of each of the user's organisations."""
-    with transaction.atomic():
-        org_ids = list(
-            OrganizationMembership.objects.filter(user=user).values_list("organization", flat=True)
-        )
-        for org in Organization.objects.filter(pk__in=org_ids):
-            audit_record(actor=user, action="user.signed_in", target=user, organization=org)
-        if not org_ids:
-            audit_record(actor=user, action="user.signed_in", target=user)
+@transaction.atomic
+def user_sign_in(*, request: HttpRequest, user: User) -> None:
+    """Sign `user` in on the request's session and put it on the trail of each of their
+    organisations, in one transaction: if the audit write fails, neither the new session nor
+    `last_login` is committed (and the failed request's session is not saved either)."""
+    login(request, user)
+    org_ids = list(
+        OrganizationMembership.objects.filter(user=user).values_list("organization", flat=True)
+    )
+    for org in Organization.objects.filter(pk__in=org_ids):
+        audit_record(actor=user, action="user.signed_in", target=user, organization=org)
+    if not org_ids:
+        audit_record(actor=user, action="user.signed_in", target=user)
 
 
-def user_record_password_change(*, user: User, via: str) -> None:
-    """Audit a password change or reset (`via`: "change" or "reset"); never the password."""
+def _password_set(*, user: User, password: str, via: str) -> None:
+    # The audit row says how the password changed, never what it is.
+    user.set_password(password)
+    user.save(update_fields=["password", "updated_at"])
     audit_record(actor=user, action="user.password_changed", target=user, data={"via": via})
+
+
+@transaction.atomic
+def user_password_change(*, actor: User, password: str) -> None:
+    """Change one's own password (the form has checked the old one and the validators)."""
+    _password_set(user=actor, password=password, via="change")
+
+
+@transaction.atomic
+def user_password_reset_complete(*, user: User, password: str) -> None:
+    """Set the new password chosen from an emailed reset link (the link was checked)."""
+    _password_set(user=user, password=password, via="reset")
 
 
 # --- organisations and memberships ------------------------------------------------------------
