@@ -31,8 +31,9 @@ from accounts.models import (
     User,
 )
 from accounts.permissions import Perm, forget_roles, require
-from audit.writer import audit_record, diff
+from audit.writer import audit_record
 from core.jobs import enqueue_on_commit
+from core.services import model_update
 from core.timezones import UNKNOWN_TIME_ZONE, is_time_zone
 
 Role = OrganizationMembership.Role
@@ -41,6 +42,7 @@ LAST_ADMIN = "An organisation must keep at least one administrator."
 ALREADY_MEMBER = "This person is already a member of the organisation."
 INVITATION_UNUSABLE = "This invitation has expired, was revoked or was already used."
 INVITATION_WRONG_EMAIL = "This invitation was sent to another email address."
+PROFILE_FIELDS = ("full_name", "time_zone")
 TOKEN_TTL_RANGE = "Expiry must be between 1 and {max} days."  # noqa: S105
 
 
@@ -66,13 +68,14 @@ def user_register(*, email: str, password: str, full_name: str = "") -> User:
 def user_update_profile(*, actor: User, full_name: str, time_zone: str) -> User:
     """Change one's own name and time zone."""
     user = User.objects.select_for_update().get(pk=actor.pk)
-    before = {"full_name": user.full_name, "time_zone": user.time_zone}
     if not is_time_zone(time_zone):
         raise ValidationError({"time_zone": UNKNOWN_TIME_ZONE})
-    user.full_name, user.time_zone = full_name.strip(), time_zone
-    user.full_clean(exclude=["password"])
-    user.save(update_fields=["full_name", "time_zone", "updated_at"])
-    changes = diff(before, {"full_name": user.full_name, "time_zone": user.time_zone})
+    user, changes = model_update(
+        instance=user,
+        fields=PROFILE_FIELDS,
+        data={"full_name": full_name.strip(), "time_zone": time_zone},
+        clean_exclude=["password"],
+    )
     if changes:
         audit_record(actor=actor, action="user.profile_updated", target=user, data=changes)
     return user
@@ -149,16 +152,8 @@ def organization_rename(*, actor: User, organization: Organization, name: str) -
     """Rename an organisation (administrators)."""
     require(actor, Perm.ORG_MANAGE, organization)
     org = Organization.objects.select_for_update().get(pk=organization.pk)
-    before = {"name": org.name}
-    org.name = name.strip()
-    org.full_clean()
-    org.save(update_fields=["name", "updated_at"])
-    audit_record(
-        actor=actor,
-        action="organization.renamed",
-        target=org,
-        data=diff(before, {"name": org.name}),
-    )
+    org, changes = model_update(instance=org, fields=("name",), data={"name": name.strip()})
+    audit_record(actor=actor, action="organization.renamed", target=org, data=changes)
     return org
 
 

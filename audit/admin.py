@@ -7,8 +7,9 @@ from django.db import models
 from django.http import HttpRequest
 
 from audit.models import AuditEvent
-from audit.writer import audit_record, snapshot
+from audit.writer import audit_record
 from core import context
+from core.services import snapshot
 
 
 @admin.register(AuditEvent)

@@ -13,24 +13,6 @@ from audit.models import SYSTEM_CHAIN, AuditEvent
 from core import context
 
 
-def snapshot(instance: models.Model, fields: list[str]) -> dict[str, Any]:
-    """The values of `fields` on `instance`, JSON-normalised, for a before/after diff."""
-    values = {}
-    for name in fields:
-        field = instance._meta.get_field(name)
-        values[name] = getattr(instance, field.attname)
-    return normalise(values)
-
-
-def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """Only the fields that changed, as {"field": {"old": …, "new": …}}."""
-    return {
-        name: {"old": before.get(name), "new": value}
-        for name, value in after.items()
-        if before.get(name) != value
-    }
-
-
 def _chain_lock_key(chain: str) -> int:
     # pg_advisory_xact_lock takes a signed 64-bit key; derive it from the chain name.
     return int.from_bytes(hashlib.sha256(chain.encode()).digest()[:8], "big", signed=True)

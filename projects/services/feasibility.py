@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.permissions import Perm, require
-from audit.writer import audit_record, diff, snapshot
+from audit.writer import audit_record
 from core.errors import ConflictError, reject_unknown_fields
+from core.services import model_update, snapshot
 from projects.models import FeasibilityStudy, Project
 from projects.models.feasibility import DIMENSIONS
 
@@ -68,7 +69,6 @@ def feasibility_update(
 ) -> FeasibilityStudy:
     """Edit an unsigned study; `expected_version` guards against lost updates."""
     require(actor, Perm.PROJECT_CONTRIBUTE, study.project)
-    reject_unknown_fields(changes, STUDY_FIELDS)
     locked = FeasibilityStudy.objects.select_for_update().get(pk=study.pk)
     if locked.is_signed_off:
         raise ConflictError(SIGNED_OFF, code="feasibility_signed_off")
@@ -76,16 +76,16 @@ def feasibility_update(
         raise ConflictError(
             STALE, code="stale_version", details={"current_version": locked.version}
         )
-    fields = list(changes)
-    before = snapshot(locked, fields)
-    for name, value in changes.items():
-        setattr(locked, name, value.upper() if name == "currency" and value else value)
-    _check_conditions(locked)
-    locked.full_clean()
-    changed = diff(before, snapshot(locked, fields))
+    if changes.get("currency"):
+        changes["currency"] = changes["currency"].upper()
+    locked, changed = model_update(
+        instance=locked,
+        fields=STUDY_FIELDS,
+        data=changes,
+        check=_check_conditions,
+        counter="version",
+    )
     if changed:
-        locked.version += 1
-        locked.save(update_fields=[*changed, "version", "updated_at"])
         audit_record(
             actor=actor,
             action="feasibility.updated",

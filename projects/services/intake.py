@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from accounts.models import Organization, OrganizationMembership, User
 from accounts.permissions import Perm, require
-from audit.writer import audit_record, snapshot
+from audit.writer import audit_record
 from core.errors import ConflictError, reject_unknown_fields
+from core.services import model_update, snapshot
 from projects.models import Project, UseCaseProposal
 from projects.services.projects import project_create
 
@@ -78,19 +79,19 @@ def proposal_resubmit(*, actor: User, proposal: UseCaseProposal, **fields: Any) 
     if proposal.submitted_by_id != actor.pk:
         require(actor, Perm.INTAKE_TRIAGE, proposal.organization)
     locked = _lock_open(proposal, (Status.INFO_REQUESTED,))
-    reject_unknown_fields(fields, PROPOSAL_FIELDS)
-    before = snapshot(locked, list(fields))
-    for name, value in fields.items():
-        setattr(locked, name, value)
     locked.status = Status.SUBMITTED
-    locked.full_clean()
-    locked.save()
-    after = snapshot(locked, list(fields))
+    locked, changed = model_update(
+        instance=locked,
+        fields=PROPOSAL_FIELDS,
+        data=fields,
+        save_with=("status",),
+        always_save=True,
+    )
     audit_record(
         actor=actor,
         action="proposal.resubmitted",
         target=locked,
-        data={"changed": sorted(k for k in after if after[k] != before[k])},
+        data={"changed": sorted(changed)},
     )
     return locked
 

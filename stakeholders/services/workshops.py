@@ -13,9 +13,10 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.permissions import Perm, check_person_sees, require
-from audit.writer import audit_record, diff, snapshot
+from audit.writer import audit_record
 from core.errors import ConflictError, reject_unknown_fields
 from core.jobs import enqueue_on_commit
+from core.services import model_update, snapshot
 from core.timezones import is_time_zone
 from projects.models import Project, Task
 from projects.services import task_create
@@ -136,20 +137,16 @@ def workshop_invite(*, actor: User, workshop: Workshop, stakeholders: list[Any])
 def workshop_reschedule(*, actor: User, workshop: Workshop, **changes: Any) -> Workshop:
     """Move a workshop: everyone invited gets an updated invitation (same UID, next SEQUENCE)."""
     require(actor, Perm.PROJECT_CONTRIBUTE, workshop.project)
+    # Unknown fields are refused before the time zone is looked at.
     reject_unknown_fields(changes, RESCHEDULE_FIELDS)
     if "time_zone" in changes:
         _check_time_zone(changes["time_zone"])
     locked = _lock_scheduled(workshop)
-    fields = list(changes)
-    before = snapshot(locked, fields)
-    for name, value in changes.items():
-        setattr(locked, name, value)
-    locked.full_clean()
-    changed = diff(before, snapshot(locked, fields))
+    locked, changed = model_update(
+        instance=locked, fields=RESCHEDULE_FIELDS, data=changes, counter="ics_sequence"
+    )
     if not changed:
         return locked
-    locked.ics_sequence += 1
-    locked.save(update_fields=[*changed, "ics_sequence", "updated_at"])
     audit_record(
         actor=actor,
         action="workshop.rescheduled",
