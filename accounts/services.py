@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts import tokens
+from accounts.audit_actions import AccountsAction
 from accounts.memberships import lock_membership, set_role
 from accounts.models import (
     APIToken,
@@ -60,7 +61,7 @@ def user_register(*, email: str, password: str, full_name: str = "") -> User:
         raise ValidationError({"password": error.messages}) from error
     user.set_password(password)
     user.save()
-    audit_record(actor=user, action="user.registered", target=user)
+    audit_record(actor=user, action=AccountsAction.USER_REGISTERED, target=user)
     return user
 
 
@@ -77,7 +78,9 @@ def user_update_profile(*, actor: User, full_name: str, time_zone: str) -> User:
         clean_exclude=["password"],
     )
     if changes:
-        audit_record(actor=actor, action="user.profile_updated", target=user, data=changes)
+        audit_record(
+            actor=actor, action=AccountsAction.USER_PROFILE_UPDATED, target=user, data=changes
+        )
     return user
 
 
@@ -91,16 +94,20 @@ def user_sign_in(*, request: HttpRequest, user: User) -> None:
         OrganizationMembership.objects.filter(user=user).values_list("organization", flat=True)
     )
     for org in Organization.objects.filter(pk__in=org_ids):
-        audit_record(actor=user, action="user.signed_in", target=user, organization=org)
+        audit_record(
+            actor=user, action=AccountsAction.USER_SIGNED_IN, target=user, organization=org
+        )
     if not org_ids:
-        audit_record(actor=user, action="user.signed_in", target=user)
+        audit_record(actor=user, action=AccountsAction.USER_SIGNED_IN, target=user)
 
 
 def _password_set(*, user: User, password: str, via: str) -> None:
     # The audit row says how the password changed, never what it is.
     user.set_password(password)
     user.save(update_fields=["password", "updated_at"])
-    audit_record(actor=user, action="user.password_changed", target=user, data={"via": via})
+    audit_record(
+        actor=user, action=AccountsAction.USER_PASSWORD_CHANGED, target=user, data={"via": via}
+    )
 
 
 @transaction.atomic
@@ -136,10 +143,12 @@ def organization_create(*, actor: User, name: str) -> Organization:
         organization=org, user=actor, role=Role.ADMIN
     )
     forget_roles(actor)
-    audit_record(actor=actor, action="organization.created", target=org, data={"name": org.name})
+    audit_record(
+        actor=actor, action=AccountsAction.ORGANIZATION_CREATED, target=org, data={"name": org.name}
+    )
     audit_record(
         actor=actor,
-        action="membership.created",
+        action=AccountsAction.ORGANIZATION_MEMBERSHIP_CREATED,
         target=membership,
         organization=org,
         data={"user_id": str(actor.pk), "role": Role.ADMIN},
@@ -153,7 +162,7 @@ def organization_rename(*, actor: User, organization: Organization, name: str) -
     require(actor, Perm.ORG_MANAGE, organization)
     org = Organization.objects.select_for_update().get(pk=organization.pk)
     org, changes = model_update(instance=org, fields=("name",), data={"name": name.strip()})
-    audit_record(actor=actor, action="organization.renamed", target=org, data=changes)
+    audit_record(actor=actor, action=AccountsAction.ORGANIZATION_RENAMED, target=org, data=changes)
     return org
 
 
@@ -179,7 +188,7 @@ def membership_change_role(
     if changes:
         audit_record(
             actor=actor,
-            action="membership.role_changed",
+            action=AccountsAction.ORGANIZATION_MEMBERSHIP_ROLE_CHANGED,
             target=locked,
             organization=locked.organization,
             data=changes,
@@ -197,7 +206,7 @@ def membership_remove(*, actor: User, membership: OrganizationMembership) -> Non
     ).delete()
     audit_record(
         actor=actor,
-        action="membership.removed",
+        action=AccountsAction.ORGANIZATION_MEMBERSHIP_REMOVED,
         target=locked,
         organization=locked.organization,
         data={"user_id": str(locked.user_id), "role": locked.role},
@@ -244,7 +253,7 @@ def invitation_create(
     # The invitee's address is personal data: the trail keeps the invitation's id, not the email.
     audit_record(
         actor=actor,
-        action="invitation.created",
+        action=AccountsAction.INVITATION_CREATED,
         target=invitation,
         data={"role": role, "expires_at": invitation.expires_at},
     )
@@ -283,7 +292,7 @@ def invitation_send(*, invitation_id: Any, link_secret: str) -> bool:
     )
     invitation.sent_at = timezone.now()
     invitation.save(update_fields=["sent_at", "updated_at"])
-    audit_record(actor=None, action="invitation.sent", target=invitation)
+    audit_record(actor=None, action=AccountsAction.INVITATION_SENT, target=invitation)
     return True
 
 
@@ -324,10 +333,10 @@ def invitation_accept(
     invitation.accepted_by = user
     invitation.save(update_fields=["status", "accepted_at", "accepted_by", "updated_at"])
     forget_roles(user)
-    audit_record(actor=user, action="invitation.accepted", target=invitation)
+    audit_record(actor=user, action=AccountsAction.INVITATION_ACCEPTED, target=invitation)
     audit_record(
         actor=user,
-        action="membership.created",
+        action=AccountsAction.ORGANIZATION_MEMBERSHIP_CREATED,
         target=membership,
         organization=invitation.organization,
         data={"user_id": str(user.pk), "role": membership.role},
@@ -344,7 +353,7 @@ def invitation_revoke(*, actor: User, invitation: Invitation) -> Invitation:
         raise ValidationError(INVITATION_UNUSABLE)
     locked.status = Invitation.Status.REVOKED
     locked.save(update_fields=["status", "updated_at"])
-    audit_record(actor=actor, action="invitation.revoked", target=locked)
+    audit_record(actor=actor, action=AccountsAction.INVITATION_REVOKED, target=locked)
     return locked
 
 
@@ -359,7 +368,7 @@ def invitations_expire() -> int:
     for invitation in due:
         invitation.status = Invitation.Status.EXPIRED
         invitation.save(update_fields=["status", "updated_at"])
-        audit_record(actor=None, action="invitation.expired", target=invitation)
+        audit_record(actor=None, action=AccountsAction.INVITATION_EXPIRED, target=invitation)
     return len(due)
 
 
@@ -388,7 +397,7 @@ def api_token_create(
     token.save()
     audit_record(
         actor=actor,
-        action="api_token.created",
+        action=AccountsAction.API_TOKEN_CREATED,
         target=token,
         data={"name": token.name, "prefix": prefix, "expires_at": token.expires_at},
     )
@@ -403,6 +412,9 @@ def api_token_revoke(*, actor: User, token: APIToken) -> APIToken:
         locked.revoked_at = timezone.now()
         locked.save(update_fields=["revoked_at", "updated_at"])
         audit_record(
-            actor=actor, action="api_token.revoked", target=locked, data={"prefix": locked.prefix}
+            actor=actor,
+            action=AccountsAction.API_TOKEN_REVOKED,
+            target=locked,
+            data={"prefix": locked.prefix},
         )
     return locked

@@ -8,6 +8,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.ipv6 import clean_ipv6_address
 
+from audit.actions import is_registered
 from audit.hashing import GENESIS_HASH, compute_hash, normalise
 from audit.models import SYSTEM_CHAIN, AuditEvent
 from core import context
@@ -64,10 +65,17 @@ def audit_record(
 ) -> AuditEvent:
     """Append one event to its organisation's chain and return it.
 
-    `actor` is the acting user, or None for the system (tasks, beat). `data` holds the
-    before/after of changed fields or the event's parameters: ids, never personal data of
-    stakeholders (erasure must not break the chain).
+    `action` is a member of an app's registered actions class (audit/actions.py); any other
+    string is a programming error and raises ValueError. `actor` is the acting user, or None
+    for the system (tasks, beat). `data` holds the before/after of changed fields or the
+    event's parameters: ids, never personal data of stakeholders (erasure must not break the
+    chain).
     """
+    if not is_registered(action):
+        raise ValueError(
+            f"Unknown audit action {action!r}: declare it in its app's actions class "
+            "(audit/actions.py) and register that class."
+        )
     if target is not None:
         target_type = target._meta.label_lower
         target_id = str(target.pk)

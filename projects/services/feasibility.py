@@ -13,6 +13,7 @@ from accounts.permissions import Perm, require
 from audit.writer import audit_record
 from core.errors import ConflictError, reject_unknown_fields
 from core.services import model_update, snapshot
+from projects.audit_actions import ProjectsAction
 from projects.models import FeasibilityStudy, Project
 from projects.models.feasibility import DIMENSIONS
 
@@ -53,7 +54,7 @@ def feasibility_create(*, actor: User, project: Project, **fields: Any) -> Feasi
     study.save()
     audit_record(
         actor=actor,
-        action="feasibility.created",
+        action=ProjectsAction.FEASIBILITY_STUDY_CREATED,
         target=study,
         project=project,
         data=snapshot(
@@ -88,7 +89,7 @@ def feasibility_update(
     if changed:
         audit_record(
             actor=actor,
-            action="feasibility.updated",
+            action=ProjectsAction.FEASIBILITY_STUDY_UPDATED,
             target=locked,
             project=locked.project,
             data=changed,
@@ -117,7 +118,7 @@ def feasibility_sign_off(*, actor: User, study: FeasibilityStudy) -> Feasibility
     locked.save(update_fields=["signed_off_by", "signed_off_at", "version", "updated_at"])
     audit_record(
         actor=actor,
-        action="feasibility.signed_off",
+        action=ProjectsAction.FEASIBILITY_STUDY_SIGNED_OFF,
         target=locked,
         project=locked.project,
         data={"verdict": locked.verdict},

@@ -13,6 +13,7 @@ from accounts.permissions import Perm, forget_roles, require
 from audit.writer import audit_record
 from core.errors import reject_unknown_fields
 from core.services import model_update, snapshot
+from projects.audit_actions import ProjectsAction
 from projects.models import Project
 
 USE_CASE_FIELDS = (
@@ -72,7 +73,7 @@ def project_create(
     forget_roles(actor)
     audit_record(
         actor=actor,
-        action="project.created",
+        action=ProjectsAction.PROJECT_CREATED,
         target=project,
         project=project,
         data=snapshot(
@@ -81,7 +82,7 @@ def project_create(
     )
     audit_record(
         actor=actor,
-        action="project_membership.created",
+        action=ProjectsAction.PROJECT_MEMBERSHIP_CREATED,
         target=membership,
         project=project,
         data={"user_id": str(actor.pk), "role": membership.role},
@@ -111,7 +112,11 @@ def project_update(*, actor: User, project: Project, **changes: Any) -> Project:
     )
     if changed:
         audit_record(
-            actor=actor, action="project.updated", target=locked, project=locked, data=changed
+            actor=actor,
+            action=ProjectsAction.PROJECT_UPDATED,
+            target=locked,
+            project=locked,
+            data=changed,
         )
     return locked
 
@@ -144,7 +149,7 @@ def project_member_add(
     forget_roles(user)
     audit_record(
         actor=actor,
-        action="project_membership.created",
+        action=ProjectsAction.PROJECT_MEMBERSHIP_CREATED,
         target=membership,
         project=project,
         data={"user_id": str(user.pk), "role": role},
@@ -164,7 +169,7 @@ def project_member_change_role(
     if changes:
         audit_record(
             actor=actor,
-            action="project_membership.role_changed",
+            action=ProjectsAction.PROJECT_MEMBERSHIP_ROLE_CHANGED,
             target=locked,
             project=membership.project,
             data=changes,
@@ -179,7 +184,7 @@ def project_member_remove(*, actor: User, membership: ProjectMembership) -> None
     locked = _lock_project_membership(membership, None)
     audit_record(
         actor=actor,
-        action="project_membership.removed",
+        action=ProjectsAction.PROJECT_MEMBERSHIP_REMOVED,
         target=locked,
         project=membership.project,
         data={"user_id": str(locked.user_id), "role": locked.role},

@@ -13,6 +13,7 @@ from accounts.permissions import Perm, check_person_sees, require
 from audit.writer import audit_record
 from core.errors import ConflictError, reject_unknown_fields
 from core.services import model_update, snapshot
+from projects.audit_actions import ProjectsAction
 from projects.models import Project, Risk
 from projects.risk_library import library_risk
 
@@ -50,7 +51,7 @@ def risk_create(*, actor: User, project: Project, **fields: Any) -> Risk:
     risk.save()
     audit_record(
         actor=actor,
-        action="risk.created",
+        action=ProjectsAction.RISK_CREATED,
         target=risk,
         project=project,
         data=snapshot(risk, ["reference", "title", "category", "likelihood", "impact", "owner"])
@@ -93,6 +94,10 @@ def risk_update(*, actor: User, risk: Risk, expected_version: int, **changes: An
     )
     if changed:
         audit_record(
-            actor=actor, action="risk.updated", target=locked, project=locked.project, data=changed
+            actor=actor,
+            action=ProjectsAction.RISK_UPDATED,
+            target=locked,
+            project=locked.project,
+            data=changed,
         )
     return locked

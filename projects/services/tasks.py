@@ -14,6 +14,7 @@ from accounts.permissions import Perm, can, check_person_sees, require
 from audit.writer import audit_record
 from core.errors import reject_unknown_fields
 from core.services import model_update, snapshot
+from projects.audit_actions import ProjectsAction
 from projects.models import Project, Task
 
 TASK_FIELDS = ("title", "description", "assignee", "due_date", "status")
@@ -59,7 +60,7 @@ def task_create(
     task.save()
     audit_record(
         actor=actor,
-        action="task.created",
+        action=ProjectsAction.TASK_CREATED,
         target=task,
         project=project,
         data=snapshot(
@@ -94,6 +95,10 @@ def task_update(*, actor: User, task: Task, **changes: Any) -> Task:
     )
     if changed:
         audit_record(
-            actor=actor, action="task.updated", target=locked, project=locked.project, data=changed
+            actor=actor,
+            action=ProjectsAction.TASK_UPDATED,
+            target=locked,
+            project=locked.project,
+            data=changed,
         )
     return locked

@@ -12,6 +12,7 @@ from accounts.permissions import Perm, require
 from audit.writer import audit_record
 from core.errors import reject_unknown_fields
 from core.services import model_update, snapshot
+from stakeholders.audit_actions import StakeholdersAction
 from stakeholders.models import ProjectStakeholder, Stakeholder
 
 STAKEHOLDER_FIELDS = (
@@ -50,7 +51,7 @@ def stakeholder_create(*, actor: User, organization: Organization, **fields: Any
     stakeholder.save()
     audit_record(
         actor=actor,
-        action="stakeholder.created",
+        action=StakeholdersAction.STAKEHOLDER_CREATED,
         target=stakeholder,
         data=_audit_data(stakeholder, [*fields]),
     )
@@ -88,7 +89,7 @@ def stakeholder_update(*, actor: User, stakeholder: Stakeholder, **changes: Any)
         # Old and new of the public fields; personal fields are named, never copied.
         audit_record(
             actor=actor,
-            action="stakeholder.updated",
+            action=StakeholdersAction.STAKEHOLDER_UPDATED,
             target=locked,
             data={k: v for k, v in changed.items() if k not in PERSONAL_FIELDS}
             | {"personal_fields": sorted(k for k in changed if k in PERSONAL_FIELDS)},
@@ -111,7 +112,7 @@ def stakeholder_link(
     link.save()
     audit_record(
         actor=actor,
-        action="stakeholder.linked",
+        action=StakeholdersAction.PROJECT_STAKEHOLDER_CREATED,
         target=link,
         project=project,
         data={"stakeholder_id": str(stakeholder.pk), "role": link.role},
@@ -125,7 +126,7 @@ def stakeholder_unlink(*, actor: User, link: ProjectStakeholder) -> None:
     require(actor, Perm.PROJECT_CONTRIBUTE, link.project)
     audit_record(
         actor=actor,
-        action="stakeholder.unlinked",
+        action=StakeholdersAction.PROJECT_STAKEHOLDER_REMOVED,
         target=link,
         project=link.project,
         data={"stakeholder_id": str(link.stakeholder_id)},

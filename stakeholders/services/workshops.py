@@ -20,6 +20,7 @@ from core.services import model_update, snapshot
 from core.timezones import is_time_zone
 from projects.models import Project, Task
 from projects.services import task_create
+from stakeholders.audit_actions import StakeholdersAction
 from stakeholders.ics import workshop_calendar
 from stakeholders.models import (
     SentEmail,
@@ -91,7 +92,7 @@ def workshop_schedule(
     )
     audit_record(
         actor=actor,
-        action="workshop.scheduled",
+        action=StakeholdersAction.WORKSHOP_SCHEDULED,
         target=workshop,
         project=project,
         data=snapshot(workshop, ["title", "starts_at", "time_zone", "duration_minutes"])
@@ -124,7 +125,7 @@ def workshop_invite(*, actor: User, workshop: Workshop, stakeholders: list[Any])
     )
     audit_record(
         actor=actor,
-        action="workshop.invited",
+        action=StakeholdersAction.WORKSHOP_INVITED,
         target=locked,
         project=locked.project,
         data={"stakeholder_ids": sorted(str(s.pk) for s in new)},
@@ -149,7 +150,7 @@ def workshop_reschedule(*, actor: User, workshop: Workshop, **changes: Any) -> W
         return locked
     audit_record(
         actor=actor,
-        action="workshop.rescheduled",
+        action=StakeholdersAction.WORKSHOP_RESCHEDULED,
         target=locked,
         project=locked.project,
         data=changed | {"sequence": locked.ics_sequence},
@@ -168,7 +169,7 @@ def workshop_cancel(*, actor: User, workshop: Workshop, reason: str = "") -> Wor
     locked.save(update_fields=["status", "ics_sequence", "updated_at"])
     audit_record(
         actor=actor,
-        action="workshop.cancelled",
+        action=StakeholdersAction.WORKSHOP_CANCELLED,
         target=locked,
         project=locked.project,
         data={"reason": reason.strip(), "sequence": locked.ics_sequence},
@@ -230,7 +231,7 @@ def workshop_record_outcome(
     ]
     audit_record(
         actor=actor,
-        action="workshop.held",
+        action=StakeholdersAction.WORKSHOP_HELD,
         target=locked,
         project=locked.project,
         data={
@@ -293,7 +294,7 @@ def workshop_invitations_send(*, workshop_id: Any) -> int:
         invitation.save(update_fields=["last_sent_sequence", "last_sent_at", "updated_at"])
         audit_record(
             actor=None,
-            action="workshop.invitation_sent",
+            action=StakeholdersAction.WORKSHOP_INVITATION_SENT,
             target=invitation,
             project=workshop.project,
             data={

@@ -345,7 +345,7 @@ def test_a_person_without_an_organisation_starts_one(client):
     assert OrganizationMembership.objects.get(organization=org).role == "admin"
     assert set(AuditEvent.objects.values_list("action", flat=True)) == {
         "organization.created",
-        "membership.created",
+        "organization_membership.created",
     }
 
 
@@ -540,7 +540,7 @@ def test_htmx_role_change_returns_the_row_and_a_toast(client, org, admin, org_me
     assert OrganizationMembership.objects.get(pk=target.pk).role == "compliance_officer"
     event = AuditEvent.objects.get()
     assert (event.action, event.data["role"]) == (
-        "membership.role_changed",
+        "organization_membership.role_changed",
         {"old": "member", "new": "compliance_officer"},
     )
 
@@ -589,7 +589,7 @@ def test_admin_removes_a_member_but_never_the_last_admin(client, org, admin, org
     response = client.post(f"/organizations/{org.pk}/members/{target.pk}/remove/", follow=True)
     assert f"{member.display_name} was removed." in response.content.decode()
     assert not OrganizationMembership.objects.filter(pk=target.pk).exists()
-    assert AuditEvent.objects.get().action == "membership.removed"
+    assert AuditEvent.objects.get().action == "organization_membership.removed"
 
     refused = client.post(f"/organizations/{org.pk}/members/{own.pk}/remove/", follow=True)
     assert LAST_ADMIN in refused.content.decode()
