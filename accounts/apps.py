@@ -3,3 +3,9 @@ from django.apps import AppConfig
 
 class AccountsConfig(AppConfig):
     name = "accounts"
+
+    def ready(self) -> None:
+        from accounts.audit_actions import AccountsAction
+        from audit.actions import register_actions
+
+        register_actions(AccountsAction)

@@ -10,15 +10,18 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import login
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts import tokens
+from accounts.audit_actions import AccountsAction
 from accounts.memberships import lock_membership, set_role
 from accounts.models import (
     APIToken,
@@ -29,8 +32,9 @@ from accounts.models import (
     User,
 )
 from accounts.permissions import Perm, forget_roles, require
-from audit.writer import audit_record, diff
+from audit.writer import audit_record
 from core.jobs import enqueue_on_commit
+from core.services import model_update
 from core.timezones import UNKNOWN_TIME_ZONE, is_time_zone
 
 Role = OrganizationMembership.Role
@@ -39,6 +43,7 @@ LAST_ADMIN = "An organisation must keep at least one administrator."
 ALREADY_MEMBER = "This person is already a member of the organisation."
 INVITATION_UNUSABLE = "This invitation has expired, was revoked or was already used."
 INVITATION_WRONG_EMAIL = "This invitation was sent to another email address."
+PROFILE_FIELDS = ("full_name", "time_zone")
 TOKEN_TTL_RANGE = "Expiry must be between 1 and {max} days."  # noqa: S105
 
 
@@ -56,7 +61,7 @@ def user_register(*, email: str, password: str, full_name: str = "") -> User:
         raise ValidationError({"password": error.messages}) from error
     user.set_password(password)
     user.save()
-    audit_record(actor=user, action="user.registered", target=user)
+    audit_record(actor=user, action=AccountsAction.USER_REGISTERED, target=user)
     return user
 
 
@@ -64,33 +69,57 @@ def user_register(*, email: str, password: str, full_name: str = "") -> User:
 def user_update_profile(*, actor: User, full_name: str, time_zone: str) -> User:
     """Change one's own name and time zone."""
     user = User.objects.select_for_update().get(pk=actor.pk)
-    before = {"full_name": user.full_name, "time_zone": user.time_zone}
     if not is_time_zone(time_zone):
         raise ValidationError({"time_zone": UNKNOWN_TIME_ZONE})
-    user.full_name, user.time_zone = full_name.strip(), time_zone
-    user.full_clean(exclude=["password"])
-    user.save(update_fields=["full_name", "time_zone", "updated_at"])
-    changes = diff(before, {"full_name": user.full_name, "time_zone": user.time_zone})
+    user, changes = model_update(
+        instance=user,
+        fields=PROFILE_FIELDS,
+        data={"full_name": full_name.strip(), "time_zone": time_zone},
+        clean_exclude=["password"],
+    )
     if changes:
-        audit_record(actor=actor, action="user.profile_updated", target=user, data=changes)
+        audit_record(
+            actor=actor, action=AccountsAction.USER_PROFILE_UPDATED, target=user, data=changes
+        )
     return user
 
 
-def user_record_sign_in(*, user: User) -> None:
-    """Put a sign-in on the trail of each of the user's organisations."""
-    with transaction.atomic():
-        org_ids = list(
-            OrganizationMembership.objects.filter(user=user).values_list("organization", flat=True)
+@transaction.atomic
+def user_sign_in(*, request: HttpRequest, user: User) -> None:
+    """Sign `user` in on the request's session and put it on the trail of each of their
+    organisations, in one transaction: if the audit write fails, neither the new session nor
+    `last_login` is committed (and the failed request's session is not saved either)."""
+    login(request, user)
+    org_ids = list(
+        OrganizationMembership.objects.filter(user=user).values_list("organization", flat=True)
+    )
+    for org in Organization.objects.filter(pk__in=org_ids):
+        audit_record(
+            actor=user, action=AccountsAction.USER_SIGNED_IN, target=user, organization=org
         )
-        for org in Organization.objects.filter(pk__in=org_ids):
-            audit_record(actor=user, action="user.signed_in", target=user, organization=org)
-        if not org_ids:
-            audit_record(actor=user, action="user.signed_in", target=user)
+    if not org_ids:
+        audit_record(actor=user, action=AccountsAction.USER_SIGNED_IN, target=user)
 
 
-def user_record_password_change(*, user: User, via: str) -> None:
-    """Audit a password change or reset (`via`: "change" or "reset"); never the password."""
-    audit_record(actor=user, action="user.password_changed", target=user, data={"via": via})
+def _password_set(*, user: User, password: str, via: str) -> None:
+    # The audit row says how the password changed, never what it is.
+    user.set_password(password)
+    user.save(update_fields=["password", "updated_at"])
+    audit_record(
+        actor=user, action=AccountsAction.USER_PASSWORD_CHANGED, target=user, data={"via": via}
+    )
+
+
+@transaction.atomic
+def user_password_change(*, actor: User, password: str) -> None:
+    """Change one's own password (the form has checked the old one and the validators)."""
+    _password_set(user=actor, password=password, via="change")
+
+
+@transaction.atomic
+def user_password_reset_complete(*, user: User, password: str) -> None:
+    """Set the new password chosen from an emailed reset link (the link was checked)."""
+    _password_set(user=user, password=password, via="reset")
 
 
 # --- organisations and memberships ------------------------------------------------------------
@@ -114,10 +143,12 @@ def organization_create(*, actor: User, name: str) -> Organization:
         organization=org, user=actor, role=Role.ADMIN
     )
     forget_roles(actor)
-    audit_record(actor=actor, action="organization.created", target=org, data={"name": org.name})
+    audit_record(
+        actor=actor, action=AccountsAction.ORGANIZATION_CREATED, target=org, data={"name": org.name}
+    )
     audit_record(
         actor=actor,
-        action="membership.created",
+        action=AccountsAction.ORGANIZATION_MEMBERSHIP_CREATED,
         target=membership,
         organization=org,
         data={"user_id": str(actor.pk), "role": Role.ADMIN},
@@ -130,16 +161,8 @@ def organization_rename(*, actor: User, organization: Organization, name: str) -
     """Rename an organisation (administrators)."""
     require(actor, Perm.ORG_MANAGE, organization)
     org = Organization.objects.select_for_update().get(pk=organization.pk)
-    before = {"name": org.name}
-    org.name = name.strip()
-    org.full_clean()
-    org.save(update_fields=["name", "updated_at"])
-    audit_record(
-        actor=actor,
-        action="organization.renamed",
-        target=org,
-        data=diff(before, {"name": org.name}),
-    )
+    org, changes = model_update(instance=org, fields=("name",), data={"name": name.strip()})
+    audit_record(actor=actor, action=AccountsAction.ORGANIZATION_RENAMED, target=org, data=changes)
     return org
 
 
@@ -165,7 +188,7 @@ def membership_change_role(
     if changes:
         audit_record(
             actor=actor,
-            action="membership.role_changed",
+            action=AccountsAction.ORGANIZATION_MEMBERSHIP_ROLE_CHANGED,
             target=locked,
             organization=locked.organization,
             data=changes,
@@ -183,7 +206,7 @@ def membership_remove(*, actor: User, membership: OrganizationMembership) -> Non
     ).delete()
     audit_record(
         actor=actor,
-        action="membership.removed",
+        action=AccountsAction.ORGANIZATION_MEMBERSHIP_REMOVED,
         target=locked,
         organization=locked.organization,
         data={"user_id": str(locked.user_id), "role": locked.role},
@@ -230,7 +253,7 @@ def invitation_create(
     # The invitee's address is personal data: the trail keeps the invitation's id, not the email.
     audit_record(
         actor=actor,
-        action="invitation.created",
+        action=AccountsAction.INVITATION_CREATED,
         target=invitation,
         data={"role": role, "expires_at": invitation.expires_at},
     )
@@ -269,7 +292,7 @@ def invitation_send(*, invitation_id: Any, link_secret: str) -> bool:
     )
     invitation.sent_at = timezone.now()
     invitation.save(update_fields=["sent_at", "updated_at"])
-    audit_record(actor=None, action="invitation.sent", target=invitation)
+    audit_record(actor=None, action=AccountsAction.INVITATION_SENT, target=invitation)
     return True
 
 
@@ -310,10 +333,10 @@ def invitation_accept(
     invitation.accepted_by = user
     invitation.save(update_fields=["status", "accepted_at", "accepted_by", "updated_at"])
     forget_roles(user)
-    audit_record(actor=user, action="invitation.accepted", target=invitation)
+    audit_record(actor=user, action=AccountsAction.INVITATION_ACCEPTED, target=invitation)
     audit_record(
         actor=user,
-        action="membership.created",
+        action=AccountsAction.ORGANIZATION_MEMBERSHIP_CREATED,
         target=membership,
         organization=invitation.organization,
         data={"user_id": str(user.pk), "role": membership.role},
@@ -330,7 +353,7 @@ def invitation_revoke(*, actor: User, invitation: Invitation) -> Invitation:
         raise ValidationError(INVITATION_UNUSABLE)
     locked.status = Invitation.Status.REVOKED
     locked.save(update_fields=["status", "updated_at"])
-    audit_record(actor=actor, action="invitation.revoked", target=locked)
+    audit_record(actor=actor, action=AccountsAction.INVITATION_REVOKED, target=locked)
     return locked
 
 
@@ -345,7 +368,7 @@ def invitations_expire() -> int:
     for invitation in due:
         invitation.status = Invitation.Status.EXPIRED
         invitation.save(update_fields=["status", "updated_at"])
-        audit_record(actor=None, action="invitation.expired", target=invitation)
+        audit_record(actor=None, action=AccountsAction.INVITATION_EXPIRED, target=invitation)
     return len(due)
 
 
@@ -374,7 +397,7 @@ def api_token_create(
     token.save()
     audit_record(
         actor=actor,
-        action="api_token.created",
+        action=AccountsAction.API_TOKEN_CREATED,
         target=token,
         data={"name": token.name, "prefix": prefix, "expires_at": token.expires_at},
     )
@@ -389,6 +412,9 @@ def api_token_revoke(*, actor: User, token: APIToken) -> APIToken:
         locked.revoked_at = timezone.now()
         locked.save(update_fields=["revoked_at", "updated_at"])
         audit_record(
-            actor=actor, action="api_token.revoked", target=locked, data={"prefix": locked.prefix}
+            actor=actor,
+            action=AccountsAction.API_TOKEN_REVOKED,
+            target=locked,
+            data={"prefix": locked.prefix},
         )
     return locked

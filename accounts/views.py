@@ -4,11 +4,11 @@ API tokens. Views are thin: they parse, call a selector or service, and render."
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -45,9 +45,9 @@ class SignInView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def form_valid(self, form: Any) -> HttpResponse:
-        response = super().form_valid(form)
-        services.user_record_sign_in(user=form.get_user())
-        return response
+        # Instead of LoginView's own login(): the service signs in and audits atomically.
+        services.user_sign_in(request=self.request, user=form.get_user())
+        return HttpResponseRedirect(self.get_success_url())
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -57,10 +57,12 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     success_url = reverse_lazy("accounts:profile")
 
     def form_valid(self, form: Any) -> HttpResponse:
-        response = super().form_valid(form)
-        services.user_record_password_change(user=form.user, via="change")
+        # Instead of form.save(): the service saves the password and audits atomically.
+        services.user_password_change(actor=form.user, password=form.cleaned_data["new_password1"])
+        # Changing the password logs out the user's other sessions, not this one.
+        update_session_auth_hash(self.request, form.user)
         messages.success(self.request, "Your password was changed.")
-        return response
+        return HttpResponseRedirect(self.get_success_url())
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
@@ -70,9 +72,13 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     success_url = reverse_lazy("accounts:password-reset-complete")
 
     def form_valid(self, form: Any) -> HttpResponse:
-        response = super().form_valid(form)
-        services.user_record_password_change(user=form.user, via="reset")
-        return response
+        # Instead of form.save(): the service saves the password and audits atomically.
+        services.user_password_reset_complete(
+            user=form.user, password=form.cleaned_data["new_password1"]
+        )
+        # The reset token kept in the session is spent (post_reset_login stays off).
+        del self.request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]
+        return HttpResponseRedirect(self.get_success_url())
 
 
 @login_required

@@ -6,9 +6,11 @@ from django.contrib import admin
 from django.db import models
 from django.http import HttpRequest
 
+from audit.actions import AuditAction
 from audit.models import AuditEvent
-from audit.writer import audit_record, snapshot
+from audit.writer import audit_record
 from core import context
+from core.services import snapshot
 
 
 @admin.register(AuditEvent)
@@ -49,7 +51,9 @@ class AuditedModelAdmin(admin.ModelAdmin):
         try:
             audit_record(
                 actor=request.user,
-                action=f"admin.{obj._meta.model_name}.{'changed' if change else 'created'}",
+                action=AuditAction.RECORD_CHANGED_IN_ADMIN
+                if change
+                else AuditAction.RECORD_CREATED_IN_ADMIN,
                 target=obj,
                 project=_project_of(obj),
                 data={"fields": fields, "new": snapshot(obj, fields)},
@@ -71,7 +75,7 @@ class AuditedModelAdmin(admin.ModelAdmin):
         try:
             audit_record(
                 actor=request.user,
-                action=f"admin.{obj._meta.model_name}.deleted",
+                action=AuditAction.RECORD_DELETED_IN_ADMIN,
                 target=obj,
                 project=_project_of(obj),
             )

@@ -6,12 +6,14 @@ from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 
+from core.services import json_normalise
+
 GENESIS_HASH = "0" * 64
 
 
 def normalise(data: Any) -> Any:
     """Round-trip through JSON so what we hash is exactly what the JSONField gives back."""
-    return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+    return json_normalise(data)
 
 
 def canonical_bytes(fields: dict[str, Any]) -> bytes:

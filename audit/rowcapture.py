@@ -24,10 +24,13 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import QuerySet
 
+from audit.actions import AuditAction
 from audit.models import SYSTEM_CHAIN, AuditEvent, RowChange, RowSeal
 from audit.writer import audit_record, lock_chain
 
-SEAL_ACTION = "audit.row_changes_sealed"
+SEAL_ACTION = AuditAction.ROW_CHANGE_SEALED
+# Seals written before the actions were renamed keep their name and are still verified.
+SEAL_ACTIONS = (SEAL_ACTION, "audit.row_changes_sealed")
 ALWAYS_IGNORED = ("updated_at",)  # bookkeeping, changes with every save
 
 CAPTURE_FUNCTION_SQL = """
@@ -169,7 +172,9 @@ class SealReport:
 
 def verify_seals() -> SealReport:
     """Recompute each seal's count and digest from the rows it covers."""
-    seals = AuditEvent.objects.filter(chain=SYSTEM_CHAIN, action=SEAL_ACTION).order_by("sequence")
+    seals = AuditEvent.objects.filter(chain=SYSTEM_CHAIN, action__in=SEAL_ACTIONS).order_by(
+        "sequence"
+    )
     sealed_rows = 0
     count = 0
     for event in seals.iterator():

@@ -8,27 +8,10 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.ipv6 import clean_ipv6_address
 
+from audit.actions import is_registered
 from audit.hashing import GENESIS_HASH, compute_hash, normalise
 from audit.models import SYSTEM_CHAIN, AuditEvent
 from core import context
-
-
-def snapshot(instance: models.Model, fields: list[str]) -> dict[str, Any]:
-    """The values of `fields` on `instance`, JSON-normalised, for a before/after diff."""
-    values = {}
-    for name in fields:
-        field = instance._meta.get_field(name)
-        values[name] = getattr(instance, field.attname)
-    return normalise(values)
-
-
-def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """Only the fields that changed, as {"field": {"old": …, "new": …}}."""
-    return {
-        name: {"old": before.get(name), "new": value}
-        for name, value in after.items()
-        if before.get(name) != value
-    }
 
 
 def _chain_lock_key(chain: str) -> int:
@@ -82,10 +65,17 @@ def audit_record(
 ) -> AuditEvent:
     """Append one event to its organisation's chain and return it.
 
-    `actor` is the acting user, or None for the system (tasks, beat). `data` holds the
-    before/after of changed fields or the event's parameters: ids, never personal data of
-    stakeholders (erasure must not break the chain).
+    `action` is a member of an app's registered actions class (audit/actions.py); any other
+    string is a programming error and raises ValueError. `actor` is the acting user, or None
+    for the system (tasks, beat). `data` holds the before/after of changed fields or the
+    event's parameters: ids, never personal data of stakeholders (erasure must not break the
+    chain).
     """
+    if not is_registered(action):
+        raise ValueError(
+            f"Unknown audit action {action!r}: declare it in its app's actions class "
+            "(audit/actions.py) and register that class."
+        )
     if target is not None:
         target_type = target._meta.label_lower
         target_id = str(target.pk)

@@ -20,8 +20,11 @@ class ConflictError(Exception):
         self.details = details
 
 
+UNKNOWN_FIELD = "This field cannot be set here."
+
+
 def reject_unknown_fields(
-    given: Iterable[str], allowed: Iterable[str], message: str = "This field cannot be set here."
+    given: Iterable[str], allowed: Iterable[str], message: str = UNKNOWN_FIELD
 ) -> None:
     """Raise a field-keyed ValidationError for every name in `given` not in `allowed`."""
     unknown = sorted(set(given) - set(allowed))

@@ -5,4 +5,8 @@ class StakeholdersConfig(AppConfig):
     name = "stakeholders"
 
     def ready(self) -> None:
+        from audit.actions import register_actions
         from stakeholders import gates  # noqa: F401  (registers this app's gate criteria)
+        from stakeholders.audit_actions import StakeholdersAction
+
+        register_actions(StakeholdersAction)

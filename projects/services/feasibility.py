@@ -10,8 +10,10 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.permissions import Perm, require
-from audit.writer import audit_record, diff, snapshot
+from audit.writer import audit_record
 from core.errors import ConflictError, reject_unknown_fields
+from core.services import model_update, snapshot
+from projects.audit_actions import ProjectsAction
 from projects.models import FeasibilityStudy, Project
 from projects.models.feasibility import DIMENSIONS
 
@@ -52,7 +54,7 @@ def feasibility_create(*, actor: User, project: Project, **fields: Any) -> Feasi
     study.save()
     audit_record(
         actor=actor,
-        action="feasibility.created",
+        action=ProjectsAction.FEASIBILITY_STUDY_CREATED,
         target=study,
         project=project,
         data=snapshot(
@@ -68,7 +70,6 @@ def feasibility_update(
 ) -> FeasibilityStudy:
     """Edit an unsigned study; `expected_version` guards against lost updates."""
     require(actor, Perm.PROJECT_CONTRIBUTE, study.project)
-    reject_unknown_fields(changes, STUDY_FIELDS)
     locked = FeasibilityStudy.objects.select_for_update().get(pk=study.pk)
     if locked.is_signed_off:
         raise ConflictError(SIGNED_OFF, code="feasibility_signed_off")
@@ -76,19 +77,19 @@ def feasibility_update(
         raise ConflictError(
             STALE, code="stale_version", details={"current_version": locked.version}
         )
-    fields = list(changes)
-    before = snapshot(locked, fields)
-    for name, value in changes.items():
-        setattr(locked, name, value.upper() if name == "currency" and value else value)
-    _check_conditions(locked)
-    locked.full_clean()
-    changed = diff(before, snapshot(locked, fields))
+    if changes.get("currency"):
+        changes["currency"] = changes["currency"].upper()
+    locked, changed = model_update(
+        instance=locked,
+        fields=STUDY_FIELDS,
+        data=changes,
+        check=_check_conditions,
+        counter="version",
+    )
     if changed:
-        locked.version += 1
-        locked.save(update_fields=[*changed, "version", "updated_at"])
         audit_record(
             actor=actor,
-            action="feasibility.updated",
+            action=ProjectsAction.FEASIBILITY_STUDY_UPDATED,
             target=locked,
             project=locked.project,
             data=changed,
@@ -117,7 +118,7 @@ def feasibility_sign_off(*, actor: User, study: FeasibilityStudy) -> Feasibility
     locked.save(update_fields=["signed_off_by", "signed_off_at", "version", "updated_at"])
     audit_record(
         actor=actor,
-        action="feasibility.signed_off",
+        action=ProjectsAction.FEASIBILITY_STUDY_SIGNED_OFF,
         target=locked,
         project=locked.project,
         data={"verdict": locked.verdict},

@@ -14,6 +14,7 @@ from accounts.models import User
 from accounts.permissions import Perm, can, require
 from audit.writer import audit_record
 from core.errors import ConflictError
+from projects.audit_actions import ProjectsAction
 from projects.lifecycle import gates, unmet
 from projects.models import GateApproval, GateRequest, PhaseChange, Project
 
@@ -75,7 +76,7 @@ def gate_request(*, actor: User, project: Project, note: str = "") -> GateReques
     request.save()
     audit_record(
         actor=actor,
-        action="gate.requested",
+        action=ProjectsAction.GATE_REQUEST_CREATED,
         target=request,
         project=locked,
         data={"from": request.from_phase, "to": request.to_phase},
@@ -121,7 +122,7 @@ def gate_approve(
     approval.save()
     audit_record(
         actor=actor,
-        action="gate.approved",
+        action=ProjectsAction.GATE_REQUEST_APPROVED,
         target=locked,
         project=locked.project,
         data={"capacity": capacity, "to": locked.to_phase},
@@ -150,7 +151,7 @@ def _pass_gate(actor: User, request: GateRequest) -> None:
     )
     audit_record(
         actor=actor,
-        action="project.phase_changed",
+        action=ProjectsAction.PROJECT_PHASE_CHANGED,
         target=project,
         project=project,
         data={"phase": {"old": request.from_phase, "new": request.to_phase}, "via": "gate"},
@@ -168,7 +169,7 @@ def gate_reject(*, actor: User, request: GateRequest, capacity: str, comment: st
     locked.save(update_fields=["status", "decided_at", "updated_at"])
     audit_record(
         actor=actor,
-        action="gate.rejected",
+        action=ProjectsAction.GATE_REQUEST_REJECTED,
         target=locked,
         project=locked.project,
         data={"capacity": capacity, "comment": comment.strip()},
@@ -184,7 +185,12 @@ def gate_withdraw(*, actor: User, request: GateRequest) -> GateRequest:
     locked = _lock_pending(request)
     locked.status, locked.decided_at = GateRequest.Status.WITHDRAWN, timezone.now()
     locked.save(update_fields=["status", "decided_at", "updated_at"])
-    audit_record(actor=actor, action="gate.withdrawn", target=locked, project=locked.project)
+    audit_record(
+        actor=actor,
+        action=ProjectsAction.GATE_REQUEST_WITHDRAWN,
+        target=locked,
+        project=locked.project,
+    )
     return locked
 
 
@@ -213,7 +219,7 @@ def gate_move_back(*, actor: User, project: Project, reason: str) -> Project:
     locked.save(update_fields=["phase", "updated_at"])
     audit_record(
         actor=actor,
-        action="project.phase_changed",
+        action=ProjectsAction.PROJECT_PHASE_CHANGED,
         target=locked,
         project=locked,
         data={

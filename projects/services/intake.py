@@ -10,8 +10,10 @@ from django.utils import timezone
 
 from accounts.models import Organization, OrganizationMembership, User
 from accounts.permissions import Perm, require
-from audit.writer import audit_record, snapshot
+from audit.writer import audit_record
 from core.errors import ConflictError, reject_unknown_fields
+from core.services import model_update, snapshot
+from projects.audit_actions import ProjectsAction
 from projects.models import Project, UseCaseProposal
 from projects.services.projects import project_create
 
@@ -38,7 +40,7 @@ def proposal_submit(*, actor: User, organization: Organization, **fields: Any) -
     proposal.save()
     audit_record(
         actor=actor,
-        action="proposal.submitted",
+        action=ProjectsAction.USE_CASE_PROPOSAL_SUBMITTED,
         target=proposal,
         data=snapshot(proposal, ["title", "urgency"]),
     )
@@ -65,7 +67,7 @@ def proposal_request_info(*, actor: User, proposal: UseCaseProposal, note: str) 
     locked.save(update_fields=["status", "triage_note", "triaged_by", "triaged_at", "updated_at"])
     audit_record(
         actor=actor,
-        action="proposal.info_requested",
+        action=ProjectsAction.USE_CASE_PROPOSAL_INFO_REQUESTED,
         target=locked,
         data={"note": locked.triage_note},
     )
@@ -78,19 +80,19 @@ def proposal_resubmit(*, actor: User, proposal: UseCaseProposal, **fields: Any) 
     if proposal.submitted_by_id != actor.pk:
         require(actor, Perm.INTAKE_TRIAGE, proposal.organization)
     locked = _lock_open(proposal, (Status.INFO_REQUESTED,))
-    reject_unknown_fields(fields, PROPOSAL_FIELDS)
-    before = snapshot(locked, list(fields))
-    for name, value in fields.items():
-        setattr(locked, name, value)
     locked.status = Status.SUBMITTED
-    locked.full_clean()
-    locked.save()
-    after = snapshot(locked, list(fields))
+    locked, changed = model_update(
+        instance=locked,
+        fields=PROPOSAL_FIELDS,
+        data=fields,
+        save_with=("status",),
+        always_save=True,
+    )
     audit_record(
         actor=actor,
-        action="proposal.resubmitted",
+        action=ProjectsAction.USE_CASE_PROPOSAL_RESUBMITTED,
         target=locked,
-        data={"changed": sorted(k for k in after if after[k] != before[k])},
+        data={"changed": sorted(changed)},
     )
     return locked
 
@@ -131,7 +133,7 @@ def proposal_accept(
     )
     audit_record(
         actor=actor,
-        action="proposal.accepted",
+        action=ProjectsAction.USE_CASE_PROPOSAL_ACCEPTED,
         target=locked,
         project=project,
         data={"project_id": str(project.pk), "manager_id": str(manager.pk)},
@@ -151,6 +153,9 @@ def proposal_reject(*, actor: User, proposal: UseCaseProposal, reason: str) -> U
     locked.full_clean()
     locked.save(update_fields=["status", "triage_note", "triaged_by", "triaged_at", "updated_at"])
     audit_record(
-        actor=actor, action="proposal.rejected", target=locked, data={"reason": locked.triage_note}
+        actor=actor,
+        action=ProjectsAction.USE_CASE_PROPOSAL_REJECTED,
+        target=locked,
+        data={"reason": locked.triage_note},
     )
     return locked

@@ -10,8 +10,10 @@ from django.db import transaction
 from accounts.memberships import lock_membership, set_role
 from accounts.models import Organization, OrganizationMembership, ProjectMembership, User
 from accounts.permissions import Perm, forget_roles, require
-from audit.writer import audit_record, diff, snapshot
+from audit.writer import audit_record
 from core.errors import reject_unknown_fields
+from core.services import model_update, snapshot
+from projects.audit_actions import ProjectsAction
 from projects.models import Project
 
 USE_CASE_FIELDS = (
@@ -25,6 +27,7 @@ PROJECT_EDITABLE_FIELDS = ("name", "description", "status", *USE_CASE_FIELDS)
 NOT_AN_ORG_MEMBER = "Only members of the project's organisation can join it."
 LAST_MANAGER = "A project must keep at least one manager."
 NAME_TAKEN = "A project with this name already exists in the organisation."
+CANNOT_CHANGE = "This field cannot be changed here."
 
 
 def _check_unique_name(organization_id: Any, name: str, exclude_pk: Any = None) -> None:
@@ -70,7 +73,7 @@ def project_create(
     forget_roles(actor)
     audit_record(
         actor=actor,
-        action="project.created",
+        action=ProjectsAction.PROJECT_CREATED,
         target=project,
         project=project,
         data=snapshot(
@@ -79,7 +82,7 @@ def project_create(
     )
     audit_record(
         actor=actor,
-        action="project_membership.created",
+        action=ProjectsAction.PROJECT_MEMBERSHIP_CREATED,
         target=membership,
         project=project,
         data={"user_id": str(actor.pk), "role": membership.role},
@@ -91,22 +94,29 @@ def project_create(
 def project_update(*, actor: User, project: Project, **changes: Any) -> Project:
     """Change a project's name, description, status or use case (managers and org admins)."""
     require(actor, Perm.PROJECT_MANAGE, project)
-    unknown = set(changes) - set(PROJECT_EDITABLE_FIELDS)
-    if unknown:
-        raise ValidationError(dict.fromkeys(unknown, "This field cannot be changed here."))
     locked = Project.objects.select_for_update().get(pk=project.pk)
-    fields = list(changes)
-    before = snapshot(locked, fields)
-    for name, value in changes.items():
-        setattr(locked, name, value.strip() if name == "name" else value)
     if "name" in changes:
-        _check_unique_name(locked.organization_id, locked.name, exclude_pk=locked.pk)
-    locked.full_clean(validate_unique=False)
-    changed = diff(before, snapshot(locked, fields))
+        changes["name"] = changes["name"].strip()
+
+    def check(locked: Project) -> None:
+        if "name" in changes:
+            _check_unique_name(locked.organization_id, locked.name, exclude_pk=locked.pk)
+
+    locked, changed = model_update(
+        instance=locked,
+        fields=PROJECT_EDITABLE_FIELDS,
+        data=changes,
+        check=check,
+        validate_unique=False,
+        unknown_message=CANNOT_CHANGE,
+    )
     if changed:
-        locked.save(update_fields=[*changed, "updated_at"])
         audit_record(
-            actor=actor, action="project.updated", target=locked, project=locked, data=changed
+            actor=actor,
+            action=ProjectsAction.PROJECT_UPDATED,
+            target=locked,
+            project=locked,
+            data=changed,
         )
     return locked
 
@@ -139,7 +149,7 @@ def project_member_add(
     forget_roles(user)
     audit_record(
         actor=actor,
-        action="project_membership.created",
+        action=ProjectsAction.PROJECT_MEMBERSHIP_CREATED,
         target=membership,
         project=project,
         data={"user_id": str(user.pk), "role": role},
@@ -159,7 +169,7 @@ def project_member_change_role(
     if changes:
         audit_record(
             actor=actor,
-            action="project_membership.role_changed",
+            action=ProjectsAction.PROJECT_MEMBERSHIP_ROLE_CHANGED,
             target=locked,
             project=membership.project,
             data=changes,
@@ -174,7 +184,7 @@ def project_member_remove(*, actor: User, membership: ProjectMembership) -> None
     locked = _lock_project_membership(membership, None)
     audit_record(
         actor=actor,
-        action="project_membership.removed",
+        action=ProjectsAction.PROJECT_MEMBERSHIP_REMOVED,
         target=locked,
         project=membership.project,
         data={"user_id": str(locked.user_id), "role": locked.role},

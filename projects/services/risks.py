@@ -10,8 +10,10 @@ from django.db.models import Max
 
 from accounts.models import User
 from accounts.permissions import Perm, check_person_sees, require
-from audit.writer import audit_record, diff, snapshot
+from audit.writer import audit_record
 from core.errors import ConflictError, reject_unknown_fields
+from core.services import model_update, snapshot
+from projects.audit_actions import ProjectsAction
 from projects.models import Project, Risk
 from projects.risk_library import library_risk
 
@@ -49,7 +51,7 @@ def risk_create(*, actor: User, project: Project, **fields: Any) -> Risk:
     risk.save()
     audit_record(
         actor=actor,
-        action="risk.created",
+        action=ProjectsAction.RISK_CREATED,
         target=risk,
         project=project,
         data=snapshot(risk, ["reference", "title", "category", "likelihood", "impact", "owner"])
@@ -80,7 +82,6 @@ def risk_update(*, actor: User, risk: Risk, expected_version: int, **changes: An
     """Change a risk. `expected_version` is the version the editor saw: if someone saved in
     between, the edit is refused (409) rather than silently overwriting theirs."""
     require(actor, Perm.PROJECT_CONTRIBUTE, risk.project)
-    reject_unknown_fields(changes, RISK_FIELDS)
     locked = Risk.objects.select_for_update().get(pk=risk.pk)
     if locked.version != expected_version:
         raise ConflictError(
@@ -88,16 +89,15 @@ def risk_update(*, actor: User, risk: Risk, expected_version: int, **changes: An
         )
     if "owner" in changes:
         _check_owner(changes["owner"], locked.project)
-    fields = list(changes)
-    before = snapshot(locked, fields)
-    for name, value in changes.items():
-        setattr(locked, name, value)
-    locked.full_clean()
-    changed = diff(before, snapshot(locked, fields))
+    locked, changed = model_update(
+        instance=locked, fields=RISK_FIELDS, data=changes, counter="version"
+    )
     if changed:
-        locked.version += 1
-        locked.save(update_fields=[*changed, "version", "updated_at"])
         audit_record(
-            actor=actor, action="risk.updated", target=locked, project=locked.project, data=changed
+            actor=actor,
+            action=ProjectsAction.RISK_UPDATED,
+            target=locked,
+            project=locked.project,
+            data=changed,
         )
     return locked

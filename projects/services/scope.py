@@ -14,6 +14,7 @@ from accounts.models import User
 from accounts.permissions import Perm, can, require
 from audit.writer import audit_record
 from core.errors import ConflictError
+from projects.audit_actions import ProjectsAction
 from projects.models import (
     Milestone,
     Project,
@@ -161,7 +162,7 @@ def scope_version_create(
     SuccessCriterion.objects.bulk_create(criterion_rows)
     audit_record(
         actor=actor,
-        action="scope_version.created",
+        action=ProjectsAction.SCOPE_VERSION_CREATED,
         target=version,
         project=project,
         data={
@@ -203,7 +204,7 @@ def scope_version_submit(*, actor: User, version: ScopeVersion) -> ScopeVersion:
     locked.save(update_fields=["status", "submitted_at", "updated_at"])
     audit_record(
         actor=actor,
-        action="scope_version.submitted",
+        action=ProjectsAction.SCOPE_VERSION_SUBMITTED,
         target=locked,
         project=project,
         data={"number": locked.number},
@@ -244,7 +245,7 @@ def scope_version_approve(*, actor: User, version: ScopeVersion, comment: str = 
     document.save(update_fields=["approved_version", "updated_at"])
     audit_record(
         actor=actor,
-        action="scope_version.approved",
+        action=ProjectsAction.SCOPE_VERSION_APPROVED,
         target=locked,
         project=project,
         data={"number": locked.number, "superseded_version_id": previous},
@@ -266,7 +267,7 @@ def scope_version_request_changes(
     locked.save(update_fields=["status", "reviewed_by", "reviewed_at", "updated_at"])
     audit_record(
         actor=actor,
-        action="scope_version.changes_requested",
+        action=ProjectsAction.SCOPE_VERSION_CHANGES_REQUESTED,
         target=locked,
         project=project,
         data={"number": locked.number},
@@ -289,7 +290,7 @@ def scope_version_comment(*, actor: User, version: ScopeVersion, body: str) -> S
     comment.save()
     audit_record(
         actor=actor,
-        action="scope_version.commented",
+        action=ProjectsAction.SCOPE_REVIEW_COMMENT_CREATED,
         target=comment,
         project=project,
         data={"version_id": str(version.pk)},

@@ -11,8 +11,10 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.permissions import Perm, can, check_person_sees, require
-from audit.writer import audit_record, diff, snapshot
+from audit.writer import audit_record
 from core.errors import reject_unknown_fields
+from core.services import model_update, snapshot
+from projects.audit_actions import ProjectsAction
 from projects.models import Project, Task
 
 TASK_FIELDS = ("title", "description", "assignee", "due_date", "status")
@@ -58,7 +60,7 @@ def task_create(
     task.save()
     audit_record(
         actor=actor,
-        action="task.created",
+        action=ProjectsAction.TASK_CREATED,
         target=task,
         project=project,
         data=snapshot(
@@ -71,6 +73,7 @@ def task_create(
 @transaction.atomic
 def task_update(*, actor: User, task: Task, **changes: Any) -> Task:
     """Edit a task (contributors), or move one's own task along (its assignee)."""
+    # Unknown fields are refused before the permission decision, which depends on them.
     reject_unknown_fields(changes, TASK_FIELDS)
     is_assignee_status_change = task.assignee_id == actor.pk and set(changes) <= {"status"}
     if not is_assignee_status_change:
@@ -78,17 +81,24 @@ def task_update(*, actor: User, task: Task, **changes: Any) -> Task:
     locked = Task.objects.select_for_update().get(pk=task.pk)
     if "assignee" in changes:
         _check_assignee(changes["assignee"], locked.project)
-    fields = list(changes)
-    before = snapshot(locked, fields)
-    for name, value in changes.items():
-        setattr(locked, name, value)
-    if "status" in changes:
-        locked.completed_at = timezone.now() if locked.status == Task.Status.DONE else None
-    locked.full_clean()
-    changed = diff(before, snapshot(locked, fields))
+
+    def set_completed_at(locked: Task) -> None:
+        if "status" in changes:
+            locked.completed_at = timezone.now() if locked.status == Task.Status.DONE else None
+
+    locked, changed = model_update(
+        instance=locked,
+        fields=TASK_FIELDS,
+        data=changes,
+        check=set_completed_at,
+        save_with=("completed_at",),
+    )
     if changed:
-        locked.save(update_fields=[*changed, "completed_at", "updated_at"])
         audit_record(
-            actor=actor, action="task.updated", target=locked, project=locked.project, data=changed
+            actor=actor,
+            action=ProjectsAction.TASK_UPDATED,
+            target=locked,
+            project=locked.project,
+            data=changed,
         )
     return locked

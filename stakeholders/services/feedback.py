@@ -19,6 +19,7 @@ from core.errors import ConflictError
 from core.jobs import enqueue_on_commit
 from projects.models import Project, ScopeVersion
 from stakeholders import links
+from stakeholders.audit_actions import StakeholdersAction
 from stakeholders.models import (
     Answer,
     FeedbackInvite,
@@ -105,7 +106,7 @@ def feedback_round_create(
     Question.objects.bulk_create(rows)
     audit_record(
         actor=actor,
-        action="feedback_round.created",
+        action=StakeholdersAction.FEEDBACK_ROUND_CREATED,
         target=feedback_round,
         project=project,
         data={"title": feedback_round.title, "questions": len(rows), "closes_at": closes_at},
@@ -138,7 +139,7 @@ def feedback_round_open(
     locked.save(update_fields=["status", "opened_at", "updated_at"])
     audit_record(
         actor=actor,
-        action="feedback_round.opened",
+        action=StakeholdersAction.FEEDBACK_ROUND_OPENED,
         target=locked,
         project=locked.project,
         data={"stakeholder_ids": sorted(str(s.pk) for s in chosen)},
@@ -174,7 +175,7 @@ def feedback_invites_send(*, round_id: Any) -> int:
         invite.save(update_fields=["sent_at", "updated_at"])
         audit_record(
             actor=None,
-            action="feedback_invite.sent",
+            action=StakeholdersAction.FEEDBACK_INVITE_SENT,
             target=invite,
             project=invite.round.project,
             data={"stakeholder_id": str(invite.stakeholder_id)},
@@ -206,7 +207,7 @@ def feedback_invite_revoke(*, actor: User, invite: FeedbackInvite) -> FeedbackIn
     locked.save(update_fields=["revoked_at", "link_nonce", "updated_at"])
     audit_record(
         actor=actor,
-        action="feedback_invite.revoked",
+        action=StakeholdersAction.FEEDBACK_INVITE_REVOKED,
         target=locked,
         project=invite.round.project,
         data={"stakeholder_id": str(locked.stakeholder_id)},
@@ -300,7 +301,11 @@ def feedback_submit(*, token: str, answers: dict[str, Any]) -> FeedbackResponse:
     invite.save(update_fields=["responded_at", "updated_at"])
     audit_record(
         actor=None,
-        action="feedback.submitted" if created else "feedback.edited",
+        action=(
+            StakeholdersAction.FEEDBACK_RESPONSE_SUBMITTED
+            if created
+            else StakeholdersAction.FEEDBACK_RESPONSE_EDITED
+        ),
         target=response,
         project=feedback_round.project,
         data={"round_id": str(feedback_round.pk), "stakeholder_id": str(invite.stakeholder_id)},
@@ -321,7 +326,12 @@ def feedback_round_close(*, actor: User | None, feedback_round: FeedbackRound) -
         return locked
     locked.status, locked.closed_at = RStatus.CLOSED, timezone.now()
     locked.save(update_fields=["status", "closed_at", "updated_at"])
-    audit_record(actor=actor, action="feedback_round.closed", target=locked, project=locked.project)
+    audit_record(
+        actor=actor,
+        action=StakeholdersAction.FEEDBACK_ROUND_CLOSED,
+        target=locked,
+        project=locked.project,
+    )
     return locked
 
 
@@ -365,7 +375,7 @@ def feedback_round_publish_summary(
     )
     audit_record(
         actor=actor,
-        action="feedback_round.summary_published",
+        action=StakeholdersAction.FEEDBACK_ROUND_SUMMARY_PUBLISHED,
         target=locked,
         project=locked.project,
         data={
@@ -413,7 +423,7 @@ def feedback_summary_send(*, round_id: Any) -> int:
         )
         audit_record(
             actor=None,
-            action="feedback_round.summary_sent",
+            action=StakeholdersAction.FEEDBACK_ROUND_SUMMARY_SENT,
             target=feedback_round,
             project=feedback_round.project,
             data={"recipients": sent},

@@ -14,6 +14,7 @@ from accounts.permissions import Perm, require
 from audit.writer import audit_record
 from core.errors import reject_unknown_fields
 from projects.models import Project
+from stakeholders.audit_actions import StakeholdersAction
 from stakeholders.models import IntakeKey, ProductFeedback
 
 INTAKE_PREFIX = "chi"
@@ -35,7 +36,7 @@ def intake_key_create(*, actor: User, project: Project, name: str) -> tuple[Inta
     key.save()
     audit_record(
         actor=actor,
-        action="intake_key.created",
+        action=StakeholdersAction.INTAKE_KEY_CREATED,
         target=key,
         project=project,
         data={"name": key.name, "prefix": prefix},
@@ -52,7 +53,7 @@ def intake_key_revoke(*, actor: User, key: IntakeKey) -> IntakeKey:
         locked.save(update_fields=["revoked_at", "updated_at"])
         audit_record(
             actor=actor,
-            action="intake_key.revoked",
+            action=StakeholdersAction.INTAKE_KEY_REVOKED,
             target=locked,
             project=locked.project,
             data={"prefix": locked.prefix},
@@ -83,7 +84,7 @@ def product_feedback_receive(*, key: IntakeKey, **fields: Any) -> ProductFeedbac
     IntakeKey.objects.filter(pk=key.pk).update(last_used_at=timezone.now())
     audit_record(
         actor=None,
-        action="product_feedback.received",
+        action=StakeholdersAction.PRODUCT_FEEDBACK_RECEIVED,
         target=feedback,
         project=key.project,
         data={"rating": feedback.rating, "key_prefix": key.prefix, "model_ref": feedback.model_ref},

@@ -9,8 +9,10 @@ from django.db import transaction
 
 from accounts.models import Organization, User
 from accounts.permissions import Perm, require
-from audit.writer import audit_record, diff, snapshot
+from audit.writer import audit_record
 from core.errors import reject_unknown_fields
+from core.services import model_update, snapshot
+from stakeholders.audit_actions import StakeholdersAction
 from stakeholders.models import ProjectStakeholder, Stakeholder
 
 STAKEHOLDER_FIELDS = (
@@ -49,7 +51,7 @@ def stakeholder_create(*, actor: User, organization: Organization, **fields: Any
     stakeholder.save()
     audit_record(
         actor=actor,
-        action="stakeholder.created",
+        action=StakeholdersAction.STAKEHOLDER_CREATED,
         target=stakeholder,
         data=_audit_data(stakeholder, [*fields]),
     )
@@ -60,27 +62,34 @@ def stakeholder_create(*, actor: User, organization: Organization, **fields: Any
 def stakeholder_update(*, actor: User, stakeholder: Stakeholder, **changes: Any) -> Stakeholder:
     """Edit a stakeholder's details."""
     require(actor, Perm.ORG_VIEW, stakeholder.organization)
-    reject_unknown_fields(changes, STAKEHOLDER_FIELDS)
     locked = Stakeholder.objects.select_for_update().get(pk=stakeholder.pk)
-    fields = list(changes)
-    before = snapshot(locked, fields)
-    for name, value in changes.items():
-        setattr(locked, name, value.strip().lower() if name == "email" else value)
-    locked.full_clean(validate_unique=False, validate_constraints=False)
-    if (
-        "email" in changes
-        and Stakeholder.objects.filter(organization_id=locked.organization_id, email=locked.email)
-        .exclude(pk=locked.pk)
-        .exists()
-    ):
-        raise ValidationError({"email": EMAIL_TAKEN})
-    changed = diff(before, snapshot(locked, fields))
+    if "email" in changes:
+        changes["email"] = changes["email"].strip().lower()
+
+    def check_email_free(locked: Stakeholder) -> None:
+        if (
+            "email" in changes
+            and Stakeholder.objects.filter(
+                organization_id=locked.organization_id, email=locked.email
+            )
+            .exclude(pk=locked.pk)
+            .exists()
+        ):
+            raise ValidationError({"email": EMAIL_TAKEN})
+
+    locked, changed = model_update(
+        instance=locked,
+        fields=STAKEHOLDER_FIELDS,
+        data=changes,
+        check=check_email_free,
+        validate_unique=False,
+        validate_constraints=False,
+    )
     if changed:
-        locked.save(update_fields=[*changed, "updated_at"])
         # Old and new of the public fields; personal fields are named, never copied.
         audit_record(
             actor=actor,
-            action="stakeholder.updated",
+            action=StakeholdersAction.STAKEHOLDER_UPDATED,
             target=locked,
             data={k: v for k, v in changed.items() if k not in PERSONAL_FIELDS}
             | {"personal_fields": sorted(k for k in changed if k in PERSONAL_FIELDS)},
@@ -103,7 +112,7 @@ def stakeholder_link(
     link.save()
     audit_record(
         actor=actor,
-        action="stakeholder.linked",
+        action=StakeholdersAction.PROJECT_STAKEHOLDER_CREATED,
         target=link,
         project=project,
         data={"stakeholder_id": str(stakeholder.pk), "role": link.role},
@@ -117,7 +126,7 @@ def stakeholder_unlink(*, actor: User, link: ProjectStakeholder) -> None:
     require(actor, Perm.PROJECT_CONTRIBUTE, link.project)
     audit_record(
         actor=actor,
-        action="stakeholder.unlinked",
+        action=StakeholdersAction.PROJECT_STAKEHOLDER_REMOVED,
         target=link,
         project=link.project,
         data={"stakeholder_id": str(link.stakeholder_id)},

@@ -13,12 +13,14 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.permissions import Perm, check_person_sees, require
-from audit.writer import audit_record, diff, snapshot
+from audit.writer import audit_record
 from core.errors import ConflictError, reject_unknown_fields
 from core.jobs import enqueue_on_commit
+from core.services import model_update, snapshot
 from core.timezones import is_time_zone
 from projects.models import Project, Task
 from projects.services import task_create
+from stakeholders.audit_actions import StakeholdersAction
 from stakeholders.ics import workshop_calendar
 from stakeholders.models import (
     SentEmail,
@@ -90,7 +92,7 @@ def workshop_schedule(
     )
     audit_record(
         actor=actor,
-        action="workshop.scheduled",
+        action=StakeholdersAction.WORKSHOP_SCHEDULED,
         target=workshop,
         project=project,
         data=snapshot(workshop, ["title", "starts_at", "time_zone", "duration_minutes"])
@@ -123,7 +125,7 @@ def workshop_invite(*, actor: User, workshop: Workshop, stakeholders: list[Any])
     )
     audit_record(
         actor=actor,
-        action="workshop.invited",
+        action=StakeholdersAction.WORKSHOP_INVITED,
         target=locked,
         project=locked.project,
         data={"stakeholder_ids": sorted(str(s.pk) for s in new)},
@@ -136,23 +138,19 @@ def workshop_invite(*, actor: User, workshop: Workshop, stakeholders: list[Any])
 def workshop_reschedule(*, actor: User, workshop: Workshop, **changes: Any) -> Workshop:
     """Move a workshop: everyone invited gets an updated invitation (same UID, next SEQUENCE)."""
     require(actor, Perm.PROJECT_CONTRIBUTE, workshop.project)
+    # Unknown fields are refused before the time zone is looked at.
     reject_unknown_fields(changes, RESCHEDULE_FIELDS)
     if "time_zone" in changes:
         _check_time_zone(changes["time_zone"])
     locked = _lock_scheduled(workshop)
-    fields = list(changes)
-    before = snapshot(locked, fields)
-    for name, value in changes.items():
-        setattr(locked, name, value)
-    locked.full_clean()
-    changed = diff(before, snapshot(locked, fields))
+    locked, changed = model_update(
+        instance=locked, fields=RESCHEDULE_FIELDS, data=changes, counter="ics_sequence"
+    )
     if not changed:
         return locked
-    locked.ics_sequence += 1
-    locked.save(update_fields=[*changed, "ics_sequence", "updated_at"])
     audit_record(
         actor=actor,
-        action="workshop.rescheduled",
+        action=StakeholdersAction.WORKSHOP_RESCHEDULED,
         target=locked,
         project=locked.project,
         data=changed | {"sequence": locked.ics_sequence},
@@ -171,7 +169,7 @@ def workshop_cancel(*, actor: User, workshop: Workshop, reason: str = "") -> Wor
     locked.save(update_fields=["status", "ics_sequence", "updated_at"])
     audit_record(
         actor=actor,
-        action="workshop.cancelled",
+        action=StakeholdersAction.WORKSHOP_CANCELLED,
         target=locked,
         project=locked.project,
         data={"reason": reason.strip(), "sequence": locked.ics_sequence},
@@ -233,7 +231,7 @@ def workshop_record_outcome(
     ]
     audit_record(
         actor=actor,
-        action="workshop.held",
+        action=StakeholdersAction.WORKSHOP_HELD,
         target=locked,
         project=locked.project,
         data={
@@ -296,7 +294,7 @@ def workshop_invitations_send(*, workshop_id: Any) -> int:
         invitation.save(update_fields=["last_sent_sequence", "last_sent_at", "updated_at"])
         audit_record(
             actor=None,
-            action="workshop.invitation_sent",
+            action=StakeholdersAction.WORKSHOP_INVITATION_SENT,
             target=invitation,
             project=workshop.project,
             data={

@@ -314,7 +314,7 @@ def test_organization_create_makes_the_caller_admin_with_two_audit_events(outsid
     events = new_events(before)
     assert [(e.action, e.actor_id, e.organization_id) for e in events] == [
         ("organization.created", outsider.pk, created.pk),
-        ("membership.created", outsider.pk, created.pk),
+        ("organization_membership.created", outsider.pk, created.pk),
     ]
     assert events[0].target_id == str(created.pk)
 
@@ -463,7 +463,7 @@ def test_member_role_change_matrix(org, people, org_member, role, status):
         assert OrganizationMembership.objects.get(pk=target.pk).role == "compliance_officer"
         [event] = new_events(before)
         assert (event.action, event.actor_id, event.target_id) == (
-            "membership.role_changed",
+            "organization_membership.role_changed",
             user.pk,
             str(target.pk),
         )
@@ -496,7 +496,7 @@ def test_member_remove_matrix(org, people, org_member, role, status):
         assert not OrganizationMembership.objects.filter(pk=target.pk).exists()
         [event] = new_events(before)
         assert (event.action, event.actor_id, event.target_id) == (
-            "membership.removed",
+            "organization_membership.removed",
             user.pk,
             str(target.pk),
         )

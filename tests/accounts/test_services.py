@@ -123,7 +123,7 @@ def test_invitation_is_mailed_once_and_accepted_by_a_new_user(org, admin):
         "invitation.sent",
         "user.registered",
         "invitation.accepted",
-        "membership.created",
+        "organization_membership.created",
     ]
     assert "new.person@example.com" not in str(
         list(AuditEvent.objects.values_list("data", flat=True))
@@ -207,7 +207,7 @@ def test_removing_a_member_removes_their_project_roles(org, admin, project, proj
 
     assert not ProjectMembership.objects.filter(user=user).exists()
     assert not OrganizationMembership.objects.filter(pk=membership.pk).exists()
-    event = AuditEvent.objects.get(action="membership.removed")
+    event = AuditEvent.objects.get(action="organization_membership.removed")
     assert event.data == {"user_id": str(user.pk), "role": OrgRole.MEMBER}
 
 
@@ -219,7 +219,7 @@ def test_role_change_records_before_and_after(org, admin, org_member):
         actor=admin, membership=membership, role=OrgRole.COMPLIANCE_OFFICER
     )
 
-    event = AuditEvent.objects.get(action="membership.role_changed")
+    event = AuditEvent.objects.get(action="organization_membership.role_changed")
     assert event.data == {
         "user_id": str(user.pk),
         "role": {"old": "member", "new": "compliance_officer"},

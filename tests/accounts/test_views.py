@@ -5,6 +5,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.core import mail
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -18,6 +19,7 @@ from accounts.services import (
     invitation_create,
     invitation_revoke,
 )
+from audit import writer
 from audit.models import AuditEvent
 from tests.factories import (
     DEFAULT_PASSWORD,
@@ -29,6 +31,7 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HX-Request": "true"}
+AUDIT_DOWN = "the audit trail cannot be written"
 NEW_PASSWORD = "a-brand-new-passphrase"
 
 
@@ -114,6 +117,25 @@ def test_sign_in_is_case_insensitive_and_recorded(client, admin, org):
     )
 
 
+def _fail_audit(event):
+    raise RuntimeError(AUDIT_DOWN)
+
+
+@pytest.fixture
+def audit_fails(monkeypatch):
+    """Every audit write fails inside the writer, after the action's own writes."""
+    monkeypatch.setattr(writer, "compute_hash", _fail_audit)
+
+
+def test_a_sign_in_whose_audit_write_fails_commits_nothing(client, admin, org, audit_fails):
+    with pytest.raises(RuntimeError, match=AUDIT_DOWN):
+        client.post("/accounts/login/", {"username": admin.email, "password": DEFAULT_PASSWORD})
+    admin.refresh_from_db()
+    assert admin.last_login is None
+    assert not [s for s in Session.objects.all() if s.get_decoded().get("_auth_user_id")]
+    assert AuditEvent.objects.count() == 0
+
+
 def test_sign_in_follows_a_local_next(client, admin, org):
     response = client.post(
         "/accounts/login/?next=/compliance/audit/",
@@ -172,6 +194,22 @@ def test_password_change_is_recorded_and_keeps_the_session(client, admin):
     assert client.get("/accounts/profile/").status_code == 200
 
 
+def test_a_password_change_whose_audit_write_fails_changes_nothing(client, admin, audit_fails):
+    client.force_login(admin)  # signs in without an audit write
+    with pytest.raises(RuntimeError, match=AUDIT_DOWN):
+        client.post(
+            "/accounts/password/",
+            {
+                "old_password": DEFAULT_PASSWORD,
+                "new_password1": NEW_PASSWORD,
+                "new_password2": NEW_PASSWORD,
+            },
+        )
+    admin.refresh_from_db()
+    assert admin.check_password(DEFAULT_PASSWORD)
+    assert AuditEvent.objects.count() == 0
+
+
 def test_password_reset_by_email_end_to_end(client, admin):
     assert client.get("/accounts/password/reset/").status_code == 200
     response = client.post("/accounts/password/reset/", {"email": admin.email.upper()})
@@ -204,6 +242,20 @@ def test_password_reset_by_email_end_to_end(client, admin):
     # The link works once.
     again = client.get(link, follow=True).content.decode()
     assert "This link no longer works" in again
+
+
+def test_a_password_reset_whose_audit_write_fails_changes_nothing(client, admin, monkeypatch):
+    client.post("/accounts/password/reset/", {"email": admin.email})
+    link = re.search(r"https?://[^/]+(/accounts/password/reset/\S+/)", mail.outbox[0].body).group(1)
+    set_password_url = client.get(link, follow=True).redirect_chain[-1][0]
+    monkeypatch.setattr(writer, "compute_hash", _fail_audit)
+    with pytest.raises(RuntimeError, match=AUDIT_DOWN):
+        client.post(
+            set_password_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
+        )
+    admin.refresh_from_db()
+    assert admin.check_password(DEFAULT_PASSWORD)
+    assert AuditEvent.objects.count() == 0
 
 
 def test_password_reset_for_an_unknown_address_sends_nothing_and_says_the_same(client):
@@ -293,7 +345,7 @@ def test_a_person_without_an_organisation_starts_one(client):
     assert OrganizationMembership.objects.get(organization=org).role == "admin"
     assert set(AuditEvent.objects.values_list("action", flat=True)) == {
         "organization.created",
-        "membership.created",
+        "organization_membership.created",
     }
 
 
@@ -488,7 +540,7 @@ def test_htmx_role_change_returns_the_row_and_a_toast(client, org, admin, org_me
     assert OrganizationMembership.objects.get(pk=target.pk).role == "compliance_officer"
     event = AuditEvent.objects.get()
     assert (event.action, event.data["role"]) == (
-        "membership.role_changed",
+        "organization_membership.role_changed",
         {"old": "member", "new": "compliance_officer"},
     )
 
@@ -537,7 +589,7 @@ def test_admin_removes_a_member_but_never_the_last_admin(client, org, admin, org
     response = client.post(f"/organizations/{org.pk}/members/{target.pk}/remove/", follow=True)
     assert f"{member.display_name} was removed." in response.content.decode()
     assert not OrganizationMembership.objects.filter(pk=target.pk).exists()
-    assert AuditEvent.objects.get().action == "membership.removed"
+    assert AuditEvent.objects.get().action == "organization_membership.removed"
 
     refused = client.post(f"/organizations/{org.pk}/members/{own.pk}/remove/", follow=True)
     assert LAST_ADMIN in refused.content.decode()

@@ -33,8 +33,9 @@ def test_admin_change_is_audited_with_origin_admin(staff_client, project):
     )
 
     assert response.status_code == 302
-    event = AuditEvent.objects.get(action="admin.project.changed")
+    event = AuditEvent.objects.get(action="record.changed_in_admin")
     assert (event.actor, event.project_id, event.origin) == (staff, project.pk, "admin")
+    assert event.target_type == "projects.project"
     assert event.data == {
         "fields": ["name", "status"],
         "new": {"name": "Renamed by staff", "status": "on_hold"},
@@ -51,7 +52,8 @@ def test_admin_delete_is_audited(staff_client, project):
     )
 
     assert response.status_code == 302
-    event = AuditEvent.objects.get(action="admin.projectmembership.deleted")
+    event = AuditEvent.objects.get(action="record.deleted_in_admin")
+    assert event.target_type == "accounts.projectmembership"
     assert (event.actor, event.target_id, event.project_id) == (
         staff,
         str(membership.pk),

@@ -27,7 +27,7 @@ def test_eight_concurrent_writers_keep_one_unbroken_chain(org, admin):
             for n in range(EVENTS_PER_WRITER):
                 audit_record(
                     actor=admin,
-                    action="test.concurrent_write",
+                    action="organization.renamed",
                     target=org,
                     data={"writer": writer, "n": n},
                 )

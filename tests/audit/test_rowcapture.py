@@ -4,7 +4,9 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 
 from accounts.models import Organization
-from audit.models import RowChange
+from audit import actions, rowcapture
+from audit.actions import AuditAction
+from audit.models import AuditEvent, RowChange
 from audit.rowcapture import audit_seal_row_changes, direct_writes, verify_seals
 from projects.models import Project
 from projects.services import project_update
@@ -64,6 +66,22 @@ def test_seal_covers_every_change_once_and_verifies(org):
     assert audit_seal_row_changes() is None  # nothing left to seal
     report = verify_seals()
     assert (report.ok, report.sealed_rows, report.unsealed_rows) == (True, pending, 0)
+
+
+def test_seals_stored_under_their_old_action_name_are_still_verified(org, monkeypatch):
+    legacy = "audit.row_changes_sealed"
+    monkeypatch.setitem(actions._registered, legacy, AuditAction)
+    monkeypatch.setattr(rowcapture, "SEAL_ACTION", legacy)
+    Organization.objects.filter(pk=org.pk).update(name="Sealed long ago")
+    old_seal = audit_seal_row_changes()
+    monkeypatch.undo()
+    Organization.objects.filter(pk=org.pk).update(name="Sealed today")
+    new_seal = audit_seal_row_changes()
+
+    assert (old_seal.action, new_seal.action) == (legacy, "row_change.sealed")
+    sealed = RowChange.objects.filter(seal__isnull=False).count()
+    assert verify_seals() == rowcapture.SealReport(seals=2, sealed_rows=sealed, unsealed_rows=0)
+    assert AuditEvent.objects.filter(pk=old_seal.pk).exists()
 
 
 def test_editing_a_sealed_change_breaks_its_seal(org):

@@ -180,17 +180,20 @@ def test_the_trail_is_read_only(trail, admin):
 
 def test_filters(trail, org, other_org, project, admin, compliance_officer):
     audit_record(
-        actor=compliance_officer, action="project.reviewed", target=project, project=project
+        actor=compliance_officer, action="project.phase_changed", target=project, project=project
     )
     OrganizationMembershipFactory(organization=other_org, user=admin, role=OrgRole.ADMIN)
     everything = listed_actions(admin)
     assert len(everything) == 5
 
     assert listed_actions(admin, organization=str(other_org.pk)) == ["project.updated"]
-    assert listed_actions(admin, project=str(project.pk)) == ["project.reviewed", "project.updated"]
+    assert listed_actions(admin, project=str(project.pk)) == [
+        "project.phase_changed",
+        "project.updated",
+    ]
     assert listed_actions(admin, action="project.updated") == ["project.updated", "project.updated"]
     assert listed_actions(admin, action="organization.") == ["organization.renamed"]
-    assert listed_actions(admin, actor=str(compliance_officer.pk)) == ["project.reviewed"]
+    assert listed_actions(admin, actor=str(compliance_officer.pk)) == ["project.phase_changed"]
     assert listed_actions(admin, target_type="accounts.organization") == ["organization.renamed"]
     assert listed_actions(admin, target_id=str(org.pk)) == ["organization.renamed"]
     assert listed_actions(

@@ -37,7 +37,7 @@ def test_services_audit_trail_and_chain_on_the_configured_engine():
     )
     assert actions == [
         (1, "organization.created"),
-        (2, "membership.created"),
+        (2, "organization_membership.created"),
         (3, "project.created"),
         (4, "project_membership.created"),
     ]

@@ -47,7 +47,7 @@ def test_create_answers_the_study(project, manager):
         _url(project),
         GO_STUDY | {"currency": "chf", "data_open_questions": "Consent for reuse?"},
         status=201,
-        events=[("feasibility.created", manager.pk)],
+        events=[("feasibility_study.created", manager.pk)],
     )
 
     study = FeasibilityStudy.objects.get()
@@ -93,7 +93,7 @@ def test_create_matrix(project, make, role, status):
             _url(project),
             {"title": "Round 1"},
             status=201,
-            events=[("feasibility.created", user.pk)],
+            events=[("feasibility_study.created", user.pk)],
         )
     else:
         refused(client_for(user), "post", _url(project), {"title": "Round 1"}, status=status)
@@ -151,7 +151,7 @@ def test_edit_matrix(project, study, make, role, status):
             _url(project, study),
             payload,
             status=200,
-            events=[("feasibility.updated", user.pk)],
+            events=[("feasibility_study.updated", user.pk)],
         )
         assert (body["verdict"], body["conditions"], body["version"]) == (
             "go_with_conditions",
@@ -171,7 +171,7 @@ def test_a_stale_edit_is_409_with_the_current_version(project, study, manager):
         _url(project, study),
         {"version": 1, "title": "Round 1"},
         status=200,
-        events=[("feasibility.updated", manager.pk)],
+        events=[("feasibility_study.updated", manager.pk)],
     )
     before = _row(study)
 
@@ -236,7 +236,7 @@ def test_sign_off_matrix(project, study, make, role, status):
             "post",
             url,
             status=200,
-            events=[("feasibility.signed_off", user.pk)],
+            events=[("feasibility_study.signed_off", user.pk)],
         )
         assert (body["signed_off_by"]["id"], body["version"]) == (str(user.pk), 2)
         assert body["signed_off_at"] is not None
@@ -266,7 +266,7 @@ def test_a_signed_off_study_is_final(project, study, manager):
         "post",
         _url(project, study, "sign-off"),
         status=200,
-        events=[("feasibility.signed_off", manager.pk)],
+        events=[("feasibility_study.signed_off", manager.pk)],
     )
     before = _row(study)
 

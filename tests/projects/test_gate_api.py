@@ -61,7 +61,7 @@ def test_one_person_never_gives_both_sign_offs(ready_project, pending, org_membe
         url,
         {"capacity": "manager"},
         status=200,
-        events=[("gate.approved", both.pk)],
+        events=[("gate_request.approved", both.pk)],
     )
 
     body = refused(client, "post", url, {"capacity": "compliance"}, status=403)
@@ -146,7 +146,7 @@ def test_sign_off_matrix(
             url,
             {"capacity": capacity},
             status=200,
-            events=[("gate.approved", user.pk)],
+            events=[("gate_request.approved", user.pk)],
         )
         assert GateApproval.objects.get().approver == user
     else:
@@ -166,7 +166,7 @@ def test_reject_needs_a_reason_and_closes_the_request(pending, compliance_office
         url,
         {"capacity": "compliance", "comment": "The DPIA is missing."},
         status=200,
-        events=[("gate.rejected", compliance_officer.pk)],
+        events=[("gate_request.rejected", compliance_officer.pk)],
     )
 
     assert rejected["status"] == "rejected"
@@ -216,7 +216,9 @@ def test_withdraw_matrix(
     )(role)
     url = f"{API}/gate-requests/{pending.pk}/withdraw/"
     if status == 200:
-        body = act(client_for(user), "post", url, status=200, events=[("gate.withdrawn", user.pk)])
+        body = act(
+            client_for(user), "post", url, status=200, events=[("gate_request.withdrawn", user.pk)]
+        )
         assert body["status"] == "withdrawn"
     else:
         refused(client_for(user), "post", url, status=status)
@@ -237,7 +239,7 @@ def test_gate_request_matrix(
     )(role)
     url = f"{API}/projects/{ready_project.pk}/gate/request/"
     if status == 201:
-        act(client_for(user), "post", url, status=201, events=[("gate.requested", user.pk)])
+        act(client_for(user), "post", url, status=201, events=[("gate_request.created", user.pk)])
     else:
         refused(client_for(user), "post", url, status=status)
         assert GateRequest.objects.count() == 0

@@ -68,9 +68,9 @@ def test_scope_to_select_with_both_sign_offs(ready_project, manager, compliance_
         .values_list("action", flat=True)
     )
     assert actions[-4:] == [
-        "gate.requested",
-        "gate.approved",
-        "gate.approved",
+        "gate_request.created",
+        "gate_request.approved",
+        "gate_request.approved",
         "project.phase_changed",
     ]
     assert verify_chain(str(ready_project.organization_id)).ok
@@ -200,7 +200,7 @@ def test_reject_closes_the_request_with_a_reason(ready_project, manager, complia
     assert request.status == "rejected"
     with pytest.raises(ConflictError, match="no longer awaiting"):
         services.gate_approve(actor=manager, request=request, capacity="manager")
-    assert AuditEvent.objects.get(action="gate.rejected").data == {
+    assert AuditEvent.objects.get(action="gate_request.rejected").data == {
         "capacity": "compliance",
         "comment": "DPIA missing.",
     }

@@ -147,7 +147,7 @@ def test_propose_matrix(
             url,
             PROPOSAL,
             status=201,
-            events=[("proposal.submitted", user.pk)],
+            events=[("use_case_proposal.submitted", user.pk)],
         )
         assert (body["status"], body["submitted_by"]["id"]) == ("submitted", str(user.pk))
     else:
@@ -202,8 +202,13 @@ TRIAGE = [
 @pytest.mark.parametrize(
     ("step", "payload", "action", "new_status"),
     [
-        ("request-info", {"note": "Which contracts?"}, "proposal.info_requested", "info_requested"),
-        ("reject", {"reason": "Covered elsewhere."}, "proposal.rejected", "rejected"),
+        (
+            "request-info",
+            {"note": "Which contracts?"},
+            "use_case_proposal.info_requested",
+            "info_requested",
+        ),
+        ("reject", {"reason": "Covered elsewhere."}, "use_case_proposal.rejected", "rejected"),
     ],
 )
 def test_triage_matrix(
@@ -260,7 +265,7 @@ def test_accept_matrix(
             events=[
                 ("project.created", proposer.pk),
                 ("project_membership.created", proposer.pk),
-                ("proposal.accepted", user.pk),
+                ("use_case_proposal.accepted", user.pk),
             ],
         )
         project = Project.objects.get()
@@ -287,7 +292,7 @@ def test_accept_with_another_manager_and_name(proposal, org_member, admin):
         events=[
             ("project.created", lead.pk),
             ("project_membership.created", lead.pk),
-            ("proposal.accepted", admin.pk),
+            ("use_case_proposal.accepted", admin.pk),
         ],
     )
     assert (body["name"], body["owner"]["id"]) == ("Clause finder", str(lead.pk))
@@ -341,7 +346,7 @@ def test_a_decided_proposal_is_409_and_blank_reasons_are_400(proposal, admin):
         f"{url}/reject/",
         {"reason": "Covered elsewhere."},
         status=200,
-        events=[("proposal.rejected", admin.pk)],
+        events=[("use_case_proposal.rejected", admin.pk)],
     )
     for step, payload in (("accept", {}), ("reject", {"reason": "Again."})):
         body = refused(client, "post", f"{url}/{step}/", payload, status=409)
@@ -366,7 +371,7 @@ def test_resubmit_by_the_proposer_after_a_question(proposal, proposer, org_membe
         url,
         {"data_involved": "Supplier contracts and NDAs"},
         status=200,
-        events=[("proposal.resubmitted", proposer.pk)],
+        events=[("use_case_proposal.resubmitted", proposer.pk)],
     )
 
     assert (body["status"], body["data_involved"], body["title"]) == (

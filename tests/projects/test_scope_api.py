@@ -61,7 +61,7 @@ def test_a_proposal_reaches_select_through_the_api_alone(
             "expected_benefit": "Faster answers",
         },
         status=201,
-        events=[("proposal.submitted", proposer.pk)],
+        events=[("use_case_proposal.submitted", proposer.pk)],
     )
     assert (proposal["status"], proposal["urgency"]) == ("submitted", "medium")
     url = f"{API}/proposals/{proposal['id']}"
@@ -71,7 +71,7 @@ def test_a_proposal_reaches_select_through_the_api_alone(
         f"{url}/request-info/",
         {"note": "Which claims?"},
         status=200,
-        events=[("proposal.info_requested", compliance_officer.pk)],
+        events=[("use_case_proposal.info_requested", compliance_officer.pk)],
     )
     resubmitted = act(
         as_proposer,
@@ -79,7 +79,7 @@ def test_a_proposal_reaches_select_through_the_api_alone(
         f"{url}/resubmit/",
         {"data_involved": "Home insurance claims"},
         status=200,
-        events=[("proposal.resubmitted", proposer.pk)],
+        events=[("use_case_proposal.resubmitted", proposer.pk)],
     )
     assert (resubmitted["status"], resubmitted["data_involved"]) == (
         "submitted",
@@ -94,7 +94,7 @@ def test_a_proposal_reaches_select_through_the_api_alone(
         events=[
             ("project.created", proposer.pk),
             ("project_membership.created", proposer.pk),
-            ("proposal.accepted", compliance_officer.pk),
+            ("use_case_proposal.accepted", compliance_officer.pk),
         ],
     )
     assert (created["name"], created["phase"], created["next_phase"], created["owner"]["id"]) == (
@@ -169,7 +169,7 @@ def test_a_proposal_reaches_select_through_the_api_alone(
         f"{base}/feasibility-studies/",
         GO_STUDY | {"verdict": "pending"},
         status=201,
-        events=[("feasibility.created", analyst.pk)],
+        events=[("feasibility_study.created", analyst.pk)],
     )
     assert (study["currency"], study["budget_gap"], study["version"]) == ("EUR", "30000.00", 1)
     studies = f"{base}/feasibility-studies/{study['id']}"
@@ -179,14 +179,14 @@ def test_a_proposal_reaches_select_through_the_api_alone(
         f"{studies}/",
         {"version": 1, "verdict": "go"},
         status=200,
-        events=[("feasibility.updated", analyst.pk)],
+        events=[("feasibility_study.updated", analyst.pk)],
     )
     signed = act(
         as_manager,
         "post",
         f"{studies}/sign-off/",
         status=200,
-        events=[("feasibility.signed_off", proposer.pk)],
+        events=[("feasibility_study.signed_off", proposer.pk)],
     )
     assert (signed["signed_off_by"]["id"], signed["version"]) == (str(proposer.pk), 3)
 
@@ -224,7 +224,7 @@ def test_a_proposal_reaches_select_through_the_api_alone(
         f"{base}/gate/request/",
         {"note": "Ready."},
         status=201,
-        events=[("gate.requested", proposer.pk)],
+        events=[("gate_request.created", proposer.pk)],
     )
     assert (request["status"], request["from_phase"], request["to_phase"]) == (
         "pending",
@@ -240,7 +240,7 @@ def test_a_proposal_reaches_select_through_the_api_alone(
         f"{API}/gate-requests/{request['id']}/approve/",
         {"capacity": "manager"},
         status=200,
-        events=[("gate.approved", proposer.pk)],
+        events=[("gate_request.approved", proposer.pk)],
     )
     passed = act(
         as_officer,
@@ -249,7 +249,7 @@ def test_a_proposal_reaches_select_through_the_api_alone(
         {"capacity": "compliance", "comment": "DPIA on file."},
         status=200,
         events=[
-            ("gate.approved", compliance_officer.pk),
+            ("gate_request.approved", compliance_officer.pk),
             ("project.phase_changed", compliance_officer.pk),
         ],
     )
@@ -322,7 +322,7 @@ def test_each_unmet_criterion_is_a_409_listing_exactly_it(
 def test_a_second_request_while_one_is_pending_is_409(ready_project, manager):
     client = client_for(manager)
     url = f"{API}/projects/{ready_project.pk}/gate/request/"
-    act(client, "post", url, status=201, events=[("gate.requested", manager.pk)])
+    act(client, "post", url, status=201, events=[("gate_request.created", manager.pk)])
     body = refused(client, "post", url, status=409)
     assert body["code"] == "gate_pending"
     assert GateRequest.objects.count() == 1

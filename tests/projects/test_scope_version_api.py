@@ -396,7 +396,7 @@ def test_comment_matrix(project, author, make, role, status):
             url,
             {"body": "What about motor claims?"},
             status=201,
-            events=[("scope_version.commented", user.pk)],
+            events=[("scope_review_comment.created", user.pk)],
         )
         assert (body["decision"], body["author"]["id"]) == ("comment", str(user.pk))
         assert ScopeVersion.objects.get().status == "draft"

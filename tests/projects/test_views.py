@@ -332,11 +332,11 @@ def test_non_managers_get_403_on_member_actions(client, project, project_member,
 def test_project_audit_lists_the_projects_events_only(client, org, project, admin):
     other = ProjectFactory(organization=org, owner=admin, name="Elsewhere")
     audit_record(actor=admin, action="project.updated", target=project, project=project)
-    audit_record(actor=admin, action="project.archived", target=other, project=other)
+    audit_record(actor=admin, action="project.phase_changed", target=other, project=other)
     client.force_login(project.owner)
     body = client.get(f"/projects/{project.pk}/audit/").content.decode()
     assert "<code>project.updated</code>" in body
-    assert "project.archived" not in body
+    assert "project.phase_changed" not in body
 
 
 def test_list_filters_by_owner_and_risk_tier(client, org, admin, org_member):

@@ -81,7 +81,7 @@ WRITES = {
         lambda w: f"/api/v1/projects/{w.project.pk}/stakeholders/",
         lambda w: {"stakeholder": str(w.sam.pk), "role": "Sponsor"},
         201,
-        ["stakeholder.linked"],
+        ["project_stakeholder.created"],
     ),
     "unlink": (
         "contribute",
@@ -89,7 +89,7 @@ WRITES = {
         lambda w: f"/api/v1/projects/{w.project.pk}/stakeholders/{_link(w, w.lee).pk}/",
         lambda w: None,
         204,
-        ["stakeholder.unlinked"],
+        ["project_stakeholder.removed"],
     ),
     "workshop_schedule": (
         "contribute",

@@ -330,7 +330,7 @@ def test_no_answer_or_email_reaches_the_audit_trail(answered):
     client.post(
         f"/api/v1/feedback-rounds/{world.open.pk}/summary/", {"you_said_we_did": "We heard you."}
     )
-    assert {"feedback.submitted", "feedback_round.summary_published"} <= {
+    assert {"feedback_response.submitted", "feedback_round.summary_published"} <= {
         e.action for e in new_events(0)
     }
     assert_no_personal_data_in_trail(

@@ -115,7 +115,7 @@ def test_a_second_submission_edits_the_one_response(client, dana):
         (5, []),
         (None, ["Accuracy"]),
     ]
-    assert AuditEvent.objects.filter(action="feedback.edited").count() == 1
+    assert AuditEvent.objects.filter(action="feedback_response.edited").count() == 1
 
 
 def test_a_missing_required_answer_shows_the_errors_and_stores_nothing(client, dana):

@@ -282,7 +282,7 @@ def test_link_list_grid_and_unlink(project, manager, registry):
     assert client.delete(f"{base}{zoe_link.pk}/").status_code == 204
     [event] = new_events(before)
     assert (event.action, event.target_id, event.data) == (
-        "stakeholder.unlinked",
+        "project_stakeholder.removed",
         str(zoe_link.pk),
         {"stakeholder_id": str(registry["Zoe Legal"].pk)},
     )

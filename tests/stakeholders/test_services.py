@@ -99,7 +99,7 @@ def test_invitation_ics_parses_and_reschedule_bumps_the_sequence(
     assert (str(calendar["method"]), str(event["status"])) == ("CANCEL", "CANCELLED")
     assert (str(event["uid"]), int(event["sequence"])) == (workshop.ics_uid, 2)
     assert mail.outbox[1].subject.startswith("Cancelled:")
-    assert AuditEvent.objects.filter(action="workshop.invitation_sent").count() == 2
+    assert AuditEvent.objects.filter(action="workshop_invitation.sent").count() == 2
 
 
 def test_outcome_records_attendance_decisions_and_tasks(project, manager, stakeholder_of):
@@ -171,7 +171,7 @@ def test_links_are_mailed_once_and_answers_stay_off_the_trail(open_round):
         token=token, answers=_answers(feedback_round, q1="4", q2="Privacy", q4="Secret opinion")
     )
 
-    event = AuditEvent.objects.get(action="feedback.submitted")
+    event = AuditEvent.objects.get(action="feedback_response.submitted")
     assert event.data == {
         "round_id": str(feedback_round.pk),
         "stakeholder_id": str(dana.stakeholder_id),

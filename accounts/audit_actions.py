@@ -1,0 +1,23 @@
+# ruff: noqa: S105  (action names such as "user.password_changed" are no secrets)
+"""The audit actions accounts records (registered with audit in AccountsConfig.ready)."""
+
+from django.db import models
+
+
+class AccountsAction(models.TextChoices):
+    USER_REGISTERED = "user.registered"
+    USER_PROFILE_UPDATED = "user.profile_updated"
+    USER_SIGNED_IN = "user.signed_in"
+    USER_PASSWORD_CHANGED = "user.password_changed"
+    ORGANIZATION_CREATED = "organization.created"
+    ORGANIZATION_RENAMED = "organization.renamed"
+    ORGANIZATION_MEMBERSHIP_CREATED = "organization_membership.created"
+    ORGANIZATION_MEMBERSHIP_ROLE_CHANGED = "organization_membership.role_changed"
+    ORGANIZATION_MEMBERSHIP_REMOVED = "organization_membership.removed"
+    INVITATION_CREATED = "invitation.created"
+    INVITATION_SENT = "invitation.sent"
+    INVITATION_ACCEPTED = "invitation.accepted"
+    INVITATION_REVOKED = "invitation.revoked"
+    INVITATION_EXPIRED = "invitation.expired"
+    API_TOKEN_CREATED = "api_token.created"
+    API_TOKEN_REVOKED = "api_token.revoked"

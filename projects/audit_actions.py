@@ -1,0 +1,33 @@
+"""The audit actions projects records (registered with audit in ProjectsConfig.ready)."""
+
+from django.db import models
+
+
+class ProjectsAction(models.TextChoices):
+    PROJECT_CREATED = "project.created"
+    PROJECT_UPDATED = "project.updated"
+    PROJECT_PHASE_CHANGED = "project.phase_changed"
+    PROJECT_MEMBERSHIP_CREATED = "project_membership.created"
+    PROJECT_MEMBERSHIP_ROLE_CHANGED = "project_membership.role_changed"
+    PROJECT_MEMBERSHIP_REMOVED = "project_membership.removed"
+    USE_CASE_PROPOSAL_SUBMITTED = "use_case_proposal.submitted"
+    USE_CASE_PROPOSAL_INFO_REQUESTED = "use_case_proposal.info_requested"
+    USE_CASE_PROPOSAL_RESUBMITTED = "use_case_proposal.resubmitted"
+    USE_CASE_PROPOSAL_ACCEPTED = "use_case_proposal.accepted"
+    USE_CASE_PROPOSAL_REJECTED = "use_case_proposal.rejected"
+    SCOPE_VERSION_CREATED = "scope_version.created"
+    SCOPE_VERSION_SUBMITTED = "scope_version.submitted"
+    SCOPE_VERSION_APPROVED = "scope_version.approved"
+    SCOPE_VERSION_CHANGES_REQUESTED = "scope_version.changes_requested"
+    SCOPE_REVIEW_COMMENT_CREATED = "scope_review_comment.created"
+    FEASIBILITY_STUDY_CREATED = "feasibility_study.created"
+    FEASIBILITY_STUDY_UPDATED = "feasibility_study.updated"
+    FEASIBILITY_STUDY_SIGNED_OFF = "feasibility_study.signed_off"
+    RISK_CREATED = "risk.created"
+    RISK_UPDATED = "risk.updated"
+    TASK_CREATED = "task.created"
+    TASK_UPDATED = "task.updated"
+    GATE_REQUEST_CREATED = "gate_request.created"
+    GATE_REQUEST_APPROVED = "gate_request.approved"
+    GATE_REQUEST_REJECTED = "gate_request.rejected"
+    GATE_REQUEST_WITHDRAWN = "gate_request.withdrawn"
