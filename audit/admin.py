@@ -1,8 +1,9 @@
 """The audit trail in the Django admin: read-only, and the base class that audits admin writes."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import models
 from django.http import HttpRequest
 
@@ -10,9 +11,17 @@ from audit.models import AuditEvent
 from audit.writer import audit_record, snapshot
 from core import context
 
+# ModelAdmin is generic only in django-stubs; at runtime it cannot be subscripted (and
+# django-stubs-ext, which would patch that, is a development tool here, not a dependency).
+if TYPE_CHECKING:
+    _AuditEventAdminBase = admin.ModelAdmin[AuditEvent]
+    _ModelAdminBase = admin.ModelAdmin[models.Model]
+else:
+    _AuditEventAdminBase = _ModelAdminBase = admin.ModelAdmin
+
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(_AuditEventAdminBase):
     """Read-only: the trail is written by services, never edited."""
 
     list_display = ("occurred_at", "chain", "sequence", "action", "actor", "target_type")
@@ -29,7 +38,7 @@ class AuditEventAdmin(admin.ModelAdmin):
         return False
 
 
-class AuditedModelAdmin(admin.ModelAdmin):
+class AuditedModelAdmin(_ModelAdminBase):
     """A ModelAdmin whose saves and deletes go on the audit trail like any service write.
 
     The admin is a write path outside the services; this keeps it on the trail with the
@@ -48,7 +57,7 @@ class AuditedModelAdmin(admin.ModelAdmin):
         token = context.bind(origin="admin")
         try:
             audit_record(
-                actor=request.user,
+                actor=_staff_user(request),
                 action=f"admin.{obj._meta.model_name}.{'changed' if change else 'created'}",
                 target=obj,
                 project=_project_of(obj),
@@ -61,7 +70,9 @@ class AuditedModelAdmin(admin.ModelAdmin):
         self._record_delete(request, obj)
         super().delete_model(request, obj)
 
-    def delete_queryset(self, request: HttpRequest, queryset: models.QuerySet) -> None:
+    def delete_queryset(
+        self, request: HttpRequest, queryset: models.QuerySet[models.Model]
+    ) -> None:
         for obj in queryset:
             self._record_delete(request, obj)
         super().delete_queryset(request, queryset)
@@ -70,13 +81,18 @@ class AuditedModelAdmin(admin.ModelAdmin):
         token = context.bind(origin="admin")
         try:
             audit_record(
-                actor=request.user,
+                actor=_staff_user(request),
                 action=f"admin.{obj._meta.model_name}.deleted",
                 target=obj,
                 project=_project_of(obj),
             )
         finally:
             context.reset(token)
+
+
+def _staff_user(request: HttpRequest) -> AbstractBaseUser | None:
+    # The admin site only serves signed-in staff; the check narrows the type, nothing more.
+    return request.user if request.user.is_authenticated else None
 
 
 def _project_of(obj: models.Model) -> models.Model | None:

@@ -6,12 +6,15 @@ from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 
+from audit.models import AuditEvent
+
 GENESIS_HASH = "0" * 64
 
 
-def normalise(data: Any) -> Any:
+def normalise(data: dict[str, Any]) -> dict[str, Any]:
     """Round-trip through JSON so what we hash is exactly what the JSONField gives back."""
-    return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+    result: dict[str, Any] = json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+    return result
 
 
 def canonical_bytes(fields: dict[str, Any]) -> bytes:
@@ -20,7 +23,7 @@ def canonical_bytes(fields: dict[str, Any]) -> bytes:
     ).encode("utf-8")
 
 
-def event_fields(event: Any) -> dict[str, Any]:
+def event_fields(event: AuditEvent) -> dict[str, Any]:
     """The hashed content of an event: everything but its own hash and surrogate id."""
     return {
         "id": str(event.id),
@@ -42,5 +45,5 @@ def event_fields(event: Any) -> dict[str, Any]:
     }
 
 
-def compute_hash(event: Any) -> str:
+def compute_hash(event: AuditEvent) -> str:
     return hashlib.sha256(canonical_bytes(event_fields(event))).hexdigest()

@@ -1,6 +1,7 @@
 """The audit trail: append-only and hash-chained per organisation."""
 
 import uuid
+from datetime import datetime
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
@@ -71,7 +72,7 @@ class AuditEvent(models.Model):
         return f"{self.action} {self.target_type}:{self.target_id} #{self.sequence}"
 
     @property
-    def created_at(self) -> "timezone.datetime":
+    def created_at(self) -> datetime:
         """Alias so cursor pagination and shared helpers can order by created_at."""
         return self.occurred_at
 
