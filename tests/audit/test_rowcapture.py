@@ -69,6 +69,7 @@ def test_seal_covers_every_change_once_and_verifies(org):
 def test_editing_a_sealed_change_breaks_its_seal(org):
     Organization.objects.filter(pk=org.pk).update(name="Renamed in bulk")
     event = audit_seal_row_changes()
+    assert event is not None
     change = RowChange.objects.filter(table_name="accounts_organization", operation="UPDATE").get()
 
     with connection.cursor() as cursor:

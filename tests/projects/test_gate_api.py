@@ -140,6 +140,7 @@ def test_sign_off_matrix(
     url = f"{API}/gate-requests/{pending.pk}/approve/"
 
     if status == 200:
+        assert user is not None  # anonymous is never allowed
         act(
             client_for(user),
             "post",
@@ -216,6 +217,7 @@ def test_withdraw_matrix(
     )(role)
     url = f"{API}/gate-requests/{pending.pk}/withdraw/"
     if status == 200:
+        assert user is not None  # anonymous is never allowed
         body = act(client_for(user), "post", url, status=200, events=[("gate.withdrawn", user.pk)])
         assert body["status"] == "withdrawn"
     else:
@@ -237,6 +239,7 @@ def test_gate_request_matrix(
     )(role)
     url = f"{API}/projects/{ready_project.pk}/gate/request/"
     if status == 201:
+        assert user is not None  # anonymous is never allowed
         act(client_for(user), "post", url, status=201, events=[("gate.requested", user.pk)])
     else:
         refused(client_for(user), "post", url, status=status)
@@ -267,6 +270,7 @@ def test_move_back_matrix(
     )(role)
     url = f"{API}/projects/{in_select.pk}/move-back/"
     if status == 200:
+        assert user is not None  # anonymous is never allowed
         body = act(
             client_for(user),
             "post",
