@@ -26,7 +26,7 @@ DEPLOY_ENV := DJANGO_DEBUG=false DJANGO_ALLOWED_HOSTS=charter.example.com \
 	DJANGO_SECRET_KEY="$$(head -c 48 /dev/urandom | base64 | tr -d '\n')" \
 	DATABASE_URL=$(DATABASE_URL) REDIS_URL=$(REDIS_URL) CELERY_BROKER_URL=
 
-.PHONY: help venv run migrate demo web worker beat test ruff imports lint services chromium checks ci clean
+.PHONY: help venv run migrate demo web worker beat test ruff imports lint types services chromium checks ci clean
 
 help:
 	@echo "make run      install, migrate, load the demo and start web + worker + beat (SQLite, no servers)"
@@ -35,6 +35,7 @@ help:
 	@echo "make web / make worker / make beat  one quickstart process on its own"
 	@echo "make lint / make checks             ruff check + format check + imports / makemigrations --check, check --deploy"
 	@echo "make imports  the import-linter contracts: floors between apps, layers inside them"
+	@echo "make types    mypy with the Django and DRF plugins (settings in pyproject.toml)"
 	@echo "make ci       what .ci/run runs (= make test)"
 
 # --- the virtualenv: uv, the locked versions, bytecode compiled once ---------------------------
@@ -90,12 +91,16 @@ imports: venv
 lint: ruff imports
 	$(BIN)/ruff format --check --extend-exclude '*.md' .
 
+# The type checker reads [tool.mypy] in pyproject.toml; it needs no database.
+types: venv
+	$(BIN)/mypy
+
 checks: venv
 	DJANGO_DEBUG=true DATABASE_URL=sqlite:///:memory: REDIS_URL= $(BIN)/python manage.py makemigrations --check --dry-run
 	$(DEPLOY_ENV) $(BIN)/python manage.py check --deploy --fail-level WARNING
 	DJANGO_DEBUG=true DATABASE_URL=sqlite:///:memory: REDIS_URL= $(BIN)/python manage.py spectacular --validate --fail-on-warn --file /dev/null
 
-test: venv services chromium ruff imports checks
+test: venv services chromium ruff imports types checks
 	@echo "== pytest on PostgreSQL and Redis"
 	$(TEST_ENV) $(BIN)/python -m pytest --create-db -q $(PYTEST_ARGS)
 	@echo "== pytest -m sqlite_smoke on SQLite"

@@ -4,12 +4,13 @@ administrator, a project's manager) always keeps at least one holder."""
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Model
+
+from accounts.models import OrganizationMembership, ProjectMembership
 
 
-def lock_membership(
-    membership: Model, *, scope_field: str, protected_role: str, new_role: str | None, message: str
-) -> Any:
+def lock_membership[M: (OrganizationMembership, ProjectMembership)](
+    membership: M, *, scope_field: str, protected_role: str, new_role: str | None, message: str
+) -> M:
     """Lock the membership row for a change of role (`new_role`) or a removal (None).
 
     Refused with a ValidationError on "role" when the membership holds the last
@@ -32,7 +33,9 @@ def lock_membership(
     return locked
 
 
-def set_role(locked: Any, role: str) -> dict[str, Any] | None:
+def set_role(
+    locked: OrganizationMembership | ProjectMembership, role: str
+) -> dict[str, Any] | None:
     """Save the new role and return the audit data (whose role, old and new); None when the
     role is already that one, so nothing is written."""
     old = locked.role

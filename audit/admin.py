@@ -1,8 +1,9 @@
 """The audit trail in the Django admin: read-only, and the base class that audits admin writes."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import models
 from django.http import HttpRequest
 
@@ -12,9 +13,17 @@ from audit.writer import audit_record
 from core import context
 from core.services import snapshot
 
+# ModelAdmin is generic only in django-stubs; at runtime it cannot be subscripted (and
+# django-stubs-ext, which would patch that, is a development tool here, not a dependency).
+if TYPE_CHECKING:
+    _AuditEventAdminBase = admin.ModelAdmin[AuditEvent]
+    _ModelAdminBase = admin.ModelAdmin[models.Model]
+else:
+    _AuditEventAdminBase = _ModelAdminBase = admin.ModelAdmin
+
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(_AuditEventAdminBase):
     """Read-only: the trail is written by services, never edited."""
 
     list_display = ("occurred_at", "chain", "sequence", "action", "actor", "target_type")
@@ -31,7 +40,7 @@ class AuditEventAdmin(admin.ModelAdmin):
         return False
 
 
-class AuditedModelAdmin(admin.ModelAdmin):
+class AuditedModelAdmin(_ModelAdminBase):
     """A ModelAdmin whose saves and deletes go on the audit trail like any service write.
 
     The admin is a write path outside the services; this keeps it on the trail with the
@@ -50,7 +59,7 @@ class AuditedModelAdmin(admin.ModelAdmin):
         token = context.bind(origin="admin")
         try:
             audit_record(
-                actor=request.user,
+                actor=_staff_user(request),
                 action=AuditAction.RECORD_CHANGED_IN_ADMIN
                 if change
                 else AuditAction.RECORD_CREATED_IN_ADMIN,
@@ -65,7 +74,9 @@ class AuditedModelAdmin(admin.ModelAdmin):
         self._record_delete(request, obj)
         super().delete_model(request, obj)
 
-    def delete_queryset(self, request: HttpRequest, queryset: models.QuerySet) -> None:
+    def delete_queryset(
+        self, request: HttpRequest, queryset: models.QuerySet[models.Model]
+    ) -> None:
         for obj in queryset:
             self._record_delete(request, obj)
         super().delete_queryset(request, queryset)
@@ -74,13 +85,18 @@ class AuditedModelAdmin(admin.ModelAdmin):
         token = context.bind(origin="admin")
         try:
             audit_record(
-                actor=request.user,
+                actor=_staff_user(request),
                 action=AuditAction.RECORD_DELETED_IN_ADMIN,
                 target=obj,
                 project=_project_of(obj),
             )
         finally:
             context.reset(token)
+
+
+def _staff_user(request: HttpRequest) -> AbstractBaseUser | None:
+    # The admin site only serves signed-in staff; the check narrows the type, nothing more.
+    return request.user if request.user.is_authenticated else None
 
 
 def _project_of(obj: models.Model) -> models.Model | None:

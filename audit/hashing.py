@@ -6,14 +6,16 @@ from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 
+from audit.models import AuditEvent
 from core.services import json_normalise
 
 GENESIS_HASH = "0" * 64
 
 
-def normalise(data: Any) -> Any:
+def normalise(data: dict[str, Any]) -> dict[str, Any]:
     """Round-trip through JSON so what we hash is exactly what the JSONField gives back."""
-    return json_normalise(data)
+    result: dict[str, Any] = json_normalise(data)
+    return result
 
 
 def canonical_bytes(fields: dict[str, Any]) -> bytes:
@@ -22,7 +24,7 @@ def canonical_bytes(fields: dict[str, Any]) -> bytes:
     ).encode("utf-8")
 
 
-def event_fields(event: Any) -> dict[str, Any]:
+def event_fields(event: AuditEvent) -> dict[str, Any]:
     """The hashed content of an event: everything but its own hash and surrogate id."""
     return {
         "id": str(event.id),
@@ -44,5 +46,5 @@ def event_fields(event: Any) -> dict[str, Any]:
     }
 
 
-def compute_hash(event: Any) -> str:
+def compute_hash(event: AuditEvent) -> str:
     return hashlib.sha256(canonical_bytes(event_fields(event))).hexdigest()

@@ -19,9 +19,9 @@ import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from django.db import connection, transaction
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db.models import QuerySet
 
 from audit.actions import AuditAction
@@ -90,7 +90,9 @@ def _quote_literal(value: str) -> str:
     return f"'{value}'"
 
 
-def install_capture(schema_editor: Any, table: str, ignore: Sequence[str] = ()) -> None:
+def install_capture(
+    schema_editor: BaseDatabaseSchemaEditor, table: str, ignore: Sequence[str] = ()
+) -> None:
     """Attach the capture trigger to `table` (PostgreSQL only). For use in RunPython."""
     if schema_editor.connection.vendor != "postgresql":
         return
@@ -102,7 +104,7 @@ def install_capture(schema_editor: Any, table: str, ignore: Sequence[str] = ()) 
     )
 
 
-def uninstall_capture(schema_editor: Any, table: str) -> None:
+def uninstall_capture(schema_editor: BaseDatabaseSchemaEditor, table: str) -> None:
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_capture ON {table};", params=None)
 

@@ -4,6 +4,7 @@ import hashlib
 import uuid
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.ipv6 import clean_ipv6_address
@@ -30,7 +31,11 @@ def lock_chain(chain: str) -> int | None:
         return None
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s), txid_current()", [_chain_lock_key(chain)])
-        return cursor.fetchone()[1]
+        row = cursor.fetchone()
+    if row is None:  # a SELECT without FROM always returns its one row
+        raise RuntimeError("txid_current() returned no row")
+    transaction_id: int = row[1]
+    return transaction_id
 
 
 def _normalise_ip(ip: str | None) -> str | None:
@@ -54,7 +59,7 @@ def _organization_id_of(target: models.Model | None, project: models.Model | Non
 @transaction.atomic
 def audit_record(
     *,
-    actor: Any,
+    actor: AbstractBaseUser | None,
     action: str,
     target: models.Model | None = None,
     target_type: str | None = None,
@@ -103,9 +108,7 @@ def audit_record(
         sequence=sequence,
         occurred_at=timezone.now(),
         organization_id=organization_id,
-        actor_id=getattr(actor, "pk", None)
-        if actor is not None and actor.is_authenticated
-        else None,
+        actor_id=actor.pk if actor is not None else None,
         action=action,
         project_id=project.pk if project is not None else None,
         target_type=target_type,

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 
 from compliance.selectors import SYSTEM_ACTOR
+from core.forms import choice_field
 
 
 class AuditFilterForm(forms.Form):
@@ -19,7 +20,7 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args: Any, people: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["actor"].choices = [
+        choice_field(self, "actor").choices = [
             ("", "Anyone"),
             *people,
             (SYSTEM_ACTOR, "System (no person)"),

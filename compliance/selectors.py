@@ -4,7 +4,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from accounts.models import Organization
+from accounts.models import Organization, User
 from accounts.permissions import audit_events_visible_to
 from audit.models import AuditEvent
 
@@ -12,7 +12,7 @@ SYSTEM_ACTOR = "system"
 
 
 def audit_event_list_for_user(
-    *, user: Any, organization: Organization | None = None, filters: dict[str, Any] | None = None
+    *, user: User, organization: Organization | None = None, filters: dict[str, Any] | None = None
 ) -> QuerySet[AuditEvent]:
     """Audit events the user may read (policy), newest first, optionally filtered.
 

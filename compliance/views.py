@@ -2,12 +2,13 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_http_methods
 
 from accounts.permissions import can_map
 from accounts.selectors import current_organization, membership_list
+from accounts.types import AuthenticatedRequest
 from compliance.forms import AuditFilterForm
 from compliance.selectors import audit_event_list_for_user
 from core.htmx import render_htmx
@@ -17,7 +18,7 @@ PAGE_SIZE = 50
 
 @login_required
 @require_http_methods(["GET"])
-def audit_trail(request: HttpRequest) -> HttpResponse:
+def audit_trail(request: AuthenticatedRequest) -> HttpResponse:
     """The current organisation's trail as far as the user may read it, newest first.
 
     Administrators and compliance officers read all of it; others read the events of the

@@ -5,6 +5,7 @@ The audit writer reads this, so services need not pass request details around.
 
 from contextvars import ContextVar, Token
 from dataclasses import dataclass, replace
+from typing import TypedDict, Unpack
 
 
 @dataclass(frozen=True)
@@ -25,7 +26,13 @@ def current() -> ChangeContext:
     return _current.get()
 
 
-def bind(**fields: str | None) -> Token[ChangeContext]:
+class _ContextFields(TypedDict, total=False):
+    request_id: str | None
+    ip_address: str | None
+    origin: str
+
+
+def bind(**fields: Unpack[_ContextFields]) -> Token[ChangeContext]:
     """Set fields on the current context; pass the token to `reset` when done."""
     return _current.set(replace(_current.get(), **fields))
 

@@ -5,6 +5,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
 from django_htmx.http import HttpResponseClientRedirect
+from django_htmx.middleware import HtmxDetails
 
 
 def render_htmx(
@@ -21,8 +22,13 @@ def render_htmx(
     With `target`, the partial is sent only when htmx targets that element id, so a boosted
     link that swaps the whole body still gets the whole page.
     """
-    htmx = getattr(request, "htmx", None)
-    wants_partial = bool(htmx) and not htmx.boosted and (target is None or htmx.target == target)
+    htmx: HtmxDetails | None = getattr(request, "htmx", None)  # None without HtmxMiddleware
+    wants_partial = (
+        htmx is not None
+        and bool(htmx)
+        and not htmx.boosted
+        and (target is None or htmx.target == target)
+    )
     name = f"{template}#{partial}" if wants_partial else template
     return render(request, name, context, status=status)
 

@@ -26,7 +26,8 @@ def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
     for name in fields:
         field = instance._meta.get_field(name)
         values[name] = getattr(instance, field.attname)  # type: ignore[union-attr]
-    return json_normalise(values)
+    normalised: dict[str, Any] = json_normalise(values)
+    return normalised
 
 
 def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> Changes:

@@ -1,8 +1,11 @@
 """Forms of the projects pages."""
 
+from typing import Any
+
 from django import forms
 
 from accounts.models import ProjectMembership
+from core.forms import choice_field
 from projects.models import Project
 
 PHASE_FILTER = [("", "Any phase"), *Project.Phase.choices]
@@ -17,9 +20,9 @@ class ProjectFilterForm(forms.Form):
     risk_tier = forms.ChoiceField(required=False, choices=RISK_TIER_FILTER, label="Risk tier")
     owner = forms.ChoiceField(required=False, label="Owner")
 
-    def __init__(self, *args: object, owners: list[tuple[str, str]], **kwargs: object) -> None:
+    def __init__(self, *args: Any, owners: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].choices = [("", "Anyone"), *owners]
+        choice_field(self, "owner").choices = [("", "Anyone"), *owners]
 
 
 class ProjectForm(forms.Form):
@@ -43,11 +46,11 @@ class ProjectMemberForm(forms.Form):
         choices=ProjectMembership.Role.choices, initial=ProjectMembership.Role.VIEWER
     )
 
-    def __init__(self, *args: object, candidates: list[tuple[str, str]], **kwargs: object) -> None:
+    def __init__(self, *args: Any, candidates: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # An explicit empty first option: nobody gets added by an unnoticed default.
         empty = "Choose someone…" if candidates else "Everyone here is on the project already"
-        self.fields["user"].choices = [("", empty), *candidates]
+        choice_field(self, "user").choices = [("", empty), *candidates]
 
 
 class ProjectRoleForm(forms.Form):

@@ -5,6 +5,7 @@ from typing import Any
 
 from django import forms
 
+from core.forms import choice_field
 from projects.models import FeasibilityStudy, Risk, Task
 from projects.models.feasibility import Rating
 from projects.risk_library import risk_library
@@ -37,7 +38,7 @@ class RiskForm(forms.Form):
 
     def __init__(self, *args: Any, people: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].choices = [("", "Nobody yet"), *people]
+        choice_field(self, "owner").choices = [("", "Nobody yet"), *people]
 
 
 class LibraryRiskForm(forms.Form):
@@ -45,7 +46,7 @@ class LibraryRiskForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["library_ref"].choices = [
+        choice_field(self, "library_ref").choices = [
             (entry.ref, f"{entry.source_id} {entry.name}") for entry in risk_library()
         ]
 
@@ -182,7 +183,7 @@ class TaskForm(forms.Form):
 
     def __init__(self, *args: Any, people: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].choices = [("", "Nobody yet"), *people]
+        choice_field(self, "assignee").choices = [("", "Nobody yet"), *people]
 
 
 class TaskStatusForm(forms.Form):

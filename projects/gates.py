@@ -3,12 +3,10 @@
 Workshops (stakeholders) and compliance checks (compliance) register theirs from their apps.
 """
 
-from typing import Any
-
 from django.db.models import Count, Q
 
 from projects.lifecycle import gates
-from projects.models import FeasibilityStudy, Risk, ScopeVersion
+from projects.models import FeasibilityStudy, Project, Risk, ScopeVersion
 from projects.models.risks import HIGH_RISK_SCORE, score_expression
 
 
@@ -21,7 +19,7 @@ from projects.models.risks import HIGH_RISK_SCORE, score_expression
     owner_app="projects",
     order=10,
 )
-def scope_document_approved(project: Any) -> tuple[bool, str]:
+def scope_document_approved(project: Project) -> tuple[bool, str]:
     approved = ScopeVersion.objects.filter(
         document__project=project, status=ScopeVersion.Status.APPROVED
     ).exists()
@@ -37,7 +35,7 @@ def scope_document_approved(project: Any) -> tuple[bool, str]:
     owner_app="projects",
     order=30,
 )
-def feasibility_go(project: Any) -> tuple[bool, str]:
+def feasibility_go(project: Project) -> tuple[bool, str]:
     go = FeasibilityStudy.objects.filter(
         project=project,
         verdict__in=[FeasibilityStudy.Verdict.GO, FeasibilityStudy.Verdict.GO_WITH_CONDITIONS],
@@ -55,7 +53,7 @@ def feasibility_go(project: Any) -> tuple[bool, str]:
     owner_app="projects",
     order=40,
 )
-def risks_scored(project: Any) -> tuple[bool, str]:
+def risks_scored(project: Project) -> tuple[bool, str]:
     counts = Risk.objects.filter(project=project).aggregate(
         total=Count("id"),
         unscored=Count(
@@ -80,12 +78,13 @@ def risks_scored(project: Any) -> tuple[bool, str]:
     owner_app="projects",
     order=50,
 )
-def high_risks_mitigated(project: Any) -> tuple[bool, str]:
+def high_risks_mitigated(project: Project) -> tuple[bool, str]:
     high = (
         Risk.objects.filter(project=project)
         .exclude(status=Risk.Status.CLOSED)
-        .annotate(score=score_expression())
-        .filter(score__gte=HIGH_RISK_SCORE)
+        # Not "score": Risk.score is a property, which an annotation must not shadow.
+        .annotate(score_value=score_expression())
+        .filter(score_value__gte=HIGH_RISK_SCORE)
     )
     missing = high.filter(Q(owner__isnull=True) | Q(mitigation_plan="")).count()
     if missing:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from projects.models.project import PHASE_ORDER
+from projects.models.project import PHASE_ORDER, Project
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,7 @@ class CriterionResult:
         return asdict(self)
 
 
-Check = Callable[[Any], tuple[bool, str]]
+Check = Callable[[Project], tuple[bool, str]]
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,7 @@ class Criterion:
     owner_app: str = ""
     order: int = 100
 
-    def evaluate(self, project: Any) -> CriterionResult:
+    def evaluate(self, project: Project) -> CriterionResult:
         met, detail = self.check(project)
         return CriterionResult(self.key, self.label, met, detail, self.section, self.owner_app)
 
@@ -75,7 +75,7 @@ class GateRegistry:
         found = self._criteria.get((from_phase, to_phase), {}).values()
         return sorted(found, key=lambda c: (c.order, c.key))
 
-    def evaluate(self, project: Any, to_phase: str | None = None) -> list[CriterionResult]:
+    def evaluate(self, project: Project, to_phase: str | None = None) -> list[CriterionResult]:
         """Every criterion of the project's next gate (or of `to_phase`), evaluated now."""
         target = to_phase or project.next_phase
         if target is None:

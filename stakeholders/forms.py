@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from django import forms
 from django.utils import timezone
 
+from core.forms import choice_field
 from core.timezones import time_zone_choices
 from stakeholders.models import Question, Stakeholder
 from stakeholders.services.feedback import MAX_QUESTIONS
@@ -96,7 +97,7 @@ class StakeholderLinkForm(forms.Form):
 
     def __init__(self, *args: Any, candidates: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["stakeholder"].choices = [("", "Choose a person"), *candidates]
+        choice_field(self, "stakeholder").choices = [("", "Choose a person"), *candidates]
 
 
 # --- workshops -------------------------------------------------------------------------------
@@ -116,7 +117,8 @@ class _WhenForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data  # what Form.clean returns; its stub allows None
         if data.get("starts_at") and data.get("time_zone"):
             try:
                 data["starts_at"] = in_zone(data["starts_at"], data["time_zone"])
@@ -159,8 +161,8 @@ class WorkshopForm(_WhenForm):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["facilitator"].choices = [("", "Nobody yet"), *people]
-        self.fields["stakeholders"].choices = stakeholders
+        choice_field(self, "facilitator").choices = [("", "Nobody yet"), *people]
+        choice_field(self, "stakeholders").choices = stakeholders
         if not stakeholders:
             self.fields[
                 "stakeholders"
@@ -184,7 +186,7 @@ class WorkshopInviteForm(forms.Form):
 
     def __init__(self, *args: Any, stakeholders: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["stakeholders"].choices = stakeholders
+        choice_field(self, "stakeholders").choices = stakeholders
 
 
 class WorkshopOutcomeForm(forms.Form):
@@ -216,7 +218,7 @@ class WorkshopOutcomeForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["attended"].choices = invitees
+        choice_field(self, "attended").choices = invitees
         self.people_by_email = people_by_email
 
     def clean_decisions(self) -> list[str]:
@@ -334,7 +336,8 @@ class FeedbackRoundForm(forms.Form):
         return closes_at
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data  # what Form.clean returns; its stub allows None
         questions = []
         for n in range(1, self.row_count + 1):
             prompt = (data.get(f"q{n}_prompt") or "").strip()
@@ -406,7 +409,7 @@ class FeedbackOpenForm(forms.Form):
 
     def __init__(self, *args: Any, stakeholders: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["stakeholders"].choices = stakeholders
+        choice_field(self, "stakeholders").choices = stakeholders
 
 
 class FeedbackSummaryForm(forms.Form):
@@ -423,7 +426,7 @@ class FeedbackSummaryForm(forms.Form):
 
     def __init__(self, *args: Any, versions: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["outcome_scope_version"].choices = [("", "None"), *versions]
+        choice_field(self, "outcome_scope_version").choices = [("", "None"), *versions]
 
 
 class IntakeKeyForm(forms.Form):

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from typing import Any
 
 from django.conf import settings
 from django.core import signing
+
+from stakeholders.models import FeedbackInvite
 
 SALT = "charter.feedback-link"
 # A link never outlives a year, whatever the round's end date says.
@@ -18,12 +19,12 @@ def new_nonce() -> str:
     return secrets.token_hex(16)
 
 
-def make_token(invite: Any) -> str:
+def make_token(invite: FeedbackInvite) -> str:
     """The token in a stakeholder's link: invite id and nonce, signed with a timestamp."""
     return signing.TimestampSigner(salt=SALT).sign(f"{invite.pk}.{invite.link_nonce}")
 
 
-def feedback_url(invite: Any) -> str:
+def feedback_url(invite: FeedbackInvite) -> str:
     return f"{settings.SITE_URL}/f/{make_token(invite)}/"
 
 

@@ -4,6 +4,8 @@ Stakeholders are people, often outside the organisation: their name and email li
 Stakeholder row only, and the audit trail refers to them by id (erasure must not break it).
 """
 
+from datetime import datetime, timedelta
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -177,8 +179,8 @@ class Workshop(BaseModel):
         return self.title
 
     @property
-    def ends_at(self) -> "timezone.datetime":
-        return self.starts_at + timezone.timedelta(minutes=self.duration_minutes)
+    def ends_at(self) -> datetime:
+        return self.starts_at + timedelta(minutes=self.duration_minutes)
 
     @property
     def ics_uid(self) -> str:

@@ -7,12 +7,13 @@ import io
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
+from uuid import UUID
 
 from django.db.models import Avg, Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from accounts.models import Organization
+from accounts.models import Organization, User
 from accounts.permissions import Perm, can, visible
 from accounts.selectors import visible_object_get
 from projects.models import Project
@@ -33,7 +34,7 @@ QUADRANTS = ("manage_closely", "keep_satisfied", "keep_informed", "monitor")
 
 
 def stakeholder_list(
-    *, user: Any, organization: Organization, project: Project | None = None, q: str = ""
+    *, user: User, organization: Organization, project: Project | None = None, q: str = ""
 ) -> QuerySet[Stakeholder]:
     """The organisation's registry, or one project's stakeholders; searchable."""
     people = visible(user, Stakeholder).filter(organization=organization)
@@ -46,7 +47,7 @@ def stakeholder_list(
     return people.order_by("name")
 
 
-def stakeholder_get_for_user(*, user: Any, id: Any) -> Stakeholder:
+def stakeholder_get_for_user(*, user: User, id: Any) -> Stakeholder:
     return visible_object_get(user=user, model=Stakeholder, id=id)
 
 
@@ -58,7 +59,7 @@ def influence_interest_grid(people: list[Stakeholder]) -> dict[str, list[Stakeho
     return grid
 
 
-def workshop_list(*, user: Any, project: Project) -> QuerySet[Workshop]:
+def workshop_list(*, user: User, project: Project) -> QuerySet[Workshop]:
     if not can(user, Perm.PROJECT_VIEW, project):
         return Workshop.objects.none()
     return (
@@ -74,7 +75,7 @@ def workshop_list(*, user: Any, project: Project) -> QuerySet[Workshop]:
     )
 
 
-def workshop_get_for_user(*, user: Any, id: Any) -> Workshop:
+def workshop_get_for_user(*, user: User, id: Any) -> Workshop:
     return visible_object_get(
         user=user,
         model=Workshop,
@@ -90,7 +91,7 @@ def workshop_get_for_user(*, user: Any, id: Any) -> Workshop:
     )
 
 
-def feedback_round_list(*, user: Any, project: Project) -> QuerySet[FeedbackRound]:
+def feedback_round_list(*, user: User, project: Project) -> QuerySet[FeedbackRound]:
     if not can(user, Perm.PROJECT_VIEW, project):
         return FeedbackRound.objects.none()
     return (
@@ -110,7 +111,7 @@ def feedback_round_list(*, user: Any, project: Project) -> QuerySet[FeedbackRoun
     )
 
 
-def feedback_round_get_for_user(*, user: Any, id: Any) -> FeedbackRound:
+def feedback_round_get_for_user(*, user: User, id: Any) -> FeedbackRound:
     return visible_object_get(
         user=user,
         model=FeedbackRound,
@@ -142,7 +143,7 @@ class RoundResults:
         return round(100 * self.responded / self.invited, 1) if self.invited else 0.0
 
 
-def feedback_results(*, user: Any, feedback_round: FeedbackRound) -> RoundResults:
+def feedback_results(*, user: User, feedback_round: FeedbackRound) -> RoundResults:
     """Response rate and, per question, the distribution, average and free-text answers.
 
     Three queries whatever the number of responses.
@@ -154,7 +155,7 @@ def feedback_results(*, user: Any, feedback_round: FeedbackRound) -> RoundResult
         responded=Count("id", filter=Q(responded_at__isnull=False)),
     )
     questions = list(feedback_round.questions.all())
-    answers: dict[Any, list[Answer]] = defaultdict(list)
+    answers: dict[UUID, list[Answer]] = defaultdict(list)
     for answer in Answer.objects.filter(response__invite__round=feedback_round).order_by(
         "created_at"
     ):
@@ -177,7 +178,7 @@ def feedback_results(*, user: Any, feedback_round: FeedbackRound) -> RoundResult
     return RoundResults(feedback_round, counts["invited"], counts["responded"], results)
 
 
-def question_trend(*, user: Any, project: Project, key: str) -> list[dict[str, Any]]:
+def question_trend(*, user: User, project: Project, key: str) -> list[dict[str, Any]]:
     """The same rating question across the project's rounds: the iterative loop."""
     if not can(user, Perm.PROJECT_VIEW, project):
         return []
@@ -200,7 +201,7 @@ def question_trend(*, user: Any, project: Project, key: str) -> list[dict[str, A
     ]
 
 
-def feedback_results_csv(*, user: Any, feedback_round: FeedbackRound) -> str:
+def feedback_results_csv(*, user: User, feedback_round: FeedbackRound) -> str:
     """One row per response: respondent, submission time, then one column per question."""
     if not can(user, Perm.PROJECT_VIEW, feedback_round.project):
         raise Http404
@@ -216,7 +217,7 @@ def feedback_results_csv(*, user: Any, feedback_round: FeedbackRound) -> str:
     writer.writerow(["stakeholder", "submitted_at", *(q.prompt for q in questions)])
     for invite in invites:
         by_question = {a.question_id: a for a in invite.response.answers.all()}
-        cells = []
+        cells: list[str | int | None] = []  # csv writes None as an empty cell
         for question in questions:
             answer = by_question.get(question.pk)
             if answer is None:
@@ -238,7 +239,7 @@ def _csv_safe(value: str) -> str:
     return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
-def outstanding_feedback(*, user: Any, project: Project) -> QuerySet[FeedbackInvite]:
+def outstanding_feedback(*, user: User, project: Project) -> QuerySet[FeedbackInvite]:
     """Who still owes an answer in the project's open rounds (for reminders)."""
     if not can(user, Perm.PROJECT_VIEW, project):
         return FeedbackInvite.objects.none()
@@ -255,13 +256,13 @@ def outstanding_feedback(*, user: Any, project: Project) -> QuerySet[FeedbackInv
     )
 
 
-def product_feedback_list(*, user: Any, project: Project) -> QuerySet[ProductFeedback]:
+def product_feedback_list(*, user: User, project: Project) -> QuerySet[ProductFeedback]:
     if not can(user, Perm.PROJECT_VIEW, project):
         return ProductFeedback.objects.none()
     return ProductFeedback.objects.filter(project=project).select_related("key")
 
 
-def product_feedback_summary(*, user: Any, project: Project) -> dict[str, Any]:
+def product_feedback_summary(*, user: User, project: Project) -> dict[str, Any]:
     rows = product_feedback_list(user=user, project=project)
     summary = rows.aggregate(count=Count("id"), average=Avg("rating"))
     tally = dict(rows.values_list("rating").annotate(n=Count("id")).order_by())
@@ -272,7 +273,7 @@ def product_feedback_summary(*, user: Any, project: Project) -> dict[str, Any]:
 # --- read helpers of the REST API ---------------------------------------------------------------
 
 
-def project_stakeholder_list(*, user: Any, project: Project) -> QuerySet[ProjectStakeholder]:
+def project_stakeholder_list(*, user: User, project: Project) -> QuerySet[ProjectStakeholder]:
     """The project's stakeholder links with their stakeholder, by name."""
     if not can(user, Perm.PROJECT_VIEW, project):
         return ProjectStakeholder.objects.none()
@@ -283,7 +284,7 @@ def project_stakeholder_list(*, user: Any, project: Project) -> QuerySet[Project
     )
 
 
-def project_stakeholder_get_for_user(*, user: Any, id: Any) -> ProjectStakeholder:
+def project_stakeholder_get_for_user(*, user: User, id: Any) -> ProjectStakeholder:
     """One link between a stakeholder and a project; 404 if the project is not visible."""
     return visible_object_get(
         user=user,
@@ -295,7 +296,7 @@ def project_stakeholder_get_for_user(*, user: Any, id: Any) -> ProjectStakeholde
     )
 
 
-def feedback_invite_get_for_user(*, user: Any, id: Any) -> FeedbackInvite:
+def feedback_invite_get_for_user(*, user: User, id: Any) -> FeedbackInvite:
     """One stakeholder's invite to a round; 404 if the round's project is not visible."""
     return visible_object_get(
         user=user,
@@ -307,14 +308,14 @@ def feedback_invite_get_for_user(*, user: Any, id: Any) -> FeedbackInvite:
     )
 
 
-def intake_key_list(*, user: Any, project: Project) -> QuerySet[IntakeKey]:
+def intake_key_list(*, user: User, project: Project) -> QuerySet[IntakeKey]:
     """The project's intake keys, newest first (managers: keys are credentials)."""
     if not can(user, Perm.PROJECT_MANAGE, project):
         return IntakeKey.objects.none()
     return IntakeKey.objects.filter(project=project).select_related("created_by")
 
 
-def intake_key_get_for_user(*, user: Any, id: Any) -> IntakeKey:
+def intake_key_get_for_user(*, user: User, id: Any) -> IntakeKey:
     """One intake key; 404 if its project is not visible."""
     return visible_object_get(
         user=user,

@@ -1,10 +1,20 @@
 """Celery tasks of stakeholders: thin, idempotent wrappers over services."""
 
 from smtplib import SMTPException
+from typing import TypedDict
 
 from celery import shared_task
 
-RETRY = {
+
+class _RetryOptions(TypedDict):
+    # Typed, so that `shared_task(**RETRY)` is checked against Celery's options.
+    acks_late: bool
+    autoretry_for: tuple[type[BaseException], ...]
+    retry_backoff: bool
+    max_retries: int
+
+
+RETRY: _RetryOptions = {
     "acks_late": True,
     "autoretry_for": (OSError, SMTPException),
     "retry_backoff": True,

@@ -1,6 +1,9 @@
 """factory_boy factories. Factories build rows directly; tests of behaviour call services."""
 
+from typing import TYPE_CHECKING, Any
+
 import factory
+from django.db.models import Model
 from django.utils import timezone
 
 from accounts.models import Organization, OrganizationMembership, ProjectMembership, User
@@ -9,7 +12,17 @@ from projects.models import Project
 DEFAULT_PASSWORD = "correct-horse-battery-staple"
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class TypedFactory[M: Model](factory.django.DjangoModelFactory[M]):
+    """A model factory whose call, `ProjectFactory(...)`, is typed as the model it creates."""
+
+    if TYPE_CHECKING:
+        # factory_boy's metaclass makes calling a factory create a model instance; its own
+        # `__new__` is untyped, so mypy would take the factory for its result. mypy refuses a
+        # `__new__` that returns another type [misc], which is exactly what this one does.
+        def __new__(cls, *args: Any, **kwargs: Any) -> M: ...  # type: ignore[misc]
+
+
+class UserFactory(TypedFactory[User]):
     class Meta:
         model = User
         skip_postgeneration_save = True
@@ -19,12 +32,12 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", DEFAULT_PASSWORD)
 
     @factory.post_generation
-    def _save(obj, create, extracted, **kwargs):  # noqa: N805
+    def _save(obj: User, create: bool, extracted: Any, **kwargs: Any) -> None:  # noqa: N805
         if create:
             obj.save()
 
 
-class OrganizationFactory(factory.django.DjangoModelFactory):
+class OrganizationFactory(TypedFactory[Organization]):
     class Meta:
         model = Organization
 
@@ -32,7 +45,7 @@ class OrganizationFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"organisation-{n}")
 
 
-class OrganizationMembershipFactory(factory.django.DjangoModelFactory):
+class OrganizationMembershipFactory(TypedFactory[OrganizationMembership]):
     class Meta:
         model = OrganizationMembership
 
@@ -41,7 +54,7 @@ class OrganizationMembershipFactory(factory.django.DjangoModelFactory):
     role = OrganizationMembership.Role.MEMBER
 
 
-class ProjectFactory(factory.django.DjangoModelFactory):
+class ProjectFactory(TypedFactory[Project]):
     class Meta:
         model = Project
 
@@ -52,7 +65,7 @@ class ProjectFactory(factory.django.DjangoModelFactory):
     created_at = factory.LazyFunction(timezone.now)
 
 
-class ProjectMembershipFactory(factory.django.DjangoModelFactory):
+class ProjectMembershipFactory(TypedFactory[ProjectMembership]):
     class Meta:
         model = ProjectMembership
 

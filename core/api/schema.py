@@ -23,7 +23,9 @@ class ProblemDetailsSerializer(serializers.Serializer):
     request_id = serializers.CharField(
         required=False, help_text="The X-Request-ID of the request, for support and the log."
     )
-    errors = serializers.JSONField(
+    # The problem's own member; DRF's metaclass takes declared fields off the class, so the
+    # serializer's `errors` property is untouched at run time.
+    errors = serializers.JSONField(  # type: ignore[assignment]
         required=False,
         help_text=(
             "400: messages keyed by field name (a list of strings per field; "

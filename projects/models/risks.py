@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.expressions import CombinedExpression
 from django.utils import timezone
 
 from core.fields import LimitedTextField
@@ -129,6 +130,6 @@ class Risk(BaseModel):
         )
 
 
-def score_expression() -> F:
+def score_expression() -> CombinedExpression:
     """likelihood × impact in SQL, for sorting and heat-map counts."""
     return F("likelihood") * F("impact")

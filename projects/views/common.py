@@ -2,9 +2,8 @@
 
 from typing import Any
 
-from django.http import HttpRequest
-
 from accounts.permissions import can_map
+from accounts.types import AuthenticatedRequest
 from projects.models import Project
 from projects.models.project import PHASE_ORDER
 
@@ -12,7 +11,7 @@ LIFECYCLE = [phase for phase in PHASE_ORDER if phase != "retired"]
 
 
 def project_context(
-    request: HttpRequest, project: Project, tab: str, **extra: Any
+    request: AuthenticatedRequest, project: Project, tab: str, **extra: Any
 ) -> dict[str, Any]:
     """What every project page's header and tabs need."""
     return {

@@ -5,11 +5,12 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import Perm
+from accounts.types import AuthenticatedRequest
 from core.errors import ConflictError
 from core.forms import add_service_errors, error_text
 from projects import selectors, services
@@ -18,7 +19,7 @@ from projects.models.feasibility import DIMENSIONS
 from projects.views.common import project_context
 
 
-def _study_of(request: HttpRequest, project: Any, study_id: Any) -> Any:
+def _study_of(request: AuthenticatedRequest, project: Any, study_id: Any) -> Any:
     study = selectors.feasibility_get_for_user(user=request.user, id=study_id)
     if study.project_id != project.pk:
         raise Http404
@@ -27,7 +28,7 @@ def _study_of(request: HttpRequest, project: Any, study_id: Any) -> Any:
 
 @login_required
 @require_http_methods(["GET"])
-def feasibility_list(request: HttpRequest, project_id: Any) -> HttpResponse:
+def feasibility_list(request: AuthenticatedRequest, project_id: Any) -> HttpResponse:
     project = selectors.project_get_for_user(user=request.user, id=project_id)
     studies = selectors.feasibility_list(user=request.user, project=project)
     context = project_context(
@@ -38,7 +39,9 @@ def feasibility_list(request: HttpRequest, project_id: Any) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def feasibility_edit(request: HttpRequest, project_id: Any, study_id: Any = None) -> HttpResponse:
+def feasibility_edit(
+    request: AuthenticatedRequest, project_id: Any, study_id: Any = None
+) -> HttpResponse:
     """Start a study, or edit one that is not signed off yet."""
     project = selectors.project_get_for_user(
         user=request.user, id=project_id, perm=Perm.PROJECT_CONTRIBUTE
@@ -75,7 +78,9 @@ def feasibility_edit(request: HttpRequest, project_id: Any, study_id: Any = None
 
 @login_required
 @require_POST
-def feasibility_sign_off(request: HttpRequest, project_id: Any, study_id: Any) -> HttpResponse:
+def feasibility_sign_off(
+    request: AuthenticatedRequest, project_id: Any, study_id: Any
+) -> HttpResponse:
     project = selectors.project_get_for_user(user=request.user, id=project_id)
     study = _study_of(request, project, study_id)
     try:

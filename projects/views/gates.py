@@ -5,11 +5,12 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.types import AuthenticatedRequest
 from core.errors import ConflictError
 from core.forms import error_text
 from projects import selectors, services
@@ -28,7 +29,7 @@ SECTION_URLS = {
 
 @login_required
 @require_http_methods(["GET"])
-def gate_page(request: HttpRequest, project_id: Any) -> HttpResponse:
+def gate_page(request: AuthenticatedRequest, project_id: Any) -> HttpResponse:
     project = selectors.project_get_for_user(user=request.user, id=project_id)
     status = selectors.gate_status(user=request.user, project=project)
     criteria = [
@@ -57,7 +58,7 @@ def gate_page(request: HttpRequest, project_id: Any) -> HttpResponse:
 
 @login_required
 @require_POST
-def gate_request(request: HttpRequest, project_id: Any) -> HttpResponse:
+def gate_request(request: AuthenticatedRequest, project_id: Any) -> HttpResponse:
     project = selectors.project_get_for_user(user=request.user, id=project_id)
     try:
         services.gate_request(
@@ -82,7 +83,7 @@ def gate_request(request: HttpRequest, project_id: Any) -> HttpResponse:
 @login_required
 @require_POST
 def gate_decide(
-    request: HttpRequest, project_id: Any, request_id: Any, decision: str
+    request: AuthenticatedRequest, project_id: Any, request_id: Any, decision: str
 ) -> HttpResponse:
     project = selectors.project_get_for_user(user=request.user, id=project_id)
     gate_request_row = selectors.gate_request_get_for_user(user=request.user, id=request_id)
@@ -122,7 +123,7 @@ def gate_decide(
 
 @login_required
 @require_POST
-def move_back(request: HttpRequest, project_id: Any) -> HttpResponse:
+def move_back(request: AuthenticatedRequest, project_id: Any) -> HttpResponse:
     project = selectors.project_get_for_user(user=request.user, id=project_id)
     form = ReasonForm(request.POST)
     try:

@@ -5,12 +5,13 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import Perm, can
 from accounts.selectors import current_organization
+from accounts.types import AuthenticatedRequest
 from core.errors import ConflictError
 from core.forms import add_service_errors, error_text
 from projects import selectors, services
@@ -20,7 +21,7 @@ from projects.models import UseCaseProposal
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def proposal_list(request: HttpRequest) -> HttpResponse:
+def proposal_list(request: AuthenticatedRequest) -> HttpResponse:
     """The inventory of proposed use cases (accepted, pending and turned down) and the form."""
     org = current_organization(request)
     if org is None:
@@ -58,7 +59,7 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def proposal_triage(request: HttpRequest, proposal_id: Any) -> HttpResponse:
+def proposal_triage(request: AuthenticatedRequest, proposal_id: Any) -> HttpResponse:
     proposal = selectors.proposal_get_for_user(user=request.user, id=proposal_id)
     form = TriageForm(request.POST)
     if not form.is_valid():

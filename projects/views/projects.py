@@ -6,12 +6,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.models import ProjectMembership
 from accounts.permissions import Perm, can
 from accounts.selectors import current_organization
+from accounts.types import AuthenticatedRequest
 from core.forms import add_service_errors
 from core.htmx import render_htmx
 from projects import selectors, services
@@ -30,7 +32,7 @@ PAGE_SIZE = 25
 
 @login_required
 @require_http_methods(["GET"])
-def project_list(request: HttpRequest) -> HttpResponse:
+def project_list(request: AuthenticatedRequest) -> HttpResponse:
     """The current organisation's projects the user may see; filters update the table."""
     org = current_organization(request)
     if org is None:
@@ -63,7 +65,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def project_create(request: HttpRequest) -> HttpResponse:
+def project_create(request: AuthenticatedRequest) -> HttpResponse:
     org = current_organization(request)
     if org is None:
         return redirect("accounts:organization-create")
@@ -86,7 +88,9 @@ def project_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _detail_context(request: HttpRequest, project: Project, **extra: Any) -> dict[str, Any]:
+def _detail_context(
+    request: AuthenticatedRequest, project: Project, **extra: Any
+) -> dict[str, Any]:
     members = list(selectors.project_member_list(user=request.user, project=project))
     candidates = selectors.project_member_candidates(user=request.user, project=project)
     return project_context(
@@ -97,14 +101,14 @@ def _detail_context(request: HttpRequest, project: Project, **extra: Any) -> dic
         overview=selectors.project_overview(user=request.user, project=project),
         member_form=extra.pop("member_form", None)
         or ProjectMemberForm(candidates=[(str(person.pk), person.email) for person in candidates]),
-        role_choices=ProjectRoleForm.base_fields["role"].choices,
+        role_choices=ProjectMembership.Role.choices,
         **extra,
     )
 
 
 @login_required
 @require_http_methods(["GET"])
-def project_detail(request: HttpRequest, project_id: Any) -> HttpResponse:
+def project_detail(request: AuthenticatedRequest, project_id: Any) -> HttpResponse:
     """A project's page: phase, use case and people."""
     project = selectors.project_get_for_user(user=request.user, id=project_id)
     return render(request, "projects/project_detail.html", _detail_context(request, project))
@@ -112,7 +116,7 @@ def project_detail(request: HttpRequest, project_id: Any) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def project_edit(request: HttpRequest, project_id: Any) -> HttpResponse:
+def project_edit(request: AuthenticatedRequest, project_id: Any) -> HttpResponse:
     project = selectors.project_get_for_user(
         user=request.user, id=project_id, perm=Perm.PROJECT_MANAGE
     )
@@ -139,7 +143,7 @@ def project_edit(request: HttpRequest, project_id: Any) -> HttpResponse:
 
 @login_required
 @require_POST
-def project_member_add(request: HttpRequest, project_id: Any) -> HttpResponse:
+def project_member_add(request: AuthenticatedRequest, project_id: Any) -> HttpResponse:
     project = selectors.project_get_for_user(
         user=request.user, id=project_id, perm=Perm.PROJECT_MANAGE
     )
@@ -164,7 +168,9 @@ def project_member_add(request: HttpRequest, project_id: Any) -> HttpResponse:
 
 @login_required
 @require_POST
-def project_member_role(request: HttpRequest, project_id: Any, membership_id: Any) -> HttpResponse:
+def project_member_role(
+    request: AuthenticatedRequest, project_id: Any, membership_id: Any
+) -> HttpResponse:
     project = selectors.project_get_for_user(
         user=request.user, id=project_id, perm=Perm.PROJECT_MANAGE
     )
@@ -186,7 +192,7 @@ def project_member_role(request: HttpRequest, project_id: Any, membership_id: An
 @login_required
 @require_POST
 def project_member_remove(
-    request: HttpRequest, project_id: Any, membership_id: Any
+    request: AuthenticatedRequest, project_id: Any, membership_id: Any
 ) -> HttpResponse:
     project = selectors.project_get_for_user(
         user=request.user, id=project_id, perm=Perm.PROJECT_MANAGE
@@ -203,7 +209,7 @@ def project_member_remove(
 
 @login_required
 @require_http_methods(["GET"])
-def project_audit(request: HttpRequest, project_id: Any) -> HttpResponse:
+def project_audit(request: AuthenticatedRequest, project_id: Any) -> HttpResponse:
     """The project's audit trail, newest first."""
     project = selectors.project_get_for_user(user=request.user, id=project_id)
     events = selectors.project_audit_events(user=request.user, project=project)

@@ -5,11 +5,12 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import Perm
+from accounts.types import AuthenticatedRequest
 from core.errors import ConflictError
 from core.forms import add_service_errors
 from core.htmx import render_htmx
@@ -18,11 +19,11 @@ from projects.forms_scope import LibraryRiskForm, RiskFilterForm, RiskForm
 from projects.views.common import project_context
 
 
-def _people(request: HttpRequest, project: Any) -> list[tuple[str, str]]:
+def _people(request: AuthenticatedRequest, project: Any) -> list[tuple[str, str]]:
     return selectors.project_people(user=request.user, project=project)
 
 
-def _risk_fields(request: HttpRequest, project: Any, form: RiskForm) -> dict[str, Any]:
+def _risk_fields(request: AuthenticatedRequest, project: Any, form: RiskForm) -> dict[str, Any]:
     data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
     data["owner"] = selectors.project_person_get(
         user=request.user, project=project, id=data.get("owner")
@@ -32,7 +33,7 @@ def _risk_fields(request: HttpRequest, project: Any, form: RiskForm) -> dict[str
 
 @login_required
 @require_http_methods(["GET"])
-def risk_register(request: HttpRequest, project_id: Any) -> HttpResponse:
+def risk_register(request: AuthenticatedRequest, project_id: Any) -> HttpResponse:
     """The register with its 5×5 heat map; clicking a cell filters the table (htmx)."""
     project = selectors.project_get_for_user(user=request.user, id=project_id)
     filters_form = RiskFilterForm(request.GET or None)
@@ -55,7 +56,7 @@ def risk_register(request: HttpRequest, project_id: Any) -> HttpResponse:
 
 @login_required
 @require_POST
-def risk_create(request: HttpRequest, project_id: Any) -> HttpResponse:
+def risk_create(request: AuthenticatedRequest, project_id: Any) -> HttpResponse:
     project = selectors.project_get_for_user(
         user=request.user, id=project_id, perm=Perm.PROJECT_CONTRIBUTE
     )
@@ -97,7 +98,7 @@ def risk_create(request: HttpRequest, project_id: Any) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def risk_edit(request: HttpRequest, project_id: Any, risk_id: Any) -> HttpResponse:
+def risk_edit(request: AuthenticatedRequest, project_id: Any, risk_id: Any) -> HttpResponse:
     """Edit a risk; the hidden version field refuses an edit made from a stale page."""
     project = selectors.project_get_for_user(user=request.user, id=project_id)
     risk = selectors.risk_get_for_user(user=request.user, id=risk_id, perm=Perm.PROJECT_CONTRIBUTE)

@@ -5,11 +5,12 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import Perm
+from accounts.types import AuthenticatedRequest
 from core.errors import ConflictError
 from core.forms import add_service_errors, error_text
 from projects import selectors, services
@@ -32,7 +33,7 @@ ACTIONS = {
 }
 
 
-def _version_of(request: HttpRequest, project: Any, version_id: Any) -> Any:
+def _version_of(request: AuthenticatedRequest, project: Any, version_id: Any) -> Any:
     version = selectors.scope_version_get_for_user(user=request.user, id=version_id)
     if version.document.project_id != project.pk:
         raise Http404
@@ -41,7 +42,9 @@ def _version_of(request: HttpRequest, project: Any, version_id: Any) -> Any:
 
 @login_required
 @require_http_methods(["GET"])
-def scope_document(request: HttpRequest, project_id: Any, version_id: Any = None) -> HttpResponse:
+def scope_document(
+    request: AuthenticatedRequest, project_id: Any, version_id: Any = None
+) -> HttpResponse:
     """The latest version (or the one asked for), its review, and the version history."""
     project = selectors.project_get_for_user(user=request.user, id=project_id)
     versions = list(selectors.scope_version_list(user=request.user, project=project))
@@ -73,7 +76,7 @@ def scope_document(request: HttpRequest, project_id: Any, version_id: Any = None
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def scope_version_new(request: HttpRequest, project_id: Any) -> HttpResponse:
+def scope_version_new(request: AuthenticatedRequest, project_id: Any) -> HttpResponse:
     """Write the next version, starting from the latest one's content."""
     project = selectors.project_get_for_user(
         user=request.user, id=project_id, perm=Perm.PROJECT_CONTRIBUTE
@@ -122,7 +125,7 @@ def scope_version_new(request: HttpRequest, project_id: Any) -> HttpResponse:
 @login_required
 @require_POST
 def scope_version_action(
-    request: HttpRequest, project_id: Any, version_id: Any, action: str
+    request: AuthenticatedRequest, project_id: Any, version_id: Any, action: str
 ) -> HttpResponse:
     """Submit, approve, send back or comment on a version."""
     project = selectors.project_get_for_user(user=request.user, id=project_id)

@@ -5,20 +5,22 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import Perm
+from accounts.types import AuthenticatedRequest
 from core.forms import add_service_errors, error_text
 from projects import selectors, services
 from projects.forms_scope import TaskForm, TaskStatusForm
+from projects.models import Task
 from projects.views.common import project_context
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def project_tasks(request: HttpRequest, project_id: Any) -> HttpResponse:
+def project_tasks(request: AuthenticatedRequest, project_id: Any) -> HttpResponse:
     project = selectors.project_get_for_user(user=request.user, id=project_id)
     people = selectors.project_people(user=request.user, project=project)
     form = TaskForm(request.POST or None, people=people)
@@ -54,14 +56,14 @@ def project_tasks(request: HttpRequest, project_id: Any) -> HttpResponse:
         "tasks",
         tasks=tasks,
         form=form,
-        status_choices=TaskStatusForm.base_fields["status"].choices,
+        status_choices=Task.Status.choices,
     )
     return render(request, "projects/tasks.html", context, status=status)
 
 
 @login_required
 @require_POST
-def task_status(request: HttpRequest, task_id: Any) -> HttpResponse:
+def task_status(request: AuthenticatedRequest, task_id: Any) -> HttpResponse:
     task = selectors.task_get_for_user(user=request.user, id=task_id)
     form = TaskStatusForm(request.POST)
     try:
@@ -81,7 +83,7 @@ def task_status(request: HttpRequest, task_id: Any) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET"])
-def my_work(request: HttpRequest) -> HttpResponse:
+def my_work(request: AuthenticatedRequest) -> HttpResponse:
     """Every open task assigned to me, across the projects I can see, by due date."""
     tasks = selectors.task_list_for_user(user=request.user, mine=True)
     return render(
@@ -90,6 +92,6 @@ def my_work(request: HttpRequest) -> HttpResponse:
         {
             "tasks": tasks,
             "nav": "my-work",
-            "status_choices": TaskStatusForm.base_fields["status"].choices,
+            "status_choices": Task.Status.choices,
         },
     )

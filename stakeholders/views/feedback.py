@@ -6,12 +6,13 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.permissions import Perm, can
+from accounts.types import AuthenticatedRequest
 from core.errors import ConflictError
 from core.forms import add_service_errors, error_text
 from core.htmx import redirect_after_success, render_htmx
@@ -32,7 +33,7 @@ DEFAULT_ROWS = 3
 RoundStatus = FeedbackRound.Status
 
 
-def _round(request: HttpRequest, project: Project, round_id: Any) -> FeedbackRound:
+def _round(request: AuthenticatedRequest, project: Project, round_id: Any) -> FeedbackRound:
     feedback_round = selectors.feedback_round_get_for_user(user=request.user, id=round_id)
     if feedback_round.project_id != project.pk:
         raise Http404
@@ -41,7 +42,7 @@ def _round(request: HttpRequest, project: Project, round_id: Any) -> FeedbackRou
 
 @login_required
 @require_GET
-def feedback_round_list(request: HttpRequest, project_id: Any) -> HttpResponse:
+def feedback_round_list(request: AuthenticatedRequest, project_id: Any) -> HttpResponse:
     """The project's feedback rounds with their response rates."""
     project = project_for(request, project_id)
     context = project_context(
@@ -56,7 +57,7 @@ def feedback_round_list(request: HttpRequest, project_id: Any) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def feedback_round_create(request: HttpRequest, project_id: Any) -> HttpResponse:
+def feedback_round_create(request: AuthenticatedRequest, project_id: Any) -> HttpResponse:
     """The round builder: N question rows, and "add another question" adds one (no script
     needed; with htmx only the form is swapped)."""
     project = project_for(request, project_id, Perm.PROJECT_CONTRIBUTE)
@@ -118,7 +119,7 @@ def feedback_round_create(request: HttpRequest, project_id: Any) -> HttpResponse
 
 
 def _round_page(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     project: Project,
     feedback_round: FeedbackRound,
     *,
@@ -167,7 +168,7 @@ def _round_page(
     return render(request, "stakeholders/feedback_round.html", context, status=status)
 
 
-def _versions(request: HttpRequest, project: Project) -> list[tuple[str, str]]:
+def _versions(request: AuthenticatedRequest, project: Project) -> list[tuple[str, str]]:
     return [
         (str(v.pk), f"v{v.number} — {v.get_status_display()}")
         for v in scope_version_list(user=request.user, project=project)
@@ -176,7 +177,9 @@ def _versions(request: HttpRequest, project: Project) -> list[tuple[str, str]]:
 
 @login_required
 @require_GET
-def feedback_round_detail(request: HttpRequest, project_id: Any, round_id: Any) -> HttpResponse:
+def feedback_round_detail(
+    request: AuthenticatedRequest, project_id: Any, round_id: Any
+) -> HttpResponse:
     """A round's results: response rate, per-question answers, trends, who still owes one."""
     project = project_for(request, project_id)
     return _round_page(request, project, _round(request, project, round_id))
@@ -184,7 +187,9 @@ def feedback_round_detail(request: HttpRequest, project_id: Any, round_id: Any) 
 
 @login_required
 @require_POST
-def feedback_round_open(request: HttpRequest, project_id: Any, round_id: Any) -> HttpResponse:
+def feedback_round_open(
+    request: AuthenticatedRequest, project_id: Any, round_id: Any
+) -> HttpResponse:
     """Open a drafted round: each chosen stakeholder receives a personal link by email."""
     project = project_for(request, project_id, Perm.PROJECT_CONTRIBUTE)
     feedback_round = _round(request, project, round_id)
@@ -217,7 +222,9 @@ def feedback_round_open(request: HttpRequest, project_id: Any, round_id: Any) ->
 
 @login_required
 @require_POST
-def feedback_round_close(request: HttpRequest, project_id: Any, round_id: Any) -> HttpResponse:
+def feedback_round_close(
+    request: AuthenticatedRequest, project_id: Any, round_id: Any
+) -> HttpResponse:
     project = project_for(request, project_id, Perm.PROJECT_CONTRIBUTE)
     feedback_round = _round(request, project, round_id)
     services.feedback_round_close(actor=request.user, feedback_round=feedback_round)
@@ -228,7 +235,7 @@ def feedback_round_close(request: HttpRequest, project_id: Any, round_id: Any) -
 @login_required
 @require_POST
 def feedback_invite_revoke(
-    request: HttpRequest, project_id: Any, round_id: Any, invite_id: Any
+    request: AuthenticatedRequest, project_id: Any, round_id: Any, invite_id: Any
 ) -> HttpResponse:
     """Withdraw one stakeholder's link at once."""
     project = project_for(request, project_id, Perm.PROJECT_CONTRIBUTE)
@@ -243,7 +250,9 @@ def feedback_invite_revoke(
 
 @login_required
 @require_POST
-def feedback_round_summary(request: HttpRequest, project_id: Any, round_id: Any) -> HttpResponse:
+def feedback_round_summary(
+    request: AuthenticatedRequest, project_id: Any, round_id: Any
+) -> HttpResponse:
     """Publish "you said, we did" for a closed round; respondents receive it by email."""
     project = project_for(request, project_id, Perm.PROJECT_CONTRIBUTE)
     feedback_round = _round(request, project, round_id)
@@ -277,7 +286,9 @@ def feedback_round_summary(request: HttpRequest, project_id: Any, round_id: Any)
 
 @login_required
 @require_GET
-def feedback_results_csv(request: HttpRequest, project_id: Any, round_id: Any) -> HttpResponse:
+def feedback_results_csv(
+    request: AuthenticatedRequest, project_id: Any, round_id: Any
+) -> HttpResponse:
     """The answers as CSV, one row per response."""
     project = project_for(request, project_id)
     feedback_round = _round(request, project, round_id)

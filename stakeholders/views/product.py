@@ -5,11 +5,12 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import Perm, can
+from accounts.types import AuthenticatedRequest
 from core.forms import add_service_errors
 from projects.views.common import project_context
 from stakeholders import selectors, services
@@ -24,7 +25,7 @@ SESSION_NEW_INTAKE_KEY = "charter_new_intake_key"
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def product_feedback(request: HttpRequest, project_id: Any) -> HttpResponse:
+def product_feedback(request: AuthenticatedRequest, project_id: Any) -> HttpResponse:
     """Ratings from the product's end users; managers create and revoke the intake keys."""
     project = project_for(request, project_id)
     is_manager = can(request.user, Perm.PROJECT_MANAGE, project)
@@ -64,7 +65,7 @@ def product_feedback(request: HttpRequest, project_id: Any) -> HttpResponse:
 
 @login_required
 @require_POST
-def intake_key_revoke(request: HttpRequest, project_id: Any, key_id: Any) -> HttpResponse:
+def intake_key_revoke(request: AuthenticatedRequest, project_id: Any, key_id: Any) -> HttpResponse:
     project = project_for(request, project_id, Perm.PROJECT_MANAGE)
     key = selectors.intake_key_get_for_user(user=request.user, id=key_id)
     if key.project_id != project.pk:

@@ -6,13 +6,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Organization
 from accounts.permissions import Perm, can
 from accounts.selectors import current_organization
+from accounts.types import AuthenticatedRequest
 from core.forms import add_service_errors
 from core.htmx import render_htmx
 from projects.models import Project
@@ -30,7 +31,7 @@ QUADRANT_LABELS = {
 }
 
 
-def _organization(request: HttpRequest) -> Organization:
+def _organization(request: AuthenticatedRequest) -> Organization:
     org = current_organization(request)
     if org is None:
         raise Http404
@@ -39,7 +40,7 @@ def _organization(request: HttpRequest) -> Organization:
 
 @login_required
 @require_http_methods(["GET"])
-def stakeholder_list(request: HttpRequest) -> HttpResponse:
+def stakeholder_list(request: AuthenticatedRequest) -> HttpResponse:
     """The current organisation's registry; typing in the search box swaps the table (htmx)."""
     org = _organization(request)
     form = StakeholderSearchForm(request.GET or None)
@@ -67,7 +68,7 @@ def stakeholder_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def stakeholder_create(request: HttpRequest) -> HttpResponse:
+def stakeholder_create(request: AuthenticatedRequest) -> HttpResponse:
     """Add a person to the registry; `next` brings the user back to the project they came from."""
     org = _organization(request)
     next_url = safe_next(request, request.POST.get("next") or request.GET.get("next", ""))
@@ -89,7 +90,7 @@ def stakeholder_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def stakeholder_edit(request: HttpRequest, stakeholder_id: Any) -> HttpResponse:
+def stakeholder_edit(request: AuthenticatedRequest, stakeholder_id: Any) -> HttpResponse:
     """Edit a person's details (any member of their organisation)."""
     person = selectors.stakeholder_get_for_user(user=request.user, id=stakeholder_id)
     initial = {name: getattr(person, name) for name in StakeholderForm.base_fields}
@@ -116,7 +117,11 @@ def stakeholder_edit(request: HttpRequest, stakeholder_id: Any) -> HttpResponse:
 
 
 def _project_page(
-    request: HttpRequest, project: Project, *, form: StakeholderLinkForm | None, status: int = 200
+    request: AuthenticatedRequest,
+    project: Project,
+    *,
+    form: StakeholderLinkForm | None,
+    status: int = 200,
 ) -> HttpResponse:
     links = list(selectors.project_stakeholder_list(user=request.user, project=project))
     grid = selectors.influence_interest_grid([link.stakeholder for link in links])
@@ -141,7 +146,9 @@ def _project_page(
     return render(request, "stakeholders/project_stakeholders.html", context, status=status)
 
 
-def _link_form(request: HttpRequest, project: Project, data: Any = None) -> StakeholderLinkForm:
+def _link_form(
+    request: AuthenticatedRequest, project: Project, data: Any = None
+) -> StakeholderLinkForm:
     linked = selectors.project_stakeholder_list(user=request.user, project=project).values(
         "stakeholder_id"
     )
@@ -157,7 +164,7 @@ def _link_form(request: HttpRequest, project: Project, data: Any = None) -> Stak
 
 @login_required
 @require_http_methods(["GET"])
-def project_stakeholders(request: HttpRequest, project_id: Any) -> HttpResponse:
+def project_stakeholders(request: AuthenticatedRequest, project_id: Any) -> HttpResponse:
     """The project's stakeholders, their influence/interest grid, and linking more."""
     project = project_for(request, project_id)
     form = (
@@ -170,7 +177,7 @@ def project_stakeholders(request: HttpRequest, project_id: Any) -> HttpResponse:
 
 @login_required
 @require_POST
-def stakeholder_link(request: HttpRequest, project_id: Any) -> HttpResponse:
+def stakeholder_link(request: AuthenticatedRequest, project_id: Any) -> HttpResponse:
     project = project_for(request, project_id, Perm.PROJECT_CONTRIBUTE)
     form = _link_form(request, project, request.POST)
     if form.is_valid():
@@ -194,7 +201,9 @@ def stakeholder_link(request: HttpRequest, project_id: Any) -> HttpResponse:
 
 @login_required
 @require_POST
-def stakeholder_unlink(request: HttpRequest, project_id: Any, link_id: Any) -> HttpResponse:
+def stakeholder_unlink(
+    request: AuthenticatedRequest, project_id: Any, link_id: Any
+) -> HttpResponse:
     project = project_for(request, project_id, Perm.PROJECT_CONTRIBUTE)
     link = selectors.project_stakeholder_get_for_user(user=request.user, id=link_id)
     if link.project_id != project.pk:

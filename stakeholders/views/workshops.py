@@ -5,13 +5,14 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.permissions import Perm, can
+from accounts.types import AuthenticatedRequest
 from core.errors import ConflictError
 from core.forms import add_service_errors
 from projects.models import Project
@@ -34,20 +35,20 @@ from stakeholders.views.common import (
 )
 
 
-def _workshop(request: HttpRequest, project: Project, workshop_id: Any) -> Workshop:
+def _workshop(request: AuthenticatedRequest, project: Project, workshop_id: Any) -> Workshop:
     workshop = selectors.workshop_get_for_user(user=request.user, id=workshop_id)
     if workshop.project_id != project.pk:
         raise Http404
     return workshop
 
 
-def _user_zone(request: HttpRequest) -> str:
+def _user_zone(request: AuthenticatedRequest) -> str:
     return getattr(request.user, "time_zone", "") or "UTC"
 
 
 @login_required
 @require_GET
-def workshop_list(request: HttpRequest, project_id: Any) -> HttpResponse:
+def workshop_list(request: AuthenticatedRequest, project_id: Any) -> HttpResponse:
     """The project's workshops, newest first, in their own time zone and the viewer's."""
     project = project_for(request, project_id)
     context = project_context(
@@ -62,7 +63,7 @@ def workshop_list(request: HttpRequest, project_id: Any) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def workshop_schedule(request: HttpRequest, project_id: Any) -> HttpResponse:
+def workshop_schedule(request: AuthenticatedRequest, project_id: Any) -> HttpResponse:
     """Plan a workshop; invitations with an .ics go out by email once it is saved."""
     project = project_for(request, project_id, Perm.PROJECT_CONTRIBUTE)
     form = WorkshopForm(
@@ -93,7 +94,7 @@ def workshop_schedule(request: HttpRequest, project_id: Any) -> HttpResponse:
 
 
 def _detail(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     project: Project,
     workshop: Workshop,
     *,
@@ -149,14 +150,16 @@ def _invitees(invitations: list[Any]) -> list[tuple[str, str]]:
 
 @login_required
 @require_GET
-def workshop_detail(request: HttpRequest, project_id: Any, workshop_id: Any) -> HttpResponse:
+def workshop_detail(
+    request: AuthenticatedRequest, project_id: Any, workshop_id: Any
+) -> HttpResponse:
     """One workshop: when, who, what was decided; and its actions."""
     project = project_for(request, project_id)
     return _detail(request, project, _workshop(request, project, workshop_id))
 
 
 def _run(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     project: Project,
     workshop: Workshop,
     form_name: str,
@@ -183,7 +186,9 @@ def _run(
 
 @login_required
 @require_POST
-def workshop_reschedule(request: HttpRequest, project_id: Any, workshop_id: Any) -> HttpResponse:
+def workshop_reschedule(
+    request: AuthenticatedRequest, project_id: Any, workshop_id: Any
+) -> HttpResponse:
     project = project_for(request, project_id, Perm.PROJECT_CONTRIBUTE)
     workshop = _workshop(request, project, workshop_id)
     form = WorkshopRescheduleForm(request.POST, prefix="reschedule")
@@ -200,7 +205,9 @@ def workshop_reschedule(request: HttpRequest, project_id: Any, workshop_id: Any)
 
 @login_required
 @require_POST
-def workshop_cancel(request: HttpRequest, project_id: Any, workshop_id: Any) -> HttpResponse:
+def workshop_cancel(
+    request: AuthenticatedRequest, project_id: Any, workshop_id: Any
+) -> HttpResponse:
     project = project_for(request, project_id, Perm.PROJECT_CONTRIBUTE)
     workshop = _workshop(request, project, workshop_id)
     form = WorkshopCancelForm(request.POST, prefix="cancel")
@@ -219,7 +226,9 @@ def workshop_cancel(request: HttpRequest, project_id: Any, workshop_id: Any) -> 
 
 @login_required
 @require_POST
-def workshop_invite(request: HttpRequest, project_id: Any, workshop_id: Any) -> HttpResponse:
+def workshop_invite(
+    request: AuthenticatedRequest, project_id: Any, workshop_id: Any
+) -> HttpResponse:
     project = project_for(request, project_id, Perm.PROJECT_CONTRIBUTE)
     workshop = _workshop(request, project, workshop_id)
     invited = {str(i.stakeholder_id) for i in workshop.invitations.all()}
@@ -240,7 +249,9 @@ def workshop_invite(request: HttpRequest, project_id: Any, workshop_id: Any) -> 
 
 @login_required
 @require_POST
-def workshop_outcome(request: HttpRequest, project_id: Any, workshop_id: Any) -> HttpResponse:
+def workshop_outcome(
+    request: AuthenticatedRequest, project_id: Any, workshop_id: Any
+) -> HttpResponse:
     """Record that the workshop was held; action items become tasks on the project."""
     project = project_for(request, project_id, Perm.PROJECT_CONTRIBUTE)
     workshop = _workshop(request, project, workshop_id)
@@ -274,7 +285,9 @@ def workshop_outcome(request: HttpRequest, project_id: Any, workshop_id: Any) ->
 
 @login_required
 @require_GET
-def workshop_calendar(request: HttpRequest, project_id: Any, workshop_id: Any) -> HttpResponse:
+def workshop_calendar(
+    request: AuthenticatedRequest, project_id: Any, workshop_id: Any
+) -> HttpResponse:
     """The workshop as an .ics file, the same event the invitees received."""
     project = project_for(request, project_id)
     workshop = _workshop(request, project, workshop_id)

@@ -27,6 +27,7 @@ from tests.factories import (
     OrganizationMembershipFactory,
     UserFactory,
 )
+from tests.pages import found
 
 pytestmark = pytest.mark.django_db
 
@@ -50,9 +51,9 @@ def test_layout_has_landmarks_csrf_header_and_nonced_scripts(client, admin, org)
         assert landmark in body
     assert "<footer" in body
     assert '<a class="skip-link" href="#main">Skip to content</a>' in body
-    token = re.search(r"hx-headers='\{\"X-CSRFToken\": \"([^\"]+)\"\}'", body).group(1)
+    token = found(r"hx-headers='\{\"X-CSRFToken\": \"([^\"]+)\"\}'", body).group(1)
     assert len(token) == 64
-    nonce = re.search(r"'nonce-([^']+)'", response["Content-Security-Policy"]).group(1)
+    nonce = found(r"'nonce-([^']+)'", response["Content-Security-Policy"]).group(1)
     scripts = re.findall(r"<script[^>]*>", body)
     assert len(scripts) == 2
     assert all(f'nonce="{nonce}"' in tag and 'src="/static/' in tag for tag in scripts)
@@ -217,7 +218,9 @@ def test_password_reset_by_email_end_to_end(client, admin):
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == [admin.email]
     assert mail.outbox[0].subject == "Reset your Charter password"
-    link = re.search(r"https?://[^/]+(/accounts/password/reset/\S+/)", mail.outbox[0].body).group(1)
+    link = found(r"https?://[^/]+(/accounts/password/reset/\S+/)", str(mail.outbox[0].body)).group(
+        1
+    )
 
     form_page = client.get(link, follow=True)
     assert "<h1>Choose a new password</h1>" in form_page.content.decode()
@@ -246,7 +249,9 @@ def test_password_reset_by_email_end_to_end(client, admin):
 
 def test_a_password_reset_whose_audit_write_fails_changes_nothing(client, admin, monkeypatch):
     client.post("/accounts/password/reset/", {"email": admin.email})
-    link = re.search(r"https?://[^/]+(/accounts/password/reset/\S+/)", mail.outbox[0].body).group(1)
+    link = found(r"https?://[^/]+(/accounts/password/reset/\S+/)", str(mail.outbox[0].body)).group(
+        1
+    )
     set_password_url = client.get(link, follow=True).redirect_chain[-1][0]
     monkeypatch.setattr(writer, "compute_hash", _fail_audit)
     with pytest.raises(RuntimeError, match=AUDIT_DOWN):
@@ -746,9 +751,7 @@ def test_a_new_token_is_shown_exactly_once(client, admin):
 
     first = client.get("/accounts/tokens/")
     body = first.content.decode()
-    plain = re.search(r'<code id="new-token">(chr_[0-9a-f]{8}_[A-Za-z0-9_\-]+)</code>', body).group(
-        1
-    )
+    plain = found(r'<code id="new-token">(chr_[0-9a-f]{8}_[A-Za-z0-9_\-]+)</code>', body).group(1)
     assert plain.startswith(f"chr_{token.prefix}_")
     assert first["Cache-Control"] == "no-store"
     assert "Copy it now" in body

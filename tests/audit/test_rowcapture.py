@@ -78,6 +78,8 @@ def test_seals_stored_under_their_old_action_name_are_still_verified(org, monkey
     Organization.objects.filter(pk=org.pk).update(name="Sealed today")
     new_seal = audit_seal_row_changes()
 
+    assert old_seal is not None
+    assert new_seal is not None
     assert (old_seal.action, new_seal.action) == (legacy, "row_change.sealed")
     sealed = RowChange.objects.filter(seal__isnull=False).count()
     assert verify_seals() == rowcapture.SealReport(seals=2, sealed_rows=sealed, unsealed_rows=0)
@@ -87,6 +89,7 @@ def test_seals_stored_under_their_old_action_name_are_still_verified(org, monkey
 def test_editing_a_sealed_change_breaks_its_seal(org):
     Organization.objects.filter(pk=org.pk).update(name="Renamed in bulk")
     event = audit_seal_row_changes()
+    assert event is not None
     change = RowChange.objects.filter(table_name="accounts_organization", operation="UPDATE").get()
 
     with connection.cursor() as cursor:

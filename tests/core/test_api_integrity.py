@@ -27,13 +27,14 @@ class RowWritingViewSet(ApiViewSet):
 
     def create(self, request: Request) -> Response:
         membership = OrganizationMembership.objects.get()
+        assert isinstance(request.data, dict)
         with transaction.atomic():
             if request.data["kind"] == "unique":
                 OrganizationMembership.objects.create(
                     organization=membership.organization, user=membership.user
                 )
             elif request.data["kind"] == "not null":
-                Organization.objects.create(name=None, slug="no-name")
+                Organization.objects.create(name=None, slug="no-name")  # type: ignore[misc]
             elif request.data["kind"] == "check":
                 OrganizationMembership.objects.create(
                     organization=membership.organization, user=UserFactory(), role="owner"

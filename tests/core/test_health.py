@@ -22,11 +22,11 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def broker_down() -> Iterator[None]:
     original = app.conf.broker_url
-    app.conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    app.conf["broker_url"] = "redis://127.0.0.1:1/0"  # nothing listens on port 1
     try:
         yield
     finally:
-        app.conf.broker_url = original
+        app.conf["broker_url"] = original
 
 
 def test_healthz_is_ok_with_database_and_broker_up(client):

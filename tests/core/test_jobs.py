@@ -97,21 +97,22 @@ def test_invitation_mail_is_sent_once_by_a_real_worker(worker, org, admin):
 
 def _forget_pooled_connections() -> None:
     """Close the producer pool, so that the next publish dials `broker_url` afresh."""
-    if app._pool is not None:
-        app._pool.force_close_all()
-    app._pool = None
-    app.amqp._producer_pool = None
+    # Private attributes of Celery, which its stubs do not declare [attr-defined].
+    if app._pool is not None:  # type: ignore[attr-defined]
+        app._pool.force_close_all()  # type: ignore[attr-defined]
+    app._pool = None  # type: ignore[attr-defined]
+    app.amqp._producer_pool = None  # type: ignore[attr-defined]
 
 
 @pytest.fixture
 def broker_down() -> Iterator[None]:
     original = app.conf.broker_url
     _forget_pooled_connections()
-    app.conf.broker_url = CLOSED_PORT_BROKER
+    app.conf["broker_url"] = CLOSED_PORT_BROKER
     try:
         yield
     finally:
-        app.conf.broker_url = original
+        app.conf["broker_url"] = original
         _forget_pooled_connections()
 
 

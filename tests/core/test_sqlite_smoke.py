@@ -45,6 +45,7 @@ def test_services_audit_trail_and_chain_on_the_configured_engine():
     assert User.objects.get(pk=founder.pk).check_password("smoke-test-passphrase")
 
     event = AuditEvent.objects.filter(organization=org).first()
+    assert event is not None
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         AuditEvent.objects.filter(pk=event.pk).update(action="tampered")
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():

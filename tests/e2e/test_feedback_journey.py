@@ -13,6 +13,7 @@ from playwright.sync_api import Browser, Page, expect
 from stakeholders import services
 from stakeholders.models import Answer, FeedbackRound
 from tests.factories import DEFAULT_PASSWORD
+from tests.pages import found
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -89,7 +90,7 @@ def test_a_stakeholder_answers_from_their_link_and_the_manager_reads_it(
     mail.outbox.clear()
     assert services.feedback_invites_send(round_id=feedback_round.pk) == 2
     to_dana = next(m for m in mail.outbox if m.to == ["dana@example.com"])
-    path = re.search(r"https?://[^/\s]+(/f/[^/\s]+/)", to_dana.body).group(1)
+    path = found(r"https?://[^/\s]+(/f/[^/\s]+/)", str(to_dana.body)).group(1)
 
     # Dana has no account and no session: a fresh browser context.
     stranger = browser.new_context()

@@ -1,8 +1,9 @@
 """Builders that put a project's Scope phase into a known state through the services."""
 
+from collections.abc import Callable
 from datetime import date
 
-from accounts.models import ProjectMembership
+from accounts.models import ProjectMembership, User
 from projects import services
 from projects.models import FeasibilityStudy, Project, ScopeVersion
 
@@ -49,7 +50,7 @@ def assessed_risk(project: Project, manager, **overrides):
     )
 
 
-def reviewer_for(project: Project, project_member) -> object:
+def reviewer_for(project: Project, project_member: Callable[..., User]) -> User:
     return project_member(project, ProjectMembership.Role.REVIEWER)
 
 

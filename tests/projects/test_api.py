@@ -43,8 +43,8 @@ def new_events(since: int) -> list[AuditEvent]:
     return list(AuditEvent.objects.order_by("occurred_at", "sequence")[since:])
 
 
-def snapshot(project: Project) -> dict:
-    return Project.objects.filter(pk=project.pk).values().get()
+def snapshot(project: Project) -> dict[str, object]:
+    return dict(Project.objects.filter(pk=project.pk).values().get())
 
 
 @pytest.fixture

@@ -140,6 +140,7 @@ def test_sign_off_matrix(
     url = f"{API}/gate-requests/{pending.pk}/approve/"
 
     if status == 200:
+        assert user is not None  # anonymous is never allowed
         act(
             client_for(user),
             "post",
@@ -216,6 +217,7 @@ def test_withdraw_matrix(
     )(role)
     url = f"{API}/gate-requests/{pending.pk}/withdraw/"
     if status == 200:
+        assert user is not None  # anonymous is never allowed
         body = act(
             client_for(user), "post", url, status=200, events=[("gate_request.withdrawn", user.pk)]
         )
@@ -239,6 +241,7 @@ def test_gate_request_matrix(
     )(role)
     url = f"{API}/projects/{ready_project.pk}/gate/request/"
     if status == 201:
+        assert user is not None  # anonymous is never allowed
         act(client_for(user), "post", url, status=201, events=[("gate_request.created", user.pk)])
     else:
         refused(client_for(user), "post", url, status=status)
@@ -269,6 +272,7 @@ def test_move_back_matrix(
     )(role)
     url = f"{API}/projects/{in_select.pk}/move-back/"
     if status == 200:
+        assert user is not None  # anonymous is never allowed
         body = act(
             client_for(user),
             "post",

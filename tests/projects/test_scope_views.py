@@ -195,6 +195,7 @@ def test_intake_proposal_and_triage(client, org, org_member, compliance_officer)
     response = client.post(f"/projects/proposals/{proposal.pk}/triage/", {"decision": "accept"})
     proposal.refresh_from_db()
     assert response["Location"] == f"/projects/{proposal.project_id}/"
+    assert proposal.project is not None
     assert proposal.project.owner == member
 
 

@@ -13,6 +13,7 @@ from audit.writer import audit_record
 from projects.models import Project
 from projects.services import project_create
 from tests.factories import ProjectFactory
+from tests.pages import found
 
 pytestmark = pytest.mark.django_db
 
@@ -75,7 +76,7 @@ def test_search_and_filters_answer_htmx_with_the_table_only(client, org, admin):
 def test_the_filter_form_works_without_javascript_and_drives_htmx(client, admin):
     client.force_login(admin)
     body = client.get("/projects/").content.decode()
-    form = re.search(r'<form method="get" action="/projects/"[^>]*>', body).group(0)
+    form = found(r'<form method="get" action="/projects/"[^>]*>', body).group(0)
     assert 'hx-get="/projects/"' in form
     assert 'hx-target="#project-table"' in form
     assert 'hx-push-url="true"' in form

@@ -1,4 +1,5 @@
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -24,7 +25,7 @@ def stakeholder_of(manager):
     return make
 
 
-QUESTIONS = [
+QUESTIONS: list[dict[str, Any]] = [
     {"kind": "rating", "prompt": "How useful would the assistant be?", "key": "usefulness"},
     {"kind": "single", "prompt": "Main concern?", "choices": ["Accuracy", "Privacy", "Jobs"]},
     {

@@ -192,7 +192,12 @@ def test_summary_refuses_another_projects_scope_version(world, org):
 def test_open_refuses_people_off_the_project_and_an_empty_list(world):
     before = (FeedbackInvite.objects.count(), event_count())
     client = client_for(world.manager)
-    for body in ({"stakeholders": [str(world.sam.pk)]}, {"stakeholders": []}, {}):
+    bodies: list[dict[str, list[str]]] = [
+        {"stakeholders": [str(world.sam.pk)]},
+        {"stakeholders": []},
+        {},
+    ]
+    for body in bodies:
         response = client.post(f"/api/v1/feedback-rounds/{world.draft.pk}/open/", body)
         assert list(assert_problem(response, 400)["errors"]) == ["stakeholders"]
     assert (FeedbackInvite.objects.count(), event_count()) == before

@@ -1,6 +1,7 @@
 """Stakeholders: registry, workshops with calendar files, feedback links, product intake."""
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.core import mail, signing
@@ -290,7 +291,7 @@ def test_summary_goes_to_respondents_once(open_round, manager, project):
 
 def test_round_form_validation(project, manager):
     future = timezone.now() + timedelta(days=3)
-    bad_forms = [
+    bad_forms: list[list[dict[str, Any]]] = [
         [],
         [{"kind": "single", "prompt": "Pick", "choices": ["only one"]}],
         [{"kind": "essay", "prompt": "?"}],
@@ -354,7 +355,7 @@ def test_recording_an_outcome_twice_is_refused(project, manager, stakeholder_of)
         title="Kick-off",
         starts_at=timezone.now() - timedelta(hours=2),
     )
-    outcome = {"minutes": "Done.", "attended": [dana.pk], "decisions": ["Go"]}
+    outcome: dict[str, Any] = {"minutes": "Done.", "attended": [dana.pk], "decisions": ["Go"]}
     services.workshop_record_outcome(actor=manager, workshop=workshop, **outcome)
     with pytest.raises(ConflictError, match="already recorded"):
         services.workshop_record_outcome(actor=manager, workshop=workshop, **outcome)

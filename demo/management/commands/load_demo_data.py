@@ -275,4 +275,9 @@ def _held_workshop(project: Project, pm: User, stakeholder_name: str) -> None:
 def _northwind() -> None:
     admin = _user("admin@northwind.charter.local")
     org = accounts_services.organization_create(actor=admin, name=SECOND_ORGANIZATION)
-    services.project_create(actor=admin, organization=org, **NORTHWIND_PROJECT)
+    services.project_create(
+        actor=admin,
+        organization=org,
+        name=NORTHWIND_PROJECT["name"],
+        description=NORTHWIND_PROJECT["description"],
+    )
