@@ -28,7 +28,7 @@ from accounts.models import (
     ProjectMembership,
     User,
 )
-from accounts.permissions import Perm, forget_roles, require
+from accounts.permissions import SYSTEM, Perm, forget_roles, require
 from audit.writer import audit_record, diff
 from core.jobs import enqueue_on_commit
 from core.timezones import UNKNOWN_TIME_ZONE, is_time_zone
@@ -139,6 +139,28 @@ def organization_rename(*, actor: User, organization: Organization, name: str) -
         action="organization.renamed",
         target=org,
         data=diff(before, {"name": org.name}),
+    )
+    return org
+
+
+@transaction.atomic
+def organization_set_gate_requester_signoff(
+    *, actor: User, organization: Organization, allowed: bool
+) -> Organization:
+    """Let, or stop, the person who requested a gate give its manager sign-off
+    (administrators); the permission policy reads the setting."""
+    require(actor, Perm.ORG_MANAGE, organization)
+    org = Organization.objects.select_for_update().get(pk=organization.pk)
+    if org.allow_gate_requester_signoff == allowed:
+        return org
+    before = {"allow_gate_requester_signoff": org.allow_gate_requester_signoff}
+    org.allow_gate_requester_signoff = allowed
+    org.save(update_fields=["allow_gate_requester_signoff", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="organization.settings_changed",
+        target=org,
+        data=diff(before, {"allow_gate_requester_signoff": allowed}),
     )
     return org
 
@@ -269,7 +291,7 @@ def invitation_send(*, invitation_id: Any, link_secret: str) -> bool:
     )
     invitation.sent_at = timezone.now()
     invitation.save(update_fields=["sent_at", "updated_at"])
-    audit_record(actor=None, action="invitation.sent", target=invitation)
+    audit_record(actor=SYSTEM, action="invitation.sent", target=invitation)
     return True
 
 
@@ -345,7 +367,7 @@ def invitations_expire() -> int:
     for invitation in due:
         invitation.status = Invitation.Status.EXPIRED
         invitation.save(update_fields=["status", "updated_at"])
-        audit_record(actor=None, action="invitation.expired", target=invitation)
+        audit_record(actor=SYSTEM, action="invitation.expired", target=invitation)
     return len(due)
 
 

@@ -4,6 +4,8 @@ import hashlib
 import uuid
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.ipv6 import clean_ipv6_address
@@ -11,6 +13,9 @@ from django.utils.ipv6 import clean_ipv6_address
 from audit.hashing import GENESIS_HASH, compute_hash, normalise
 from audit.models import SYSTEM_CHAIN, AuditEvent
 from core import context
+from core.actors import SystemActor
+
+Actor = AbstractBaseUser | AnonymousUser | SystemActor
 
 
 def snapshot(instance: models.Model, fields: list[str]) -> dict[str, Any]:
@@ -68,10 +73,16 @@ def _organization_id_of(target: models.Model | None, project: models.Model | Non
     return None
 
 
+def _actor_id(actor: Actor) -> Any:
+    if isinstance(actor, SystemActor) or not actor.is_authenticated:
+        return None  # the system, or nobody signed in
+    return actor.pk
+
+
 @transaction.atomic
 def audit_record(
     *,
-    actor: Any,
+    actor: Actor,
     action: str,
     target: models.Model | None = None,
     target_type: str | None = None,
@@ -82,7 +93,9 @@ def audit_record(
 ) -> AuditEvent:
     """Append one event to its organisation's chain and return it.
 
-    `actor` is the acting user, or None for the system (tasks, beat). `data` holds the
+    `actor` is the acting user; `SYSTEM` (core.actors) for jobs and commands and an
+    `AnonymousUser` for someone without an account (a stakeholder's personal link, an intake
+    key) are both recorded with no user, as the trail always has. `data` holds the
     before/after of changed fields or the event's parameters: ids, never personal data of
     stakeholders (erasure must not break the chain).
     """
@@ -113,9 +126,7 @@ def audit_record(
         sequence=sequence,
         occurred_at=timezone.now(),
         organization_id=organization_id,
-        actor_id=getattr(actor, "pk", None)
-        if actor is not None and actor.is_authenticated
-        else None,
+        actor_id=_actor_id(actor),
         action=action,
         project_id=project.pk if project is not None else None,
         target_type=target_type,

@@ -8,7 +8,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import Organization, ProjectMembership
-from accounts.permissions import Perm, can, projects_visible_to, visible
+from accounts.permissions import Perm, can, projects_visible_to, users_who_can_see, visible
 from accounts.selectors import visible_object_get
 from projects.lifecycle import CriterionResult, gates
 from projects.models import (
@@ -379,24 +379,7 @@ def project_people_list(*, user: Any, project: Project) -> list[Any]:
     compliance officers), by name."""
     if not can(user, Perm.PROJECT_VIEW, project):
         return []
-    from accounts.models import User
-    from accounts.permissions import ORG_SEES_ALL_PROJECTS
-
-    people = (
-        User.objects.filter(
-            is_active=True, org_memberships__organization_id=project.organization_id
-        )
-        .filter(
-            Q(project_memberships__project=project)
-            | Q(
-                org_memberships__role__in=ORG_SEES_ALL_PROJECTS,
-                org_memberships__organization_id=project.organization_id,
-            )
-        )
-        .distinct()
-        .order_by("full_name", "email")
-    )
-    return list(people)
+    return list(users_who_can_see(project).order_by("full_name", "email"))
 
 
 def project_member_candidates(*, user: Any, project: Project) -> list[Any]:

@@ -53,6 +53,9 @@ class OrganizationOutputSerializer(serializers.Serializer):
     name = serializers.CharField()
     slug = serializers.SlugField()
     role = serializers.SerializerMethodField(help_text="Your role in the organisation.")
+    allow_gate_requester_signoff = serializers.BooleanField(
+        help_text="Whether the person who requested a gate may also give its manager sign-off."
+    )
     created_at = serializers.DateTimeField()
 
     @extend_schema_field(serializers.ChoiceField(choices=Role.choices))
@@ -64,6 +67,18 @@ class OrganizationOutputSerializer(serializers.Serializer):
 @extend_schema_serializer(component_name="OrganizationName")
 class OrganizationInputSerializer(StrictInputSerializer):
     name = serializers.CharField(max_length=120)
+
+
+@extend_schema_serializer(component_name="OrganizationUpdate")
+class OrganizationUpdateInputSerializer(StrictInputSerializer):
+    name = serializers.CharField(max_length=120, required=False)
+    allow_gate_requester_signoff = serializers.BooleanField(
+        required=False,
+        help_text=(
+            "Let the person who requested a gate also give its manager sign-off (off by "
+            "default: another manager signs)."
+        ),
+    )
 
 
 @extend_schema_serializer(component_name="OrganizationMember")

@@ -32,6 +32,7 @@ from accounts.api.serializers import (
     MeOutputSerializer,
     OrganizationInputSerializer,
     OrganizationOutputSerializer,
+    OrganizationUpdateInputSerializer,
 )
 from accounts.models import APIToken, Invitation, Organization, OrganizationMembership, User
 from accounts.permissions import Perm, org_roles
@@ -51,6 +52,7 @@ from accounts.services import (
     membership_remove,
     organization_create,
     organization_rename,
+    organization_set_gate_requester_signoff,
     user_update_profile,
 )
 
@@ -182,17 +184,24 @@ class OrganizationViewSet(ApiViewSet):
 
     @extend_schema(
         parameters=[ID],
-        summary="Rename an organisation",
-        request=OrganizationInputSerializer,
+        summary="Change an organisation's name or settings",
+        request=OrganizationUpdateInputSerializer,
         responses={200: OrganizationOutputSerializer, **problems(*WRITE)},
     )
     def partial_update(self, request: Request, pk: str) -> Response:
-        """Rename the organisation (administrators). An empty body changes nothing."""
+        """Rename the organisation or change its settings (administrators). An empty body
+        changes nothing."""
         organization = self.get_object()
-        data = validated(OrganizationInputSerializer, request.data, partial=True)
+        data = validated(OrganizationUpdateInputSerializer, request.data, partial=True)
         if "name" in data:
             organization = organization_rename(
                 actor=request.user, organization=organization, name=data["name"]
+            )
+        if "allow_gate_requester_signoff" in data:
+            organization = organization_set_gate_requester_signoff(
+                actor=request.user,
+                organization=organization,
+                allowed=data["allow_gate_requester_signoff"],
             )
         return Response(self._serialize(organization))
 

@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.permissions import Perm
+from accounts.permissions import Perm, Rule, decide
 from core.errors import ConflictError
 from core.forms import add_service_errors, error_text
 from projects import selectors, services
@@ -29,7 +29,11 @@ def _study_of(request: HttpRequest, project: Any, study_id: Any) -> Any:
 @require_http_methods(["GET"])
 def feasibility_list(request: HttpRequest, project_id: Any) -> HttpResponse:
     project = selectors.project_get_for_user(user=request.user, id=project_id)
-    studies = selectors.feasibility_list(user=request.user, project=project)
+    studies = list(selectors.feasibility_list(user=request.user, project=project))
+    for study in studies:
+        study.project = project  # the same project, already loaded: spares a query each
+        # The Sign off button, or the policy's reason why this person may not (they wrote it).
+        study.sign_off = decide(request.user, Rule.FEASIBILITY_SIGN_OFF, study)
     context = project_context(
         request, project, "feasibility", studies=studies, dimensions=DIMENSIONS
     )

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from audit.models import AuditEvent
 from audit.writer import audit_record
+from core.actors import SYSTEM
 
 pytestmark = pytest.mark.django_db
 
@@ -69,7 +70,7 @@ def test_each_row_shows_time_actor_action_target_changes_and_hash(client, org, p
 def test_filter_by_action_and_actor(client, org, admin, compliance_officer):
     audit_record(actor=admin, action="organization.renamed", target=org)
     audit_record(actor=compliance_officer, action="organization.viewed", target=org)
-    audit_record(actor=None, action="invitation.expired", target=org, organization=org)
+    audit_record(actor=SYSTEM, action="invitation.expired", target=org, organization=org)
     client.force_login(admin)
 
     assert actions(client.get(f"{URL}?action=project.").content.decode()) == []
