@@ -32,7 +32,7 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
 
 @admin.register(Organization)
 class OrganizationAdmin(AuditedModelAdmin):
-    list_display = ("name", "slug", "created_at")
+    list_display = ("name", "slug", "allow_gate_requester_signoff", "created_at")
     search_fields = ("name", "slug")
 
 

@@ -11,6 +11,7 @@ class AccountsAction(models.TextChoices):
     USER_PASSWORD_CHANGED = "user.password_changed"
     ORGANIZATION_CREATED = "organization.created"
     ORGANIZATION_RENAMED = "organization.renamed"
+    ORGANIZATION_SETTINGS_CHANGED = "organization.settings_changed"
     ORGANIZATION_MEMBERSHIP_CREATED = "organization_membership.created"
     ORGANIZATION_MEMBERSHIP_ROLE_CHANGED = "organization_membership.role_changed"
     ORGANIZATION_MEMBERSHIP_REMOVED = "organization_membership.removed"

@@ -61,6 +61,12 @@ class Organization(BaseModel):
 
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=60, unique=True)
+    # Segregation of duties: by default whoever requested a gate cannot also give its
+    # manager sign-off; a small organisation with one manager per project may allow it.
+    allow_gate_requester_signoff = models.BooleanField(
+        default=False,
+        help_text="Let the person who requested a gate also give its project manager sign-off.",
+    )
 
     class Meta:
         ordering = ["name"]

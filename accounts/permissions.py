@@ -6,26 +6,46 @@ an organisation the user does not belong to are invisible, so callers answer 404
 Models below the project level declare where their project or organisation is, with
 `policy_project_path = "project"` or `policy_organization_path = "organization"`, so this
 module never imports the apps above it.
+
+Two kinds of permission: a `Perm` follows from a role alone (organisation or project role);
+a `Rule` is object-level and also reads the object — who asked for it, who wrote it, who it
+is assigned to — and may refuse with a reason a page or the API shows (`decide`). Services
+ask both through `require`/`can`; no service compares an actor with an author itself.
+
+Jobs and commands act as `SYSTEM` (core.actors), never `None`: it holds no role, and only
+the rules in `SYSTEM_RULES` grant it anything.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from django.apps import apps
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model, Q, QuerySet
+from django.utils import timezone
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
-from accounts.models import OrganizationMembership, ProjectMembership
+from accounts.models import Organization, OrganizationMembership, ProjectMembership, User
+from core.actors import SYSTEM, SystemActor
 
 if TYPE_CHECKING:
     from rest_framework.views import APIView
 
+    from audit.models import AuditEvent
+
+__all__ = ["SYSTEM", "Actor", "Decision", "Perm", "Rule", "SystemActor"]
+
 OrgRole = OrganizationMembership.Role
 ProjectRole = ProjectMembership.Role
+
+# Whoever a service acts for: a person, nobody signed in, or Charter's own jobs.
+Actor = User | AnonymousUser | SystemActor
 
 
 class Perm(StrEnum):
@@ -41,6 +61,21 @@ class Perm(StrEnum):
     PROJECT_REVIEW = "project.review"  # review and comment
     PROJECT_MANAGE = "project.manage"  # settings, members, gate requests
     PROJECT_APPROVE_COMPLIANCE = "project.approve_compliance"  # the compliance sign-off
+
+
+class Rule(StrEnum):
+    """Object-level permissions: the answer depends on the object, not on a role alone."""
+
+    TASK_CREATE = "task.create"  # on a project: contributors and reviewers (a review's follow-up)
+    TASK_MOVE = "task.move"  # change a task's status: contributors, or its assignee
+    PROPOSAL_RESUBMIT = "proposal.resubmit"  # triagers, or the proposer
+    GATE_WITHDRAW = "gate.withdraw"  # managers, or the requester
+    GATE_SIGN_MANAGER = "gate.sign_manager"  # the manager's sign-off (or refusal)
+    GATE_SIGN_COMPLIANCE = "gate.sign_compliance"  # the compliance officer's
+    SCOPE_VERSION_COMMENT = "scope_version.comment"  # contributors and reviewers
+    SCOPE_VERSION_DECIDE = "scope_version.decide"  # approve or send back: not its author
+    FEASIBILITY_SIGN_OFF = "feasibility.sign_off"  # a manager who did not write the study
+    FEEDBACK_ROUND_CLOSE = "feedback_round.close"  # contributors; the system once it is due
 
 
 ORG_ROLE_PERMS: dict[str, frozenset[Perm]] = {
@@ -79,32 +114,46 @@ PROJECT_ROLE_PERMS: dict[str, frozenset[Perm]] = {
 
 ORG_SEES_ALL_PROJECTS = (OrgRole.ADMIN, OrgRole.COMPLIANCE_OFFICER)
 
+# Everything the system actor may do, each rule deciding on which objects (see the rule).
+# A job that needs more gets a rule here, visibly, rather than a skipped check.
+SYSTEM_RULES: frozenset[Rule] = frozenset({Rule.FEEDBACK_ROUND_CLOSE})
+
+# The reasons shown when a rule refuses someone who holds the role.
+SAME_PERSON = "One person cannot give both sign-offs of a gate."
+REQUESTER_SIGNS = (
+    "You requested this gate: another manager of the project gives the manager's sign-off "
+    "(your organisation does not let the requester sign it)."
+)
+OWN_VERSION = "You wrote this version: someone else must review it."
+OWN_STUDY = "You wrote this study: another manager of the project signs it off."
+NOT_DUE = "The system closes a feedback round only once its end date has passed."
+
 
 def _project_model() -> type[Model]:
     return apps.get_model("projects", "Project")
 
 
-def _is_signed_in(user: Any) -> bool:
-    return user is not None and user.is_authenticated and user.is_active
+def _is_signed_in(user: Actor | None) -> TypeGuard[User]:
+    return isinstance(user, User) and user.is_authenticated and user.is_active
 
 
 # --- roles, cached on the user object for the length of a request or task ------------------
 
 
-def org_roles(user: Any) -> dict[Any, str]:
+def org_roles(user: Actor) -> dict[Any, str]:
     """{organization_id: role} of the user's memberships; one query per user object."""
     if not _is_signed_in(user):
         return {}
-    cached = getattr(user, "_charter_org_roles", None)
+    cached: dict[Any, str] | None = user.__dict__.get("_charter_org_roles")
     if cached is None:
         cached = dict(
             OrganizationMembership.objects.filter(user=user).values_list("organization_id", "role")
         )
-        user._charter_org_roles = cached
+        user.__dict__["_charter_org_roles"] = cached
     return cached
 
 
-def project_role(user: Any, project: Any) -> str | None:
+def project_role(user: Actor, project: Model) -> str | None:
     """The user's role on one project, or None; cached per project on the user object."""
     if not _is_signed_in(user):
         return None
@@ -118,7 +167,7 @@ def project_role(user: Any, project: Any) -> str | None:
     return cache[project.pk]
 
 
-def forget_roles(user: Any) -> None:
+def forget_roles(user: Actor) -> None:
     """Drop cached roles after a membership change made in the same request."""
     user.__dict__.pop("_charter_org_roles", None)
     user.__dict__.pop("_charter_project_roles", None)
@@ -127,28 +176,41 @@ def forget_roles(user: Any) -> None:
 # --- the decision ---------------------------------------------------------------------------
 
 
-def _resolve(obj: Any) -> tuple[Any, Any]:
+def _walk(obj: Any, path: str) -> Any:
+    for part in path.split("__"):
+        obj = getattr(obj, part)
+    return obj
+
+
+def _resolve(obj: Model) -> tuple[Any, Model | None]:
     """(organization_id, project or None) of any governed object."""
     label = obj._meta.label_lower
     if label == "accounts.organization":
         return obj.pk, None
     if label == "projects.project":
-        return obj.organization_id, obj
-    project_path = getattr(obj, "policy_project_path", None)
+        return obj.organization_id, obj  # type: ignore[attr-defined]
+    project_path: str | None = getattr(obj, "policy_project_path", None)
     if project_path:
-        project = obj
-        for part in project_path.split("__"):
-            project = getattr(project, part)
+        project = _walk(obj, project_path)
         return project.organization_id, project
-    org_path = getattr(obj, "policy_organization_path", "organization")
-    org = obj
-    for part in org_path.split("__"):
-        org = getattr(org, part)
-    return org.pk, None
+    org_path: str = getattr(obj, "policy_organization_path", "organization")
+    return _walk(obj, org_path).pk, None
 
 
-def perms_for(user: Any, obj: Any) -> frozenset[Perm]:
-    """Every permission the user holds on `obj` (an organisation, project or governed row)."""
+def _organization_of(obj: Model) -> Organization:
+    """The organisation row of a governed object (for its settings)."""
+    if isinstance(obj, Organization):
+        return obj
+    _, project = _resolve(obj)
+    if project is not None:
+        organization: Organization = project.organization  # type: ignore[attr-defined]
+        return organization
+    found: Organization = _walk(obj, getattr(obj, "policy_organization_path", "organization"))
+    return found
+
+
+def perms_for(user: Actor, obj: Model) -> frozenset[Perm]:
+    """Every role permission the user holds on `obj` (an organisation, project or row)."""
     org_id, project = _resolve(obj)
     role = org_roles(user).get(org_id)
     if role is None:
@@ -162,48 +224,156 @@ def perms_for(user: Any, obj: Any) -> frozenset[Perm]:
     return frozenset(granted)
 
 
-def can(user: Any, perm: Perm, obj: Any) -> bool:
+@dataclass(frozen=True)
+class Decision:
+    """The policy's answer; `reason` says why not, when a page or the API should tell."""
+
+    allowed: bool
+    reason: str = ""
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+
+ALLOW = Decision(True)
+DENY = Decision(False)  # no reason: the role does not allow it, the generic text applies
+
+
+def _is(user: Actor, person_id: Any) -> bool:
+    """Is `user` the person whose id a record holds (its assignee, author, requester)?"""
+    return _is_signed_in(user) and person_id is not None and person_id == user.pk
+
+
+def _contributes_or_reviews(user: Actor, obj: Any) -> Decision:
+    perms = perms_for(user, obj)
+    allowed = Perm.PROJECT_CONTRIBUTE in perms or Perm.PROJECT_REVIEW in perms
+    return ALLOW if allowed else DENY
+
+
+def _task_move(user: Actor, task: Any) -> Decision:
+    # The assignee moves their own task along only while they can still see its project.
+    if can(user, Perm.PROJECT_CONTRIBUTE, task):
+        return ALLOW
+    return ALLOW if _is(user, task.assignee_id) and can_see(user, task) else DENY
+
+
+def _proposal_resubmit(user: Actor, proposal: Any) -> Decision:
+    if can(user, Perm.INTAKE_TRIAGE, proposal):
+        return ALLOW
+    return ALLOW if _is(user, proposal.submitted_by_id) and can_see(user, proposal) else DENY
+
+
+def _gate_withdraw(user: Actor, request: Any) -> Decision:
+    if can(user, Perm.PROJECT_MANAGE, request):
+        return ALLOW
+    return ALLOW if _is(user, request.requested_by_id) and can_see(user, request) else DENY
+
+
+def _gate_sign(perm: Perm, *, as_manager: bool) -> Callable[[Actor, Any], Decision]:
+    """The sign-off of one capacity; `request.approvals` are read as given (the service
+    passes the request it locked, so they are current)."""
+
+    def decide_sign(user: Actor, request: Any) -> Decision:
+        if not can(user, perm, request):
+            return DENY
+        if any(_is(user, approval.approver_id) for approval in request.approvals.all()):
+            return Decision(False, SAME_PERSON)
+        if (
+            as_manager
+            and _is(user, request.requested_by_id)
+            and not _organization_of(request).allow_gate_requester_signoff
+        ):
+            return Decision(False, REQUESTER_SIGNS)
+        return ALLOW
+
+    return decide_sign
+
+
+def _scope_version_decide(user: Actor, version: Any) -> Decision:
+    if not can(user, Perm.PROJECT_REVIEW, version):
+        return DENY
+    return Decision(False, OWN_VERSION) if _is(user, version.created_by_id) else ALLOW
+
+
+def _feasibility_sign_off(user: Actor, study: Any) -> Decision:
+    if not can(user, Perm.PROJECT_MANAGE, study):
+        return DENY
+    return Decision(False, OWN_STUDY) if _is(user, study.created_by_id) else ALLOW
+
+
+def _feedback_round_close(user: Actor, feedback_round: Any) -> Decision:
+    if isinstance(user, SystemActor):
+        due = feedback_round.closes_at <= timezone.now()
+        return ALLOW if due else Decision(False, NOT_DUE)
+    return ALLOW if can(user, Perm.PROJECT_CONTRIBUTE, feedback_round) else DENY
+
+
+RULES: dict[Rule, Callable[[Actor, Any], Decision]] = {
+    Rule.TASK_CREATE: _contributes_or_reviews,
+    Rule.TASK_MOVE: _task_move,
+    Rule.PROPOSAL_RESUBMIT: _proposal_resubmit,
+    Rule.GATE_WITHDRAW: _gate_withdraw,
+    Rule.GATE_SIGN_MANAGER: _gate_sign(Perm.PROJECT_MANAGE, as_manager=True),
+    Rule.GATE_SIGN_COMPLIANCE: _gate_sign(Perm.PROJECT_APPROVE_COMPLIANCE, as_manager=False),
+    Rule.SCOPE_VERSION_COMMENT: _contributes_or_reviews,
+    Rule.SCOPE_VERSION_DECIDE: _scope_version_decide,
+    Rule.FEASIBILITY_SIGN_OFF: _feasibility_sign_off,
+    Rule.FEEDBACK_ROUND_CLOSE: _feedback_round_close,
+}
+
+
+def decide(user: Actor, perm: Perm | Rule, obj: Model) -> Decision:
+    """May `user` do `perm` on `obj`, and if not, is there a reason to tell them?"""
+    if isinstance(user, SystemActor) and perm not in SYSTEM_RULES:
+        return DENY
+    if isinstance(perm, Rule):
+        return RULES[perm](user, obj)
+    return ALLOW if perm in perms_for(user, obj) else DENY
+
+
+def can(user: Actor, perm: Perm | Rule, obj: Model) -> bool:
     """May `user` do `perm` on `obj`?"""
-    return perm in perms_for(user, obj)
+    return decide(user, perm, obj).allowed
 
 
-def require(user: Any, perm: Perm, obj: Any) -> None:
-    """Raise PermissionDenied unless `user` may do `perm` on `obj` (services call this)."""
-    if not can(user, perm, obj):
-        raise PermissionDenied
+def require(user: Actor, perm: Perm | Rule, obj: Model) -> None:
+    """Raise PermissionDenied (with the rule's reason, if any) unless `user` may do `perm` on
+    `obj` (services call this)."""
+    decision = decide(user, perm, obj)
+    if not decision.allowed:
+        raise PermissionDenied(*([decision.reason] if decision.reason else []))
 
 
-def can_see(user: Any, obj: Any) -> bool:
+def can_see(user: Actor, obj: Model) -> bool:
     """Does `obj` exist for this user at all? False means answer 404."""
     perms = perms_for(user, obj)
     _, project = _resolve(obj)
     return Perm.PROJECT_VIEW in perms if project is not None else Perm.ORG_VIEW in perms
 
 
-def can_map(user: Any, obj: Any) -> dict[str, bool]:
+def can_map(user: Actor, obj: Model) -> dict[str, bool]:
     """Template helper: {"project_manage": True, …} for `{% if can.project_manage %}`."""
     perms = perms_for(user, obj)
     return {perm.name.lower(): perm in perms for perm in Perm}
 
 
-# --- what a user may see --------------------------------------------------------------------
+# --- what a user may see, and who may see an object -----------------------------------------
 
 
-def organizations_visible_to(user: Any) -> QuerySet[Any]:
-    Organization = apps.get_model("accounts", "Organization")
+def organizations_visible_to(user: Actor) -> QuerySet[Organization]:
     if not _is_signed_in(user):
         return Organization.objects.none()
     return Organization.objects.filter(memberships__user=user)
 
 
-def projects_visible_to(user: Any) -> QuerySet[Any]:
+def projects_visible_to(user: Actor) -> QuerySet[Any]:
     """Projects of the user's organisations that their org role or a project role opens."""
     project_model = _project_model()
     if not _is_signed_in(user):
-        return project_model.objects.none()
+        return project_model._default_manager.none()
     memberships = OrganizationMembership.objects.filter(user=user)
     org_wide = memberships.filter(role__in=ORG_SEES_ALL_PROJECTS).values("organization_id")
-    return project_model.objects.filter(
+    return project_model._default_manager.filter(
         organization_id__in=memberships.values("organization_id")
     ).filter(
         Q(organization_id__in=org_wide)
@@ -211,7 +381,22 @@ def projects_visible_to(user: Any) -> QuerySet[Any]:
     )
 
 
-def visible(user: Any, model: type[Model]) -> QuerySet[Any]:
+def users_who_can_see(obj: Model) -> QuerySet[User]:
+    """The active people for whom `obj` exists, by the same rules as `can_see`: the members
+    of its organisation, and below the project level only the project's members and the
+    organisation's administrators and compliance officers. Unordered; one query."""
+    org_id, project = _resolve(obj)
+    members = OrganizationMembership.objects.filter(organization_id=org_id)
+    people = User.objects.filter(is_active=True, id__in=members.values("user_id"))
+    if project is None:
+        return people
+    return people.filter(
+        Q(id__in=members.filter(role__in=ORG_SEES_ALL_PROJECTS).values("user_id"))
+        | Q(id__in=ProjectMembership.objects.filter(project_id=project.pk).values("user_id"))
+    )
+
+
+def visible(user: Actor, model: type[Model]) -> QuerySet[Any]:
     """The rows of `model` this user may see, by the same rules as `can_see`."""
     label = model._meta.label_lower
     if label == "projects.project":
@@ -220,18 +405,18 @@ def visible(user: Any, model: type[Model]) -> QuerySet[Any]:
         return organizations_visible_to(user)
     if label == "audit.auditevent":
         return audit_events_visible_to(user)
-    project_path = getattr(model, "policy_project_path", None)
+    project_path: str | None = getattr(model, "policy_project_path", None)
     if project_path:
         return model._default_manager.filter(
             **{f"{project_path}__in": projects_visible_to(user).values("id")}
         )
-    org_path = getattr(model, "policy_organization_path", "organization")
+    org_path: str = getattr(model, "policy_organization_path", "organization")
     return model._default_manager.filter(
         **{f"{org_path}__in": organizations_visible_to(user).values("id")}
     )
 
 
-def audit_events_visible_to(user: Any) -> QuerySet[Any]:
+def audit_events_visible_to(user: Actor) -> QuerySet[AuditEvent]:
     """Admins and compliance officers read their organisation's whole trail; others read the
     events of the projects they can see."""
     from audit.models import AuditEvent
@@ -256,18 +441,16 @@ class PolicyPermission(BasePermission):
     is already a 404 before this runs; here a visible object without the permission is 403.
     """
 
-    def has_object_permission(self, request: Request, view: APIView, obj: Any) -> bool:
-        table: dict[str, Perm] = getattr(view, "policy_perms", {})
+    def has_object_permission(self, request: Request, view: APIView, obj: Model) -> bool:
+        table: dict[str, Perm | Rule] = getattr(view, "policy_perms", {})
         perm = table.get(getattr(view, "action", "") or "")
         if perm is None:
             return can_see(request.user, obj)
         return can(request.user, perm, obj)
 
 
-def check_person_sees(person: Any, obj: Any, *, field: str, message: str) -> None:
+def check_person_sees(person: User | None, obj: Model, *, field: str, message: str) -> None:
     """Refuse (ValidationError on `field`) a person named in a record — an owner, an
     assignee, a facilitator — who could not see `obj`; None (nobody) passes."""
-    from django.core.exceptions import ValidationError
-
     if person is not None and not can_see(person, obj):
         raise ValidationError({field: message})

@@ -7,7 +7,7 @@ from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest
 
 from accounts.models import APIToken, Invitation, Organization, OrganizationMembership, User
-from accounts.permissions import Perm, can, organizations_visible_to, visible
+from accounts.permissions import Actor, Perm, can, organizations_visible_to, visible
 
 SESSION_ORG_KEY = "charter_organization_id"
 
@@ -75,7 +75,7 @@ def api_token_list(*, user: User) -> QuerySet[APIToken]:
 
 def visible_object_get[M: Model](
     *,
-    user: User,
+    user: Actor,
     model: type[M],
     id: Any,
     perm: Perm | None = None,

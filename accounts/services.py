@@ -31,7 +31,7 @@ from accounts.models import (
     ProjectMembership,
     User,
 )
-from accounts.permissions import Perm, forget_roles, require
+from accounts.permissions import SYSTEM, Perm, forget_roles, require
 from audit.writer import audit_record
 from core.jobs import enqueue_on_commit
 from core.services import model_update
@@ -166,6 +166,30 @@ def organization_rename(*, actor: User, organization: Organization, name: str) -
     return org
 
 
+@transaction.atomic
+def organization_set_gate_requester_signoff(
+    *, actor: User, organization: Organization, allowed: bool
+) -> Organization:
+    """Let, or stop, the person who requested a gate give its manager sign-off
+    (administrators); the permission policy reads the setting."""
+    require(actor, Perm.ORG_MANAGE, organization)
+    org = Organization.objects.select_for_update().get(pk=organization.pk)
+    if org.allow_gate_requester_signoff == allowed:
+        return org
+    org, changes = model_update(
+        instance=org,
+        fields=["allow_gate_requester_signoff"],
+        data={"allow_gate_requester_signoff": allowed},
+    )
+    audit_record(
+        actor=actor,
+        action=AccountsAction.ORGANIZATION_SETTINGS_CHANGED,
+        target=org,
+        data=changes,
+    )
+    return org
+
+
 def _lock_org_membership(membership: OrganizationMembership, new_role: str | None) -> Any:
     return lock_membership(
         membership,
@@ -292,7 +316,7 @@ def invitation_send(*, invitation_id: Any, link_secret: str) -> bool:
     )
     invitation.sent_at = timezone.now()
     invitation.save(update_fields=["sent_at", "updated_at"])
-    audit_record(actor=None, action=AccountsAction.INVITATION_SENT, target=invitation)
+    audit_record(actor=SYSTEM, action="invitation.sent", target=invitation)
     return True
 
 
@@ -368,7 +392,7 @@ def invitations_expire() -> int:
     for invitation in due:
         invitation.status = Invitation.Status.EXPIRED
         invitation.save(update_fields=["status", "updated_at"])
-        audit_record(actor=None, action=AccountsAction.INVITATION_EXPIRED, target=invitation)
+        audit_record(actor=SYSTEM, action="invitation.expired", target=invitation)
     return len(due)
 
 

@@ -4,6 +4,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import HttpRequest
 
@@ -94,9 +95,11 @@ class AuditedModelAdmin(_ModelAdminBase):
             context.reset(token)
 
 
-def _staff_user(request: HttpRequest) -> AbstractBaseUser | None:
+def _staff_user(request: HttpRequest) -> AbstractBaseUser:
     # The admin site only serves signed-in staff; the check narrows the type, nothing more.
-    return request.user if request.user.is_authenticated else None
+    if not request.user.is_authenticated:
+        raise PermissionDenied
+    return request.user
 
 
 def _project_of(obj: models.Model) -> models.Model | None:

@@ -27,6 +27,7 @@ from django.db.models import QuerySet
 from audit.actions import AuditAction
 from audit.models import SYSTEM_CHAIN, AuditEvent, RowChange, RowSeal
 from audit.writer import audit_record, lock_chain
+from core.actors import SYSTEM
 
 SEAL_ACTION = AuditAction.ROW_CHANGE_SEALED
 # Seals written before the actions were renamed keep their name and are still verified.
@@ -144,7 +145,7 @@ def audit_seal_row_changes(*, limit: int = 5000) -> AuditEvent | None:
     if not rows:
         return None
     event = audit_record(
-        actor=None,
+        actor=SYSTEM,
         action=SEAL_ACTION,
         target_type="audit.rowchange",
         target_id=f"{rows[0].id}-{rows[-1].id}",

@@ -5,6 +5,7 @@ import uuid
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.ipv6 import clean_ipv6_address
@@ -13,6 +14,9 @@ from audit.actions import is_registered
 from audit.hashing import GENESIS_HASH, compute_hash, normalise
 from audit.models import SYSTEM_CHAIN, AuditEvent
 from core import context
+from core.actors import SystemActor
+
+Actor = AbstractBaseUser | AnonymousUser | SystemActor
 
 
 def _chain_lock_key(chain: str) -> int:
@@ -56,10 +60,16 @@ def _organization_id_of(target: models.Model | None, project: models.Model | Non
     return None
 
 
+def _actor_id(actor: Actor) -> Any:
+    if isinstance(actor, SystemActor) or not actor.is_authenticated:
+        return None  # the system, or nobody signed in
+    return actor.pk
+
+
 @transaction.atomic
 def audit_record(
     *,
-    actor: AbstractBaseUser | None,
+    actor: Actor,
     action: str,
     target: models.Model | None = None,
     target_type: str | None = None,
@@ -71,10 +81,11 @@ def audit_record(
     """Append one event to its organisation's chain and return it.
 
     `action` is a member of an app's registered actions class (audit/actions.py); any other
-    string is a programming error and raises ValueError. `actor` is the acting user, or None
-    for the system (tasks, beat). `data` holds the before/after of changed fields or the
-    event's parameters: ids, never personal data of stakeholders (erasure must not break the
-    chain).
+    string is a programming error and raises ValueError. `actor` is the acting user; `SYSTEM`
+    (core.actors) for jobs and commands and an `AnonymousUser` for someone without an account
+    (a stakeholder's personal link, an intake key) are both recorded with no user, as the
+    trail always has. `data` holds the before/after of changed fields or the event's
+    parameters: ids, never personal data of stakeholders (erasure must not break the chain).
     """
     if not is_registered(action):
         raise ValueError(
@@ -108,7 +119,7 @@ def audit_record(
         sequence=sequence,
         occurred_at=timezone.now(),
         organization_id=organization_id,
-        actor_id=actor.pk if actor is not None else None,
+        actor_id=_actor_id(actor),
         action=action,
         project_id=project.pk if project is not None else None,
         target_type=target_type,

@@ -30,6 +30,7 @@ from accounts.services import (
     membership_remove,
     organization_create,
     organization_rename,
+    organization_set_gate_requester_signoff,
 )
 from core.api.schema import DELETE, ID, READ, WRITE, problems
 from core.api.serializers import StrictInputSerializer, validated
@@ -47,6 +48,9 @@ class OrganizationOutputSerializer(serializers.Serializer):
     name = serializers.CharField()
     slug = serializers.SlugField()
     role = serializers.SerializerMethodField(help_text="Your role in the organisation.")
+    allow_gate_requester_signoff = serializers.BooleanField(
+        help_text="Whether the person who requested a gate may also give its manager sign-off."
+    )
     created_at = serializers.DateTimeField()
 
     @extend_schema_field(serializers.ChoiceField(choices=Role.choices))
@@ -58,6 +62,18 @@ class OrganizationOutputSerializer(serializers.Serializer):
 @extend_schema_serializer(component_name="OrganizationName")
 class OrganizationInputSerializer(StrictInputSerializer):
     name = serializers.CharField(max_length=120)
+
+
+@extend_schema_serializer(component_name="OrganizationUpdate")
+class OrganizationUpdateInputSerializer(StrictInputSerializer):
+    name = serializers.CharField(max_length=120, required=False)
+    allow_gate_requester_signoff = serializers.BooleanField(
+        required=False,
+        help_text=(
+            "Let the person who requested a gate also give its manager sign-off (off by "
+            "default: another manager signs)."
+        ),
+    )
 
 
 @extend_schema_serializer(component_name="OrganizationMember")
@@ -141,17 +157,24 @@ class OrganizationViewSet(ApiViewSet):
 
     @extend_schema(
         parameters=[ID],
-        summary="Rename an organisation",
-        request=OrganizationInputSerializer,
+        summary="Change an organisation's name or settings",
+        request=OrganizationUpdateInputSerializer,
         responses={200: OrganizationOutputSerializer, **problems(*WRITE)},
     )
     def partial_update(self, request: Request, pk: str) -> Response:
-        """Rename the organisation (administrators). An empty body changes nothing."""
+        """Rename the organisation or change its settings (administrators). An empty body
+        changes nothing."""
         organization = self.get_object()
-        data = validated(OrganizationInputSerializer, request.data, partial=True)
+        data = validated(OrganizationUpdateInputSerializer, request.data, partial=True)
         if "name" in data:
             organization = organization_rename(
                 actor=request.user, organization=organization, name=data["name"]
+            )
+        if "allow_gate_requester_signoff" in data:
+            organization = organization_set_gate_requester_signoff(
+                actor=request.user,
+                organization=organization,
+                allowed=data["allow_gate_requester_signoff"],
             )
         return Response(self._serialize(organization))
 

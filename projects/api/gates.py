@@ -10,7 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.api.common import UserSummaryOutputSerializer
-from accounts.permissions import Perm
+from accounts.permissions import Decision, Perm
 from core.api.schema import ID, READ, WRITE, problems
 from core.api.serializers import StrictInputSerializer, validated
 from projects.api.common import PROJECT_ID, ProjectChildViewSet, ProjectsApiViewSet
@@ -24,7 +24,7 @@ from projects.services import (
     gate_request,
     gate_withdraw,
 )
-from projects.services.gates import gate_can_sign
+from projects.services.gates import gate_sign_decisions
 
 Capacity = GateApproval.Capacity
 
@@ -76,6 +76,12 @@ class CanSignOutputSerializer(serializers.Serializer):
     compliance = serializers.BooleanField()
 
 
+@extend_schema_serializer(component_name="GateSignRefusals")
+class SignRefusalsOutputSerializer(serializers.Serializer):
+    manager = serializers.CharField()
+    compliance = serializers.CharField()
+
+
 @extend_schema_serializer(component_name="GateStatus")
 class GateStatusOutputSerializer(serializers.Serializer):
     phase = serializers.ChoiceField(choices=Project.Phase.choices)
@@ -85,6 +91,12 @@ class GateStatusOutputSerializer(serializers.Serializer):
     pending_request = GateRequestOutputSerializer(allow_null=True)
     can_sign = CanSignOutputSerializer(
         help_text="The capacities in which you could sign the pending request now."
+    )
+    sign_refusals = SignRefusalsOutputSerializer(
+        help_text=(
+            "Why a capacity your role holds is not offered to you (you requested the gate, "
+            "or gave its other sign-off); blank where no such rule applies."
+        )
     )
     history = GateRequestOutputSerializer(many=True, help_text="Every request, newest first.")
 
@@ -200,6 +212,10 @@ class ProjectGateViewSet(ProjectChildViewSet):
                     "criteria": [CRITERION],
                     "pending_request": REQUEST_VALUE,
                     "can_sign": {"manager": False, "compliance": True},
+                    "sign_refusals": {
+                        "manager": "One person cannot give both sign-offs of a gate.",
+                        "compliance": "",
+                    },
                     "history": [REQUEST_VALUE],
                 },
             )
@@ -208,17 +224,18 @@ class ProjectGateViewSet(ProjectChildViewSet):
     def retrieve(self, request: Request, project_id: str) -> Response:
         project = self.get_project()
         gate = gate_status(user=request.user, project=project)
-        signable = dict.fromkeys(Capacity.values, False)
+        decisions = dict.fromkeys(Capacity.values, Decision(False))
         if gate.pending is not None:
             gate.pending.project = project  # the same project, already loaded: spares a query
-            signable = gate_can_sign(request.user, gate.pending)
+            decisions = gate_sign_decisions(request.user, gate.pending)
         body = {
             "phase": project.phase,
             "next_phase": gate.to_phase,
             "all_met": gate.all_met,
             "criteria": gate.criteria,
             "pending_request": gate.pending,
-            "can_sign": signable,
+            "can_sign": {capacity: d.allowed for capacity, d in decisions.items()},
+            "sign_refusals": {capacity: d.reason for capacity, d in decisions.items()},
             "history": gate.history,
         }
         return Response(GateStatusOutputSerializer(body).data)

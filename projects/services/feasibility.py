@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.permissions import Perm, require
+from accounts.permissions import Perm, Rule, require
 from audit.writer import audit_record
 from core.errors import ConflictError, reject_unknown_fields
 from core.services import model_update, snapshot
@@ -100,7 +100,7 @@ def feasibility_update(
 @transaction.atomic
 def feasibility_sign_off(*, actor: User, study: FeasibilityStudy) -> FeasibilityStudy:
     """The project manager signs the study off: every dimension rated and a verdict given."""
-    require(actor, Perm.PROJECT_MANAGE, study.project)
+    require(actor, Rule.FEASIBILITY_SIGN_OFF, study)
     locked = FeasibilityStudy.objects.select_for_update().get(pk=study.pk)
     if locked.is_signed_off:
         raise ConflictError(SIGNED_OFF, code="feasibility_signed_off")

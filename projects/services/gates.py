@@ -6,12 +6,12 @@ with unmet criteria is refused with the list of what is missing.
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.permissions import Perm, can, require
+from accounts.permissions import Decision, Perm, Rule, decide, require
 from audit.writer import audit_record
 from core.errors import ConflictError
 from projects.audit_actions import ProjectsAction
@@ -27,11 +27,16 @@ NO_CRITERIA = (
     "records of the next phase are not tracked by this installation."
 )
 NOT_PENDING = "This gate request is no longer awaiting sign-off."
-SAME_PERSON = "One person cannot give both sign-offs of a gate."
 ALREADY_SIGNED = "This sign-off has already been given."
 CAPACITY_PERMS = {
     Capacity.MANAGER: Perm.PROJECT_MANAGE,
     Capacity.COMPLIANCE: Perm.PROJECT_APPROVE_COMPLIANCE,
+}
+# Who may sign in a capacity on this request (one person never both; the requester gives
+# the manager's only where the organisation allows it): the policy's object-level rules.
+CAPACITY_RULES = {
+    Capacity.MANAGER: Rule.GATE_SIGN_MANAGER,
+    Capacity.COMPLIANCE: Rule.GATE_SIGN_COMPLIANCE,
 }
 
 
@@ -102,13 +107,12 @@ def _sign(
     signed = list(GateApproval.objects.filter(request=locked))
     if any(s.capacity == capacity for s in signed):
         raise ConflictError(ALREADY_SIGNED, code="gate_already_signed")
-    if any(s.approver_id == actor.pk for s in signed):
-        raise PermissionDenied(SAME_PERSON)
+    locked.project = project
+    require(actor, CAPACITY_RULES[capacity], locked)
     approval = GateApproval(
         request=locked, approver=actor, capacity=capacity, decision=decision, comment=comment
     )
     approval.full_clean()
-    locked.project = project
     return locked, approval
 
 
@@ -180,8 +184,7 @@ def gate_reject(*, actor: User, request: GateRequest, capacity: str, comment: st
 @transaction.atomic
 def gate_withdraw(*, actor: User, request: GateRequest) -> GateRequest:
     """The requester or a manager withdraws a pending request."""
-    if request.requested_by_id != actor.pk:
-        require(actor, Perm.PROJECT_MANAGE, request.project)
+    require(actor, Rule.GATE_WITHDRAW, request)
     locked = _lock_pending(request)
     locked.status, locked.decided_at = GateRequest.Status.WITHDRAWN, timezone.now()
     locked.save(update_fields=["status", "decided_at", "updated_at"])
@@ -231,14 +234,13 @@ def gate_move_back(*, actor: User, project: Project, reason: str) -> Project:
     return locked
 
 
-def gate_can_sign(user: User, request: GateRequest) -> dict[str, bool]:
-    """Which capacities `user` could sign this request in right now (for the gate page)."""
+def gate_sign_decisions(user: User, request: GateRequest) -> dict[str, Decision]:
+    """For each capacity, may `user` sign this request now, and if the policy refuses them
+    for a reason (they requested it, they signed the other capacity), which."""
     if request.status != GateRequest.Status.PENDING:
-        return dict.fromkeys(CAPACITY_PERMS, False)
-    signed = {a.capacity: a.approver_id for a in request.approvals.all()}
+        return dict.fromkeys(CAPACITY_RULES, Decision(False))
+    signed = {a.capacity for a in request.approvals.all()}
     return {
-        capacity: capacity not in signed
-        and user.pk not in signed.values()
-        and can(user, perm, request.project)
-        for capacity, perm in CAPACITY_PERMS.items()
+        capacity: Decision(False) if capacity in signed else decide(user, rule, request)
+        for capacity, rule in CAPACITY_RULES.items()
     }

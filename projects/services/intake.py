@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Organization, OrganizationMembership, User
-from accounts.permissions import Perm, require
+from accounts.permissions import Perm, Rule, require
 from audit.writer import audit_record
 from core.errors import ConflictError, reject_unknown_fields
 from core.services import model_update, snapshot
@@ -77,8 +77,7 @@ def proposal_request_info(*, actor: User, proposal: UseCaseProposal, note: str) 
 @transaction.atomic
 def proposal_resubmit(*, actor: User, proposal: UseCaseProposal, **fields: Any) -> UseCaseProposal:
     """The proposer answers a request for information and submits again."""
-    if proposal.submitted_by_id != actor.pk:
-        require(actor, Perm.INTAKE_TRIAGE, proposal.organization)
+    require(actor, Rule.PROPOSAL_RESUBMIT, proposal)
     locked = _lock_open(proposal, (Status.INFO_REQUESTED,))
     locked.status = Status.SUBMITTED
     locked, changed = model_update(

@@ -6,12 +6,12 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.permissions import Perm, can, require
+from accounts.permissions import Perm, Rule, require
 from audit.writer import audit_record
 from core.errors import ConflictError
 from projects.audit_actions import ProjectsAction
@@ -29,7 +29,6 @@ LIST_LIMIT = 50
 IN_REVIEW = "A version of this scope document is in review: wait for its review first."
 NOT_LATEST = "Only the latest version can be submitted or reviewed."
 WRONG_STATUS = "This version is {status}: that step is not possible now."
-OWN_VERSION = "You wrote this version: someone else must review it."
 
 
 def _clean_list(values: list[str] | None, field: str) -> list[str]:
@@ -218,8 +217,7 @@ def _review(
     project = version.document.project
     require(actor, Perm.PROJECT_REVIEW, project)
     locked = _lock_latest(version, (VStatus.IN_REVIEW,))
-    if locked.created_by_id == actor.pk:
-        raise PermissionDenied(OWN_VERSION)
+    require(actor, Rule.SCOPE_VERSION_DECIDE, locked)
     locked.reviewed_by, locked.reviewed_at = actor, timezone.now()
     review = ScopeReviewComment(
         version=locked, author=actor, body=comment.strip(), decision=decision
@@ -279,10 +277,7 @@ def scope_version_request_changes(
 def scope_version_comment(*, actor: User, version: ScopeVersion, body: str) -> ScopeReviewComment:
     """Comment on a version without deciding (contributors and reviewers)."""
     project = version.document.project
-    if not (
-        can(actor, Perm.PROJECT_REVIEW, project) or can(actor, Perm.PROJECT_CONTRIBUTE, project)
-    ):
-        raise PermissionDenied
+    require(actor, Rule.SCOPE_VERSION_COMMENT, version)
     if not body.strip():
         raise ValidationError({"body": "Write a comment."})
     comment = ScopeReviewComment(version=version, author=actor, body=body.strip())

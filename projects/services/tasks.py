@@ -5,12 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.permissions import Perm, can, check_person_sees, require
+from accounts.permissions import Perm, Rule, check_person_sees, require
 from audit.writer import audit_record
 from core.errors import reject_unknown_fields
 from core.services import model_update, snapshot
@@ -28,7 +27,7 @@ def _check_assignee(assignee: User | None, project: Project) -> None:
 @transaction.atomic
 def task_create(
     *,
-    actor: User | None,
+    actor: User,
     project: Project,
     title: str,
     description: str = "",
@@ -40,10 +39,7 @@ def task_create(
 ) -> Task:
     """Create an action item. Other apps pass `source`, `source_type` and `source_id` to say
     what the task came from (a workshop, a gate review, a check review…)."""
-    if actor is not None and not (
-        can(actor, Perm.PROJECT_CONTRIBUTE, project) or can(actor, Perm.PROJECT_REVIEW, project)
-    ):
-        raise PermissionDenied
+    require(actor, Rule.TASK_CREATE, project)
     _check_assignee(assignee, project)
     task = Task(
         project=project,
@@ -75,9 +71,8 @@ def task_update(*, actor: User, task: Task, **changes: Any) -> Task:
     """Edit a task (contributors), or move one's own task along (its assignee)."""
     # Unknown fields are refused before the permission decision, which depends on them.
     reject_unknown_fields(changes, TASK_FIELDS)
-    is_assignee_status_change = task.assignee_id == actor.pk and set(changes) <= {"status"}
-    if not is_assignee_status_change:
-        require(actor, Perm.PROJECT_CONTRIBUTE, task.project)
+    only_status = set(changes) <= {"status"}
+    require(actor, Rule.TASK_MOVE if only_status else Perm.PROJECT_CONTRIBUTE, task)
     locked = Task.objects.select_for_update().get(pk=task.pk)
     if "assignee" in changes:
         _check_assignee(changes["assignee"], locked.project)

@@ -9,7 +9,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.permissions import Perm
+from accounts.permissions import Perm, Rule, decide
 from accounts.types import AuthenticatedRequest
 from core.errors import ConflictError
 from core.forms import add_service_errors, error_text
@@ -30,9 +30,19 @@ def _study_of(request: AuthenticatedRequest, project: Any, study_id: Any) -> Any
 @require_http_methods(["GET"])
 def feasibility_list(request: AuthenticatedRequest, project_id: Any) -> HttpResponse:
     project = selectors.project_get_for_user(user=request.user, id=project_id)
-    studies = selectors.feasibility_list(user=request.user, project=project)
+    studies = list(selectors.feasibility_list(user=request.user, project=project))
+    for study in studies:
+        study.project = project  # the same project, already loaded: spares a query each
+    # The Sign off button, or the policy's reason why this person may not (they wrote it).
+    sign_offs = {
+        study.pk: decide(request.user, Rule.FEASIBILITY_SIGN_OFF, study) for study in studies
+    }
     context = project_context(
-        request, project, "feasibility", studies=studies, dimensions=DIMENSIONS
+        request,
+        project,
+        "feasibility",
+        studies=[(study, sign_offs[study.pk]) for study in studies],
+        dimensions=DIMENSIONS,
     )
     return render(request, "projects/feasibility_list.html", context)
 

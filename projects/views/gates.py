@@ -15,7 +15,7 @@ from core.errors import ConflictError
 from core.forms import error_text
 from projects import selectors, services
 from projects.forms_scope import GateDecisionForm, ReasonForm
-from projects.services.gates import gate_can_sign
+from projects.services.gates import gate_sign_decisions
 from projects.views.common import project_context
 
 # Where the work behind each criterion's section is done.
@@ -41,7 +41,11 @@ def gate_page(request: AuthenticatedRequest, project_id: Any) -> HttpResponse:
         }
         for result in status.criteria
     ]
-    signable = gate_can_sign(request.user, status.pending) if status.pending else {}
+    signable = {}
+    if status.pending is not None:
+        status.pending.project = project  # the same project, already loaded: spares a query
+        # Each capacity's decision, with the policy's reason when the role alone would allow it.
+        signable = gate_sign_decisions(request.user, status.pending)
     context = project_context(
         request,
         project,

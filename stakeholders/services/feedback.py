@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -13,7 +14,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import User
-from accounts.permissions import Perm, require
+from accounts.permissions import SYSTEM, Actor, Perm, Rule, require
 from audit.writer import audit_record
 from core.errors import ConflictError
 from core.jobs import enqueue_on_commit
@@ -174,7 +175,7 @@ def feedback_invites_send(*, round_id: Any) -> int:
         invite.sent_at = timezone.now()
         invite.save(update_fields=["sent_at", "updated_at"])
         audit_record(
-            actor=None,
+            actor=SYSTEM,
             action=StakeholdersAction.FEEDBACK_INVITE_SENT,
             target=invite,
             project=invite.round.project,
@@ -300,7 +301,7 @@ def feedback_submit(*, token: str, answers: dict[str, Any]) -> FeedbackResponse:
     invite.responded_at = timezone.now()
     invite.save(update_fields=["responded_at", "updated_at"])
     audit_record(
-        actor=None,
+        actor=AnonymousUser(),  # the stakeholder, through their personal link
         action=(
             StakeholdersAction.FEEDBACK_RESPONSE_SUBMITTED
             if created
@@ -317,10 +318,9 @@ def feedback_submit(*, token: str, answers: dict[str, Any]) -> FeedbackResponse:
 
 
 @transaction.atomic
-def feedback_round_close(*, actor: User | None, feedback_round: FeedbackRound) -> FeedbackRound:
-    """Close a round: its links stop taking answers. `actor=None` is the end-date job."""
-    if actor is not None:
-        require(actor, Perm.PROJECT_CONTRIBUTE, feedback_round.project)
+def feedback_round_close(*, actor: Actor, feedback_round: FeedbackRound) -> FeedbackRound:
+    """Close a round: its links stop taking answers. The end-date job closes as `SYSTEM`."""
+    require(actor, Rule.FEEDBACK_ROUND_CLOSE, feedback_round)
     locked = FeedbackRound.objects.select_for_update().get(pk=feedback_round.pk)
     if locked.status == RStatus.CLOSED:
         return locked
@@ -340,7 +340,7 @@ def feedback_rounds_close_due() -> int:
     due = FeedbackRound.objects.filter(status=RStatus.OPEN, closes_at__lte=timezone.now())
     count = 0
     for feedback_round in due:
-        feedback_round_close(actor=None, feedback_round=feedback_round)
+        feedback_round_close(actor=SYSTEM, feedback_round=feedback_round)
         count += 1
     return count
 
@@ -422,7 +422,7 @@ def feedback_summary_send(*, round_id: Any) -> int:
             summary_sent_at=feedback_round.summary_sent_at
         )
         audit_record(
-            actor=None,
+            actor=SYSTEM,
             action=StakeholdersAction.FEEDBACK_ROUND_SUMMARY_SENT,
             target=feedback_round,
             project=feedback_round.project,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
@@ -83,7 +84,7 @@ def product_feedback_receive(*, key: IntakeKey, **fields: Any) -> ProductFeedbac
     feedback.save()
     IntakeKey.objects.filter(pk=key.pk).update(last_used_at=timezone.now())
     audit_record(
-        actor=None,
+        actor=AnonymousUser(),  # an end user of the project's product, through its key
         action=StakeholdersAction.PRODUCT_FEEDBACK_RECEIVED,
         target=feedback,
         project=key.project,

@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.permissions import Perm, check_person_sees, require
+from accounts.permissions import SYSTEM, Perm, check_person_sees, require
 from audit.writer import audit_record
 from core.errors import ConflictError, reject_unknown_fields
 from core.jobs import enqueue_on_commit
@@ -293,7 +293,7 @@ def workshop_invitations_send(*, workshop_id: Any) -> int:
         invitation.last_sent_at = timezone.now()
         invitation.save(update_fields=["last_sent_sequence", "last_sent_at", "updated_at"])
         audit_record(
-            actor=None,
+            actor=SYSTEM,
             action=StakeholdersAction.WORKSHOP_INVITATION_SENT,
             target=invitation,
             project=workshop.project,

@@ -297,6 +297,7 @@ def test_organization_list_shows_only_mine_with_my_role(org, other_org, complian
         "name": "Acme Insurance",
         "slug": org.slug,
         "role": "compliance_officer",
+        "allow_gate_requester_signoff": False,
         "created_at": row["created_at"],
     }
 
@@ -367,6 +368,52 @@ def test_organization_rename_matrix(org, people, role, status):
         assert_problem(response, status)
         assert Organization.objects.get(pk=org.pk).name == "Acme Insurance"
         assert AuditEvent.objects.count() == before
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [
+        ("anon", 401),
+        ("outsider", 404),
+        ("member", 403),
+        ("compliance_officer", 403),
+        ("admin", 200),
+    ],
+)
+def test_organization_gate_requester_signoff_setting_matrix(org, people, role, status):
+    user = people[role]
+    before = AuditEvent.objects.count()
+    url = f"/api/v1/organizations/{org.pk}/"
+
+    response = client_for(user).patch(url, {"allow_gate_requester_signoff": True}, format="json")
+
+    assert response.status_code == status
+    saved = Organization.objects.get(pk=org.pk).allow_gate_requester_signoff
+    if status == 200:
+        assert saved is True
+        assert response.json()["allow_gate_requester_signoff"] is True
+        [event] = new_events(before)
+        assert (event.action, event.actor_id, event.data) == (
+            "organization.settings_changed",
+            user.pk,
+            {"allow_gate_requester_signoff": {"old": False, "new": True}},
+        )
+        again = client_for(user).patch(url, {"allow_gate_requester_signoff": True}, format="json")
+        assert again.status_code == 200
+        assert AuditEvent.objects.count() == before + 1  # no change, no event
+    else:
+        assert_problem(response, status)
+        assert saved is False
+        assert AuditEvent.objects.count() == before
+
+
+def test_organization_setting_refuses_a_non_boolean(org, admin):
+    response = client_for(admin).patch(
+        f"/api/v1/organizations/{org.pk}/", {"allow_gate_requester_signoff": "maybe"}, format="json"
+    )
+    assert assert_problem(response, 400)["errors"] == {
+        "allow_gate_requester_signoff": ["Must be a valid boolean."]
+    }
 
 
 def test_organization_rename_with_an_empty_body_changes_nothing(org, admin):

@@ -1,19 +1,31 @@
 """The one permission policy: each role's grants, and nothing across organisations."""
 
 import pytest
+from django.core.exceptions import PermissionDenied
 
 from accounts.models import OrganizationMembership, ProjectMembership
 from accounts.permissions import (
+    OWN_VERSION,
+    RULES,
+    SYSTEM,
+    SYSTEM_RULES,
+    Decision,
     Perm,
+    Rule,
     audit_events_visible_to,
     can,
     can_see,
+    decide,
+    forget_roles,
     perms_for,
     projects_visible_to,
+    require,
+    users_who_can_see,
     visible,
 )
 from audit.writer import audit_record
-from projects.models import Project
+from projects import services
+from projects.models import Project, Task
 from tests.factories import ProjectFactory
 
 pytestmark = pytest.mark.django_db
@@ -142,3 +154,65 @@ def test_visible_follows_a_declared_project_path(project, project_member, outsid
     assert set(memberships.values_list("project_id", flat=True)) == {project.pk}
     assert visible(outsider, ProjectMembership).count() == 0
     assert Project.objects.count() == 1
+
+
+# --- object-level rules, the system actor, who can see an object ------------------------------
+
+
+def test_users_who_can_see_a_project_follow_can_see(
+    project, manager, project_member, admin, compliance_officer, org_member, outsider
+):
+    viewer = project_member(project, ProjectRole.VIEWER)
+    stranger = org_member(OrgRole.MEMBER)  # in the organisation, not on the project
+    gone = project_member(project, ProjectRole.VIEWER)
+    gone.is_active = False
+    gone.save(update_fields=["is_active"])
+
+    people = set(users_who_can_see(project))
+
+    assert people == {manager, viewer, admin, compliance_officer}
+    everyone = [manager, viewer, admin, compliance_officer, stranger, gone, outsider]
+    assert {u for u in everyone if can_see(u, project)} == people
+    assert stranger in set(users_who_can_see(project.organization))
+    assert outsider not in set(users_who_can_see(project.organization))
+
+
+def test_users_who_can_see_is_one_query(project, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        list(users_who_can_see(project))
+
+
+def test_the_system_actor_holds_no_role_and_only_the_listed_rules(project, manager):
+    task = Task.objects.create(project=project, title="Check", assignee=None)
+
+    assert perms_for(SYSTEM, project) == frozenset()
+    assert not any(can(SYSTEM, perm, project) for perm in Perm)
+    assert not can(SYSTEM, Rule.TASK_MOVE, task)
+    assert not can(SYSTEM, Rule.TASK_CREATE, project)
+    assert {Rule.FEEDBACK_ROUND_CLOSE} == SYSTEM_RULES
+    with pytest.raises(PermissionDenied):
+        require(SYSTEM, Perm.PROJECT_CONTRIBUTE, project)
+
+
+def test_an_assignee_moves_their_task_only_while_they_see_the_project(project, project_member):
+    assignee = project_member(project, ProjectRole.VIEWER)
+    task = Task.objects.create(project=project, title="Check", assignee=assignee)
+    assert decide(assignee, Rule.TASK_MOVE, task) == Decision(True)
+    assert not can(assignee, Perm.PROJECT_CONTRIBUTE, task)
+
+    ProjectMembership.objects.filter(project=project, user=assignee).delete()
+    forget_roles(assignee)
+
+    assert decide(assignee, Rule.TASK_MOVE, task) == Decision(False)
+
+
+def test_every_rule_is_decided_by_the_policy():
+    assert set(RULES) == set(Rule)
+
+
+def test_an_author_may_not_decide_their_own_scope_version(project, manager, project_member):
+    reviewer = project_member(project, ProjectRole.REVIEWER)
+    version = services.scope_version_create(actor=manager, project=project, goals="G")
+
+    assert decide(manager, Rule.SCOPE_VERSION_DECIDE, version) == Decision(False, OWN_VERSION)
+    assert decide(reviewer, Rule.SCOPE_VERSION_DECIDE, version) == Decision(True)

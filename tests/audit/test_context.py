@@ -4,6 +4,7 @@ import pytest
 
 from audit.writer import audit_record
 from core import context
+from core.actors import SYSTEM
 from core.tasks import ContextTask
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +23,7 @@ def test_event_records_the_bound_request_context(org, admin):
 
 
 def test_outside_any_request_the_origin_is_system(org):
-    event = audit_record(actor=None, action="invitation.expired", target=org)
+    event = audit_record(actor=SYSTEM, action="invitation.expired", target=org)
     assert (event.origin, event.request_id, event.actor_id) == ("system", "", None)
 
 

@@ -11,6 +11,7 @@ from rest_framework.test import APIClient
 from accounts.models import OrganizationMembership, User
 from audit.models import AuditEvent
 from audit.writer import audit_record
+from core.actors import SYSTEM
 from tests.factories import OrganizationMembershipFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db
@@ -119,7 +120,7 @@ def test_event_detail_has_every_field(trail, admin, org, project):
 
 
 def test_system_events_have_a_null_actor(org, admin):
-    audit_record(actor=None, action="invitation.expired", target=org)
+    audit_record(actor=SYSTEM, action="invitation.expired", target=org)
     [row] = client_for(admin).get("/api/v1/audit-events/").json()["results"]
     assert row["actor"] is None
 

@@ -15,7 +15,7 @@ from accounts.models import (
 from accounts.permissions import projects_visible_to
 from audit.models import AuditEvent
 from demo.logins import DEMO_LOGINS, DEMO_PASSWORD
-from projects.models import GateRequest, Project
+from projects.models import FeasibilityStudy, GateApproval, GateRequest, Project
 
 pytestmark = pytest.mark.django_db
 
@@ -97,3 +97,15 @@ def test_demo_organisations_do_not_see_each_other():
 
 def test_load_demo_data_is_the_demo_apps_command():
     assert get_commands()["load_demo_data"] == "demo"
+
+
+def test_the_demo_follows_the_segregation_of_duties():
+    _load()
+
+    manager_signoffs = GateApproval.objects.filter(capacity="manager").select_related("request")
+    assert manager_signoffs.count() == 2
+    assert all(a.approver_id != a.request.requested_by_id for a in manager_signoffs)
+    assert not Organization.objects.filter(allow_gate_requester_signoff=True).exists()
+    studies = FeasibilityStudy.objects.exclude(signed_off_by=None)
+    assert studies.count() == 2
+    assert all(study.signed_off_by_id != study.created_by_id for study in studies)

@@ -38,8 +38,18 @@ def approved_scope(project: Project, author, reviewer) -> ScopeVersion:
     return services.scope_version_approve(actor=reviewer, version=version, comment="Clear.")
 
 
+def study_author(project: Project):
+    """A contributor who writes the project's studies: their author never signs them off."""
+    from tests.factories import OrganizationMembershipFactory, ProjectMembershipFactory, UserFactory
+
+    author = UserFactory()
+    OrganizationMembershipFactory(organization=project.organization, user=author)
+    ProjectMembershipFactory(project=project, user=author, role=ProjectMembership.Role.CONTRIBUTOR)
+    return author
+
+
 def go_feasibility(project: Project, manager) -> FeasibilityStudy:
-    study = services.feasibility_create(actor=manager, project=project, **GO_STUDY)
+    study = services.feasibility_create(actor=study_author(project), project=project, **GO_STUDY)
     return services.feasibility_sign_off(actor=manager, study=study)
 
 

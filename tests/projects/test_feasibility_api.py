@@ -2,10 +2,11 @@
 
 import pytest
 
+from accounts.permissions import OWN_STUDY
 from projects import services
 from projects.models import FeasibilityStudy
 from tests.projects.scope_api_helpers import act, client_for, matrix, refused, role_maker
-from tests.projects.scope_helpers import GO_STUDY
+from tests.projects.scope_helpers import GO_STUDY, study_author
 
 pytestmark = pytest.mark.django_db
 
@@ -25,8 +26,8 @@ def make(project, org_member, project_member, admin, compliance_officer, outside
 
 
 @pytest.fixture
-def study(project, manager):
-    return services.feasibility_create(actor=manager, project=project, **GO_STUDY)
+def study(project):
+    return services.feasibility_create(actor=study_author(project), project=project, **GO_STUDY)
 
 
 def _url(project, study=None, step=""):
@@ -247,7 +248,7 @@ def test_sign_off_matrix(project, study, make, role, status):
 
 def test_sign_off_names_what_is_missing(project, manager):
     study = services.feasibility_create(
-        actor=manager, project=project, technology_rating="feasible"
+        actor=study_author(project), project=project, technology_rating="feasible"
     )
     body = refused(client_for(manager), "post", _url(project, study, "sign-off"), status=400)
     assert body["errors"] == {
@@ -257,6 +258,14 @@ def test_sign_off_names_what_is_missing(project, manager):
         "verdict": ["Give a verdict before signing off."],
     }
     assert FeasibilityStudy.objects.get().signed_off_at is None
+
+
+def test_the_author_of_a_study_is_refused_its_sign_off_with_the_reason(project, manager):
+    study = services.feasibility_create(actor=manager, project=project, **GO_STUDY)
+    before = _row(study)
+    body = refused(client_for(manager), "post", _url(project, study, "sign-off"), status=403)
+    assert body["detail"] == OWN_STUDY
+    assert _row(study) == before
 
 
 def test_a_signed_off_study_is_final(project, study, manager):

@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 
 from accounts.models import OrganizationMembership
+from accounts.permissions import REQUESTER_SIGNS
 from projects import services
 from projects.models import GateApproval, GateRequest, PhaseChange, Project
 from tests.projects.scope_api_helpers import (
@@ -44,8 +45,11 @@ def ready_project(project, manager, project_member):
 
 
 @pytest.fixture
-def pending(ready_project, manager):
-    return services.gate_request(actor=manager, project=ready_project)
+def pending(ready_project, project_member):
+    """Requested by a second manager, so the owner (or an administrator) may give the manager
+    sign-off."""
+    requester = project_member(ready_project, "manager")
+    return services.gate_request(actor=requester, project=ready_project)
 
 
 def test_one_person_never_gives_both_sign_offs(ready_project, pending, org_member):
@@ -314,7 +318,7 @@ def test_move_back_needs_a_reason_and_a_previous_phase(in_select, manager):
 # --- query budget -----------------------------------------------------------------------------
 
 
-def _history(project, manager, count: int) -> None:
+def _history(project, manager, requester, count: int) -> None:
     """`count` more risks and withdrawn requests, each with the manager's sign-off."""
     for n in range(count):
         services.risk_create(
@@ -326,26 +330,26 @@ def _history(project, manager, count: int) -> None:
             impact=2,
             review_date=date(2027, 1, 1),
         )
-        request = services.gate_request(actor=manager, project=project)
+        request = services.gate_request(actor=requester, project=project)
         services.gate_approve(actor=manager, request=request, capacity="manager")
         services.gate_withdraw(actor=manager, request=request)
 
 
 def test_gate_status_query_count_does_not_grow_with_rows(
-    ready_project, manager, django_assert_num_queries
+    ready_project, manager, admin, django_assert_num_queries
 ):
     client = client_for(manager)
     url = f"{API}/projects/{ready_project.pk}/gate/"
-    _history(ready_project, manager, 5)
-    services.gate_request(actor=manager, project=ready_project)
+    _history(ready_project, manager, admin, 5)
+    services.gate_request(actor=admin, project=ready_project)
 
     # session, user, project, org roles, project role, requests, their approvals (people
     # joined), then one query per criterion (5)
     with django_assert_num_queries(12):
         small = client.get(url).json()
     services.gate_withdraw(actor=manager, request=GateRequest.objects.get(status="pending"))
-    _history(ready_project, manager, 45)
-    services.gate_request(actor=manager, project=ready_project)
+    _history(ready_project, manager, admin, 45)
+    services.gate_request(actor=admin, project=ready_project)
     with django_assert_num_queries(12):
         large = client.get(url).json()
 
@@ -354,12 +358,35 @@ def test_gate_status_query_count_does_not_grow_with_rows(
     assert ready_project.risks.count() == 51
 
 
+def test_the_gate_says_why_the_requester_is_not_offered_the_manager_sign_off(
+    ready_project, manager, django_assert_num_queries
+):
+    services.gate_request(actor=manager, project=ready_project)
+    client = client_for(manager)
+    url = f"{API}/projects/{ready_project.pk}/gate/"
+
+    with django_assert_num_queries(12):  # as many as for anyone else: the rule reads no more
+        gate = client.get(url).json()
+
+    assert gate["can_sign"] == {"manager": False, "compliance": False}
+    assert gate["sign_refusals"] == {"manager": REQUESTER_SIGNS, "compliance": ""}
+    body = refused(
+        client,
+        "post",
+        f"{API}/gate-requests/{gate['pending_request']['id']}/approve/",
+        {"capacity": "manager"},
+        status=403,
+    )
+    assert body["detail"] == REQUESTER_SIGNS
+
+
 # --- reading ----------------------------------------------------------------------------------
 
 
-def test_gate_page_and_request_detail(ready_project, pending, manager, project_member):
+def test_gate_page_and_request_detail(ready_project, pending, project_member):
     viewer = client_for(project_member(ready_project, "viewer"))
-    owner = {"id": str(manager.pk), "email": manager.email, "full_name": manager.full_name}
+    requester = pending.requested_by
+    owner = {"id": str(requester.pk), "email": requester.email, "full_name": requester.full_name}
     expected_request = {
         "id": str(pending.pk),
         "project": str(ready_project.pk),
@@ -387,6 +414,7 @@ def test_gate_page_and_request_detail(ready_project, pending, manager, project_m
         "criteria": expected_request["criteria_at_request"],
         "pending_request": detail,
         "can_sign": {"manager": False, "compliance": False},
+        "sign_refusals": {"manager": "", "compliance": ""},
         "history": [detail],
     }
 

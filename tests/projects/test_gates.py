@@ -4,18 +4,21 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from accounts.models import OrganizationMembership
+from accounts.permissions import REQUESTER_SIGNS, Decision
 from audit.models import AuditEvent
 from audit.verify import verify_chain
 from core.errors import ConflictError
 from projects import services
 from projects.lifecycle import gates
 from projects.models import GateRequest, PhaseChange, Project
+from projects.services.gates import gate_sign_decisions
 from tests.projects.scope_helpers import (
     approved_scope,
     assessed_risk,
     go_feasibility,
     held_workshop,
     reviewer_for,
+    study_author,
 )
 
 pytestmark = pytest.mark.django_db
@@ -49,8 +52,8 @@ def test_a_fresh_project_meets_no_criterion(project):
     assert results["high_risks_mitigated"].met is True  # no high risk: nothing to mitigate
 
 
-def test_scope_to_select_with_both_sign_offs(ready_project, manager, compliance_officer):
-    request = services.gate_request(actor=manager, project=ready_project, note="Ready.")
+def test_scope_to_select_with_both_sign_offs(ready_project, manager, admin, compliance_officer):
+    request = services.gate_request(actor=admin, project=ready_project, note="Ready.")
     assert [c["met"] for c in request.criteria_at_request] == [True] * 5
 
     services.gate_approve(actor=manager, request=request, capacity="manager")
@@ -129,7 +132,7 @@ def test_a_no_go_or_unsigned_study_does_not_count(project, manager, project_memb
     assessed_risk(project, manager)
     services.feasibility_create(actor=manager, project=project, verdict="go")  # not signed off
     study = services.feasibility_create(
-        actor=manager,
+        actor=study_author(project),
         project=project,
         technology_rating="feasible",
         data_rating="not_feasible",
@@ -144,7 +147,7 @@ def test_a_no_go_or_unsigned_study_does_not_count(project, manager, project_memb
 def test_one_person_cannot_give_both_sign_offs(ready_project, manager, org_member):
     both = org_member(OrganizationMembership.Role.COMPLIANCE_OFFICER)
     services.project_member_add(actor=manager, project=ready_project, user=both, role="manager")
-    request = services.gate_request(actor=both, project=ready_project)
+    request = services.gate_request(actor=manager, project=ready_project)
     services.gate_approve(actor=both, request=request, capacity="manager")
 
     with pytest.raises(PermissionDenied, match="both sign-offs"):
@@ -152,6 +155,49 @@ def test_one_person_cannot_give_both_sign_offs(ready_project, manager, org_membe
     with pytest.raises(ConflictError, match="already been given"):
         services.gate_approve(actor=manager, request=request, capacity="manager")
     assert Project.objects.get(pk=ready_project.pk).phase == "scope"
+
+
+def _can_sign(user, request) -> dict[str, bool]:
+    return {capacity: d.allowed for capacity, d in gate_sign_decisions(user, request).items()}
+
+
+def test_the_requester_cannot_give_the_manager_sign_off(ready_project, manager):
+    request = services.gate_request(actor=manager, project=ready_project)
+    events_before = AuditEvent.objects.count()
+
+    with pytest.raises(PermissionDenied) as refused:
+        services.gate_approve(actor=manager, request=request, capacity="manager")
+    with pytest.raises(PermissionDenied):
+        services.gate_reject(actor=manager, request=request, capacity="manager", comment="No.")
+
+    assert str(refused.value) == REQUESTER_SIGNS
+    assert request.approvals.count() == 0
+    assert AuditEvent.objects.count() == events_before
+    decisions = gate_sign_decisions(manager, request)
+    assert decisions["manager"] == Decision(False, REQUESTER_SIGNS)
+    assert _can_sign(manager, request) == {"manager": False, "compliance": False}
+
+
+def test_the_requester_signs_as_manager_where_the_organisation_allows_it(
+    ready_project, manager, admin, compliance_officer
+):
+    request = services.gate_request(actor=manager, project=ready_project)
+    organization = ready_project.organization
+    organization.allow_gate_requester_signoff = True
+    organization.save(update_fields=["allow_gate_requester_signoff"])
+    request = GateRequest.objects.get(pk=request.pk)  # the organisation as saved
+
+    assert _can_sign(manager, request) == {"manager": True, "compliance": False}
+    services.gate_approve(actor=manager, request=request, capacity="manager")
+    services.gate_approve(actor=compliance_officer, request=request, capacity="compliance")
+    assert Project.objects.get(pk=ready_project.pk).phase == "select"
+
+
+def test_another_manager_signs_the_request_of_a_manager(ready_project, manager, admin):
+    request = services.gate_request(actor=manager, project=ready_project)
+    assert _can_sign(admin, request) == {"manager": True, "compliance": False}
+    services.gate_approve(actor=admin, request=request, capacity="manager")
+    assert request.approvals.get().approver == admin
 
 
 @pytest.mark.parametrize("capacity", ["manager", "compliance"])
@@ -166,9 +212,9 @@ def test_sign_off_needs_the_role_of_its_capacity(ready_project, manager, project
 
 
 def test_criteria_are_checked_again_at_the_final_sign_off(
-    ready_project, manager, compliance_officer
+    ready_project, manager, admin, compliance_officer
 ):
-    request = services.gate_request(actor=manager, project=ready_project)
+    request = services.gate_request(actor=admin, project=ready_project)
     services.gate_approve(actor=manager, request=request, capacity="manager")
     services.risk_create(actor=manager, project=ready_project, title="New risk", category="data")
 
@@ -207,9 +253,9 @@ def test_reject_closes_the_request_with_a_reason(ready_project, manager, complia
 
 
 def test_move_back_needs_a_reason_and_withdraws_pending_requests(
-    ready_project, manager, compliance_officer
+    ready_project, manager, admin, compliance_officer
 ):
-    request = services.gate_request(actor=manager, project=ready_project)
+    request = services.gate_request(actor=admin, project=ready_project)
     services.gate_approve(actor=manager, request=request, capacity="manager")
     services.gate_approve(actor=compliance_officer, request=request, capacity="compliance")
     ready_project.refresh_from_db()

@@ -214,7 +214,16 @@ def test_a_proposal_reaches_select_through_the_api_alone(
         events=[("risk.updated", analyst.pk)],
     )
 
-    # The gate: every criterion met, requested, signed by the manager and compliance.
+    # The gate: every criterion met, requested, signed by the manager and compliance. The
+    # project has one manager, so the organisation lets the requester sign as manager.
+    act(
+        client_for(admin),
+        "patch",
+        f"{API}/organizations/{org.pk}/",
+        {"allow_gate_requester_signoff": True},
+        status=200,
+        events=[("organization.settings_changed", admin.pk)],
+    )
     gate = as_manager.get(f"{base}/gate/").json()
     assert gate["criteria"] == [_met(key) for key in CRITERIA]
     assert (gate["phase"], gate["next_phase"], gate["all_met"]) == ("scope", "select", True)

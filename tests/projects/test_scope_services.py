@@ -6,12 +6,15 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from accounts import services as accounts_services
+from accounts.models import OrganizationMembership, ProjectMembership, User
+from accounts.permissions import OWN_STUDY
 from audit.models import AuditEvent
 from core.errors import ConflictError
 from projects import services
 from projects.models import Project, Risk, ScopeVersion, Task, UseCaseProposal
 from projects.risk_library import risk_library
-from tests.projects.scope_helpers import GO_STUDY, approved_scope, reviewer_for
+from tests.projects.scope_helpers import GO_STUDY, approved_scope, reviewer_for, study_author
 
 pytestmark = pytest.mark.django_db
 
@@ -150,7 +153,7 @@ def test_viewers_cannot_write_scope(project, project_member):
 
 def test_feasibility_sign_off_requires_every_rating_and_a_verdict(project, manager):
     study = services.feasibility_create(
-        actor=manager, project=project, technology_rating="feasible"
+        actor=study_author(project), project=project, technology_rating="feasible"
     )
     with pytest.raises(ValidationError) as error:
         services.feasibility_sign_off(actor=manager, study=study)
@@ -162,8 +165,23 @@ def test_feasibility_sign_off_requires_every_rating_and_a_verdict(project, manag
     }
 
 
-def test_signed_off_feasibility_is_final(project, manager):
+def test_a_manager_never_signs_off_their_own_study(project, manager, admin):
     study = services.feasibility_create(actor=manager, project=project, **GO_STUDY)
+    events_before = AuditEvent.objects.count()
+
+    with pytest.raises(PermissionDenied) as refused:
+        services.feasibility_sign_off(actor=manager, study=study)
+
+    assert str(refused.value) == OWN_STUDY
+    study.refresh_from_db()
+    assert (study.signed_off_by, study.signed_off_at, study.version) == (None, None, 1)
+    assert AuditEvent.objects.count() == events_before
+    signed = services.feasibility_sign_off(actor=admin, study=study)  # another manager may
+    assert signed.signed_off_by == admin
+
+
+def test_signed_off_feasibility_is_final(project, manager):
+    study = services.feasibility_create(actor=study_author(project), project=project, **GO_STUDY)
     study = services.feasibility_sign_off(actor=manager, study=study)
     with pytest.raises(ConflictError, match="signed off"):
         services.feasibility_update(
@@ -300,9 +318,26 @@ def test_assignee_moves_their_task_along_but_does_not_edit_it(project, manager, 
         services.task_update(actor=viewer, task=task, title="Something else")
 
 
+def test_an_assignee_taken_off_the_project_can_no_longer_move_their_task(
+    project, manager, project_member
+):
+    viewer = project_member(project, "viewer")
+    task = services.task_create(actor=manager, project=project, title="DPIA", assignee=viewer)
+    membership = ProjectMembership.objects.get(project=project, user=viewer)
+    services.project_member_remove(actor=manager, membership=membership)
+    events_before = AuditEvent.objects.count()
+
+    with pytest.raises(PermissionDenied):
+        services.task_update(actor=User.objects.get(pk=viewer.pk), task=task, status="done")
+
+    task.refresh_from_db()
+    assert (task.status, task.completed_at) == ("open", None)
+    assert AuditEvent.objects.count() == events_before
+
+
 def test_tasks_from_other_sources_keep_their_origin(project, manager):
     task = services.task_create(
-        actor=None,
+        actor=manager,
         project=project,
         title="Follow up workshop",
         source=Task.Source.WORKSHOP,
@@ -326,6 +361,23 @@ PROPOSAL = {
     "expected_benefit": "Hours saved per review",
     "urgency": "high",
 }
+
+
+def test_a_proposer_who_left_the_organisation_cannot_resubmit(
+    org, org_member, admin, compliance_officer
+):
+    proposer = org_member()
+    proposal = services.proposal_submit(actor=proposer, organization=org, **PROPOSAL)
+    services.proposal_request_info(actor=compliance_officer, proposal=proposal, note="Which?")
+    membership = OrganizationMembership.objects.get(organization=org, user=proposer)
+    accounts_services.membership_remove(actor=admin, membership=membership)
+
+    with pytest.raises(PermissionDenied):
+        services.proposal_resubmit(
+            actor=User.objects.get(pk=proposer.pk), proposal=proposal, data_involved="All"
+        )
+    proposal.refresh_from_db()
+    assert (proposal.status, proposal.data_involved) == ("info_requested", "Supplier contracts")
 
 
 def test_proposal_accepted_into_scope_becomes_a_project(org, org_member, compliance_officer):

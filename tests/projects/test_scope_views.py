@@ -1,12 +1,16 @@
 """Scope-phase pages: register and heat map, scope document, feasibility, tasks, gate, intake."""
 
+import html
+
 import pytest
 
+from accounts.permissions import OWN_STUDY, REQUESTER_SIGNS
 from audit.models import AuditEvent
 from projects import services
 from projects.models import FeasibilityStudy, GateRequest, Risk, ScopeVersion, Task, UseCaseProposal
 from tests.factories import ProjectFactory
 from tests.projects.scope_helpers import (
+    GO_STUDY,
     approved_scope,
     assessed_risk,
     go_feasibility,
@@ -121,16 +125,68 @@ def test_scope_version_written_submitted_and_approved_in_the_pages(client, proje
     assert ScopeVersion.objects.get().status == "approved"
 
 
-def test_feasibility_written_and_signed_off(client, project):
-    client.force_login(project.owner)
+def test_feasibility_written_and_signed_off(client, project, project_member):
+    client.force_login(project_member(project, "contributor"))
     client.post(
         f"/projects/{project.pk}/feasibility/new/",
         {"title": "Study", "currency": "EUR", "verdict": "go", "technology_rating": "feasible"},
     )
     study = FeasibilityStudy.objects.get()
+    client.force_login(project.owner)
     refused = client.post(f"/projects/{project.pk}/feasibility/{study.pk}/sign-off/", follow=True)
     assert "Before signing off" in refused.content.decode()
     assert FeasibilityStudy.objects.get().signed_off_at is None
+
+
+def test_the_author_of_a_study_is_not_offered_its_sign_off(client, project, admin):
+    services.feasibility_create(actor=project.owner, project=project, **GO_STUDY)
+    url = f"/projects/{project.pk}/feasibility/"
+
+    client.force_login(project.owner)
+    author_page = client.get(url).content.decode()
+    client.force_login(admin)
+    other_page = client.get(url).content.decode()
+
+    assert ">Sign off</button>" not in author_page
+    assert f"Sign-off not offered to you: {OWN_STUDY}" in html.unescape(author_page)
+    assert ">Sign off</button>" in other_page
+    assert "not offered to you" not in other_page
+
+
+def test_the_author_is_refused_the_sign_off_with_the_reason(client, project):
+    study = services.feasibility_create(actor=project.owner, project=project, **GO_STUDY)
+    client.force_login(project.owner)
+    refused = client.post(f"/projects/{project.pk}/feasibility/{study.pk}/sign-off/", follow=True)
+    assert OWN_STUDY in html.unescape(refused.content.decode())
+    assert FeasibilityStudy.objects.get().signed_off_at is None
+
+
+def test_the_gate_page_says_why_the_requester_is_not_offered_the_manager_sign_off(
+    client, project, project_member
+):
+    manager = project.owner
+    approved_scope(project, manager, reviewer_for(project, project_member))
+    held_workshop(project, manager)
+    go_feasibility(project, manager)
+    assessed_risk(project, manager)
+    request = services.gate_request(actor=manager, project=project)
+    client.force_login(manager)
+
+    page = html.unescape(client.get(f"/projects/{project.pk}/gate/").content.decode())
+    assert "Approve as project manager" not in page
+    assert f"Not offered to you: {REQUESTER_SIGNS}" in page
+
+    refused = client.post(
+        f"/projects/{project.pk}/gate/{request.pk}/approve/", {"capacity": "manager"}, follow=True
+    )
+    assert REQUESTER_SIGNS in html.unescape(refused.content.decode())
+    assert request.approvals.count() == 0
+
+    other = project_member(project, "manager")
+    client.force_login(other)
+    page = client.get(f"/projects/{project.pk}/gate/").content.decode()
+    assert "Approve as project manager" in page
+    assert "Not offered to you" not in page
 
 
 def test_gate_page_lists_what_is_missing_and_refuses_the_request(client, project):
@@ -149,9 +205,10 @@ def test_gate_passed_through_the_pages(client, project, project_member, complian
     held_workshop(project, manager)
     go_feasibility(project, manager)
     assessed_risk(project, manager)
-    client.force_login(manager)
+    client.force_login(project_member(project, "manager"))
     client.post(f"/projects/{project.pk}/gate/request/", {"note": "Ready"})
     request = GateRequest.objects.get()
+    client.force_login(manager)
     client.post(f"/projects/{project.pk}/gate/{request.pk}/approve/", {"capacity": "manager"})
     client.post(f"/projects/{project.pk}/gate/{request.pk}/approve/", {"capacity": "compliance"})
     assert GateRequest.objects.get().approvals.count() == 1  # the manager cannot sign twice

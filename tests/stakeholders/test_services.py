@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from icalendar import Calendar
 
+from accounts.permissions import SYSTEM
 from audit.models import AuditEvent
 from core.errors import ConflictError
 from projects.models import Task
@@ -264,6 +265,27 @@ def test_round_end_date_closes_it(open_round):
     assert services.feedback_rounds_close_due() == 1
     feedback_round.refresh_from_db()
     assert feedback_round.status == "closed"
+
+
+def test_the_system_closes_a_round_only_once_it_is_due(open_round):
+    feedback_round, _ = open_round
+    events_before = AuditEvent.objects.count()
+
+    with pytest.raises(PermissionDenied, match="end date has passed"):
+        services.feedback_round_close(actor=SYSTEM, feedback_round=feedback_round)
+    feedback_round.refresh_from_db()
+    assert feedback_round.status == "open"
+    assert AuditEvent.objects.count() == events_before
+
+    type(feedback_round).objects.filter(pk=feedback_round.pk).update(
+        closes_at=timezone.now() - timedelta(minutes=1)
+    )
+    feedback_round.refresh_from_db()
+    services.feedback_round_close(actor=SYSTEM, feedback_round=feedback_round)
+    feedback_round.refresh_from_db()
+    assert feedback_round.status == "closed"
+    event = AuditEvent.objects.get(action="feedback_round.closed")
+    assert (event.actor_id, event.target_id) == (None, str(feedback_round.pk))  # the system
 
 
 def test_summary_goes_to_respondents_once(open_round, manager, project):

@@ -142,11 +142,12 @@ def _demo_insurance() -> None:
     viewer = _join(admin, org, "viewer@demo.charter.local", OrgRole.MEMBER)
 
     claims = _project(pm, org, CLAIMS, viewer)
-    _ready_for_select_gate(claims, pm, compliance, workshop_with="Dana Moreau")
+    _ready_for_select_gate(claims, pm, admin, compliance, workshop_with="Dana Moreau")
     request = services.gate_request(
         actor=pm, project=claims, note="Scope agreed with the claims centres."
     )
-    services.gate_approve(actor=pm, request=request, capacity="manager")
+    # Segregation of duties: the requester does not sign as manager, the administrator does.
+    services.gate_approve(actor=admin, request=request, capacity="manager")
     services.gate_approve(
         actor=compliance,
         request=request,
@@ -155,11 +156,11 @@ def _demo_insurance() -> None:
     )
 
     support = _project(pm, org, SUPPORT, viewer)
-    _ready_for_select_gate(support, pm, compliance, workshop_with="Tom Becker")
+    _ready_for_select_gate(support, pm, admin, compliance, workshop_with="Tom Becker")
     request = services.gate_request(
         actor=pm, project=support, note="Ready for model selection once compliance agrees."
     )
-    services.gate_approve(actor=pm, request=request, capacity="manager")  # compliance to sign
+    services.gate_approve(actor=admin, request=request, capacity="manager")  # compliance next
 
     underwriting = _project(pm, org, UNDERWRITING, viewer)
     draft = _scope_version(underwriting, pm, goals="One-page briefs for commercial property.")
@@ -198,9 +199,10 @@ def _scope_version(project: Project, author: User, *, goals: str) -> ScopeVersio
 
 
 def _ready_for_select_gate(
-    project: Project, pm: User, compliance: User, *, workshop_with: str
+    project: Project, pm: User, admin: User, compliance: User, *, workshop_with: str
 ) -> None:
-    """Meet every Scope → Select criterion through the services that own them."""
+    """Meet every Scope → Select criterion through the services that own them; the study
+    that the project manager wrote is signed off by the administrator, never its author."""
     version = _scope_version(project, pm, goals=project.business_goals)
     services.scope_version_submit(actor=pm, version=version)
     services.scope_version_approve(
@@ -223,7 +225,7 @@ def _ready_for_select_gate(
         budget_available="150000.00",
         verdict="go",
     )
-    services.feasibility_sign_off(actor=pm, study=study)
+    services.feasibility_sign_off(actor=admin, study=study)
     services.risk_create_from_library(
         actor=pm, project=project, library_ref="owasp-llm:LLM01", likelihood=2, impact=3, owner=pm
     )
