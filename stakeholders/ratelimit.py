@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 
-from django.core.cache import cache
+from core.ratecache import rate_cache as cache
 
 # The public feedback form: a stakeholder answers a handful of times, a script thousands.
 PUBLIC_FORM_LIMIT = 20

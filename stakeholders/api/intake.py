@@ -16,7 +16,6 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
-from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from accounts.api.common import (
@@ -30,6 +29,7 @@ from accounts.api.common import (
 )
 from accounts.permissions import Perm
 from core.api import CreatedCursorPagination
+from core.throttling import SimpleRateThrottle
 from projects.api.common import PROJECT_ID, ProjectChildViewSet, ProjectsApiViewSet
 from stakeholders.api.common import EXAMPLE_IDS, EXAMPLE_USER, TallyOutputSerializer
 from stakeholders.models import IntakeKey
