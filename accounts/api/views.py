@@ -41,6 +41,7 @@ from accounts.selectors import (
     membership_list,
     organization_get_for_user,
     organization_list_for_user,
+    organization_memberships_for_user,
 )
 from accounts.services import (
     api_token_create,
@@ -88,10 +89,14 @@ class MeViewSet(ApiViewSet):
     permission_classes = [IsAuthenticated]
 
     def _me(self, user: User) -> dict[str, Any]:
-        roles = org_roles(user)
         organizations = [
-            {"id": org.pk, "name": org.name, "slug": org.slug, "role": roles[org.pk]}
-            for org in organization_list_for_user(user=user)
+            {
+                "id": membership.organization_id,
+                "name": membership.organization.name,
+                "slug": membership.organization.slug,
+                "role": membership.role,
+            }
+            for membership in organization_memberships_for_user(user=user)
         ]
         me = {
             "id": user.pk,
