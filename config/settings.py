@@ -178,6 +178,10 @@ SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=31536000 if 
 SECURE_HSTS_INCLUDE_SUBDOMAINS = _secure
 SECURE_HSTS_PRELOAD = _secure
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many reverse proxies in front of Charter append to X-Forwarded-For (core/clientip.py):
+# rate limits and the audit trail then see the client's address, not the proxy's. 0 ignores
+# the header, which a client could forge.
+CHARTER_TRUSTED_PROXIES = env.int("CHARTER_TRUSTED_PROXIES", default=0)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain http
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

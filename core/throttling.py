@@ -1,25 +1,32 @@
-"""DRF throttles that keep counting when the shared cache is down (see core/ratecache.py)."""
+"""DRF throttles that key on the client's real address (core/clientip.py) and keep counting
+when the shared cache is down (core/ratecache.py)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import throttling
 
+from core.clientip import client_address
 from core.ratecache import rate_cache
 
 
-class AnonRateThrottle(throttling.AnonRateThrottle):
-    """DRF's per-address limit for anonymous requests, counted in the fallback cache."""
-
+class _CharterThrottle:
     cache = rate_cache
 
+    def get_ident(self, request: Any) -> str:
+        # DRF's own rule trusts a whole client-sent X-Forwarded-For unless NUM_PROXIES is set;
+        # one rule for the whole product instead.
+        return client_address(request) or "unknown"
 
-class UserRateThrottle(throttling.UserRateThrottle):
-    """DRF's per-user limit, counted in the fallback cache."""
 
-    cache = rate_cache
+class AnonRateThrottle(_CharterThrottle, throttling.AnonRateThrottle):
+    """DRF's per-address limit for anonymous requests."""
 
 
-class SimpleRateThrottle(throttling.SimpleRateThrottle):
-    """Base for an app's own throttle (per key, per link), counted in the fallback cache."""
+class UserRateThrottle(_CharterThrottle, throttling.UserRateThrottle):
+    """DRF's per-user limit (per address for anonymous requests)."""
 
-    cache = rate_cache
+
+class SimpleRateThrottle(_CharterThrottle, throttling.SimpleRateThrottle):
+    """Base for an app's own throttle (per key, per link)."""

@@ -39,14 +39,22 @@ def hit(scope: str, identity: str, *, limit: int, window: int) -> bool:
     return count <= limit
 
 
-def public_form_allows(*, client_ip: str, token: str) -> bool:
-    """Count one POST to the public form, per client address and per link."""
-    by_ip = hit(
-        "feedback-ip",
-        client_ip or "unknown",
-        limit=PUBLIC_FORM_LIMIT,
-        window=PUBLIC_FORM_WINDOW_SECONDS,
-    )
+def public_form_allows(*, client_ip: str | None, token: str, link_is_genuine: bool) -> bool:
+    """Count one POST to the public form.
+
+    A genuine link (its signature holds) counts per client address and per link. A forged or
+    garbled one counts in a budget of its own per address, so a script posting garbage can
+    exhaust only that budget, never a stakeholder's.
+    """
+    address = client_ip or "unknown"
+    if not link_is_genuine:
+        return hit(
+            "feedback-bad-link",
+            address,
+            limit=PUBLIC_FORM_LIMIT,
+            window=PUBLIC_FORM_WINDOW_SECONDS,
+        )
+    by_ip = hit("feedback-ip", address, limit=PUBLIC_FORM_LIMIT, window=PUBLIC_FORM_WINDOW_SECONDS)
     by_token = hit(
         "feedback-token", token, limit=PUBLIC_FORM_LIMIT, window=PUBLIC_FORM_WINDOW_SECONDS
     )
