@@ -29,6 +29,8 @@ from accounts.api.common import (
 )
 from accounts.permissions import Perm
 from core.api import CreatedCursorPagination
+from core.clientip import client_address
+from core.ratelimit import BAD_CREDENTIALS_WINDOW_SECONDS, bad_credentials_allowed
 from core.throttling import SimpleRateThrottle
 from projects.api.common import PROJECT_ID, ProjectChildViewSet, ProjectsApiViewSet
 from stakeholders.api.common import EXAMPLE_IDS, EXAMPLE_USER, TallyOutputSerializer
@@ -61,7 +63,7 @@ class IntakeKeyAuthentication(authentication.BaseAuthentication):
 
     No user and no session: a deployed application holds the key, so there is no CSRF to
     check. A missing header answers 401 (through HasIntakeKey); a malformed, unknown or
-    revoked key answers 401 here.
+    revoked key answers 401 here, and 429 once the address has sent too many bad keys.
     """
 
     def authenticate(self, request: Request) -> tuple[Any, IntakeKey] | None:
@@ -70,6 +72,8 @@ class IntakeKeyAuthentication(authentication.BaseAuthentication):
             return None
         key = intake_key_for(plain.strip())
         if key is None:
+            if not bad_credentials_allowed("intake", client_address(request)):
+                raise exceptions.Throttled(wait=BAD_CREDENTIALS_WINDOW_SECONDS)
             raise exceptions.AuthenticationFailed(INVALID_KEY)
         return AnonymousUser(), key
 

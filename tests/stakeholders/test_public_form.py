@@ -1,6 +1,5 @@
 """The public feedback form behind a personal link: no account, no script, nothing leaked."""
 
-import uuid
 from datetime import timedelta
 
 import pytest
@@ -12,13 +11,6 @@ from stakeholders import links, ratelimit, services
 from stakeholders.models import Answer, FeedbackResponse, FeedbackRound
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits(monkeypatch):
-    # Every test counts in a namespace of its own on the real Redis: it starts at zero and
-    # leaves other keys (and other tests' counters) alone.
-    monkeypatch.setattr(ratelimit, "NAMESPACE", f"test:{uuid.uuid4().hex}")
 
 
 @pytest.fixture

@@ -1,22 +1,19 @@
 """Nobody can lock stakeholders out of the public form: garbage links spend a budget of their
-own, and behind the trusted proxies each client is counted by its own address."""
-
-import uuid
+own, and behind the trusted proxies each client is counted by its own address. Bad intake keys
+are limited per address."""
 
 import pytest
 from django.test import Client
+from rest_framework.test import APIClient
 
+from core.ratelimit import BAD_CREDENTIALS_LIMIT
 from stakeholders import links, ratelimit
 from stakeholders.models import FeedbackResponse
+from tests.stakeholders.api_helpers import build_world
 
 pytestmark = pytest.mark.django_db
 
 LIMIT = ratelimit.PUBLIC_FORM_LIMIT
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits(monkeypatch):
-    monkeypatch.setattr(ratelimit, "NAMESPACE", f"test:{uuid.uuid4().hex}")
 
 
 def _answer(client, feedback_round, invite, **meta):
@@ -61,3 +58,21 @@ def test_without_trusted_proxies_a_forged_forwarded_for_changes_nothing(settings
     ]
 
     assert statuses[-1] == 429
+
+
+def test_an_address_sending_bad_intake_keys_is_throttled_and_good_keys_still_work(project):
+    world = build_world(project)
+    client = APIClient()
+
+    def post(key):
+        return client.post(
+            "/api/v1/intake/feedback/", {"rating": 4}, format="json", HTTP_X_CHARTER_INTAKE_KEY=key
+        )
+
+    statuses = [
+        post(f"chi_deadbeef_{n:064x}").status_code for n in range(BAD_CREDENTIALS_LIMIT + 1)
+    ]
+
+    assert statuses[:-1] == [401] * BAD_CREDENTIALS_LIMIT
+    assert statuses[-1] == 429
+    assert post(world.plain_key).status_code == 201
