@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "core",
     "audit",
+    "outbox",
     "accounts",
     "projects",
     "stakeholders",

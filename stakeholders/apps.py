@@ -6,3 +6,6 @@ class StakeholdersConfig(AppConfig):
 
     def ready(self) -> None:
         from stakeholders import gates  # noqa: F401  (registers this app's gate criteria)
+        from stakeholders.outbox import register_handlers
+
+        register_handlers()

@@ -13,14 +13,6 @@ RETRY = {
 
 
 @shared_task(**RETRY)
-def workshop_invitations_send(*, workshop_id: str) -> int:
-    """Mail the current invitation or cancellation (.ics) to invitees who lack it."""
-    from stakeholders.services import workshop_invitations_send as service
-
-    return service(workshop_id=workshop_id)
-
-
-@shared_task(**RETRY)
 def feedback_invites_send(*, round_id: str) -> int:
     """Mail each stakeholder of an open round their personal link, once."""
     from stakeholders.services import feedback_invites_send as service

@@ -26,7 +26,6 @@ from stakeholders.services.registry import (
 )
 from stakeholders.services.workshops import (
     workshop_cancel,
-    workshop_invitations_send,
     workshop_invite,
     workshop_record_outcome,
     workshop_reschedule,
@@ -53,7 +52,6 @@ __all__ = [
     "stakeholder_unlink",
     "stakeholder_update",
     "workshop_cancel",
-    "workshop_invitations_send",
     "workshop_invite",
     "workshop_record_outcome",
     "workshop_reschedule",
