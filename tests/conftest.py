@@ -10,6 +10,7 @@ from accounts.models import Organization, OrganizationMembership, ProjectMembers
 from accounts.services import api_token_create
 from core import ratelimit
 from projects.models import Project
+from tests.celery_worker import broker_down, worker  # noqa: F401 (fixtures for every test)
 from tests.factories import (
     OrganizationFactory,
     OrganizationMembershipFactory,
