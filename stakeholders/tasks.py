@@ -12,22 +12,6 @@ RETRY = {
 }
 
 
-@shared_task(**RETRY)
-def feedback_invites_send(*, round_id: str) -> int:
-    """Mail each stakeholder of an open round their personal link, once."""
-    from stakeholders.services import feedback_invites_send as service
-
-    return service(round_id=round_id)
-
-
-@shared_task(**RETRY)
-def feedback_summary_send(*, round_id: str) -> int:
-    """Mail the "you said, we did" summary to respondents, once per revision."""
-    from stakeholders.services import feedback_summary_send as service
-
-    return service(round_id=round_id)
-
-
 @shared_task(acks_late=True)
 def feedback_rounds_close_due() -> int:
     """Close rounds past their end date."""

@@ -10,6 +10,7 @@ import pytest
 import redis
 from celery.contrib.testing.worker import start_worker
 from celery.signals import task_postrun
+from kombu import pools as kombu_pools
 
 from config.celery import app
 
@@ -60,6 +61,9 @@ def _forget_pooled_connections() -> None:
         app._pool.force_close_all()
     app._pool = None
     app.amqp._producer_pool = None
+    # kombu also keeps producer pools per connection in a global registry; a closed one would
+    # be handed out again to the next publish with the same URL ("Acquire on closed pool").
+    kombu_pools.reset()
 
 
 @pytest.fixture

@@ -2,14 +2,12 @@
 
 from stakeholders.services.feedback import (
     feedback_invite_revoke,
-    feedback_invites_send,
     feedback_round_close,
     feedback_round_create,
     feedback_round_open,
     feedback_round_publish_summary,
     feedback_rounds_close_due,
     feedback_submit,
-    feedback_summary_send,
     invite_for_token,
 )
 from stakeholders.services.intake import (
@@ -34,14 +32,12 @@ from stakeholders.services.workshops import (
 
 __all__ = [
     "feedback_invite_revoke",
-    "feedback_invites_send",
     "feedback_round_close",
     "feedback_round_create",
     "feedback_round_open",
     "feedback_round_publish_summary",
     "feedback_rounds_close_due",
     "feedback_submit",
-    "feedback_summary_send",
     "intake_key_create",
     "intake_key_for",
     "intake_key_revoke",
