@@ -4,7 +4,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -76,14 +76,16 @@ def feasibility_edit(request: HttpRequest, project_id: Any, study_id: Any = None
 @login_required
 @require_POST
 def feasibility_sign_off(request: HttpRequest, project_id: Any, study_id: Any) -> HttpResponse:
-    project = selectors.project_get_for_user(user=request.user, id=project_id)
+    project = selectors.project_get_for_user(
+        user=request.user, id=project_id, perm=Perm.PROJECT_MANAGE
+    )
     study = _study_of(request, project, study_id)
     try:
         services.feasibility_sign_off(actor=request.user, study=study)
     except ValidationError as error:
         messages.error(request, "Before signing off: " + " ".join(error.messages))
-    except (ConflictError, PermissionDenied) as error:
-        messages.error(request, error_text(error, "Only the project manager signs off."))
+    except ConflictError as error:
+        messages.error(request, error_text(error, "The study cannot be signed off."))
     else:
         messages.success(request, "Study signed off.")
     return redirect("projects:feasibility-list", project.pk)

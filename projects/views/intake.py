@@ -4,12 +4,12 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.permissions import Perm, can
+from accounts.permissions import Perm, can, require
 from accounts.selectors import current_organization
 from core.errors import ConflictError
 from core.forms import add_service_errors, error_text
@@ -60,6 +60,7 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def proposal_triage(request: HttpRequest, proposal_id: Any) -> HttpResponse:
     proposal = selectors.proposal_get_for_user(user=request.user, id=proposal_id)
+    require(request.user, Perm.INTAKE_TRIAGE, proposal)
     form = TriageForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose a decision.")
@@ -74,10 +75,8 @@ def proposal_triage(request: HttpRequest, proposal_id: Any) -> HttpResponse:
             services.proposal_request_info(actor=request.user, proposal=proposal, note=note)
         else:
             services.proposal_reject(actor=request.user, proposal=proposal, reason=note)
-    except (ValidationError, ConflictError, PermissionDenied) as error:
-        messages.error(
-            request, error_text(error, "Only administrators and compliance officers triage.")
-        )
+    except (ValidationError, ConflictError) as error:
+        messages.error(request, error_text(error, "The proposal cannot be decided."))
     else:
         messages.success(request, "Decision recorded.")
     return redirect("projects:proposal-list")
