@@ -25,6 +25,7 @@ from projects import services as project_services
 from projects.models import PhaseChange
 from stakeholders import links
 from stakeholders import services as stakeholder_services
+from stakeholders.models import FeedbackInvite
 from tests.matrix.routes import all_routes
 from tests.matrix.table import HTML_LISTS, url_of
 from tests.matrix.world import QUESTIONS, World
@@ -220,7 +221,7 @@ def answered_rounds(w: World, n: int) -> None:
         stakeholder_services.feedback_round_open(
             actor=w.users["manager"], feedback_round=feedback_round, stakeholders=[person.pk]
         )
-        invite = feedback_round.invites.get()
+        invite = FeedbackInvite.objects.get(round=feedback_round)
         question = feedback_round.questions.get(key="usefulness")
         stakeholder_services.feedback_submit(
             token=links.make_token(invite), answers={str(question.pk): 4}

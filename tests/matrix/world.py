@@ -31,6 +31,7 @@ from audit.models import AuditEvent
 from projects import services as project_services
 from stakeholders import links
 from stakeholders import services as stakeholder_services
+from stakeholders.models import FeedbackInvite
 
 OrgRole = OrganizationMembership.Role
 ProjectRole = ProjectMembership.Role
@@ -39,7 +40,7 @@ PASSWORD = "matrix-horse-battery-staple"
 EXPIRED = "expired_token"
 INTAKE_KEY = "intake_key"
 
-QUESTIONS = [
+QUESTIONS: list[dict[str, Any]] = [
     {"kind": "rating", "prompt": "How useful would the assistant be?", "key": "usefulness"},
     {"kind": "text", "prompt": "Anything else?", "required": False},
 ]
@@ -180,7 +181,7 @@ def _stakeholder_records(project: Any, manager: User) -> dict[str, Any]:
     stakeholder_services.feedback_round_open(
         actor=manager, feedback_round=feedback_round, stakeholders=[person.pk]
     )
-    invite = feedback_round.invites.get()
+    invite = FeedbackInvite.objects.get(round=feedback_round)
     key, plain_key = stakeholder_services.intake_key_create(
         actor=manager, project=project, name="Production"
     )
@@ -260,7 +261,7 @@ def _tables() -> list[str]:
 
 def _token_digest_sql() -> str:
     columns = [
-        connection.ops.quote_name(f.column)
+        connection.ops.quote_name(str(f.column))
         for f in APIToken._meta.concrete_fields
         if f.column != "last_used_at"
     ]
