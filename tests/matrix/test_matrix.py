@@ -11,14 +11,16 @@ How it works
     - allowed: not a denial (2xx, a redirect elsewhere than the login page, 400 or 409 — a
       write sent with an empty body may answer 400 or re-render its form);
     - anonymous on a page: redirect to the login page; anonymous, an expired personal token
-      or an intake key on the API: 401 problem+json;
+      (even on public routes) or an intake key (anywhere but the intake and public routes)
+      on the API: 401 problem+json;
     - outsider (an administrator of another organisation): 404 on every object of ours;
     - visible but not allowed: 403 (an organisation member without a project role does not
       see the project: 404).
 
-    Every denied write must leave everything as it was: no audit event, and every table of
-    the apps unchanged (`world.snapshot`). Each role's request runs in a savepoint that is
-    rolled back, so an allowed write never changes what the next role sees.
+    Every denied write must leave everything as it was: no row inserted, updated or deleted
+    in any table of the apps or of the audit trail (`world.snapshot`, from PostgreSQL's
+    per-transaction counters). Each role's request runs in a savepoint that is rolled back,
+    so an allowed write never changes what the next role sees.
 
 Adding a route
     1. Add `"app:name": {"GET": RULE, "POST": RULE}` to `TABLE` in tests/matrix/table.py —
@@ -26,10 +28,13 @@ Adding a route
     2. If its URL takes a kwarg the world does not have yet, build the object in
        tests/matrix/world.py and name it in `KWARGS` (or `PK_BY_PREFIX` for an API `pk`,
        `OVERRIDES` for one route).
-    3. If it lists rows, it also needs a builder in tests/matrix/test_list_queries.py (API
+    3. If a write checks its body before the permission, give it a minimal valid body in
+       `BODIES`, so that the denied roles reach the check the rule is about.
+    4. If it lists rows, it also needs a builder in tests/matrix/test_list_queries.py (API
        `-list` routes are found by themselves; flag pages in `HTML_LISTS`).
     A route missing from the table, or an entry whose route is gone, fails
-    `test_every_route_is_in_the_table`.
+    `test_every_route_is_in_the_table`. Only the Django admin (staff only) is left out, in
+    `routes.OUT_OF_TABLE`.
 """
 
 from __future__ import annotations
