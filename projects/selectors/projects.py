@@ -138,7 +138,7 @@ def project_audit_events(*, user: Actor, project: Project) -> QuerySet[Any]:
         return AuditEvent.objects.none()
     return (
         AuditEvent.objects.filter(project=project)
-        .select_related("actor")
+        .select_related("actor", "project")
         .order_by("-occurred_at", "-sequence")
     )
 

@@ -91,7 +91,9 @@ def feasibility_edit(
 def feasibility_sign_off(
     request: AuthenticatedRequest, project_id: Any, study_id: Any
 ) -> HttpResponse:
-    project = selectors.project_get_for_user(user=request.user, id=project_id)
+    project = selectors.project_get_for_user(
+        user=request.user, id=project_id, perm=Perm.PROJECT_MANAGE
+    )
     study = _study_of(request, project, study_id)
     try:
         services.feasibility_sign_off(actor=request.user, study=study)

@@ -10,12 +10,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.permissions import Perm, can
 from accounts.types import AuthenticatedRequest
 from core.errors import ConflictError
 from core.forms import error_text
 from projects import selectors, services
 from projects.forms_scope import GateDecisionForm, ReasonForm
-from projects.services.gates import gate_sign_decisions
+from projects.services.gates import CAPACITY_PERMS, gate_sign_decisions
 from projects.views.common import project_context
 
 # Where the work behind each criterion's section is done.
@@ -63,7 +64,9 @@ def gate_page(request: AuthenticatedRequest, project_id: Any) -> HttpResponse:
 @login_required
 @require_POST
 def gate_request(request: AuthenticatedRequest, project_id: Any) -> HttpResponse:
-    project = selectors.project_get_for_user(user=request.user, id=project_id)
+    project = selectors.project_get_for_user(
+        user=request.user, id=project_id, perm=Perm.PROJECT_MANAGE
+    )
     try:
         services.gate_request(
             actor=request.user, project=project, note=request.POST.get("note", "")[:5000]
@@ -75,8 +78,6 @@ def gate_request(request: AuthenticatedRequest, project_id: Any) -> HttpResponse
             else ""
         )
         messages.error(request, f"{error.message} {('Missing: ' + unmet) if unmet else ''}".strip())
-    except PermissionDenied:
-        messages.error(request, "Only the project's managers can request the gate.")
     else:
         messages.success(
             request, "Gate requested: the manager and a compliance officer sign off next."
@@ -100,6 +101,12 @@ def gate_decide(
     form = GateDecisionForm(request.POST)
     capacity = form.data.get("capacity", "")
     comment = str(form.data.get("comment", ""))[:5000]
+    # A role that may not sign in that capacity at all is refused outright (403); the
+    # sign-off rules themselves (segregation of duties) answer on the gate page.
+    needed = Perm.PROJECT_MANAGE if decision == "withdraw" else CAPACITY_PERMS.get(capacity)
+    is_requester = decision == "withdraw" and gate_request_row.requested_by_id == request.user.pk
+    if needed is not None and not is_requester and not can(request.user, needed, project):
+        raise PermissionDenied
     try:
         if decision == "approve":
             services.gate_approve(
@@ -128,14 +135,16 @@ def gate_decide(
 @login_required
 @require_POST
 def move_back(request: AuthenticatedRequest, project_id: Any) -> HttpResponse:
-    project = selectors.project_get_for_user(user=request.user, id=project_id)
+    project = selectors.project_get_for_user(
+        user=request.user, id=project_id, perm=Perm.PROJECT_MANAGE
+    )
     form = ReasonForm(request.POST)
     try:
         services.gate_move_back(
             actor=request.user, project=project, reason=form.data.get("reason", "")[:5000]
         )
-    except (ValidationError, ConflictError, PermissionDenied) as error:
-        messages.error(request, error_text(error, "Only managers move a project back."))
+    except (ValidationError, ConflictError) as error:
+        messages.error(request, error_text(error, "The project cannot move back."))
     else:
         messages.success(request, "The project moved back one phase.")
     return redirect("projects:gate", project.pk)

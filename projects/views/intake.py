@@ -9,7 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.permissions import Perm, can
+from accounts.permissions import Perm, can, require
 from accounts.selectors import current_organization
 from accounts.types import AuthenticatedRequest
 from core.errors import ConflictError
@@ -61,6 +61,7 @@ def proposal_list(request: AuthenticatedRequest) -> HttpResponse:
 @require_POST
 def proposal_triage(request: AuthenticatedRequest, proposal_id: Any) -> HttpResponse:
     proposal = selectors.proposal_get_for_user(user=request.user, id=proposal_id)
+    require(request.user, Perm.INTAKE_TRIAGE, proposal)
     form = TriageForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose a decision.")

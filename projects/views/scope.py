@@ -9,7 +9,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.permissions import Perm
+from accounts.permissions import Perm, can
 from accounts.types import AuthenticatedRequest
 from core.errors import ConflictError
 from core.forms import add_service_errors, error_text
@@ -30,6 +30,16 @@ ACTIONS = {
     "comment": lambda user, version, comment: services.scope_version_comment(
         actor=user, version=version, body=comment
     ),
+}
+
+
+# What each action needs (any of): the services' own checks, asked first so that a role
+# without them is refused with 403 rather than a message.
+ACTION_PERMS = {
+    "submit": (Perm.PROJECT_CONTRIBUTE,),
+    "approve": (Perm.PROJECT_REVIEW,),
+    "request-changes": (Perm.PROJECT_REVIEW,),
+    "comment": (Perm.PROJECT_REVIEW, Perm.PROJECT_CONTRIBUTE),
 }
 
 
@@ -132,6 +142,10 @@ def scope_version_action(
     version = _version_of(request, project, version_id)
     if action not in ACTIONS:
         raise Http404
+    # A role that may not take this action at all is refused outright (403); the review rules
+    # themselves (nobody approves their own version) answer on the page.
+    if not any(can(request.user, perm, project) for perm in ACTION_PERMS[action]):
+        raise PermissionDenied
     form = CommentForm(request.POST)
     comment = form.cleaned_data["comment"] if form.is_valid() else ""
     try:

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -70,8 +70,8 @@ def task_status(request: AuthenticatedRequest, task_id: Any) -> HttpResponse:
         if not form.is_valid():
             raise ValidationError("Choose a valid status.")
         services.task_update(actor=request.user, task=task, status=form.cleaned_data["status"])
-    except (ValidationError, PermissionDenied) as error:
-        messages.error(request, error_text(error, "You may not change this task."))
+    except ValidationError as error:
+        messages.error(request, error_text(error, "The task cannot change."))
     else:
         messages.success(request, "Task updated.")
     target = request.POST.get("back", "")

@@ -1,0 +1,338 @@
+"""THE table: every named route × method → who may (a rule of tests/matrix/rules.py), and
+how to fill the route's URL kwargs and request body from the world."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from django.urls import reverse
+
+from tests.matrix.routes import Route
+from tests.matrix.rules import (
+    CURRENT_ORG_VIEW,
+    CURRENT_PROJECT_CREATE,
+    GATE_SIGN,
+    INTAKE,
+    INTAKE_TRIAGE,
+    ORG_MANAGE,
+    ORG_VIEW,
+    PROJECT_CONTRIBUTE,
+    PROJECT_CONTRIBUTE_OR_REVIEW,
+    PROJECT_MANAGE,
+    PROJECT_REVIEW,
+    PROJECT_VIEW,
+    PUBLIC,
+    SIGNED_IN,
+    Rule,
+    owned_by,
+    owner_or,
+)
+
+if TYPE_CHECKING:
+    from tests.matrix.world import World
+
+VIEW_CONTRIBUTE = {"GET": PROJECT_VIEW, "POST": PROJECT_CONTRIBUTE}
+EVERY_METHOD_PUBLIC = dict.fromkeys(("GET", "POST", "PUT", "PATCH", "DELETE"), PUBLIC)
+
+TABLE: dict[str, dict[str, Rule]] = {
+    # --- site-wide ------------------------------------------------------------------------
+    "home": EVERY_METHOD_PUBLIC,  # a redirect to the project list
+    "healthz": {"GET": PUBLIC},
+    "api-schema": {"GET": PUBLIC},
+    "api-docs": {"GET": PUBLIC},
+    # --- accounts pages ---------------------------------------------------------------------
+    # Django's form views answer PUT as POST.
+    "accounts:login": {"GET": PUBLIC, "POST": PUBLIC, "PUT": PUBLIC},
+    "accounts:logout": {"POST": PUBLIC},
+    "accounts:profile": {"GET": SIGNED_IN, "POST": SIGNED_IN},
+    "accounts:password-change": {"GET": SIGNED_IN, "POST": SIGNED_IN, "PUT": SIGNED_IN},
+    "accounts:password-reset": {"GET": PUBLIC, "POST": PUBLIC, "PUT": PUBLIC},
+    "accounts:password-reset-done": {"GET": PUBLIC},
+    "accounts:password-reset-confirm": {"GET": PUBLIC, "POST": PUBLIC, "PUT": PUBLIC},
+    "accounts:password-reset-complete": {"GET": PUBLIC},
+    "accounts:token-list": {"GET": SIGNED_IN, "POST": SIGNED_IN},
+    "accounts:token-revoke": {"POST": owned_by("manager")},
+    "accounts:organization-create": {"GET": SIGNED_IN, "POST": SIGNED_IN},
+    "accounts:organization-switch": {"POST": ORG_VIEW},  # to the world's organisation
+    "accounts:member-list": {"GET": ORG_VIEW},
+    "accounts:invitation-create": {"POST": ORG_MANAGE},
+    "accounts:invitation-revoke": {"POST": ORG_MANAGE},
+    "accounts:member-role": {"POST": ORG_MANAGE},
+    "accounts:member-remove": {"POST": ORG_MANAGE},
+    "accounts:invitation-accept": {"GET": PUBLIC, "POST": PUBLIC},
+    # --- projects pages ---------------------------------------------------------------------
+    "projects:project-list": {"GET": SIGNED_IN},
+    "projects:project-create": {"GET": CURRENT_PROJECT_CREATE, "POST": CURRENT_PROJECT_CREATE},
+    "projects:my-work": {"GET": SIGNED_IN},
+    "projects:proposal-list": {"GET": CURRENT_ORG_VIEW, "POST": CURRENT_ORG_VIEW},
+    "projects:proposal-triage": {"POST": INTAKE_TRIAGE},
+    "projects:task-status": {"POST": PROJECT_CONTRIBUTE},
+    "projects:project-detail": {"GET": PROJECT_VIEW},
+    "projects:project-edit": {"GET": PROJECT_MANAGE, "POST": PROJECT_MANAGE},
+    "projects:project-audit": {"GET": PROJECT_VIEW},
+    "projects:project-member-add": {"POST": PROJECT_MANAGE},
+    "projects:project-member-role": {"POST": PROJECT_MANAGE},
+    "projects:project-member-remove": {"POST": PROJECT_MANAGE},
+    "projects:risk-register": {"GET": PROJECT_VIEW},
+    "projects:risk-create": {"POST": PROJECT_CONTRIBUTE},
+    "projects:risk-edit": {"GET": PROJECT_CONTRIBUTE, "POST": PROJECT_CONTRIBUTE},
+    "projects:scope-document": {"GET": PROJECT_VIEW},
+    "projects:scope-version-new": {"GET": PROJECT_CONTRIBUTE, "POST": PROJECT_CONTRIBUTE},
+    "projects:scope-version": {"GET": PROJECT_VIEW},
+    "projects:scope-version-action": {"POST": PROJECT_REVIEW},  # action "approve"
+    "projects:feasibility-list": {"GET": PROJECT_VIEW},
+    "projects:feasibility-new": {"GET": PROJECT_CONTRIBUTE, "POST": PROJECT_CONTRIBUTE},
+    "projects:feasibility-edit": {"GET": PROJECT_CONTRIBUTE, "POST": PROJECT_CONTRIBUTE},
+    "projects:feasibility-sign-off": {"POST": PROJECT_MANAGE},
+    "projects:project-tasks": {"GET": PROJECT_VIEW, "POST": PROJECT_CONTRIBUTE},
+    "projects:gate": {"GET": PROJECT_VIEW},
+    "projects:gate-request": {"POST": PROJECT_MANAGE},
+    "projects:gate-decide": {"POST": GATE_SIGN},  # decision "approve", in the role's capacity
+    "projects:move-back": {"POST": PROJECT_MANAGE},
+    # --- stakeholders pages -----------------------------------------------------------------
+    "stakeholders:stakeholder-list": {"GET": CURRENT_ORG_VIEW},
+    "stakeholders:stakeholder-create": {"GET": CURRENT_ORG_VIEW, "POST": CURRENT_ORG_VIEW},
+    "stakeholders:stakeholder-edit": {"GET": ORG_VIEW, "POST": ORG_VIEW},
+    "stakeholders:project-stakeholders": {"GET": PROJECT_VIEW},
+    "stakeholders:stakeholder-link": {"POST": PROJECT_CONTRIBUTE},
+    "stakeholders:stakeholder-unlink": {"POST": PROJECT_CONTRIBUTE},
+    "stakeholders:workshop-list": {"GET": PROJECT_VIEW},
+    "stakeholders:workshop-schedule": {"GET": PROJECT_CONTRIBUTE, "POST": PROJECT_CONTRIBUTE},
+    "stakeholders:workshop-detail": {"GET": PROJECT_VIEW},
+    "stakeholders:workshop-reschedule": {"POST": PROJECT_CONTRIBUTE},
+    "stakeholders:workshop-cancel": {"POST": PROJECT_CONTRIBUTE},
+    "stakeholders:workshop-invite": {"POST": PROJECT_CONTRIBUTE},
+    "stakeholders:workshop-outcome": {"POST": PROJECT_CONTRIBUTE},
+    "stakeholders:workshop-calendar": {"GET": PROJECT_VIEW},
+    "stakeholders:feedback-round-list": {"GET": PROJECT_VIEW},
+    "stakeholders:feedback-round-create": {"GET": PROJECT_CONTRIBUTE, "POST": PROJECT_CONTRIBUTE},
+    "stakeholders:product-feedback": {"GET": PROJECT_VIEW, "POST": PROJECT_MANAGE},
+    "stakeholders:intake-key-revoke": {"POST": PROJECT_MANAGE},
+    "stakeholders:feedback-round-detail": {"GET": PROJECT_VIEW},
+    "stakeholders:feedback-round-open": {"POST": PROJECT_CONTRIBUTE},
+    "stakeholders:feedback-round-close": {"POST": PROJECT_CONTRIBUTE},
+    "stakeholders:feedback-round-summary": {"POST": PROJECT_CONTRIBUTE},
+    "stakeholders:feedback-results-csv": {"GET": PROJECT_VIEW},
+    "stakeholders:feedback-invite-revoke": {"POST": PROJECT_CONTRIBUTE},
+    "stakeholders:feedback-form": {"GET": PUBLIC, "POST": PUBLIC},  # the personal link
+    "stakeholders:feedback-thanks": {"GET": PUBLIC},
+    # --- compliance pages -------------------------------------------------------------------
+    "compliance:audit-trail": {"GET": SIGNED_IN},  # as much of the trail as one may read
+    # --- accounts API -----------------------------------------------------------------------
+    "accounts-api:me": {"GET": SIGNED_IN, "PATCH": SIGNED_IN},
+    "accounts-api:organization-list": {"GET": SIGNED_IN, "POST": SIGNED_IN},
+    "accounts-api:organization-detail": {"GET": ORG_VIEW, "PATCH": ORG_MANAGE},
+    "accounts-api:organization-member-list": {"GET": ORG_VIEW},
+    "accounts-api:organization-member-detail": {
+        "GET": ORG_VIEW,
+        "PATCH": ORG_MANAGE,
+        "DELETE": ORG_MANAGE,
+    },
+    "accounts-api:organization-invitation-list": {"GET": ORG_MANAGE, "POST": ORG_MANAGE},
+    "accounts-api:organization-invitation-detail": {"GET": ORG_MANAGE},
+    "accounts-api:organization-invitation-revoke": {"POST": ORG_MANAGE},
+    "accounts-api:token-list": {"GET": SIGNED_IN, "POST": SIGNED_IN},
+    "accounts-api:token-detail": {"GET": owned_by("manager"), "DELETE": owned_by("manager")},
+    "accounts-api:token-revoke": {"POST": owned_by("manager")},
+    # --- projects API -----------------------------------------------------------------------
+    "projects-api:project-list": {"GET": SIGNED_IN, "POST": SIGNED_IN},
+    "projects-api:project-detail": {
+        "GET": PROJECT_VIEW,
+        "PUT": PROJECT_MANAGE,
+        "PATCH": PROJECT_MANAGE,
+    },
+    "projects-api:project-member-list": {"GET": PROJECT_VIEW, "POST": PROJECT_MANAGE},
+    "projects-api:project-member-detail": {
+        "GET": PROJECT_VIEW,
+        "PATCH": PROJECT_MANAGE,
+        "DELETE": PROJECT_MANAGE,
+    },
+    "projects-api:organization-proposal-list": {"GET": ORG_VIEW, "POST": ORG_VIEW},
+    "projects-api:proposal-detail": {"GET": ORG_VIEW},
+    "projects-api:proposal-accept": {"POST": INTAKE_TRIAGE},
+    "projects-api:proposal-reject": {"POST": INTAKE_TRIAGE},
+    "projects-api:proposal-request-info": {"POST": INTAKE_TRIAGE},
+    "projects-api:proposal-resubmit": {"POST": owner_or("org_member", INTAKE_TRIAGE)},
+    "projects-api:scope-version-list": VIEW_CONTRIBUTE,
+    "projects-api:scope-version-detail": {"GET": PROJECT_VIEW},
+    "projects-api:scope-version-approve": {"POST": PROJECT_REVIEW},
+    "projects-api:scope-version-comments": {"POST": PROJECT_CONTRIBUTE_OR_REVIEW},
+    "projects-api:scope-version-diff": {"GET": PROJECT_VIEW},
+    "projects-api:scope-version-request-changes": {"POST": PROJECT_REVIEW},
+    "projects-api:scope-version-submit": {"POST": PROJECT_CONTRIBUTE},
+    "projects-api:feasibility-study-list": VIEW_CONTRIBUTE,
+    "projects-api:feasibility-study-detail": {"GET": PROJECT_VIEW, "PATCH": PROJECT_CONTRIBUTE},
+    "projects-api:feasibility-study-sign-off": {"POST": PROJECT_MANAGE},
+    "projects-api:risk-list": VIEW_CONTRIBUTE,
+    "projects-api:risk-heat-map": {"GET": PROJECT_VIEW},
+    "projects-api:risk-detail": {"GET": PROJECT_VIEW, "PATCH": PROJECT_CONTRIBUTE},
+    "projects-api:risk-library-list": {"GET": SIGNED_IN},
+    "projects-api:project-task-list": {"GET": PROJECT_VIEW, "POST": PROJECT_CONTRIBUTE_OR_REVIEW},
+    "projects-api:task-detail": {"GET": PROJECT_VIEW, "PATCH": PROJECT_CONTRIBUTE},
+    "projects-api:my-task-list": {"GET": SIGNED_IN},
+    "projects-api:gate-request-detail": {"GET": PROJECT_VIEW},
+    "projects-api:gate-request-approve": {"POST": GATE_SIGN},
+    "projects-api:gate-request-reject": {"POST": GATE_SIGN},
+    "projects-api:gate-request-withdraw": {"POST": PROJECT_MANAGE},
+    "projects-api:phase-history-list": {"GET": PROJECT_VIEW},
+    "projects-api:project-gate": {"GET": PROJECT_VIEW},
+    "projects-api:project-gate-request": {"POST": PROJECT_MANAGE},
+    "projects-api:project-move-back": {"POST": PROJECT_MANAGE},
+    # --- stakeholders API -------------------------------------------------------------------
+    "stakeholders-api:intake-feedback": {"POST": INTAKE},
+    "stakeholders-api:feedback-round-results-csv": {"GET": PROJECT_VIEW},
+    "stakeholders-api:organization-stakeholder-list": {"GET": ORG_VIEW, "POST": ORG_VIEW},
+    "stakeholders-api:stakeholder-detail": {"GET": ORG_VIEW, "PATCH": ORG_VIEW},
+    "stakeholders-api:project-stakeholder-list": VIEW_CONTRIBUTE,
+    "stakeholders-api:project-stakeholder-grid": {"GET": PROJECT_VIEW},
+    "stakeholders-api:project-stakeholder-detail": {
+        "GET": PROJECT_VIEW,
+        "DELETE": PROJECT_CONTRIBUTE,
+    },
+    "stakeholders-api:project-workshop-list": VIEW_CONTRIBUTE,
+    "stakeholders-api:workshop-detail": {"GET": PROJECT_VIEW},
+    "stakeholders-api:workshop-cancel": {"POST": PROJECT_CONTRIBUTE},
+    "stakeholders-api:workshop-ics": {"GET": PROJECT_VIEW},
+    "stakeholders-api:workshop-invite": {"POST": PROJECT_CONTRIBUTE},
+    "stakeholders-api:workshop-outcome": {"POST": PROJECT_CONTRIBUTE},
+    "stakeholders-api:workshop-reschedule": {"POST": PROJECT_CONTRIBUTE},
+    "stakeholders-api:project-feedback-round-list": VIEW_CONTRIBUTE,
+    "stakeholders-api:feedback-round-detail": {"GET": PROJECT_VIEW},
+    "stakeholders-api:feedback-round-close": {"POST": PROJECT_CONTRIBUTE},
+    "stakeholders-api:feedback-round-open": {"POST": PROJECT_CONTRIBUTE},
+    "stakeholders-api:feedback-round-outstanding": {"GET": PROJECT_VIEW},
+    "stakeholders-api:feedback-round-results": {"GET": PROJECT_VIEW},
+    "stakeholders-api:feedback-round-summary": {"POST": PROJECT_CONTRIBUTE},
+    "stakeholders-api:feedback-invite-detail": {"GET": PROJECT_VIEW},
+    "stakeholders-api:feedback-invite-revoke": {"POST": PROJECT_CONTRIBUTE},
+    "stakeholders-api:feedback-trend-list": {"GET": PROJECT_VIEW},
+    "stakeholders-api:project-intake-key-list": {"GET": PROJECT_MANAGE, "POST": PROJECT_MANAGE},
+    "stakeholders-api:intake-key-detail": {"GET": PROJECT_MANAGE},
+    "stakeholders-api:intake-key-revoke": {"POST": PROJECT_MANAGE},
+    "stakeholders-api:project-product-feedback-list": {"GET": PROJECT_VIEW},
+    "stakeholders-api:project-product-feedback-summary": {"GET": PROJECT_VIEW},
+    # --- compliance API ---------------------------------------------------------------------
+    "compliance-api:audit-event-list": {"GET": SIGNED_IN},  # as much as one may read
+    "compliance-api:audit-event-detail": {"GET": PROJECT_VIEW},  # an event of the project
+}
+
+# HTML pages that list rows (API lists are found by their DRF "-list" names): each needs a
+# data builder in tests/matrix/test_list_queries.py.
+HTML_LISTS = {
+    "projects:project-list",
+    "projects:my-work",
+    "projects:proposal-list",
+    "projects:risk-register",
+    "projects:feasibility-list",
+    "projects:project-tasks",
+    "accounts:member-list",
+    "accounts:token-list",
+    "stakeholders:stakeholder-list",
+    "stakeholders:project-stakeholders",
+    "stakeholders:workshop-list",
+    "stakeholders:feedback-round-list",
+    "stakeholders:product-feedback",
+    "projects:project-audit",
+    "compliance:audit-trail",
+}
+
+# --- URL kwargs ---------------------------------------------------------------------------------
+
+# URL kwarg → the world object (tests/matrix/world.py) it names.
+KWARGS: dict[str, str] = {
+    "org_id": "org",
+    "organization_id": "org",
+    "project_id": "project",
+    "risk_id": "risk",
+    "task_id": "task",
+    "version_id": "scope_version",
+    "study_id": "study",
+    "request_id": "gate_request",
+    "stakeholder_id": "stakeholder",
+    "link_id": "stakeholder_link",
+    "workshop_id": "workshop",
+    "round_id": "feedback_round",
+    "invite_id": "invite",
+    "key_id": "intake_key",
+    "proposal_id": "proposal",
+    "invitation_id": "invitation",
+    "membership_id": "membership",
+    "token_id": "token",
+    "secret": "invitation_secret",
+    "token": "feedback_token",
+}
+# The API's `pk`, by the longest route-name prefix it starts with.
+PK_BY_PREFIX: dict[str, str] = {
+    "accounts-api:organization-": "org",
+    "accounts-api:organization-member-": "membership",
+    "accounts-api:organization-invitation-": "invitation",
+    "accounts-api:token-": "token",
+    "projects-api:project-": "project",
+    "projects-api:project-member-": "project_membership",
+    "projects-api:proposal-": "proposal",
+    "projects-api:scope-version-": "scope_version",
+    "projects-api:feasibility-study-": "study",
+    "projects-api:risk-": "risk",
+    "projects-api:task-": "task",
+    "projects-api:gate-request-": "gate_request",
+    "stakeholders-api:feedback-round-": "feedback_round",
+    "stakeholders-api:stakeholder-": "stakeholder",
+    "stakeholders-api:project-stakeholder-": "stakeholder_link",
+    "stakeholders-api:workshop-": "workshop",
+    "stakeholders-api:feedback-invite-": "invite",
+    "stakeholders-api:intake-key-": "intake_key",
+    "compliance-api:audit-event-": "audit_event",
+}
+# Per-route kwargs that are not objects, or name another object than the default.
+OVERRIDES: dict[str, dict[str, str]] = {
+    "projects:project-member-role": {"membership_id": "project_membership"},
+    "projects:project-member-remove": {"membership_id": "project_membership"},
+    "projects:scope-version-action": {"action": "=approve"},
+    "projects:gate-decide": {"decision": "=approve"},
+    "accounts:password-reset-confirm": {"uidb64": "manager_uidb64", "token": "=set-password"},
+}
+
+
+def _capacity(role: str) -> str:
+    return "compliance" if role == "compliance_officer" else "manager"
+
+
+# Request bodies, (world objects, role name) → body, where an empty one would not reach the
+# check the rule is about; every other write is sent with an empty body.
+Body = Callable[[dict[str, Any], str], dict[str, Any]]
+BODIES: dict[tuple[str, str], Body] = {
+    ("accounts:organization-switch", "POST"): lambda o, role: {"organization": str(o["org"].pk)},
+    ("projects:gate-decide", "POST"): lambda o, role: {"capacity": _capacity(role)},
+    ("projects-api:gate-request-approve", "POST"): lambda o, role: {"capacity": _capacity(role)},
+    ("projects-api:gate-request-reject", "POST"): lambda o, role: {
+        "capacity": _capacity(role),
+        "comment": "Not yet.",
+    },
+    # These check the body before the service asks for the permission, so an empty body
+    # would answer every role 400.
+    ("projects-api:project-task-list", "POST"): lambda o, role: {"title": "Matrix task"},
+    ("projects-api:scope-version-comments", "POST"): lambda o, role: {"body": "Noted."},
+    ("projects:task-status", "POST"): lambda o, role: {"status": "done"},
+}
+
+
+def _object_key(route: Route, kwarg: str) -> str:
+    if kwarg in OVERRIDES.get(route.name, {}):
+        return OVERRIDES[route.name][kwarg]
+    if kwarg == "pk":
+        prefixes = [p for p in PK_BY_PREFIX if route.name.startswith(p)]
+        assert prefixes, f"{route.name}: say which world object its pk is in PK_BY_PREFIX"
+        return PK_BY_PREFIX[max(prefixes, key=len)]
+    assert kwarg in KWARGS, f"{route.name}: say which world object {kwarg!r} is in KWARGS"
+    return KWARGS[kwarg]
+
+
+def url_of(world: World, route: Route) -> str:
+    """The route's URL, its kwargs filled from the world."""
+    kwargs = {}
+    for kwarg in route.kwargs:
+        key = _object_key(route, kwarg)
+        value = key[1:] if key.startswith("=") else world.objects[key]
+        kwargs[kwarg] = str(getattr(value, "pk", value))
+    return reverse(route.name, kwargs=kwargs)

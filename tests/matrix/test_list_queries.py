@@ -1,0 +1,331 @@
+"""List query budgets: every list answers with the same number of queries for 2 rows as for 12.
+
+The lists are found by themselves: every API route named `…-list` (DRF's routers) and every
+page flagged in `table.HTML_LISTS`. Each needs an entry in `BUILDERS` here — who reads it and
+how to add n rows of what it lists — or `test_every_list_has_a_builder` fails.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable
+from datetime import date, timedelta
+from itertools import count
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from accounts import services as account_services
+from accounts.models import Organization, OrganizationMembership, User
+from projects import services as project_services
+from projects.models import PhaseChange
+from stakeholders import links
+from stakeholders import services as stakeholder_services
+from stakeholders.models import FeedbackInvite
+from tests.matrix.routes import all_routes
+from tests.matrix.table import HTML_LISTS, url_of
+from tests.matrix.world import QUESTIONS, World
+
+pytestmark = pytest.mark.django_db
+
+ROUTES = all_routes()
+LISTS = sorted(
+    name for name, route in ROUTES.items() if route.is_api and name.endswith("-list")
+) + sorted(HTML_LISTS)
+SIZES = (2, 12)
+_serial = count()
+
+
+def _n() -> int:
+    return next(_serial)
+
+
+# --- builders: add n rows of the listed thing ----------------------------------------------
+
+
+def organizations(w: World, n: int) -> None:
+    for _ in range(n):
+        i = _n()
+        org = Organization.objects.create(name=f"Org {i}", slug=f"org-budget-{i}")
+        OrganizationMembership.objects.create(organization=org, user=w.users["org_admin"])
+
+
+def members(w: World, n: int) -> None:
+    for _ in range(n):
+        user = User.objects.create_user(f"member{_n()}@acme.test", "x")
+        OrganizationMembership.objects.create(organization=w.org, user=user)
+
+
+def invitations(w: World, n: int) -> None:
+    for _ in range(n):
+        account_services.invitation_create(
+            actor=w.users["org_admin"], organization=w.org, email=f"invitee{_n()}@acme.test"
+        )
+
+
+def tokens(w: World, n: int) -> None:
+    for _ in range(n):
+        account_services.api_token_create(actor=w.users["manager"], name=f"Token {_n()}")
+
+
+def projects(w: World, n: int) -> None:
+    for _ in range(n):
+        project_services.project_create(
+            actor=w.users["manager"], organization=w.org, name=f"Project {_n()}"
+        )
+
+
+def project_members(w: World, n: int) -> None:
+    for _ in range(n):
+        user = User.objects.create_user(f"colleague{_n()}@acme.test", "x")
+        OrganizationMembership.objects.create(organization=w.org, user=user)
+        project_services.project_member_add(
+            actor=w.users["manager"], project=w.objects["project"], user=user, role="viewer"
+        )
+
+
+def proposals(w: World, n: int) -> None:
+    for _ in range(n):
+        project_services.proposal_submit(
+            actor=w.users["org_member"],
+            organization=w.org,
+            title=f"Idea {_n()}",
+            problem="Slow work.",
+            intended_users="Clerks",
+            data_involved="Letters",
+            expected_benefit="Speed",
+        )
+
+
+def scope_versions(w: World, n: int) -> None:
+    for _ in range(n):
+        version = project_services.scope_version_create(
+            actor=w.users["contributor"],
+            project=w.objects["project"],
+            goals=f"Goal {_n()}",
+            timeline_start=date(2027, 1, 4),
+            timeline_end=date(2027, 6, 30),
+            milestones=[{"title": "Pilot", "due_date": date(2027, 3, 1)}],
+            success_criteria=[
+                {"metric": "Triage time", "comparison": "lte", "target": "4", "unit": "hours"}
+            ],
+        )
+        project_services.scope_version_submit(actor=w.users["contributor"], version=version)
+        project_services.scope_version_approve(actor=w.users["reviewer"], version=version)
+
+
+def feasibility_studies(w: World, n: int) -> None:
+    for _ in range(n):
+        project_services.feasibility_create(
+            actor=w.users["manager"], project=w.objects["project"], verdict="go"
+        )
+
+
+def risks(w: World, n: int) -> None:
+    for _ in range(n):
+        project_services.risk_create_from_library(
+            actor=w.users["manager"],
+            project=w.objects["project"],
+            library_ref="owasp-llm:LLM02",
+            likelihood=3,
+            impact=4,
+            owner=w.users["contributor"],
+        )
+
+
+def tasks(w: World, n: int) -> None:
+    for _ in range(n):
+        project_services.task_create(
+            actor=w.users["manager"],
+            project=w.objects["project"],
+            title=f"Task {_n()}",
+            assignee=w.users["manager"],
+        )
+
+
+def phase_changes(w: World, n: int) -> None:
+    # Passing a gate for real takes a whole lifecycle; the history only lists rows.
+    for _ in range(n):
+        PhaseChange.objects.create(
+            project=w.objects["project"],
+            from_phase="scope",
+            to_phase="select",
+            direction=PhaseChange.Direction.FORWARD,
+            actor=w.users["manager"],
+        )
+
+
+def _stakeholder(w: World, *, link: bool) -> Any:
+    i = _n()
+    person = stakeholder_services.stakeholder_create(
+        actor=w.users["manager"],
+        organization=w.org,
+        name=f"Person {i}",
+        email=f"person{i}@acme.test",
+        kind="end_user",
+    )
+    if link:
+        stakeholder_services.stakeholder_link(
+            actor=w.users["manager"], project=w.objects["project"], stakeholder=person
+        )
+    return person
+
+
+def stakeholders(w: World, n: int) -> None:
+    for _ in range(n):
+        _stakeholder(w, link=False)
+
+
+def project_stakeholders(w: World, n: int) -> None:
+    for _ in range(n):
+        _stakeholder(w, link=True)
+
+
+def workshops(w: World, n: int) -> None:
+    for _ in range(n):
+        person = _stakeholder(w, link=True)
+        stakeholder_services.workshop_schedule(
+            actor=w.users["manager"],
+            project=w.objects["project"],
+            stakeholders=[person.pk],
+            title=f"Workshop {_n()}",
+            starts_at=timezone.now() + timedelta(days=3),
+            time_zone="Europe/Paris",
+        )
+
+
+def _round(w: World) -> Any:
+    return stakeholder_services.feedback_round_create(
+        actor=w.users["manager"],
+        project=w.objects["project"],
+        title=f"Round {_n()}",
+        closes_at=timezone.now() + timedelta(days=7),
+        questions=QUESTIONS,
+    )
+
+
+def feedback_rounds(w: World, n: int) -> None:
+    for _ in range(n):
+        _round(w)
+
+
+def answered_rounds(w: World, n: int) -> None:
+    """Rounds with one answer each to the `usefulness` question: the trend's points."""
+    for _ in range(n):
+        person = _stakeholder(w, link=True)
+        feedback_round = _round(w)
+        stakeholder_services.feedback_round_open(
+            actor=w.users["manager"], feedback_round=feedback_round, stakeholders=[person.pk]
+        )
+        invite = FeedbackInvite.objects.get(round=feedback_round)
+        question = feedback_round.questions.get(key="usefulness")
+        stakeholder_services.feedback_submit(
+            token=links.make_token(invite), answers={str(question.pk): 4}
+        )
+
+
+def intake_keys(w: World, n: int) -> None:
+    for _ in range(n):
+        stakeholder_services.intake_key_create(
+            actor=w.users["manager"], project=w.objects["project"], name=f"Key {_n()}"
+        )
+
+
+def product_feedback(w: World, n: int) -> None:
+    for _ in range(n):
+        stakeholder_services.product_feedback_receive(
+            key=w.objects["intake_key"], rating=4, comment=f"Fine {_n()}"
+        )
+
+
+def audit_events(w: World, n: int) -> None:
+    """Events of the project, by several people (each a row of the trail)."""
+    people = [w.users[r] for r in ("manager", "contributor", "org_admin")]
+    for i in range(n):
+        project_services.task_create(
+            actor=people[i % len(people)], project=w.objects["project"], title=f"Step {_n()}"
+        )
+
+
+def nothing(w: World, n: int) -> None:
+    """The list is not read from the database (the risk library ships with the code)."""
+
+
+Builder = Callable[[World, int], None]
+# list route → (who reads it, builder, query string)
+BUILDERS: dict[str, tuple[str, Builder, str]] = {
+    "accounts-api:organization-list": ("org_admin", organizations, ""),
+    "accounts-api:organization-member-list": ("org_admin", members, ""),
+    "accounts-api:organization-invitation-list": ("org_admin", invitations, ""),
+    "accounts-api:token-list": ("manager", tokens, ""),
+    "projects-api:project-list": ("manager", projects, ""),
+    "projects-api:project-member-list": ("manager", project_members, ""),
+    "projects-api:organization-proposal-list": ("org_admin", proposals, ""),
+    "projects-api:scope-version-list": ("manager", scope_versions, ""),
+    "projects-api:feasibility-study-list": ("manager", feasibility_studies, ""),
+    "projects-api:risk-list": ("manager", risks, ""),
+    "projects-api:risk-library-list": ("manager", nothing, ""),
+    "projects-api:project-task-list": ("manager", tasks, ""),
+    "projects-api:my-task-list": ("manager", tasks, ""),
+    "projects-api:phase-history-list": ("manager", phase_changes, ""),
+    "stakeholders-api:organization-stakeholder-list": ("org_admin", stakeholders, ""),
+    "stakeholders-api:project-stakeholder-list": ("manager", project_stakeholders, ""),
+    "stakeholders-api:project-workshop-list": ("manager", workshops, ""),
+    "stakeholders-api:project-feedback-round-list": ("manager", feedback_rounds, ""),
+    "stakeholders-api:feedback-trend-list": ("manager", answered_rounds, "?key=usefulness"),
+    "stakeholders-api:project-intake-key-list": ("manager", intake_keys, ""),
+    "stakeholders-api:project-product-feedback-list": ("manager", product_feedback, ""),
+    "compliance-api:audit-event-list": ("org_admin", audit_events, ""),
+    "projects:project-list": ("manager", projects, ""),
+    "projects:my-work": ("manager", tasks, ""),
+    "projects:proposal-list": ("org_admin", proposals, ""),
+    "projects:risk-register": ("manager", risks, ""),
+    "projects:feasibility-list": ("manager", feasibility_studies, ""),
+    "projects:project-tasks": ("manager", tasks, ""),
+    "projects:project-audit": ("manager", audit_events, ""),
+    "accounts:member-list": ("org_admin", members, ""),
+    "accounts:token-list": ("manager", tokens, ""),
+    "stakeholders:stakeholder-list": ("org_admin", stakeholders, ""),
+    "stakeholders:project-stakeholders": ("manager", project_stakeholders, ""),
+    "stakeholders:workshop-list": ("manager", workshops, ""),
+    "stakeholders:feedback-round-list": ("manager", feedback_rounds, ""),
+    "stakeholders:product-feedback": ("manager", product_feedback, ""),
+    "compliance:audit-trail": ("org_admin", audit_events, ""),
+}
+
+
+def test_every_list_has_a_builder() -> None:
+    missing = [name for name in LISTS if name not in BUILDERS]
+    gone = [name for name in BUILDERS if name not in LISTS]
+    assert not missing, f"add a data builder to BUILDERS in {__file__} for: {missing}"
+    assert not gone, f"no longer list routes, remove from BUILDERS: {gone}"
+
+
+def _queries(world: World, name: str, role: str, query: str) -> Counter[str]:
+    """The queries of one read of the list, by shape (literals left out)."""
+    route = ROUTES[name]
+    client: Any = (world.api if route.is_api else world.html)[role]
+    url = url_of(world, route) + query
+    client.get(url)  # warm: the token's last use, the session, caches
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, (name, response.status_code)
+    return Counter(re.sub(r"'[^']*'|\b\d+\b", "?", q["sql"]) for q in captured.captured_queries)
+
+
+@pytest.mark.parametrize("name", LISTS)
+def test_a_list_costs_the_same_queries_for_2_rows_as_for_12(world: World, name: str) -> None:
+    role, build, query = BUILDERS[name]
+    build(world, SIZES[0])
+    few = _queries(world, name, role, query)
+    build(world, SIZES[1] - SIZES[0])
+    many = _queries(world, name, role, query)
+    grown = "\n".join(f"{n} more × {sql[:300]}" for sql, n in (many - few).items())
+    assert few.total() == many.total(), (
+        f"{name}: {few.total()} queries for {SIZES[0]} rows, {many.total()} for {SIZES[1]}:\n"
+        + grown
+    )

@@ -1,0 +1,290 @@
+"""The matrix's world: one organisation with a project and one of each object the routes
+take in their URLs, people in every role, a second organisation for the outsider, and the
+clients that speak for each role. Everything is built through the services, like real data.
+
+Also the "nothing changed" snapshot that every denied write is checked against.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from django.apps import apps
+from django.db import connection
+from django.test import Client
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from rest_framework.test import APIClient
+
+from accounts import services as account_services
+from accounts.models import (
+    APIToken,
+    Organization,
+    OrganizationMembership,
+    ProjectMembership,
+    User,
+)
+from audit.models import AuditEvent
+from projects import services as project_services
+from stakeholders import links
+from stakeholders import services as stakeholder_services
+from stakeholders.models import FeedbackInvite
+
+OrgRole = OrganizationMembership.Role
+ProjectRole = ProjectMembership.Role
+
+PASSWORD = "matrix-horse-battery-staple"
+EXPIRED = "expired_token"
+INTAKE_KEY = "intake_key"
+
+QUESTIONS: list[dict[str, Any]] = [
+    {"kind": "rating", "prompt": "How useful would the assistant be?", "key": "usefulness"},
+    {"kind": "text", "prompt": "Anything else?", "required": False},
+]
+
+
+def _user(email: str) -> User:
+    return User.objects.create_user(email, PASSWORD, full_name=email.split("@")[0].title())
+
+
+def _org(name: str, slug: str, admin: User) -> Organization:
+    org = Organization.objects.create(name=name, slug=slug)
+    OrganizationMembership.objects.create(organization=org, user=admin, role=OrgRole.ADMIN)
+    return org
+
+
+@dataclass
+class World:
+    org: Organization
+    other_org: Organization
+    users: dict[str, User]  # role name → the person holding it
+    objects: dict[str, Any] = field(default_factory=dict)  # URL kwarg name → object or value
+    html: dict[str, Client] = field(default_factory=dict)  # role → signed-in browser
+    api: dict[str, APIClient] = field(default_factory=dict)  # role → token client
+
+
+def build_world() -> World:
+    """Build every object the routes need, through the services."""
+    admin, outsider = _user("admin@acme.test"), _user("outsider@globex.test")
+    org = _org("Acme Insurance", "acme-matrix", admin)
+    other_org = _org("Globex", "globex-matrix", outsider)
+    users = {"org_admin": admin, "outsider": outsider}
+    for role, org_role in (
+        ("compliance_officer", OrgRole.COMPLIANCE_OFFICER),
+        ("org_member", OrgRole.MEMBER),
+        ("manager", OrgRole.MEMBER),
+        ("contributor", OrgRole.MEMBER),
+        ("reviewer", OrgRole.MEMBER),
+        ("viewer", OrgRole.MEMBER),
+    ):
+        users[role] = _user(f"{role.replace('_', '.')}@acme.test")
+        OrganizationMembership.objects.create(organization=org, user=users[role], role=org_role)
+    manager = users["manager"]
+    project = project_services.project_create(
+        actor=manager, organization=org, name="Claims assistant"
+    )
+    for role in ("contributor", "reviewer", "viewer"):
+        project_services.project_member_add(
+            actor=manager, project=project, user=users[role], role=role
+        )
+    objects: dict[str, Any] = {"org": org, "project": project}
+    objects |= _scope_records(project, users)
+    objects |= _stakeholder_records(project, manager)
+    objects |= _organisation_records(org, users)
+    objects["gate_request"] = project_services.gate_request(actor=manager, project=project)
+    objects["project_membership"] = ProjectMembership.objects.get(
+        project=project, user=users["viewer"]
+    )
+    objects["audit_event"] = AuditEvent.objects.filter(project=project).earliest("occurred_at")
+    objects["manager_uidb64"] = urlsafe_base64_encode(force_bytes(manager.pk))
+    world = World(org=org, other_org=other_org, users=users, objects=objects)
+    _clients(world)
+    return world
+
+
+def _scope_records(project: Any, users: dict[str, User]) -> dict[str, Any]:
+    """An approved scope, a go feasibility study, a scored risk and a task: the Select gate's
+    criteria on the projects side."""
+    manager = users["manager"]
+    version = project_services.scope_version_create(
+        actor=users["contributor"],
+        project=project,
+        goals="Cut claims triage time by half.",
+        timeline_start=date(2027, 1, 4),
+        timeline_end=date(2027, 6, 30),
+        milestones=[{"title": "Pilot", "due_date": date(2027, 3, 1)}],
+        success_criteria=[
+            {"metric": "Median triage time", "comparison": "lte", "target": "4", "unit": "hours"}
+        ],
+    )
+    project_services.scope_version_submit(actor=users["contributor"], version=version)
+    project_services.scope_version_approve(actor=users["reviewer"], version=version, comment="")
+    study = project_services.feasibility_create(
+        actor=manager,
+        project=project,
+        technology_rating="feasible",
+        data_rating="with_effort",
+        legal_rating="feasible",
+        budget_rating="feasible",
+        verdict="go",
+        currency="EUR",
+        estimated_cost="120000.00",
+        budget_available="150000.00",
+    )
+    project_services.feasibility_sign_off(actor=manager, study=study)
+    risk = project_services.risk_create_from_library(
+        actor=manager,
+        project=project,
+        library_ref="owasp-llm:LLM01",
+        likelihood=2,
+        impact=3,
+        owner=manager,
+    )
+    task = project_services.task_create(
+        actor=manager, project=project, title="Collect claims samples", assignee=manager
+    )
+    return {"scope_version": version, "study": study, "risk": risk, "task": task}
+
+
+def _stakeholder_records(project: Any, manager: User) -> dict[str, Any]:
+    """A linked stakeholder, a held workshop, an open feedback round with an invite, an
+    intake key and one product feedback received through it."""
+    person = stakeholder_services.stakeholder_create(
+        actor=manager,
+        organization=project.organization,
+        name="Dana Claims",
+        email="dana.claims@acme.test",
+        kind="end_user",
+    )
+    link = stakeholder_services.stakeholder_link(actor=manager, project=project, stakeholder=person)
+    workshop = stakeholder_services.workshop_schedule(
+        actor=manager,
+        project=project,
+        stakeholders=[person.pk],
+        title="Expectations workshop",
+        starts_at=timezone.now() - timedelta(days=1),
+        time_zone="Europe/Paris",
+    )
+    stakeholder_services.workshop_record_outcome(
+        actor=manager, workshop=workshop, minutes="Agreed on scope.", attended=[person.pk]
+    )
+    feedback_round = stakeholder_services.feedback_round_create(
+        actor=manager,
+        project=project,
+        title="Expectations",
+        closes_at=timezone.now() + timedelta(days=7),
+        questions=QUESTIONS,
+    )
+    stakeholder_services.feedback_round_open(
+        actor=manager, feedback_round=feedback_round, stakeholders=[person.pk]
+    )
+    invite = FeedbackInvite.objects.get(round=feedback_round)
+    key, plain_key = stakeholder_services.intake_key_create(
+        actor=manager, project=project, name="Production"
+    )
+    return {
+        "stakeholder": person,
+        "stakeholder_link": link,
+        "workshop": workshop,
+        "feedback_round": feedback_round,
+        "invite": invite,
+        "feedback_token": links.make_token(invite),
+        "intake_key": key,
+        "plain_intake_key": plain_key,
+    }
+
+
+def _organisation_records(org: Organization, users: dict[str, User]) -> dict[str, Any]:
+    """A pending invitation, a use-case proposal, a membership and the manager's token."""
+    invitation, secret = account_services.invitation_create(
+        actor=users["org_admin"], organization=org, email="newcomer@acme.test"
+    )
+    proposal = project_services.proposal_submit(
+        actor=users["org_member"],
+        organization=org,
+        title="Underwriting summaries",
+        problem="Underwriters read long files.",
+        intended_users="Underwriters",
+        data_involved="Policy files",
+        expected_benefit="Faster quotes",
+    )
+    token, _ = account_services.api_token_create(actor=users["manager"], name="CI")
+    return {
+        "invitation": invitation,
+        "invitation_secret": secret,
+        "proposal": proposal,
+        "membership": OrganizationMembership.objects.get(
+            organization=org, user=users["org_member"]
+        ),
+        "token": token,
+    }
+
+
+def _clients(world: World) -> None:
+    """A signed-in browser and a token client per role; anonymous and an expired token too."""
+    world.html["anonymous"] = Client()
+    world.api["anonymous"] = APIClient()
+    for role, user in world.users.items():
+        browser = Client()
+        browser.force_login(user)
+        world.html[role] = browser
+        _, plain = account_services.api_token_create(actor=user, name="matrix")
+        world.api[role] = APIClient(headers={"Authorization": f"Bearer {plain}"})
+    token, plain = account_services.api_token_create(actor=world.users["org_admin"], name="old")
+    APIToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - timedelta(days=1))
+    world.api[EXPIRED] = APIClient(headers={"Authorization": f"Bearer {plain}"})
+    world.api[INTAKE_KEY] = APIClient(
+        headers={"X-Charter-Intake-Key": world.objects["plain_intake_key"]}
+    )
+
+
+# --- "nothing changed" ------------------------------------------------------------------------
+
+SNAPSHOT_APPS = ("audit", "accounts", "projects", "stakeholders", "compliance", "models_registry")
+# Reading a token writes when it was last used: bookkeeping, not a governed change. That one
+# table is compared by content without that column instead of by writes.
+TOKEN_TABLE = APIToken._meta.db_table
+
+
+def _tables() -> list[str]:
+    return sorted(
+        model._meta.db_table
+        for model in apps.get_models()
+        if model._meta.app_label in SNAPSHOT_APPS
+        and not model._meta.proxy
+        and model._meta.db_table != TOKEN_TABLE
+    )
+
+
+def _token_digest_sql() -> str:
+    columns = [
+        connection.ops.quote_name(str(f.column))
+        for f in APIToken._meta.concrete_fields
+        if f.column != "last_used_at"
+    ]
+    row = f"ROW({', '.join(columns)})::text"
+    # Names from the model's own metadata, quoted: no outside input.
+    order = f"string_agg({row}, '|' ORDER BY {row})"
+    return f"SELECT md5(coalesce({order}, '')) FROM {TOKEN_TABLE}"  # noqa: S608
+
+
+def snapshot() -> dict[str, Any]:
+    """Rows written so far in this transaction, per table of the apps (audit included), and
+    a digest of the token table: equal before and after a request means it wrote nothing.
+
+    PostgreSQL counts every insert, update and delete of the current transaction
+    (pg_stat_xact_user_tables), so even a write undone later in the request shows.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname, n_tup_ins, n_tup_upd, n_tup_del FROM pg_stat_xact_user_tables "
+            "WHERE relname = ANY(%s)",
+            [_tables()],
+        )
+        writes: dict[str, Any] = {name: counts for name, *counts in cursor.fetchall()}
+        cursor.execute(_token_digest_sql())
+        writes[TOKEN_TABLE] = cursor.fetchone()[0]
+    return writes
