@@ -94,7 +94,14 @@ def build_world() -> World:
     objects |= _scope_records(project, users)
     objects |= _stakeholder_records(project, manager)
     objects |= _organisation_records(org, users)
-    objects["gate_request"] = project_services.gate_request(actor=manager, project=project)
+    # Requested by a second manager who holds none of the roles under test: the requester
+    # never gives the manager sign-off (segregation of duties), and every role is asked here.
+    requester = _user("requester@acme.test")
+    OrganizationMembership.objects.create(organization=org, user=requester, role=OrgRole.MEMBER)
+    project_services.project_member_add(
+        actor=manager, project=project, user=requester, role="manager"
+    )
+    objects["gate_request"] = project_services.gate_request(actor=requester, project=project)
     objects["project_membership"] = ProjectMembership.objects.get(
         project=project, user=users["viewer"]
     )
@@ -123,7 +130,7 @@ def _scope_records(project: Any, users: dict[str, User]) -> dict[str, Any]:
     project_services.scope_version_submit(actor=users["contributor"], version=version)
     project_services.scope_version_approve(actor=users["reviewer"], version=version, comment="")
     study = project_services.feasibility_create(
-        actor=manager,
+        actor=users["contributor"],  # its author never signs it off: the manager does
         project=project,
         technology_rating="feasible",
         data_rating="with_effort",
