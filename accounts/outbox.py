@@ -81,7 +81,11 @@ def send_invitation(message: OutboxMessage) -> None:
 
 def invitation_delivered(message: OutboxMessage) -> None:
     """Note when the invitation went out (its link is final from now on), on the trail too."""
-    invitation = Invitation.objects.select_for_update().get(pk=message.payload["invitation_id"])
+    invitation = (
+        Invitation.objects.select_for_update().filter(pk=message.payload["invitation_id"]).first()
+    )
+    if invitation is None:
+        return  # its organisation was deleted meanwhile, and the trail with it
     if invitation.sent_at is None:
         invitation.sent_at = timezone.now()
         invitation.save(update_fields=["sent_at", "updated_at"])
