@@ -13,10 +13,8 @@ from django.conf import settings
 from django.contrib.auth import login
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.http import HttpRequest
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -31,9 +29,9 @@ from accounts.models import (
     ProjectMembership,
     User,
 )
+from accounts.outbox import invitation_enqueue, password_reset_enqueue
 from accounts.permissions import SYSTEM, Perm, forget_roles, require
 from audit.writer import audit_record
-from core.jobs import enqueue_on_commit
 from core.services import model_update
 from core.timezones import UNKNOWN_TIME_ZONE, is_time_zone
 
@@ -43,6 +41,7 @@ LAST_ADMIN = "An organisation must keep at least one administrator."
 ALREADY_MEMBER = "This person is already a member of the organisation."
 INVITATION_UNUSABLE = "This invitation has expired, was revoked or was already used."
 INVITATION_WRONG_EMAIL = "This invitation was sent to another email address."
+INVITATION_ALREADY_SENT = "This invitation was mailed already: its link is final."
 PROFILE_FIELDS = ("full_name", "time_zone")
 TOKEN_TTL_RANGE = "Expiry must be between 1 and {max} days."  # noqa: S105
 LIFETIME_BEYOND_CREATOR = (
@@ -118,6 +117,21 @@ def _password_set(*, user: User, password: str, via: str) -> None:
 def user_password_change(*, actor: User, password: str) -> None:
     """Change one's own password (the form has checked the old one and the validators)."""
     _password_set(user=actor, password=password, via="change")
+
+
+@transaction.atomic
+def user_password_reset_request(*, email: str) -> None:
+    """Ask for a reset link to be mailed to `email`, if an active account with a password has
+    it (the rule of Django's reset form); the mail and its link are the outbox's.
+
+    The caller learns nothing about the address, and neither does the clock: the lookup is the
+    same either way and nothing is sent inside the request (`password_reset_enqueue`). Not on
+    the audit trail: anyone may ask for anyone; the reset itself is recorded when it happens.
+    """
+    user = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
+    if user is not None and not user.has_usable_password():
+        user = None
+    password_reset_enqueue(user=user)
 
 
 @transaction.atomic
@@ -249,11 +263,12 @@ def membership_remove(*, actor: User, membership: OrganizationMembership) -> Non
 @transaction.atomic
 def invitation_create(
     *, actor: User, organization: Organization, email: str, role: str = Role.MEMBER
-) -> tuple[Invitation, str]:
-    """Invite an email address to the organisation; the mail goes out from a Celery task.
+) -> Invitation:
+    """Invite an email address to the organisation; the mail goes out through the outbox.
 
-    Returns the invitation and the link secret (only its hash is stored). A pending
-    invitation to the same address is replaced.
+    A pending invitation to the same address is replaced. Nobody learns the link here: its
+    secret is made when the mail is sent (`invitation_link_issue`); until then the invitation
+    holds the hash of a secret nobody knows, so no link works.
     """
     require(actor, Perm.ORG_MANAGE, organization)
     email = email.strip().lower()
@@ -267,12 +282,11 @@ def invitation_create(
         organization=organization, email=email, status=Invitation.Status.PENDING
     ).update(status=Invitation.Status.REVOKED, updated_at=timezone.now())
 
-    secret = tokens.new_link_secret()
     invitation = Invitation(
         organization=organization,
         email=email,
         role=role,
-        token_hash=tokens.sha256_hex(secret),
+        token_hash=tokens.sha256_hex(tokens.new_link_secret()),  # discarded: no link yet
         invited_by=actor,
         expires_at=timezone.now() + timedelta(days=settings.INVITATION_TTL_DAYS),
     )
@@ -285,21 +299,19 @@ def invitation_create(
         target=invitation,
         data={"role": role, "expires_at": invitation.expires_at},
     )
-    from accounts.tasks import invitation_send as invitation_send_task
-
-    enqueue_on_commit(invitation_send_task, invitation_id=str(invitation.pk), link_secret=secret)
-    return invitation, secret
-
-
-def invitation_link(secret: str) -> str:
-    return f"{settings.SITE_URL}/invitations/{secret}/"
+    invitation_enqueue(invitation)
+    return invitation
 
 
 @transaction.atomic
-def invitation_send(*, invitation_id: Any, link_secret: str) -> bool:
-    """Send the invitation mail once. True if sent now, False if already sent or unusable.
+def invitation_link_issue(*, invitation_id: Any) -> tuple[Invitation, str]:
+    """Give a usable invitation that was not mailed yet a new link secret; returns it with the
+    invitation. Only its hash is stored, and the previous link stops working.
 
-    The row lock plus `sent_at` make a redelivered task a no-op.
+    The outbox's send step calls it with no transaction open, so the new hash is committed
+    before the mail leaves: a retried send rotates the secret again and only the last link
+    mailed works. Once the invitation is marked sent, its link is final and this refuses. The
+    demo data calls it too, to accept its invitations without a mailbox.
     """
     invitation = (
         Invitation.objects.select_for_update(of=("self",))
@@ -307,21 +319,14 @@ def invitation_send(*, invitation_id: Any, link_secret: str) -> bool:
         .filter(pk=invitation_id)
         .first()
     )
-    if invitation is None or invitation.sent_at is not None or not invitation.is_usable:
-        return False
-    if tokens.sha256_hex(link_secret) != invitation.token_hash:
-        return False
-    context = {"invitation": invitation, "link": invitation_link(link_secret)}
-    send_mail(
-        subject=f"You are invited to {invitation.organization.name} on Charter",
-        message=render_to_string("accounts/email/invitation.txt", context),
-        from_email=None,
-        recipient_list=[invitation.email],
-    )
-    invitation.sent_at = timezone.now()
-    invitation.save(update_fields=["sent_at", "updated_at"])
-    audit_record(actor=SYSTEM, action="invitation.sent", target=invitation)
-    return True
+    if invitation is None or not invitation.is_usable:
+        raise ValidationError(INVITATION_UNUSABLE)
+    if invitation.sent_at is not None:
+        raise ValidationError(INVITATION_ALREADY_SENT)
+    secret = tokens.new_link_secret()
+    invitation.token_hash = tokens.sha256_hex(secret)
+    invitation.save(update_fields=["token_hash", "updated_at"])
+    return invitation, secret
 
 
 def invitation_by_secret(secret: str) -> Invitation | None:

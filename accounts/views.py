@@ -65,6 +65,19 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return HttpResponseRedirect(self.get_success_url())
 
 
+class PasswordResetView(auth_views.PasswordResetView):
+    """Ask for a reset link by email: the same answer, in the same time, whether or not the
+    address has an account (the mail goes out later, from the outbox)."""
+
+    template_name = "registration/password_reset_form.html"
+    success_url = reverse_lazy("accounts:password-reset-done")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        # Instead of form.save(), which looks up the accounts and mails them inside the request.
+        services.user_password_reset_request(email=form.cleaned_data["email"])
+        return HttpResponseRedirect(self.get_success_url())
+
+
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     """The emailed link's page: choose a new password; audited as a reset."""
 
@@ -170,13 +183,13 @@ def invitation_create(request: HttpRequest, org_id: Any) -> HttpResponse:
     form = InvitationForm(request.POST)
     if form.is_valid():
         try:
-            invitation, _ = services.invitation_create(
+            invitation = services.invitation_create(
                 actor=request.user, organization=org, **form.cleaned_data
             )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"Invitation sent to {invitation.email}.")
+            messages.success(request, f"Invitation on its way to {invitation.email}.")
             url = reverse("accounts:member-list", args=[org.pk])
             # htmx would swap a followed redirect into the form; ask for a real navigation.
             return HttpResponseClientRedirect(url) if request.htmx else redirect(url)

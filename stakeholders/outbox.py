@@ -5,13 +5,13 @@ from __future__ import annotations
 from smtplib import SMTPException
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.permissions import SYSTEM
 from audit.writer import audit_record
+from outbox.mail import message_id
 from outbox.models import OutboxMessage
 from outbox.registry import Handler, Superseded, register
 from outbox.services import outbox_enqueue
@@ -51,12 +51,6 @@ def _invitation(message: OutboxMessage) -> WorkshopInvitation:
     return invitation
 
 
-def _message_id(message: OutboxMessage) -> str:
-    # The same Message-ID on every attempt lets the receiving servers drop a repeat.
-    domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].rstrip(">").strip() or "charter"
-    return f"<outbox-{message.pk}@{domain}>"
-
-
 def send_workshop_invitation(message: OutboxMessage) -> None:
     """Mail one invitee the workshop's .ics, naming only the organiser and themselves, with
     times in the workshop's zone (the zone is named: the invitee's own calendar converts)."""
@@ -77,7 +71,7 @@ def send_workshop_invitation(message: OutboxMessage) -> None:
         subject=f"{prefix}{workshop.title}",
         body=body,
         to=[stakeholder.email],
-        headers={"Message-ID": _message_id(message)},
+        headers={"Message-ID": message_id(message)},
     )
     method = "CANCEL" if cancelled else "REQUEST"
     ics = workshop_calendar(workshop, [stakeholder], cancelled=cancelled)
@@ -153,7 +147,7 @@ def send_feedback_link(message: OutboxMessage) -> None:
         subject=f"Your feedback on {invite.round.project.name}: {invite.round.title}",
         body=body,
         to=[invite.stakeholder.email],
-        headers={"Message-ID": _message_id(message)},
+        headers={"Message-ID": message_id(message)},
     ).send()
 
 
@@ -221,7 +215,7 @@ def send_feedback_summary(message: OutboxMessage) -> None:
         subject=f"What we did with your feedback: {feedback_round.title}",
         body=render_to_string("stakeholders/email/feedback_summary.txt", context),
         to=[invite.stakeholder.email],
-        headers={"Message-ID": _message_id(message)},
+        headers={"Message-ID": message_id(message)},
     ).send()
 
 

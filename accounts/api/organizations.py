@@ -290,7 +290,7 @@ class OrganizationInvitationViewSet(OrganizationChildViewSet):
         """Invite an email address; the link is mailed to it and never returned here."""
         organization = self.get_organization()
         data = validated(InvitationInputSerializer, request.data)
-        invitation, _link_secret = invitation_create(
+        invitation = invitation_create(
             actor=request.user, organization=organization, email=data["email"], role=data["role"]
         )
         return Response(InvitationOutputSerializer(invitation).data, status=status.HTTP_201_CREATED)

@@ -1,6 +1,7 @@
 """Accounts services: tokens, invitations, memberships — and what they refuse."""
 
 from datetime import timedelta
+from smtplib import SMTPServerDisconnected
 
 import pytest
 from django.core import mail
@@ -14,6 +15,9 @@ from accounts.authentication import BearerTokenAuthentication
 from accounts.models import APIToken, Invitation, OrganizationMembership, ProjectMembership
 from accounts.tokens import sha256_hex
 from audit.models import AuditEvent
+from outbox.models import OutboxMessage
+from outbox.services import outbox_deliver_due
+from tests.accounts.invitations import invite, secret_mailed_to
 
 pytestmark = pytest.mark.django_db
 
@@ -96,20 +100,27 @@ def test_nobody_revokes_another_users_token(admin, outsider):
 
 
 def test_invitation_is_mailed_once_and_accepted_by_a_new_user(org, admin):
-    invitation, secret = services.invitation_create(
+    invitation = services.invitation_create(
         actor=admin,
         organization=org,
         email="New.Person@Example.com",
         role=OrgRole.COMPLIANCE_OFFICER,
     )
     assert invitation.email == "new.person@example.com"
-    assert invitation.token_hash == sha256_hex(secret)
+    [message] = OutboxMessage.objects.all()
+    assert (message.kind, message.key, message.payload) == (
+        "accounts.invitation",
+        f"invitation:{invitation.pk}",
+        {"invitation_id": str(invitation.pk)},
+    )
 
-    assert services.invitation_send(invitation_id=invitation.pk, link_secret=secret) is True
-    assert services.invitation_send(invitation_id=invitation.pk, link_secret=secret) is False
+    assert outbox_deliver_due() == 1
+    assert outbox_deliver_due() == 0
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["new.person@example.com"]
-    assert services.invitation_link(secret) in mail.outbox[0].body
+    assert mail.outbox[0].subject == f"You are invited to {org.name} on Charter"
+    secret = secret_mailed_to("new.person@example.com")
+    assert Invitation.objects.get(pk=invitation.pk).token_hash == sha256_hex(secret)
 
     membership = services.invitation_accept(
         secret=secret, full_name="New Person", password="a-long-enough-password"
@@ -130,42 +141,102 @@ def test_invitation_is_mailed_once_and_accepted_by_a_new_user(org, admin):
     )
 
 
+def test_no_link_works_before_the_mail_and_the_secret_never_enters_the_outbox(org, admin):
+    invitation = services.invitation_create(actor=admin, organization=org, email="n@example.com")
+    unmailed_hash = Invitation.objects.get(pk=invitation.pk).token_hash
+
+    outbox_deliver_due()
+
+    secret = secret_mailed_to("n@example.com")
+    stored = Invitation.objects.get(pk=invitation.pk).token_hash
+    assert stored == sha256_hex(secret) != unmailed_hash
+    [message] = OutboxMessage.objects.all()
+    assert secret not in str(message.payload)
+    assert stored not in str(message.payload)
+
+
+class FailingAfterSending:
+    """An SMTP server that accepts the mail, then the connection drops before it says so: the
+    sender cannot tell, and the outbox tries again."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        pass
+
+    def send_messages(self, messages):
+        mail.outbox.extend(messages)
+        raise SMTPServerDisconnected("connection lost")
+
+
+def test_a_retried_invitation_rotates_its_secret_so_only_the_last_link_works(org, admin, settings):
+    invitation = services.invitation_create(actor=admin, organization=org, email="r@example.com")
+    settings.MAILERS = {"default": {"BACKEND": f"{__name__}.FailingAfterSending"}}
+    assert outbox_deliver_due() == 0
+    [message] = OutboxMessage.objects.all()
+    assert message.status == OutboxMessage.Status.PENDING
+    assert "SMTPServerDisconnected" in message.last_error
+    first = secret_mailed_to("r@example.com")
+
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+    OutboxMessage.objects.filter(pk=message.pk).update(available_at=timezone.now())
+    assert outbox_deliver_due() == 1
+    last = secret_mailed_to("r@example.com")
+
+    assert len(mail.outbox) == 2
+    assert first != last
+    assert services.invitation_by_secret(first) is None
+    assert services.invitation_by_secret(last) == invitation
+    # Once marked sent, the link is final: nothing rotates it again.
+    with pytest.raises(ValidationError, match="mailed already"):
+        services.invitation_link_issue(invitation_id=invitation.pk)
+    assert services.invitation_by_secret(last) == invitation
+    assert AuditEvent.objects.filter(action="invitation.sent").count() == 1
+
+
+def test_an_invitation_revoked_before_its_mail_is_never_mailed(org, admin):
+    invitation = services.invitation_create(actor=admin, organization=org, email="v@example.com")
+    services.invitation_revoke(actor=admin, invitation=invitation)
+
+    assert outbox_deliver_due() == 0
+
+    assert mail.outbox == []
+    assert OutboxMessage.objects.get().status == OutboxMessage.Status.SUPERSEDED
+    assert Invitation.objects.get(pk=invitation.pk).sent_at is None
+    assert not AuditEvent.objects.filter(action="invitation.sent").exists()
+
+
 def test_a_used_revoked_or_expired_invitation_cannot_be_accepted(org, admin):
-    _, used = services.invitation_create(actor=admin, organization=org, email="a@example.com")
+    _, used = invite(actor=admin, organization=org, email="a@example.com")
     services.invitation_accept(secret=used, full_name="A", password="a-long-enough-password")
     with pytest.raises(ValidationError, match="expired, was revoked or was already used"):
         services.invitation_accept(secret=used, full_name="A", password="a-long-enough-password")
 
-    revoked, secret = services.invitation_create(
-        actor=admin, organization=org, email="b@example.com"
-    )
+    revoked, secret = invite(actor=admin, organization=org, email="b@example.com")
     services.invitation_revoke(actor=admin, invitation=revoked)
     with pytest.raises(ValidationError):
         services.invitation_accept(secret=secret, full_name="B", password="a-long-enough-password")
 
-    expired, secret = services.invitation_create(
-        actor=admin, organization=org, email="c@example.com"
-    )
+    expired, secret = invite(actor=admin, organization=org, email="c@example.com")
     Invitation.objects.filter(pk=expired.pk).update(expires_at=timezone.now())
     assert services.invitations_expire() == 1
     with pytest.raises(ValidationError):
         services.invitation_accept(secret=secret, full_name="C", password="a-long-enough-password")
-    assert services.invitation_send(invitation_id=expired.pk, link_secret=secret) is False
+    with pytest.raises(ValidationError, match="expired, was revoked or was already used"):
+        services.invitation_link_issue(invitation_id=expired.pk)
 
     with pytest.raises(ValidationError):
         services.invitation_accept(secret="forged", full_name="D", password="x")
 
 
 def test_invitation_for_another_address_is_refused_to_a_signed_in_user(org, admin, outsider):
-    _, secret = services.invitation_create(actor=admin, organization=org, email="x@example.com")
+    _, secret = invite(actor=admin, organization=org, email="x@example.com")
     with pytest.raises(ValidationError, match="another email address"):
         services.invitation_accept(secret=secret, user=outsider)
     assert not OrganizationMembership.objects.filter(organization=org, user=outsider).exists()
 
 
 def test_a_new_invitation_replaces_the_pending_one(org, admin):
-    first, _ = services.invitation_create(actor=admin, organization=org, email="p@example.com")
-    second, _ = services.invitation_create(actor=admin, organization=org, email="p@example.com")
+    first = services.invitation_create(actor=admin, organization=org, email="p@example.com")
+    second = services.invitation_create(actor=admin, organization=org, email="p@example.com")
     assert Invitation.objects.get(pk=first.pk).status == Invitation.Status.REVOKED
     assert Invitation.objects.get(pk=second.pk).status == Invitation.Status.PENDING
 
@@ -236,7 +307,7 @@ def test_organisation_create_makes_the_creator_admin(outsider):
 
 @pytest.mark.parametrize("password", ["short", "12345678901", "password123"])
 def test_weak_passwords_are_refused_when_accepting(org, admin, password):
-    _, secret = services.invitation_create(actor=admin, organization=org, email="w@example.com")
+    _, secret = invite(actor=admin, organization=org, email="w@example.com")
     with pytest.raises(ValidationError) as error:
         services.invitation_accept(secret=secret, full_name="W", password=password)
     assert "password" in error.value.message_dict

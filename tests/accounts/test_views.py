@@ -1,6 +1,7 @@
 """Accounts pages: layout, sign-in and passwords, profile, organisations, members,
 invitations and API tokens — by role, with bad input, over htmx, and across organisations."""
 
+import logging
 import re
 from datetime import timedelta
 
@@ -21,6 +22,9 @@ from accounts.services import (
 )
 from audit import writer
 from audit.models import AuditEvent
+from outbox.models import OutboxMessage
+from outbox.services import outbox_deliver_due
+from tests.accounts.invitations import invite
 from tests.factories import (
     DEFAULT_PASSWORD,
     OrganizationFactory,
@@ -215,6 +219,7 @@ def test_password_reset_by_email_end_to_end(client, admin):
     assert client.get("/accounts/password/reset/").status_code == 200
     response = client.post("/accounts/password/reset/", {"email": admin.email.upper()})
     assert response["Location"] == "/accounts/password/reset/sent/"
+    assert outbox_deliver_due() == 1
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == [admin.email]
     assert mail.outbox[0].subject == "Reset your Charter password"
@@ -249,6 +254,7 @@ def test_password_reset_by_email_end_to_end(client, admin):
 
 def test_a_password_reset_whose_audit_write_fails_changes_nothing(client, admin, monkeypatch):
     client.post("/accounts/password/reset/", {"email": admin.email})
+    outbox_deliver_due()
     link = found(r"https?://[^/]+(/accounts/password/reset/\S+/)", str(mail.outbox[0].body)).group(
         1
     )
@@ -266,7 +272,81 @@ def test_a_password_reset_whose_audit_write_fails_changes_nothing(client, admin,
 def test_password_reset_for_an_unknown_address_sends_nothing_and_says_the_same(client):
     response = client.post("/accounts/password/reset/", {"email": "nobody@example.com"})
     assert response["Location"] == "/accounts/password/reset/sent/"
+    assert outbox_deliver_due() == 0
     assert mail.outbox == []
+
+
+def _reset_answer(client, email, capture):
+    with capture(execute=False) as callbacks:
+        response = client.post("/accounts/password/reset/", {"email": email})
+    # Every header but those new on each response (the request id, the CSP nonce).
+    fresh = ("X-Request-ID", "Content-Security-Policy", "Content-Security-Policy-Report-Only")
+    headers = {k: v for k, v in response.headers.items() if k not in fresh}
+    return response.status_code, headers, response.content, len(callbacks)
+
+
+def test_a_reset_request_does_the_same_for_a_known_and_an_unknown_address(
+    client, admin, django_capture_on_commit_callbacks
+):
+    known = _reset_answer(client, admin.email, django_capture_on_commit_callbacks)
+    unknown = _reset_answer(client, "nobody@example.com", django_capture_on_commit_callbacks)
+
+    # The same answer, and one announcement to the broker after commit in both cases.
+    assert known == unknown
+    assert known[0] == 302
+    assert known[1]["Location"] == "/accounts/password/reset/sent/"
+    assert known[3] == 1
+    # Nothing was mailed inside either request: only the known address has a message waiting,
+    # holding the user's id and no link (the link is made when it is sent).
+    assert mail.outbox == []
+    [message] = OutboxMessage.objects.all()
+    assert (message.kind, message.payload) == (
+        "accounts.password_reset",
+        {"user_id": str(admin.pk)},
+    )
+    assert outbox_deliver_due() == 1
+    assert [m.to for m in mail.outbox] == [[admin.email]]
+
+
+def test_a_reset_for_an_inactive_account_is_answered_alike_and_never_mailed(
+    client, admin, django_capture_on_commit_callbacks
+):
+    User.objects.filter(pk=admin.pk).update(is_active=False)
+    inactive = _reset_answer(client, admin.email, django_capture_on_commit_callbacks)
+    unknown = _reset_answer(client, "nobody@example.com", django_capture_on_commit_callbacks)
+
+    assert inactive == unknown
+    assert OutboxMessage.objects.count() == 0
+    assert mail.outbox == []
+
+
+def test_a_reset_mail_waiting_while_the_account_is_deactivated_is_not_sent(client, admin):
+    client.post("/accounts/password/reset/", {"email": admin.email})
+    User.objects.filter(pk=admin.pk).update(is_active=False)
+
+    assert outbox_deliver_due() == 0
+
+    assert mail.outbox == []
+    assert OutboxMessage.objects.get().status == OutboxMessage.Status.SUPERSEDED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_the_broker_down_a_reset_request_fails_alike_and_the_sweep_mails_it(
+    client, admin, broker_down, caplog
+):
+    caplog.set_level(logging.ERROR, logger="core.jobs")
+    for email in (admin.email, "nobody@example.com"):
+        caplog.clear()
+        response = client.post("/accounts/password/reset/", {"email": email})
+        assert response["Location"] == "/accounts/password/reset/sent/"
+        assert [r.getMessage() for r in caplog.records] == [
+            "could not enqueue outbox.tasks.outbox_deliver: broker unavailable"
+        ]
+    assert mail.outbox == []
+
+    assert outbox_deliver_due() == 1  # what beat's sweep does every minute
+
+    assert [m.to for m in mail.outbox] == [[admin.email]]
 
 
 # --- profile ------------------------------------------------------------------------------------
@@ -394,11 +474,13 @@ def test_admin_invites_someone(client, org, admin, django_capture_on_commit_call
         "compliance_officer",
         "pending",
     )
-    assert len(callbacks) == 1  # the mail goes out from a task after commit
+    assert len(callbacks) == 1  # the worker is told after commit; the mail is the outbox's
+    assert OutboxMessage.objects.get().payload == {"invitation_id": str(invitation.pk)}
+    assert mail.outbox == []
     assert AuditEvent.objects.get().action == "invitation.created"
     body = client.get(members_url(org)).content.decode()
     assert "new@example.com — Compliance officer" in body
-    assert "Invitation sent to new@example.com." in body
+    assert "Invitation on its way to new@example.com." in body
 
 
 @pytest.mark.parametrize(
@@ -461,7 +543,7 @@ def test_htmx_invitation_answers_with_the_form_or_a_client_redirect(
 def test_non_admins_get_403_on_every_member_action(client, org, admin, org_member, role):
     user = org_member(role)
     target = OrganizationMembership.objects.get(user=admin)
-    invitation, _ = invitation_create(actor=admin, organization=org, email="p@example.com")
+    invitation = invitation_create(actor=admin, organization=org, email="p@example.com")
     before = AuditEvent.objects.count()
     client.force_login(user)
     for url, data in (
@@ -480,7 +562,7 @@ def test_non_admins_get_403_on_every_member_action(client, org, admin, org_membe
 
 def test_outsider_gets_404_on_every_member_action(client, org, admin, outsider):
     target = OrganizationMembership.objects.get(user=admin)
-    invitation, _ = invitation_create(actor=admin, organization=org, email="p@example.com")
+    invitation = invitation_create(actor=admin, organization=org, email="p@example.com")
     before = AuditEvent.objects.count()
     client.force_login(outsider)
     for url in (
@@ -502,7 +584,7 @@ def test_ids_of_another_organisation_are_404_even_for_an_admin_here(
 ):
     """An admin of `org` cannot reach `other_org`'s members or invitations through org's URLs."""
     their_membership = OrganizationMembership.objects.get(user=outsider)
-    their_invitation, _ = invitation_create(
+    their_invitation = invitation_create(
         actor=outsider, organization=other_org, email="q@example.com"
     )
     client.force_login(admin)
@@ -603,7 +685,7 @@ def test_admin_removes_a_member_but_never_the_last_admin(client, org, admin, org
 
 
 def test_admin_revokes_a_pending_invitation(client, org, admin):
-    invitation, secret = invitation_create(actor=admin, organization=org, email="p@example.com")
+    invitation, secret = invite(actor=admin, organization=org, email="p@example.com")
     client.force_login(admin)
     response = client.post(
         f"/organizations/{org.pk}/invitations/{invitation.pk}/revoke/", follow=True
@@ -618,7 +700,7 @@ def test_admin_revokes_a_pending_invitation(client, org, admin):
 
 
 def test_invitation_accepted_by_a_new_person(client, org, admin):
-    _, secret = invitation_create(
+    _, secret = invite(
         actor=admin, organization=org, email="newbie@example.com", role="compliance_officer"
     )
     page = client.get(f"/invitations/{secret}/")
@@ -666,7 +748,7 @@ def test_invitation_accepted_by_a_new_person(client, org, admin):
 
 
 def test_invitation_accepted_by_the_signed_in_invitee(client, org, admin, outsider):
-    _, secret = invitation_create(actor=admin, organization=org, email=outsider.email)
+    _, secret = invite(actor=admin, organization=org, email=outsider.email)
     client.force_login(outsider)
     page = client.get(f"/invitations/{secret}/").content.decode()
     assert "Accept the invitation" in page
@@ -679,7 +761,7 @@ def test_invitation_accepted_by_the_signed_in_invitee(client, org, admin, outsid
 
 
 def test_an_existing_account_is_asked_to_sign_in_first(client, org, admin, outsider):
-    _, secret = invitation_create(actor=admin, organization=org, email=outsider.email)
+    _, secret = invite(actor=admin, organization=org, email=outsider.email)
     page = client.get(f"/invitations/{secret}/").content.decode()
     assert "An account with this email exists." in page
     assert f'href="/accounts/login/?next=/invitations/{secret}/"' in page
@@ -699,7 +781,7 @@ def test_an_existing_account_is_asked_to_sign_in_first(client, org, admin, outsi
 
 
 def test_the_wrong_signed_in_person_cannot_accept(client, org, admin, outsider):
-    _, secret = invitation_create(actor=admin, organization=org, email="someone@example.com")
+    _, secret = invite(actor=admin, organization=org, email="someone@example.com")
     client.force_login(outsider)
     page = client.get(f"/invitations/{secret}/").content.decode()
     assert f"You are signed in as {outsider.email}" in page
@@ -711,9 +793,9 @@ def test_the_wrong_signed_in_person_cannot_accept(client, org, admin, outsider):
 
 
 def test_unusable_invitations_get_a_clear_page(client, org, admin):
-    revoked, revoked_secret = invitation_create(actor=admin, organization=org, email="r@x.org")
+    revoked, revoked_secret = invite(actor=admin, organization=org, email="r@x.org")
     invitation_revoke(actor=admin, invitation=revoked)
-    expired, expired_secret = invitation_create(actor=admin, organization=org, email="e@x.org")
+    expired, expired_secret = invite(actor=admin, organization=org, email="e@x.org")
     Invitation.objects.filter(pk=expired.pk).update(expires_at=timezone.now() - timedelta(days=1))
 
     assert client.get("/invitations/never-issued/").status_code == 404

@@ -75,7 +75,9 @@ def test_first_visit_journey(page: Page, live_server, org, admin, org_member):
     expect(page.locator("#invite-form")).to_contain_text("Enter a valid email address.")
     page.get_by_label("Email", exact=True).fill("new.hire@example.com")
     page.get_by_role("button", name="Send invitation").click()
-    expect(page.get_by_role("status")).to_contain_text("Invitation sent to new.hire@example.com.")
+    expect(page.get_by_role("status")).to_contain_text(
+        "Invitation on its way to new.hire@example.com."
+    )
     expect(page.get_by_text("new.hire@example.com — Member")).to_be_visible()
     page.get_by_label(f"Role of {colleague.email}").select_option(label="Compliance officer")
     row = page.locator("tr", has_text=colleague.email)

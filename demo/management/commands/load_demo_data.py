@@ -120,10 +120,13 @@ def _user(email: str) -> User:
 
 
 def _join(admin: User, org: Organization, email: str, role: str) -> User:
-    """Invite and accept, as a new colleague would: both steps land on the trail."""
-    _, secret = accounts_services.invitation_create(
+    """Invite and accept, as a new colleague would: both steps land on the trail. The link is
+    issued here rather than mailed (nobody reads the demo's mailboxes); the invitation's
+    outbox message then finds it accepted and sends nothing."""
+    invitation = accounts_services.invitation_create(
         actor=admin, organization=org, email=email, role=role
     )
+    _, secret = accounts_services.invitation_link_issue(invitation_id=invitation.pk)
     existing = User.objects.filter(email=email).first()
     membership = accounts_services.invitation_accept(
         secret=secret, user=existing, full_name=NAMES[email], password=DEMO_PASSWORD

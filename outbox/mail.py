@@ -1,0 +1,17 @@
+"""What every mailing handler of the outbox shares."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+
+if TYPE_CHECKING:
+    from outbox.models import OutboxMessage
+
+
+def message_id(message: OutboxMessage) -> str:
+    """The email's Message-ID for this outbox message: the same on every attempt, so the
+    receiving servers drop a repeat."""
+    domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].rstrip(">").strip() or "charter"
+    return f"<outbox-{message.pk}@{domain}>"
