@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from accounts.permissions import SYSTEM
 from audit.models import AuditEvent
 from audit.writer import audit_record
 
@@ -69,7 +70,7 @@ def test_each_row_shows_time_actor_action_target_changes_and_hash(client, org, p
 def test_filter_by_action_and_actor(client, org, admin, compliance_officer):
     audit_record(actor=admin, action="organization.renamed", target=org)
     audit_record(actor=compliance_officer, action="organization.created", target=org)
-    audit_record(actor=compliance_officer, action="organization.viewed", target=org)
+    audit_record(actor=SYSTEM, action="invitation.expired", target=org, organization=org)
     client.force_login(admin)
 
     assert actions(client.get(f"{URL}?action=project.").content.decode()) == []
