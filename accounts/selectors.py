@@ -17,6 +17,19 @@ def organization_list_for_user(*, user: User) -> QuerySet[Organization]:
     return organizations_visible_to(user).order_by("name")
 
 
+def organization_memberships_for_user(*, user: User) -> QuerySet[OrganizationMembership]:
+    """The user's memberships with their organisations, by organisation name: the organisation
+    and the role come from one read, so they always agree (a membership created meanwhile is
+    either wholly there or not at all)."""
+    return (
+        OrganizationMembership.objects.filter(
+            user=user, organization__in=organizations_visible_to(user)
+        )
+        .select_related("organization")
+        .order_by("organization__name", "organization_id")
+    )
+
+
 def organization_get_for_user(*, user: User, id: Any, perm: Perm = Perm.ORG_VIEW) -> Organization:
     """One organisation of the user's, else 404; PermissionDenied without `perm`."""
     return visible_object_get(user=user, model=Organization, id=id, perm=perm)

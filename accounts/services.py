@@ -45,6 +45,10 @@ INVITATION_UNUSABLE = "This invitation has expired, was revoked or was already u
 INVITATION_WRONG_EMAIL = "This invitation was sent to another email address."
 PROFILE_FIELDS = ("full_name", "time_zone")
 TOKEN_TTL_RANGE = "Expiry must be between 1 and {max} days."  # noqa: S105
+LIFETIME_BEYOND_CREATOR = (
+    "A token cannot outlive the token that creates it, which expires on {expires}: "
+    "ask for fewer days, or omit expires_in_days to expire with it."
+)
 
 
 # --- users ---------------------------------------------------------------------------------
@@ -401,30 +405,48 @@ def invitations_expire() -> int:
 
 @transaction.atomic
 def api_token_create(
-    *, actor: User, name: str, expires_in_days: int | None = None
+    *,
+    actor: User,
+    name: str,
+    expires_in_days: int | None = None,
+    created_with: APIToken | None = None,
 ) -> tuple[APIToken, str]:
-    """Create a personal API token; returns it with the plain token, shown this once."""
+    """Create a personal API token; returns it with the plain token, shown this once.
+
+    `created_with` is the token that authenticated the request, if one did: the new token never
+    outlives it (a leaked token must not mint its own successor for longer). Asked for a longer
+    life, it is refused; by default it expires with the token that created it.
+    """
     days = expires_in_days if expires_in_days is not None else settings.API_TOKEN_DEFAULT_TTL_DAYS
     if not 1 <= days <= settings.API_TOKEN_MAX_TTL_DAYS:
         raise ValidationError(
             {"expires_in_days": TOKEN_TTL_RANGE.format(max=settings.API_TOKEN_MAX_TTL_DAYS)}
         )
+    expires_at = timezone.now() + timedelta(days=days)
+    if created_with is not None and expires_at > created_with.expires_at:
+        if expires_in_days is not None:
+            raise ValidationError(
+                {
+                    "expires_in_days": LIFETIME_BEYOND_CREATOR.format(
+                        expires=created_with.expires_at.date().isoformat()
+                    )
+                }
+            )
+        expires_at = created_with.expires_at
     prefix, plain = tokens.new_api_token()
     token = APIToken(
         user=actor,
         name=name.strip(),
         prefix=prefix,
         key_hash=tokens.sha256_hex(plain),
-        expires_at=timezone.now() + timedelta(days=days),
+        expires_at=expires_at,
     )
     token.full_clean()
     token.save()
-    audit_record(
-        actor=actor,
-        action=AccountsAction.API_TOKEN_CREATED,
-        target=token,
-        data={"name": token.name, "prefix": prefix, "expires_at": token.expires_at},
-    )
+    data: dict[str, object] = {"name": token.name, "prefix": prefix, "expires_at": token.expires_at}
+    if created_with is not None:
+        data["created_with"] = created_with.prefix
+    audit_record(actor=actor, action=AccountsAction.API_TOKEN_CREATED, target=token, data=data)
     return token, plain
 
 

@@ -28,6 +28,10 @@ app.conf.beat_schedule = {
         "task": "stakeholders.tasks.feedback_rounds_close_due",
         "schedule": 300,
     },
+    "outbox-sweep-every-minute": {
+        "task": "outbox.tasks.outbox_sweep",
+        "schedule": 60,
+    },
     "accounts-expire-invitations-hourly": {
         "task": "accounts.tasks.invitations_expire",
         "schedule": 60 * 60,

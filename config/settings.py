@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "core",
     "audit",
+    "outbox",
     "accounts",
     "projects",
     "stakeholders",
@@ -179,6 +180,10 @@ SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=31536000 if 
 SECURE_HSTS_INCLUDE_SUBDOMAINS = _secure
 SECURE_HSTS_PRELOAD = _secure
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many reverse proxies in front of Charter append to X-Forwarded-For (core/clientip.py):
+# rate limits and the audit trail then see the client's address, not the proxy's. 0 ignores
+# the header, which a client could forge.
+CHARTER_TRUSTED_PROXIES = env.int("CHARTER_TRUSTED_PROXIES", default=0)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain http
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -220,8 +225,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.errors.problem_details_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "core.throttling.AnonRateThrottle",
+        "core.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env("CHARTER_THROTTLE_ANON", default="60/min"),
@@ -265,7 +270,13 @@ SPECTACULAR_SETTINGS = {
 # --- Cache (throttling, rate limits) ------------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="")
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        # A cache that stops answering must not hold a request for long: rate limits fall back
+        # to local memory (core/ratecache.py) once a call fails.
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
     if REDIS_URL
     else {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",

@@ -22,3 +22,18 @@ def enqueue_on_commit(task: Any, **kwargs: Any) -> None:
             logger.exception("could not enqueue %s: broker unavailable", task.name)
 
     transaction.on_commit(_send)
+
+
+def enqueue_named_on_commit(task_name: str, **kwargs: Any) -> None:
+    """Like `enqueue_on_commit`, naming the task instead of importing it: a service then never
+    imports a tasks module (the layers rule), and the app that defines the task may sit above.
+    """
+    from celery import current_app
+
+    def _send() -> None:
+        try:
+            current_app.send_task(task_name, kwargs=kwargs, retry=False)
+        except Exception:
+            logger.exception("could not enqueue %s: broker unavailable", task_name)
+
+    transaction.on_commit(_send)

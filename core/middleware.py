@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
 
 from core import context
+from core.clientip import client_address
 
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
@@ -23,19 +24,15 @@ class RequestIdMiddleware:
         request_id = incoming if _SAFE_REQUEST_ID.match(incoming) else uuid.uuid4().hex
         request.request_id = request_id  # type: ignore[attr-defined]
         origin = "api" if request.path.startswith("/api/") else "web"
-        token = context.bind(request_id=request_id, ip_address=_client_ip(request), origin=origin)
+        token = context.bind(
+            request_id=request_id, ip_address=client_address(request), origin=origin
+        )
         try:
             response = self.get_response(request)
         finally:
             context.reset(token)
         response["X-Request-ID"] = request_id
         return response
-
-
-def _client_ip(request: HttpRequest) -> str | None:
-    # REMOTE_ADDR only: X-Forwarded-For is client-controlled unless a proxy rewrites it,
-    # and the audit trail must not record a forged address.
-    return request.META.get("REMOTE_ADDR") or None
 
 
 class HtmxVaryMiddleware:

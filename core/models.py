@@ -1,9 +1,34 @@
 """The abstract base every Charter model stands on."""
 
+import re
 import uuid
+from collections.abc import Collection
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+
+# C0 controls and DEL. A single-line field (a CharField) holding one of these would break the
+# formats it is copied into: an email subject, an iCalendar line, a CSV cell, a log line.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+SINGLE_LINE = (
+    "Use one line of text: line breaks, tabs and other control characters are not allowed."
+)
+
+
+def control_character_errors(
+    instance: models.Model, exclude: Collection[str]
+) -> dict[str, list[ValidationError]]:
+    """{field: [error]} for every single-line text field of `instance` holding a control
+    character; multi-line text lives in TextFields, which may hold line breaks."""
+    errors: dict[str, list[ValidationError]] = {}
+    for field in instance._meta.concrete_fields:
+        if not isinstance(field, models.CharField) or field.name in exclude:
+            continue
+        value = getattr(instance, field.attname)
+        if isinstance(value, str) and CONTROL_CHARACTERS.search(value):
+            errors[field.name] = [ValidationError(SINGLE_LINE, code="control_characters")]
+    return errors
 
 
 class BaseModel(models.Model):
@@ -15,3 +40,16 @@ class BaseModel(models.Model):
 
     class Meta:
         abstract = True
+
+    def clean_fields(self, exclude: Collection[str] | None = None) -> None:
+        """Django's field checks, and single-line text fields stay on one line (services call
+        `full_clean`, so this holds for pages, the API, jobs and commands alike)."""
+        errors: dict[str, list[ValidationError]] = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        for name, field_errors in control_character_errors(self, exclude or ()).items():
+            errors.setdefault(name, []).extend(field_errors)
+        if errors:
+            raise ValidationError(errors)

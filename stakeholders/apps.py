@@ -8,5 +8,7 @@ class StakeholdersConfig(AppConfig):
         from audit.actions import register_actions
         from stakeholders import gates  # noqa: F401  (registers this app's gate criteria)
         from stakeholders.audit_actions import StakeholdersAction
+        from stakeholders.outbox import register_handlers
 
         register_actions(StakeholdersAction)
+        register_handlers()

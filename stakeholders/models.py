@@ -415,22 +415,3 @@ class ProductFeedback(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.rating}/5 on {self.project_id}"
-
-
-class SentEmail(BaseModel):
-    """One row per email side effect: the unique key makes a redelivered task send nothing."""
-
-    kind = models.CharField(max_length=40)
-    object_id = models.CharField(max_length=64)
-    recipient_id = models.CharField(max_length=64)
-    version = models.IntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["kind", "object_id", "recipient_id", "version"], name="sent_email_once"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.kind} {self.object_id} → {self.recipient_id}"

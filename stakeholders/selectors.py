@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
@@ -16,6 +15,7 @@ from django.utils import timezone
 from accounts.models import Organization, User
 from accounts.permissions import Perm, can, visible
 from accounts.selectors import visible_object_get
+from core.csvfiles import csv_text
 from projects.models import Project
 from stakeholders.models import (
     Answer,
@@ -212,31 +212,25 @@ def feedback_results_csv(*, user: User, feedback_round: FeedbackRound) -> str:
         .prefetch_related("response__answers")
         .order_by("stakeholder__name")
     )
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["stakeholder", "submitted_at", *(q.prompt for q in questions)])
-    for invite in invites:
-        by_question = {a.question_id: a for a in invite.response.answers.all()}
-        cells: list[str | int | None] = []  # csv writes None as an empty cell
-        for question in questions:
-            answer = by_question.get(question.pk)
-            if answer is None:
-                cells.append("")
-            elif question.kind == Question.Kind.RATING:
-                cells.append(answer.rating)
-            elif question.kind == Question.Kind.TEXT:
-                cells.append(_csv_safe(answer.text))
-            else:
-                cells.append("; ".join(answer.choices))
-        writer.writerow(
-            [_csv_safe(invite.stakeholder.name), invite.response.submitted_at.isoformat(), *cells]
-        )
-    return out.getvalue()
 
+    def rows() -> Iterator[list[Any]]:
+        yield ["stakeholder", "submitted_at", *(q.prompt for q in questions)]
+        for invite in invites:
+            by_question = {a.question_id: a for a in invite.response.answers.all()}
+            cells: list[Any] = []
+            for question in questions:
+                answer = by_question.get(question.pk)
+                if answer is None:
+                    cells.append("")
+                elif question.kind == Question.Kind.RATING:
+                    cells.append(answer.rating)
+                elif question.kind == Question.Kind.TEXT:
+                    cells.append(answer.text)
+                else:
+                    cells.append("; ".join(answer.choices))
+            yield [invite.stakeholder.name, invite.response.submitted_at.isoformat(), *cells]
 
-def _csv_safe(value: str) -> str:
-    """Neutralise spreadsheet formulas in free text (CSV injection)."""
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+    return csv_text(rows())
 
 
 def outstanding_feedback(*, user: User, project: Project) -> QuerySet[FeedbackInvite]:

@@ -22,30 +22,6 @@ RETRY: _RetryOptions = {
 }
 
 
-@shared_task(**RETRY)
-def workshop_invitations_send(*, workshop_id: str) -> int:
-    """Mail the current invitation or cancellation (.ics) to invitees who lack it."""
-    from stakeholders.services import workshop_invitations_send as service
-
-    return service(workshop_id=workshop_id)
-
-
-@shared_task(**RETRY)
-def feedback_invites_send(*, round_id: str) -> int:
-    """Mail each stakeholder of an open round their personal link, once."""
-    from stakeholders.services import feedback_invites_send as service
-
-    return service(round_id=round_id)
-
-
-@shared_task(**RETRY)
-def feedback_summary_send(*, round_id: str) -> int:
-    """Mail the "you said, we did" summary to respondents, once per revision."""
-    from stakeholders.services import feedback_summary_send as service
-
-    return service(round_id=round_id)
-
-
 @shared_task(acks_late=True)
 def feedback_rounds_close_due() -> int:
     """Close rounds past their end date."""

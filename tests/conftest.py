@@ -1,5 +1,6 @@
 """Shared fixtures: organisations, people in every role, projects, API clients."""
 
+import uuid
 from collections.abc import Callable
 
 import pytest
@@ -7,7 +8,9 @@ from rest_framework.test import APIClient
 
 from accounts.models import Organization, OrganizationMembership, ProjectMembership, User
 from accounts.services import api_token_create
+from core import ratelimit
 from projects.models import Project
+from tests.celery_worker import broker_down, worker  # noqa: F401 (fixtures for every test)
 from tests.factories import (
     OrganizationFactory,
     OrganizationMembershipFactory,
@@ -103,3 +106,10 @@ def token_client() -> Callable[[User], APIClient]:
         return client
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test counts its rate limits in a namespace of its own on the real Redis: it
+    starts at zero and leaves other tests' counters alone (all tests share one address)."""
+    monkeypatch.setattr(ratelimit, "NAMESPACE", f"test:{uuid.uuid4().hex}")

@@ -11,8 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import OrganizationMembership, User
-from accounts.permissions import org_roles
-from accounts.selectors import organization_list_for_user
+from accounts.selectors import organization_memberships_for_user
 from accounts.services import user_update_profile
 from core.api.schema import READ, problems
 from core.api.serializers import StrictInputSerializer, TimeZoneField, validated
@@ -77,10 +76,14 @@ class MeViewSet(ApiViewSet):
     permission_classes = [IsAuthenticated]
 
     def _me(self, user: User) -> dict[str, Any]:
-        roles = org_roles(user)
         organizations = [
-            {"id": org.pk, "name": org.name, "slug": org.slug, "role": roles[org.pk]}
-            for org in organization_list_for_user(user=user)
+            {
+                "id": membership.organization_id,
+                "name": membership.organization.name,
+                "slug": membership.organization.slug,
+                "role": membership.role,
+            }
+            for membership in organization_memberships_for_user(user=user)
         ]
         me = {
             "id": user.pk,

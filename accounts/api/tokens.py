@@ -105,7 +105,11 @@ class APITokenViewSet(ApiViewSet):
         """Create a token; the response carries the token itself, this once only."""
         data = validated(APITokenInputSerializer, request.data)
         token, plain = api_token_create(
-            actor=request.user, name=data["name"], expires_in_days=data.get("expires_in_days")
+            actor=request.user,
+            name=data["name"],
+            expires_in_days=data.get("expires_in_days"),
+            # Signed in with a token: the new one may not outlive it.
+            created_with=request.auth if isinstance(request.auth, APIToken) else None,
         )
         token.token = plain  # type: ignore[attr-defined]
         return Response(APITokenCreatedOutputSerializer(token).data, status=status.HTTP_201_CREATED)

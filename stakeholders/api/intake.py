@@ -16,7 +16,6 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
-from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from accounts.api.common import UserSummaryOutputSerializer
@@ -24,6 +23,9 @@ from accounts.permissions import Perm
 from core.api.pagination import CreatedCursorPagination
 from core.api.schema import ID, READ, WRITE, problems
 from core.api.serializers import StrictInputSerializer, validated
+from core.clientip import client_address
+from core.ratelimit import BAD_CREDENTIALS_WINDOW_SECONDS, bad_credentials_allowed
+from core.throttling import SimpleRateThrottle
 from projects.api.common import PROJECT_ID, ProjectChildViewSet, ProjectsApiViewSet
 from stakeholders.api.common import EXAMPLE_IDS, EXAMPLE_USER, TallyOutputSerializer
 from stakeholders.models import IntakeKey
@@ -55,7 +57,7 @@ class IntakeKeyAuthentication(authentication.BaseAuthentication):
 
     No user and no session: a deployed application holds the key, so there is no CSRF to
     check. A missing header answers 401 (through HasIntakeKey); a malformed, unknown or
-    revoked key answers 401 here.
+    revoked key answers 401 here, and 429 once the address has sent too many bad keys.
     """
 
     def authenticate(self, request: Request) -> tuple[Any, IntakeKey] | None:
@@ -64,6 +66,8 @@ class IntakeKeyAuthentication(authentication.BaseAuthentication):
             return None
         key = intake_key_for(plain.strip())
         if key is None:
+            if not bad_credentials_allowed("intake", client_address(request)):
+                raise exceptions.Throttled(wait=BAD_CREDENTIALS_WINDOW_SECONDS)
             raise exceptions.AuthenticationFailed(INVALID_KEY)
         return AnonymousUser(), key
 

@@ -2,14 +2,12 @@
 
 from stakeholders.services.feedback import (
     feedback_invite_revoke,
-    feedback_invites_send,
     feedback_round_close,
     feedback_round_create,
     feedback_round_open,
     feedback_round_publish_summary,
     feedback_rounds_close_due,
     feedback_submit,
-    feedback_summary_send,
     invite_for_token,
 )
 from stakeholders.services.intake import (
@@ -26,7 +24,6 @@ from stakeholders.services.registry import (
 )
 from stakeholders.services.workshops import (
     workshop_cancel,
-    workshop_invitations_send,
     workshop_invite,
     workshop_record_outcome,
     workshop_reschedule,
@@ -35,14 +32,12 @@ from stakeholders.services.workshops import (
 
 __all__ = [
     "feedback_invite_revoke",
-    "feedback_invites_send",
     "feedback_round_close",
     "feedback_round_create",
     "feedback_round_open",
     "feedback_round_publish_summary",
     "feedback_rounds_close_due",
     "feedback_submit",
-    "feedback_summary_send",
     "intake_key_create",
     "intake_key_for",
     "intake_key_revoke",
@@ -53,7 +48,6 @@ __all__ = [
     "stakeholder_unlink",
     "stakeholder_update",
     "workshop_cancel",
-    "workshop_invitations_send",
     "workshop_invite",
     "workshop_record_outcome",
     "workshop_reschedule",

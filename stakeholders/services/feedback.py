@@ -7,9 +7,7 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
+from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -17,7 +15,6 @@ from accounts.models import User
 from accounts.permissions import SYSTEM, Actor, Perm, Rule, require
 from audit.writer import audit_record
 from core.errors import ConflictError
-from core.jobs import enqueue_on_commit
 from projects.models import Project, ScopeVersion
 from stakeholders import links
 from stakeholders.audit_actions import StakeholdersAction
@@ -27,9 +24,9 @@ from stakeholders.models import (
     FeedbackResponse,
     FeedbackRound,
     Question,
-    SentEmail,
     Stakeholder,
 )
+from stakeholders.outbox import feedback_links_enqueue, feedback_summary_enqueue
 
 RStatus = FeedbackRound.Status
 MAX_QUESTIONS = 40
@@ -145,56 +142,8 @@ def feedback_round_open(
         project=locked.project,
         data={"stakeholder_ids": sorted(str(s.pk) for s in chosen)},
     )
-    from stakeholders.tasks import feedback_invites_send as task
-
-    enqueue_on_commit(task, round_id=str(locked.pk))
+    feedback_links_enqueue(locked)
     return locked
-
-
-@transaction.atomic
-def feedback_invites_send(*, round_id: Any) -> int:
-    """Mail each invite its personal link once (SentEmail keeps a redelivery from resending)."""
-    invites = list(
-        FeedbackInvite.objects.select_for_update(of=("self",))
-        .select_related("stakeholder", "round__project")
-        .filter(round_id=round_id, revoked_at__isnull=True, sent_at__isnull=True)
-    )
-    sent = 0
-    for invite in invites:
-        if not invite.round.is_accepting:
-            break
-        if not _claim_email("feedback_link", invite.pk, invite.stakeholder_id, version=0):
-            continue
-        context = {"invite": invite, "link": links.feedback_url(invite)}
-        send_mail(
-            subject=f"Your feedback on {invite.round.project.name}: {invite.round.title}",
-            message=render_to_string("stakeholders/email/feedback_link.txt", context),
-            from_email=None,
-            recipient_list=[invite.stakeholder.email],
-        )
-        invite.sent_at = timezone.now()
-        invite.save(update_fields=["sent_at", "updated_at"])
-        audit_record(
-            actor=SYSTEM,
-            action=StakeholdersAction.FEEDBACK_INVITE_SENT,
-            target=invite,
-            project=invite.round.project,
-            data={"stakeholder_id": str(invite.stakeholder_id)},
-        )
-        sent += 1
-    return sent
-
-
-def _claim_email(kind: str, object_id: Any, recipient_id: Any, *, version: int) -> bool:
-    """Record an email side effect; False if it was recorded before (already sent)."""
-    try:
-        with transaction.atomic():
-            SentEmail.objects.create(
-                kind=kind, object_id=str(object_id), recipient_id=str(recipient_id), version=version
-            )
-    except IntegrityError:
-        return False
-    return True
 
 
 @transaction.atomic
@@ -384,48 +333,5 @@ def feedback_round_publish_summary(
             else None,
         },
     )
-    from stakeholders.tasks import feedback_summary_send as task
-
-    enqueue_on_commit(task, round_id=str(locked.pk))
+    feedback_summary_enqueue(locked)
     return locked
-
-
-@transaction.atomic
-def feedback_summary_send(*, round_id: Any) -> int:
-    """Mail the published summary to every respondent, once per summary revision."""
-    feedback_round = FeedbackRound.objects.select_related("project").filter(pk=round_id).first()
-    if feedback_round is None or not feedback_round.you_said_we_did:
-        return 0
-    revision = int(feedback_round.updated_at.timestamp())
-    sent = 0
-    respondents = FeedbackInvite.objects.filter(
-        round=feedback_round, responded_at__isnull=False
-    ).select_related("stakeholder")
-    for invite in respondents:
-        if not _claim_email(
-            "feedback_summary", feedback_round.pk, invite.stakeholder_id, version=revision
-        ):
-            continue
-        send_mail(
-            subject=f"What we did with your feedback: {feedback_round.title}",
-            message=render_to_string(
-                "stakeholders/email/feedback_summary.txt",
-                {"round": feedback_round, "stakeholder": invite.stakeholder},
-            ),
-            from_email=None,
-            recipient_list=[invite.stakeholder.email],
-        )
-        sent += 1
-    if sent:
-        feedback_round.summary_sent_at = timezone.now()
-        FeedbackRound.objects.filter(pk=feedback_round.pk).update(
-            summary_sent_at=feedback_round.summary_sent_at
-        )
-        audit_record(
-            actor=SYSTEM,
-            action=StakeholdersAction.FEEDBACK_ROUND_SUMMARY_SENT,
-            target=feedback_round,
-            project=feedback_round.project,
-            data={"recipients": sent},
-        )
-    return sent

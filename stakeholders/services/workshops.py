@@ -6,29 +6,25 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
-from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.permissions import SYSTEM, Perm, check_person_sees, require
+from accounts.permissions import Perm, check_person_sees, require
 from audit.writer import audit_record
 from core.errors import ConflictError, reject_unknown_fields
-from core.jobs import enqueue_on_commit
 from core.services import model_update, snapshot
 from core.timezones import is_time_zone
 from projects.models import Project, Task
 from projects.services import task_create
 from stakeholders.audit_actions import StakeholdersAction
-from stakeholders.ics import workshop_calendar
 from stakeholders.models import (
-    SentEmail,
     Stakeholder,
     Workshop,
     WorkshopDecision,
     WorkshopInvitation,
 )
+from stakeholders.outbox import workshop_invitations_enqueue
 
 SCHEDULE_FIELDS = (
     "title",
@@ -56,16 +52,6 @@ def _project_stakeholders(project: Project, ids: list[Any]) -> list[Stakeholder]
     if len(found) != len(set(map(str, ids))):
         raise ValidationError({"stakeholders": STAKEHOLDER_NOT_ON_PROJECT})
     return found
-
-
-def _enqueue_invitations(workshop: Workshop) -> None:
-    """Mail invitations on commit — unless the workshop is already over (recorded after the
-    fact), when a calendar invitation would only confuse."""
-    if workshop.ends_at <= timezone.now():
-        return
-    from stakeholders.tasks import workshop_invitations_send as task
-
-    enqueue_on_commit(task, workshop_id=str(workshop.pk))
 
 
 @transaction.atomic
@@ -98,7 +84,7 @@ def workshop_schedule(
         data=snapshot(workshop, ["title", "starts_at", "time_zone", "duration_minutes"])
         | {"invited_stakeholder_ids": sorted(str(s.pk) for s in invitees)},
     )
-    _enqueue_invitations(workshop)
+    workshop_invitations_enqueue(workshop)
     return workshop
 
 
@@ -130,7 +116,7 @@ def workshop_invite(*, actor: User, workshop: Workshop, stakeholders: list[Any])
         project=locked.project,
         data={"stakeholder_ids": sorted(str(s.pk) for s in new)},
     )
-    _enqueue_invitations(locked)
+    workshop_invitations_enqueue(locked)
     return locked
 
 
@@ -155,7 +141,7 @@ def workshop_reschedule(*, actor: User, workshop: Workshop, **changes: Any) -> W
         project=locked.project,
         data=changed | {"sequence": locked.ics_sequence},
     )
-    _enqueue_invitations(locked)
+    workshop_invitations_enqueue(locked)
     return locked
 
 
@@ -174,7 +160,7 @@ def workshop_cancel(*, actor: User, workshop: Workshop, reason: str = "") -> Wor
         project=locked.project,
         data={"reason": reason.strip(), "sequence": locked.ics_sequence},
     )
-    _enqueue_invitations(locked)
+    workshop_invitations_enqueue(locked)
     return locked
 
 
@@ -252,82 +238,3 @@ def _as_date(value: Any) -> date | None:
         return date.fromisoformat(str(value))
     except ValueError as error:
         raise ValidationError({"action_items": f"Invalid due date {value!r}."}) from error
-
-
-@transaction.atomic
-def workshop_invitations_send(*, workshop_id: Any) -> int:
-    """Mail the current version of the invitation (or the cancellation) to every invitee who
-    has not received it yet. Idempotent: SentEmail's unique key stops a second send."""
-    workshop = (
-        Workshop.objects.select_for_update(of=("self",))
-        .select_related("project")
-        .filter(pk=workshop_id)
-        .first()
-    )
-    if workshop is None:
-        return 0
-    invitations = list(
-        WorkshopInvitation.objects.select_for_update(of=("self",))
-        .select_related("stakeholder")
-        .filter(workshop=workshop)
-    )
-    cancelled = workshop.status == Workshop.Status.CANCELLED
-    attendees = [i.stakeholder for i in invitations]
-    ics = workshop_calendar(workshop, attendees, cancelled=cancelled)
-    sent = 0
-    for invitation in invitations:
-        if invitation.last_sent_sequence >= workshop.ics_sequence:
-            continue
-        try:
-            with transaction.atomic():
-                SentEmail.objects.create(
-                    kind="workshop_ics",
-                    object_id=str(workshop.pk),
-                    recipient_id=str(invitation.stakeholder_id),
-                    version=workshop.ics_sequence,
-                )
-        except IntegrityError:
-            continue  # already sent by an earlier delivery of this task
-        _send_invitation_mail(workshop, invitation.stakeholder, ics, cancelled=cancelled)
-        invitation.last_sent_sequence = workshop.ics_sequence
-        invitation.last_sent_at = timezone.now()
-        invitation.save(update_fields=["last_sent_sequence", "last_sent_at", "updated_at"])
-        audit_record(
-            actor=SYSTEM,
-            action=StakeholdersAction.WORKSHOP_INVITATION_SENT,
-            target=invitation,
-            project=workshop.project,
-            data={
-                "stakeholder_id": str(invitation.stakeholder_id),
-                "sequence": workshop.ics_sequence,
-                "cancelled": cancelled,
-            },
-        )
-        sent += 1
-    return sent
-
-
-def _send_invitation_mail(
-    workshop: Workshop, stakeholder: Stakeholder, ics: bytes, *, cancelled: bool
-) -> None:
-    context = {
-        "workshop": workshop,
-        "stakeholder": stakeholder,
-        "cancelled": cancelled,
-        "local_start": timezone.localtime(workshop.starts_at, _zone(workshop.time_zone)),
-    }
-    prefix = "Cancelled: " if cancelled else ("Updated: " if workshop.ics_sequence else "")
-    message = EmailMessage(
-        subject=f"{prefix}{workshop.title}",
-        body=render_to_string("stakeholders/email/workshop_invitation.txt", context),
-        to=[stakeholder.email],
-    )
-    method = "CANCEL" if cancelled else "REQUEST"
-    message.attach("invite.ics", ics, f"text/calendar; charset=utf-8; method={method}")
-    message.send()
-
-
-def _zone(name: str) -> Any:
-    from zoneinfo import ZoneInfo
-
-    return ZoneInfo(name)

@@ -12,8 +12,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.clientip import client_address
 from core.errors import ConflictError
-from stakeholders import ratelimit, selectors, services
+from stakeholders import links, ratelimit, selectors, services
 from stakeholders.models import FeedbackInvite, Question
 
 PRIVATE_HEADERS = {
@@ -106,7 +107,9 @@ def _rows(
 def feedback_form(request: HttpRequest, token: str) -> HttpResponse:
     """Answer a feedback round; a second submission edits the first until the round closes."""
     if request.method == "POST" and not ratelimit.public_form_allows(
-        client_ip=request.META.get("REMOTE_ADDR", ""), token=token
+        client_ip=client_address(request),
+        token=token,
+        link_is_genuine=links.read_token(token) is not None,
     ):
         response = _page(request, "limited.html", {}, 429)
         response["Retry-After"] = str(ratelimit.PUBLIC_FORM_WINDOW_SECONDS)

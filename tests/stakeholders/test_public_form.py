@@ -1,6 +1,5 @@
 """The public feedback form behind a personal link: no account, no script, nothing leaked."""
 
-import uuid
 from datetime import timedelta
 
 import pytest
@@ -12,13 +11,6 @@ from stakeholders import links, ratelimit, services
 from stakeholders.models import Answer, FeedbackResponse, FeedbackRound
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits(monkeypatch):
-    # Every test counts in a namespace of its own on the real Redis: it starts at zero and
-    # leaves other keys (and other tests' counters) alone.
-    monkeypatch.setattr(ratelimit, "NAMESPACE", f"test:{uuid.uuid4().hex}")
 
 
 @pytest.fixture
@@ -248,9 +240,11 @@ def test_posts_are_limited_per_address_across_links(client, open_round):
     feedback_round, invites = open_round
     dana, lee = (links.make_token(invites[name]) for name in ("Dana Claims", "Lee Legal"))
     answers = _form(feedback_round, q1="4", q2="Jobs")
-    for _ in range(ratelimit.PUBLIC_FORM_LIMIT):
-        assert client.post("/f/guessed-token/", answers).status_code == 404
+    # Genuine links share the address's budget (forged ones have their own: see
+    # test_public_form_abuse.py); each link stays under its own limit here.
+    for n in range(ratelimit.PUBLIC_FORM_LIMIT):
+        assert client.post(f"/f/{dana if n % 2 else lee}/", answers).status_code == 302
     assert client.post(f"/f/{dana}/", answers).status_code == 429
-    other_address = client.post(f"/f/{lee}/", answers, REMOTE_ADDR="198.51.100.7")
+    other_address = client.post(f"/f/{dana}/", answers, REMOTE_ADDR="198.51.100.7")
     assert other_address.status_code == 302
-    assert FeedbackResponse.objects.count() == 1
+    assert FeedbackResponse.objects.count() == 2

@@ -12,6 +12,7 @@ from icalendar import Calendar
 from accounts.permissions import SYSTEM
 from audit.models import AuditEvent
 from core.errors import ConflictError
+from outbox.services import outbox_deliver_due
 from projects.models import Task
 from stakeholders import links, services
 from stakeholders.models import FeedbackResponse, ProductFeedback, Stakeholder, WorkshopInvitation
@@ -79,8 +80,8 @@ def test_invitation_ics_parses_and_reschedule_bumps_the_sequence(
             duration_minutes=120,
             location="Room 4",
         )
-    assert services.workshop_invitations_send(workshop_id=workshop.pk) == 1
-    assert services.workshop_invitations_send(workshop_id=workshop.pk) == 0  # idempotent
+    assert outbox_deliver_due() == 1
+    assert outbox_deliver_due() == 0  # idempotent
     calendar, event = _ics_event(mail.outbox[0])
     assert str(calendar["method"]) == "REQUEST"
     assert (str(event["uid"]), int(event["sequence"])) == (workshop.ics_uid, 0)
@@ -96,7 +97,7 @@ def test_invitation_ics_parses_and_reschedule_bumps_the_sequence(
             actor=manager, workshop=workshop, starts_at=start + timedelta(days=1)
         )
         services.workshop_cancel(actor=manager, workshop=workshop, reason="Budget freeze")
-    services.workshop_invitations_send(workshop_id=workshop.pk)
+    assert outbox_deliver_due() == 1  # the reschedule's invitation is superseded by the cancel
     calendar, event = _ics_event(mail.outbox[1])
     assert (str(calendar["method"]), str(event["status"])) == ("CANCEL", "CANCELLED")
     assert (str(event["uid"]), int(event["sequence"])) == (workshop.ics_uid, 2)
@@ -162,8 +163,8 @@ def test_workshop_refusals(project, manager, stakeholder_of, outsider, other_org
 
 def test_links_are_mailed_once_and_answers_stay_off_the_trail(open_round):
     feedback_round, invites = open_round
-    assert services.feedback_invites_send(round_id=feedback_round.pk) == 2
-    assert services.feedback_invites_send(round_id=feedback_round.pk) == 0
+    assert outbox_deliver_due() == 2
+    assert outbox_deliver_due() == 0
     assert len(mail.outbox) == 2
     dana = invites["Dana Claims"]
     token = links.make_token(dana)
@@ -305,8 +306,8 @@ def test_summary_goes_to_respondents_once(open_round, manager, project):
         you_said_we_did="You said jobs; we added a review step.",
     )
     mail.outbox.clear()
-    assert services.feedback_summary_send(round_id=feedback_round.pk) == 1
-    assert services.feedback_summary_send(round_id=feedback_round.pk) == 0
+    assert outbox_deliver_due() == 1
+    assert outbox_deliver_due() == 0
     assert mail.outbox[0].to == ["dana.claims@example.com"]
     assert "we added a review step" in mail.outbox[0].body
 

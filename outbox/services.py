@@ -1,0 +1,151 @@
+"""Write outbox messages inside a service's transaction; deliver them one at a time.
+
+Delivery of one message is three steps, none of which holds a lock while talking to the
+network: claim it (a short transaction that commits SENDING and a lease), send it (no
+transaction), then mark it sent and let its app record the outcome (a second short
+transaction). A worker that dies mid-send leaves a claim that lapses; the message is then
+claimed again. A failure is retried with exponential backoff, and a message that keeps failing
+is closed as DEAD for an administrator to see, never retried in a loop.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
+from uuid import UUID
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from core.jobs import enqueue_named_on_commit
+from outbox.models import OutboxMessage
+from outbox.registry import Superseded, handler_for
+
+logger = logging.getLogger(__name__)
+
+Status = OutboxMessage.Status
+DELIVER_TASK = "outbox.tasks.outbox_deliver"
+# Longer than any send takes (SMTP and webhook calls have timeouts well below it).
+CLAIM_LEASE = timedelta(minutes=10)
+MAX_ATTEMPTS = 8
+FIRST_RETRY_SECONDS = 60
+LAST_RETRY_SECONDS = 60 * 60
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """1, 2, 4 … minutes after the first, second, third … failure, at most an hour."""
+    return timedelta(
+        seconds=min(FIRST_RETRY_SECONDS * 2 ** max(attempts - 1, 0), LAST_RETRY_SECONDS)
+    )
+
+
+def outbox_enqueue(*, kind: str, key: str, payload: dict[str, Any]) -> OutboxMessage:
+    """Ask for a side effect; it is delivered once the caller's transaction commits.
+
+    Called inside the service's transaction. The same `key` asked twice is one message (the
+    first), so a service may ask again without double sending. The worker is told on commit;
+    if the broker is down then, the sweep delivers the message later.
+    """
+    handler_for(kind)  # a kind nobody registered is a programming error: fail now, not later
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("outbox_enqueue runs inside the transaction of the change it follows")
+    with transaction.atomic():  # a savepoint: a concurrent twin's insert must not poison ours
+        message, created = OutboxMessage.objects.get_or_create(
+            key=key, defaults={"kind": kind, "payload": payload}
+        )
+    if created:
+        enqueue_named_on_commit(DELIVER_TASK, message_id=str(message.pk))
+    return message
+
+
+def _claim(message_id: UUID | str) -> OutboxMessage | None:
+    now = timezone.now()
+    with transaction.atomic():
+        message = (
+            OutboxMessage.objects.select_for_update(skip_locked=True)
+            .filter(pk=message_id)
+            .filter(
+                Q(status=Status.PENDING, available_at__lte=now)
+                | Q(status=Status.SENDING, claimed_until__lt=now)
+            )
+            .first()
+        )
+        if message is None:
+            return None  # sent, closed, not due yet, or being sent by another worker
+        message.status = Status.SENDING
+        message.attempts += 1
+        message.claimed_until = now + CLAIM_LEASE
+        message.save(update_fields=["status", "attempts", "claimed_until", "updated_at"])
+    return message
+
+
+def _close(message: OutboxMessage, *, status: str, error: str = "", retry: bool = False) -> None:
+    with transaction.atomic():
+        locked = OutboxMessage.objects.select_for_update().get(pk=message.pk)
+        locked.status = Status.PENDING if retry else status
+        locked.claimed_until = None
+        locked.last_error = error[:2000]
+        if retry:
+            locked.available_at = timezone.now() + retry_delay(locked.attempts)
+        locked.save(
+            update_fields=["status", "claimed_until", "last_error", "available_at", "updated_at"]
+        )
+
+
+def outbox_deliver(*, message_id: UUID | str) -> str:
+    """Deliver one message if it is due and nobody else holds it; returns what happened:
+    "sent", "superseded", "retry", "dead" or "skipped"."""
+    message = _claim(message_id)
+    if message is None:
+        return "skipped"
+    try:
+        handler = handler_for(message.kind)
+    except KeyError:
+        _close(message, status=Status.DEAD, error=f"No handler for kind {message.kind!r}.")
+        return "dead"
+    try:
+        handler.send(message)
+    except Superseded:
+        _close(message, status=Status.SUPERSEDED)
+        return "superseded"
+    except Exception as exc:  # whatever the handler raised: retried if transient, else dead
+        retry = isinstance(exc, handler.transient) and message.attempts < MAX_ATTEMPTS
+        error = f"{exc.__class__.__name__}: {exc}"
+        logger.warning(
+            "outbox %s %s failed (attempt %d): %s",
+            message.kind,
+            message.key,
+            message.attempts,
+            error,
+        )
+        _close(message, status=Status.DEAD, error=error, retry=retry)
+        return "retry" if retry else "dead"
+    with transaction.atomic():
+        locked = OutboxMessage.objects.select_for_update().get(pk=message.pk)
+        if locked.status != Status.SENT:
+            handler.delivered(locked)
+            locked.status = Status.SENT
+            locked.sent_at = timezone.now()
+            locked.claimed_until = None
+            locked.last_error = ""
+            locked.save(
+                update_fields=["status", "sent_at", "claimed_until", "last_error", "updated_at"]
+            )
+    return "sent"
+
+
+def outbox_deliver_due(*, limit: int = 500) -> int:
+    """Deliver what is due and what no worker holds any more (the broker was down when it was
+    announced, a retry fell due, a worker died mid-send); returns how many were sent."""
+    now = timezone.now()
+    due = (
+        OutboxMessage.objects.filter(
+            Q(status=Status.PENDING, available_at__lte=now)
+            | Q(status=Status.SENDING, claimed_until__lt=now)
+        )
+        .order_by("available_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return sum(outbox_deliver(message_id=pk) == "sent" for pk in list(due))
