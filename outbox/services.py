@@ -81,17 +81,23 @@ def _claim(message_id: UUID | str) -> OutboxMessage | None:
     return message
 
 
-def _close(message: OutboxMessage, *, status: str, error: str = "", retry: bool = False) -> None:
-    with transaction.atomic():
-        locked = OutboxMessage.objects.select_for_update().get(pk=message.pk)
-        locked.status = Status.PENDING if retry else status
-        locked.claimed_until = None
-        locked.last_error = error[:2000]
-        if retry:
-            locked.available_at = timezone.now() + retry_delay(locked.attempts)
-        locked.save(
-            update_fields=["status", "claimed_until", "last_error", "available_at", "updated_at"]
-        )
+def _close(message: OutboxMessage, *, status: str, error: str = "") -> None:
+    """End the message's life: superseded, or dead after its last failure."""
+    OutboxMessage.objects.filter(pk=message.pk).update(
+        status=status, claimed_until=None, last_error=error[:2000], updated_at=timezone.now()
+    )
+
+
+def _retry_later(message: OutboxMessage, *, error: str) -> None:
+    """Give the claim back and make the message due again after the backoff."""
+    now = timezone.now()
+    OutboxMessage.objects.filter(pk=message.pk).update(
+        status=Status.PENDING,
+        claimed_until=None,
+        last_error=error[:2000],
+        available_at=now + retry_delay(message.attempts),
+        updated_at=now,
+    )
 
 
 def outbox_deliver(*, message_id: UUID | str) -> str:
@@ -120,8 +126,11 @@ def outbox_deliver(*, message_id: UUID | str) -> str:
             message.attempts,
             error,
         )
-        _close(message, status=Status.DEAD, error=error, retry=retry)
-        return "retry" if retry else "dead"
+        if retry:
+            _retry_later(message, error=error)
+            return "retry"
+        _close(message, status=Status.DEAD, error=error)
+        return "dead"
     with transaction.atomic():
         locked = OutboxMessage.objects.select_for_update().get(pk=message.pk)
         if locked.status != Status.SENT:
