@@ -206,9 +206,11 @@ def _stakeholder_records(project: Any, manager: User) -> dict[str, Any]:
 
 def _organisation_records(org: Organization, users: dict[str, User]) -> dict[str, Any]:
     """A pending invitation, a use-case proposal, a membership and the manager's token."""
-    invitation, secret = account_services.invitation_create(
+    invitation = account_services.invitation_create(
         actor=users["org_admin"], organization=org, email="newcomer@acme.test"
     )
+    # The link's secret is made when the mail is sent; here, as the outbox's send step does.
+    invitation, secret = account_services.invitation_link_issue(invitation_id=invitation.pk)
     proposal = project_services.proposal_submit(
         actor=users["org_member"],
         organization=org,
