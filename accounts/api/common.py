@@ -13,6 +13,7 @@ from rest_framework import serializers
 from accounts.models import Organization
 from accounts.permissions import Perm
 from accounts.selectors import organization_get_for_user
+from accounts.types import signed_in_user
 from core.api.viewsets import ApiViewSet
 
 ORGANIZATION_ID = OpenApiParameter(
@@ -39,6 +40,8 @@ class OrganizationChildViewSet(ApiViewSet):
         """The organisation in the URL: 404 if not the user's, 403 without the action's perm."""
         if self._organization is None:
             self._organization = organization_get_for_user(
-                user=self.request.user, id=self.kwargs["organization_id"], perm=self.parent_perm()
+                user=signed_in_user(self.request),
+                id=self.kwargs["organization_id"],
+                perm=self.parent_perm(),
             )
         return self._organization

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from accounts.models import OrganizationMembership, User
 from accounts.selectors import organization_memberships_for_user
 from accounts.services import user_update_profile
+from accounts.types import signed_in_user
 from core.api.schema import READ, problems
 from core.api.serializers import StrictInputSerializer, TimeZoneField, validated
 from core.api.viewsets import ApiViewSet
@@ -101,7 +102,7 @@ class MeViewSet(ApiViewSet):
     )
     def retrieve(self, request: Request) -> Response:
         """The signed-in user with their organisations and roles."""
-        return Response(self._me(request.user))
+        return Response(self._me(signed_in_user(request)))
 
     @extend_schema(
         summary="Update my profile",
@@ -119,9 +120,10 @@ class MeViewSet(ApiViewSet):
     def partial_update(self, request: Request) -> Response:
         """Change one's full name and/or time zone (an IANA name)."""
         data = validated(MeInputSerializer, request.data)
+        me = signed_in_user(request)
         user = user_update_profile(
-            actor=request.user,
-            full_name=data.get("full_name", request.user.full_name),
-            time_zone=data.get("time_zone", request.user.time_zone),
+            actor=me,
+            full_name=data.get("full_name", me.full_name),
+            time_zone=data.get("time_zone", me.time_zone),
         )
         return Response(self._me(user))

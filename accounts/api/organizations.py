@@ -32,6 +32,7 @@ from accounts.services import (
     organization_rename,
     organization_set_gate_requester_signoff,
 )
+from accounts.types import signed_in_user
 from core.api.schema import DELETE, ID, READ, WRITE, problems
 from core.api.serializers import StrictInputSerializer, validated
 from core.api.viewsets import ApiViewSet
@@ -119,10 +120,10 @@ class OrganizationViewSet(ApiViewSet):
     policy_perms = {"retrieve": Perm.ORG_VIEW, "partial_update": Perm.ORG_MANAGE}
 
     def get_queryset(self) -> Any:
-        return organization_list_for_user(user=self.request.user)
+        return organization_list_for_user(user=signed_in_user(self.request))
 
     def _serialize(self, data: Any, *, many: bool = False) -> Any:
-        context = {"roles": org_roles(self.request.user)}
+        context = {"roles": org_roles(signed_in_user(self.request))}
         return OrganizationOutputSerializer(data, many=many, context=context).data
 
     @extend_schema(
@@ -143,7 +144,7 @@ class OrganizationViewSet(ApiViewSet):
     def create(self, request: Request) -> Response:
         """Create an organisation; the caller becomes its first administrator."""
         data = validated(OrganizationInputSerializer, request.data)
-        organization = organization_create(actor=request.user, name=data["name"])
+        organization = organization_create(actor=signed_in_user(request), name=data["name"])
         return Response(self._serialize(organization), status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -168,11 +169,11 @@ class OrganizationViewSet(ApiViewSet):
         data = validated(OrganizationUpdateInputSerializer, request.data, partial=True)
         if "name" in data:
             organization = organization_rename(
-                actor=request.user, organization=organization, name=data["name"]
+                actor=signed_in_user(request), organization=organization, name=data["name"]
             )
         if "allow_gate_requester_signoff" in data:
             organization = organization_set_gate_requester_signoff(
-                actor=request.user,
+                actor=signed_in_user(request),
                 organization=organization,
                 allowed=data["allow_gate_requester_signoff"],
             )
@@ -193,7 +194,9 @@ class OrganizationMemberViewSet(OrganizationChildViewSet):
     def get_queryset(self) -> Any:
         if self.is_schema_generation:
             return OrganizationMembership.objects.none()
-        return membership_list(user=self.request.user, organization=self.get_organization())
+        return membership_list(
+            user=signed_in_user(self.request), organization=self.get_organization()
+        )
 
     @extend_schema(
         summary="List the members", responses={200: MembershipOutputSerializer, **problems(*READ)}
@@ -231,7 +234,7 @@ class OrganizationMemberViewSet(OrganizationChildViewSet):
         data = validated(MembershipInputSerializer, request.data, partial=True)
         if "role" in data:
             membership = membership_change_role(
-                actor=request.user, membership=membership, role=data["role"]
+                actor=signed_in_user(request), membership=membership, role=data["role"]
             )
         return Response(MembershipOutputSerializer(membership).data)
 
@@ -240,7 +243,7 @@ class OrganizationMemberViewSet(OrganizationChildViewSet):
     )
     def destroy(self, request: Request, organization_id: str, pk: str) -> Response:
         """Remove someone from the organisation with their project roles in it (administrators)."""
-        membership_remove(actor=request.user, membership=self.get_object())
+        membership_remove(actor=signed_in_user(request), membership=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -263,7 +266,9 @@ class OrganizationInvitationViewSet(OrganizationChildViewSet):
     def get_queryset(self) -> Any:
         if self.is_schema_generation:
             return Invitation.objects.none()
-        return invitation_list(user=self.request.user, organization=self.get_organization())
+        return invitation_list(
+            user=signed_in_user(self.request), organization=self.get_organization()
+        )
 
     @extend_schema(
         summary="List invitations",
@@ -291,7 +296,10 @@ class OrganizationInvitationViewSet(OrganizationChildViewSet):
         organization = self.get_organization()
         data = validated(InvitationInputSerializer, request.data)
         invitation = invitation_create(
-            actor=request.user, organization=organization, email=data["email"], role=data["role"]
+            actor=signed_in_user(request),
+            organization=organization,
+            email=data["email"],
+            role=data["role"],
         )
         return Response(InvitationOutputSerializer(invitation).data, status=status.HTTP_201_CREATED)
 
@@ -314,5 +322,5 @@ class OrganizationInvitationViewSet(OrganizationChildViewSet):
     @action(detail=True, methods=["post"])
     def revoke(self, request: Request, organization_id: str, pk: str) -> Response:
         """Revoke a pending invitation: its link stops working at once."""
-        invitation = invitation_revoke(actor=request.user, invitation=self.get_object())
+        invitation = invitation_revoke(actor=signed_in_user(request), invitation=self.get_object())
         return Response(InvitationOutputSerializer(invitation).data)

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from accounts.models import APIToken
 from accounts.selectors import api_token_list
 from accounts.services import api_token_create, api_token_revoke
+from accounts.types import signed_in_user
 from core.api.schema import ID, READ, problems
 from core.api.serializers import StrictInputSerializer, validated
 from core.api.viewsets import ApiViewSet
@@ -65,7 +66,7 @@ class APITokenViewSet(ApiViewSet):
     def get_queryset(self) -> Any:
         if self.is_schema_generation:
             return APIToken.objects.none()
-        return api_token_list(user=self.request.user)
+        return api_token_list(user=signed_in_user(self.request))
 
     @extend_schema(
         summary="List my tokens", responses={200: APITokenOutputSerializer, **problems(*READ)}
@@ -105,12 +106,13 @@ class APITokenViewSet(ApiViewSet):
         """Create a token; the response carries the token itself, this once only."""
         data = validated(APITokenInputSerializer, request.data)
         token, plain = api_token_create(
-            actor=request.user,
+            actor=signed_in_user(request),
             name=data["name"],
             expires_in_days=data.get("expires_in_days"),
             # Signed in with a token: the new one may not outlive it.
             created_with=request.auth if isinstance(request.auth, APIToken) else None,
         )
+        # The secret, shown this once: it is never stored, so the model has no field for it.
         token.token = plain  # type: ignore[attr-defined]
         return Response(APITokenCreatedOutputSerializer(token).data, status=status.HTTP_201_CREATED)
 
@@ -128,7 +130,7 @@ class APITokenViewSet(ApiViewSet):
     )
     def destroy(self, request: Request, pk: str) -> Response:
         """Revoke the token (it stays listed, revoked); requests with it fail from now on."""
-        api_token_revoke(actor=request.user, token=self.get_object())
+        api_token_revoke(actor=signed_in_user(request), token=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
@@ -141,5 +143,5 @@ class APITokenViewSet(ApiViewSet):
     @action(detail=True, methods=["post"])
     def revoke(self, request: Request, pk: str) -> Response:
         """Revoke the token and return it; revoking twice is harmless."""
-        token = api_token_revoke(actor=request.user, token=self.get_object())
+        token = api_token_revoke(actor=signed_in_user(request), token=self.get_object())
         return Response(APITokenOutputSerializer(token).data)

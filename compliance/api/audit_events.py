@@ -15,6 +15,7 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.types import signed_in_user
 from audit.models import AuditEvent
 from compliance.selectors import audit_event_list_for_user
 from core.api.pagination import CreatedCursorPagination
@@ -42,7 +43,11 @@ class AuditEventOutputSerializer(serializers.Serializer):
     action = serializers.CharField(help_text='e.g. "project.updated".')
     target_type = serializers.CharField()
     target_id = serializers.CharField()
-    data = serializers.DictField(help_text='The change, e.g. {"name": {"old": …, "new": …}}.')
+    # A published field named like the serializer's `data` property; the metaclass takes
+    # declared fields off the class, so the property is untouched at run time.
+    data = serializers.DictField(  # type: ignore[assignment]
+        help_text='The change, e.g. {"name": {"old": …, "new": …}}.'
+    )
     origin = serializers.CharField(help_text="web, api, task, command, admin or system.")
     request_id = serializers.CharField()
     ip_address = serializers.IPAddressField(allow_null=True)
@@ -131,7 +136,7 @@ class AuditEventViewSet(ApiViewSet):
     def get_queryset(self) -> Any:
         if self.is_schema_generation:
             return AuditEvent.objects.none()
-        return audit_event_list_for_user(user=self.request.user)
+        return audit_event_list_for_user(user=signed_in_user(self.request))
 
     @extend_schema(
         summary="List audit events",

@@ -17,6 +17,7 @@ class CreatedCursorPagination(CursorPagination):
     other columns than `created_at` subclasses this and sets `ordering`.
     """
 
-    ordering = "-created_at"
+    # A subclass may order by several columns (a tuple), as DRF allows.
+    ordering: str | tuple[str, ...] = "-created_at"
     page_size_query_param = "page_size"
     max_page_size = 500

@@ -13,6 +13,7 @@ from rest_framework import serializers
 from accounts.models import Organization, User
 from accounts.permissions import Perm
 from accounts.selectors import membership_list
+from accounts.types import signed_in_user
 from core.api.viewsets import ApiViewSet
 from projects.models import Project
 from projects.selectors import project_get_for_user
@@ -49,7 +50,7 @@ class ProjectChildViewSet(ProjectsApiViewSet):
     def get_project(self) -> Project:
         if self._project is None:
             self._project = project_get_for_user(
-                user=self.request.user,
+                user=signed_in_user(self.request),
                 id=self.kwargs["project_id"],
                 perm=self.collection_perm(Perm.PROJECT_VIEW),
             )

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 
 from accounts.api.common import UserSummaryOutputSerializer
 from accounts.permissions import Perm
+from accounts.types import signed_in_user
 from core.api.schema import ID, READ, WRITE, problems
 from core.api.serializers import StrictInputSerializer, validated
 from projects.api.common import PROJECT_ID, ProjectChildViewSet
@@ -172,10 +173,10 @@ class FeasibilityStudyViewSet(ProjectChildViewSet):
     }
 
     def fetch_row(self, pk: str) -> FeasibilityStudy:
-        return feasibility_get_for_user(user=self.request.user, id=pk)
+        return feasibility_get_for_user(user=signed_in_user(self.request), id=pk)
 
     def _study(self, study: FeasibilityStudy) -> Response:
-        fresh = feasibility_get_for_user(user=self.request.user, id=study.pk)
+        fresh = feasibility_get_for_user(user=signed_in_user(self.request), id=study.pk)
         return Response(StudyOutputSerializer(fresh).data)
 
     @extend_schema(
@@ -184,7 +185,7 @@ class FeasibilityStudyViewSet(ProjectChildViewSet):
         responses={200: StudyOutputSerializer, **problems(*READ)},
     )
     def list(self, request: Request, project_id: str) -> Response:
-        studies = feasibility_list(user=request.user, project=self.get_project())
+        studies = feasibility_list(user=signed_in_user(request), project=self.get_project())
         page = self.paginate_queryset(studies)
         return self.get_paginated_response(StudyOutputSerializer(page, many=True).data)
 
@@ -212,7 +213,7 @@ class FeasibilityStudyViewSet(ProjectChildViewSet):
     def create(self, request: Request, project_id: str) -> Response:
         project = self.get_project()
         data = validated(StudyCreateInputSerializer, request.data)
-        study = feasibility_create(actor=request.user, project=project, **data)
+        study = feasibility_create(actor=signed_in_user(request), project=project, **data)
         response = self._study(study)
         response.status_code = status.HTTP_201_CREATED
         return response
@@ -250,7 +251,7 @@ class FeasibilityStudyViewSet(ProjectChildViewSet):
         data = validated(StudyUpdateInputSerializer, request.data)
         expected = data.pop("version")
         study = feasibility_update(
-            actor=request.user, study=study, expected_version=expected, **data
+            actor=signed_in_user(request), study=study, expected_version=expected, **data
         )
         return self._study(study)
 
@@ -268,5 +269,5 @@ class FeasibilityStudyViewSet(ProjectChildViewSet):
     )
     @action(detail=True, methods=["post"], url_path="sign-off")
     def sign_off(self, request: Request, project_id: str, pk: str) -> Response:
-        study = feasibility_sign_off(actor=request.user, study=self.get_object())
+        study = feasibility_sign_off(actor=signed_in_user(request), study=self.get_object())
         return self._study(study)

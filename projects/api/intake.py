@@ -13,6 +13,7 @@ from accounts.api.common import ORGANIZATION_ID, UserSummaryOutputSerializer
 from accounts.models import Organization
 from accounts.permissions import Perm
 from accounts.selectors import organization_get_for_user
+from accounts.types import signed_in_user
 from core.api.schema import ID, READ, WRITE, problems
 from core.api.serializers import StrictInputSerializer, validated
 from projects.api.common import ProjectsApiViewSet, person_in
@@ -148,7 +149,9 @@ class OrganizationProposalViewSet(ProjectsApiViewSet):
         """The organisation in the URL, 404 if it is not the user's."""
         if self._organization is None:
             self._organization = organization_get_for_user(
-                user=self.request.user, id=self.kwargs["organization_id"], perm=Perm.ORG_VIEW
+                user=signed_in_user(self.request),
+                id=self.kwargs["organization_id"],
+                perm=Perm.ORG_VIEW,
             )
         return self._organization
 
@@ -162,7 +165,7 @@ class OrganizationProposalViewSet(ProjectsApiViewSet):
         organization = self.get_organization()
         query = validated(ProposalListQuerySerializer, request.query_params)
         proposals = proposal_list_for_user(
-            user=request.user, organization=organization, status=query.get("status")
+            user=signed_in_user(request), organization=organization, status=query.get("status")
         )
         page = self.paginate_queryset(proposals)
         return self.get_paginated_response(ProposalOutputSerializer(page, many=True).data)
@@ -191,7 +194,7 @@ class OrganizationProposalViewSet(ProjectsApiViewSet):
     def create(self, request: Request, organization_id: str) -> Response:
         organization = self.get_organization()
         data = validated(ProposalCreateInputSerializer, request.data)
-        proposal = proposal_submit(actor=request.user, organization=organization, **data)
+        proposal = proposal_submit(actor=signed_in_user(request), organization=organization, **data)
         return Response(ProposalOutputSerializer(proposal).data, status=status.HTTP_201_CREATED)
 
 
@@ -205,7 +208,9 @@ class ProposalViewSet(ProjectsApiViewSet):
     }
 
     def get_object(self) -> UseCaseProposal:
-        return self.check_row(proposal_get_for_user(user=self.request.user, id=self.kwargs["pk"]))
+        return self.check_row(
+            proposal_get_for_user(user=signed_in_user(self.request), id=self.kwargs["pk"])
+        )
 
     @extend_schema(
         summary="Get a proposal",
@@ -231,7 +236,9 @@ class ProposalViewSet(ProjectsApiViewSet):
     def request_info(self, request: Request, pk: str) -> Response:
         proposal = self.get_object()
         data = validated(ProposalRequestInfoInputSerializer, request.data)
-        proposal = proposal_request_info(actor=request.user, proposal=proposal, note=data["note"])
+        proposal = proposal_request_info(
+            actor=signed_in_user(request), proposal=proposal, note=data["note"]
+        )
         return Response(ProposalOutputSerializer(proposal).data)
 
     @extend_schema(
@@ -249,7 +256,7 @@ class ProposalViewSet(ProjectsApiViewSet):
     def resubmit(self, request: Request, pk: str) -> Response:
         proposal = self.get_object()
         data = validated(ProposalResubmitInputSerializer, request.data)
-        proposal = proposal_resubmit(actor=request.user, proposal=proposal, **data)
+        proposal = proposal_resubmit(actor=signed_in_user(request), proposal=proposal, **data)
         return Response(ProposalOutputSerializer(proposal).data)
 
     @extend_schema(
@@ -276,14 +283,14 @@ class ProposalViewSet(ProjectsApiViewSet):
         proposal = self.get_object()
         data = validated(ProposalAcceptInputSerializer, request.data)
         manager = person_in(
-            user=request.user,
+            user=signed_in_user(request),
             organization=proposal.organization,
             person_id=data.get("manager"),
             field="manager",
             message=MANAGER_NOT_IN_ORG,
         )
         project = proposal_accept(
-            actor=request.user,
+            actor=signed_in_user(request),
             proposal=proposal,
             project_name=data.get("name"),
             manager=manager,
@@ -303,5 +310,7 @@ class ProposalViewSet(ProjectsApiViewSet):
     def reject(self, request: Request, pk: str) -> Response:
         proposal = self.get_object()
         data = validated(ProposalRejectInputSerializer, request.data)
-        proposal = proposal_reject(actor=request.user, proposal=proposal, reason=data["reason"])
+        proposal = proposal_reject(
+            actor=signed_in_user(request), proposal=proposal, reason=data["reason"]
+        )
         return Response(ProposalOutputSerializer(proposal).data)

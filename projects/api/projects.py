@@ -6,7 +6,7 @@ Each method validates the input, calls a selector or a service, and serializes t
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from django.http import Http404
 from django_filters import rest_framework as filters
@@ -22,6 +22,7 @@ from accounts.api.common import UserSummaryOutputSerializer
 from accounts.models import Organization, ProjectMembership
 from accounts.permissions import Perm
 from accounts.selectors import membership_list, organization_get_for_user
+from accounts.types import signed_in_user
 from core.api.filters import StableOrderingFilter
 from core.api.schema import DELETE, ID, READ, WRITE, problems
 from core.api.serializers import StrictInputSerializer, validated
@@ -62,7 +63,12 @@ USE_CASE_FIELDS = (
 )
 
 
-def _text(name: str, **kwargs: object) -> serializers.CharField:
+class _TextOptions(TypedDict, total=False):
+    default: str
+    required: bool
+
+
+def _text(name: str, **kwargs: Unpack[_TextOptions]) -> serializers.CharField:
     return serializers.CharField(max_length=TEXT_LIMITS[name], allow_blank=True, **kwargs)
 
 
@@ -212,7 +218,7 @@ class ProjectViewSet(ApiViewSet):
     def get_queryset(self) -> Any:
         if self.is_schema_generation:
             return Project.objects.none()
-        return project_list_for_user(user=self.request.user)
+        return project_list_for_user(user=signed_in_user(self.request))
 
     @extend_schema(
         summary="List projects",
@@ -232,7 +238,7 @@ class ProjectViewSet(ApiViewSet):
         # exist; the two look the same) is an invalid field, not a missing resource.
         try:
             return organization_get_for_user(
-                user=self.request.user, id=organization_id, perm=Perm.PROJECT_CREATE
+                user=signed_in_user(self.request), id=organization_id, perm=Perm.PROJECT_CREATE
             )
         except Http404 as exc:
             raise ValidationError({"organization": [UNKNOWN_ORGANIZATION]}) from exc
@@ -261,7 +267,7 @@ class ProjectViewSet(ApiViewSet):
         data = validated(ProjectCreateInputSerializer, request.data)
         organization = self._organization_for_create(data["organization"])
         project = project_create(
-            actor=request.user,
+            actor=signed_in_user(request),
             organization=organization,
             name=data["name"],
             description=data["description"],
@@ -282,7 +288,7 @@ class ProjectViewSet(ApiViewSet):
     def _update(self, request: Request, *, partial: bool) -> Response:
         project = self.get_object()
         data = validated(ProjectUpdateInputSerializer, request.data, partial=partial)
-        project = project_update(actor=request.user, project=project, **data)
+        project = project_update(actor=signed_in_user(request), project=project, **data)
         return Response(ProjectOutputSerializer(project).data)
 
     @extend_schema(
@@ -333,7 +339,7 @@ class ProjectMemberViewSet(ApiViewSet):
         """The project in the URL: 404 if invisible, 403 without the collection action's perm."""
         if self._project is None:
             self._project = project_get_for_user(
-                user=self.request.user,
+                user=signed_in_user(self.request),
                 id=self.kwargs["project_id"],
                 perm=self.collection_perm(Perm.PROJECT_VIEW),
             )
@@ -342,7 +348,7 @@ class ProjectMemberViewSet(ApiViewSet):
     def get_queryset(self) -> Any:
         if self.is_schema_generation:
             return ProjectMembership.objects.none()
-        return project_member_list(user=self.request.user, project=self.get_project())
+        return project_member_list(user=signed_in_user(self.request), project=self.get_project())
 
     @extend_schema(
         summary="List the project's members",
@@ -372,14 +378,17 @@ class ProjectMemberViewSet(ApiViewSet):
         # The person is looked up among the organisation's members only, so an id from
         # elsewhere (or none at all) gets the same answer and reveals nothing.
         org_membership = (
-            membership_list(user=request.user, organization=project.organization)
+            membership_list(user=signed_in_user(request), organization=project.organization)
             .filter(user_id=data["user"])
             .first()
         )
         if org_membership is None:
             raise ValidationError({"user": [NOT_AN_ORG_MEMBER]})
         membership = project_member_add(
-            actor=request.user, project=project, user=org_membership.user, role=data["role"]
+            actor=signed_in_user(request),
+            project=project,
+            user=org_membership.user,
+            role=data["role"],
         )
         return Response(
             ProjectMemberOutputSerializer(membership).data, status=status.HTTP_201_CREATED
@@ -406,7 +415,7 @@ class ProjectMemberViewSet(ApiViewSet):
         data = validated(ProjectMemberUpdateInputSerializer, request.data, partial=True)
         if "role" in data:
             membership = project_member_change_role(
-                actor=request.user, membership=membership, role=data["role"]
+                actor=signed_in_user(request), membership=membership, role=data["role"]
             )
         return Response(ProjectMemberOutputSerializer(membership).data)
 
@@ -417,5 +426,5 @@ class ProjectMemberViewSet(ApiViewSet):
     )
     def destroy(self, request: Request, project_id: str, pk: str) -> Response:
         """Remove the membership (managers; the last manager cannot be removed)."""
-        project_member_remove(actor=request.user, membership=self.get_object())
+        project_member_remove(actor=signed_in_user(request), membership=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 
 from accounts.api.common import UserSummaryOutputSerializer
 from accounts.permissions import Perm
+from accounts.types import signed_in_user
 from core.api.schema import ID, READ, WRITE, problems
 from core.api.serializers import StrictInputSerializer, validated
 from projects.api.common import PROJECT_ID, ProjectChildViewSet, project_id_of
@@ -71,14 +72,14 @@ class ScopeVersionCreateInputSerializer(StrictInputSerializer):
     out_of_scope = _statements()
     assumptions = _statements()
     constraints = _statements()
-    milestones = MilestoneInputSerializer(
-        many=True,
+    # `many_init` is what `many=True` calls; the stubs' __init__ lacks the list's max_length.
+    milestones = MilestoneInputSerializer.many_init(
         required=False,
         max_length=100,
         help_text="In date order, inside the timeline.",
     )
-    success_criteria = SuccessCriterionInputSerializer(
-        many=True, required=False, max_length=100, help_text="Each one measurable."
+    success_criteria = SuccessCriterionInputSerializer.many_init(
+        required=False, max_length=100, help_text="Each one measurable."
     )
     change_summary = serializers.CharField(max_length=300, allow_blank=True, required=False)
 
@@ -246,11 +247,11 @@ class ScopeVersionViewSet(ProjectChildViewSet):
     }
 
     def fetch_row(self, pk: str) -> ScopeVersion:
-        return scope_version_get_for_user(user=self.request.user, id=pk)
+        return scope_version_get_for_user(user=signed_in_user(self.request), id=pk)
 
     def _detail(self, version: ScopeVersion) -> Response:
         # Read again after a change: the answer shows the comments and review just written.
-        fresh = scope_version_get_for_user(user=self.request.user, id=version.pk)
+        fresh = scope_version_get_for_user(user=signed_in_user(self.request), id=version.pk)
         return Response(ScopeVersionDetailOutputSerializer(fresh).data)
 
     @extend_schema(
@@ -259,7 +260,7 @@ class ScopeVersionViewSet(ProjectChildViewSet):
         responses={200: ScopeVersionOutputSerializer, **problems(*READ)},
     )
     def list(self, request: Request, project_id: str) -> Response:
-        versions = scope_version_list(user=request.user, project=self.get_project())
+        versions = scope_version_list(user=signed_in_user(request), project=self.get_project())
         page = self.paginate_queryset(versions)
         return self.get_paginated_response(ScopeVersionOutputSerializer(page, many=True).data)
 
@@ -303,7 +304,7 @@ class ScopeVersionViewSet(ProjectChildViewSet):
     def create(self, request: Request, project_id: str) -> Response:
         project = self.get_project()
         data = validated(ScopeVersionCreateInputSerializer, request.data)
-        version = scope_version_create(actor=request.user, project=project, **data)
+        version = scope_version_create(actor=signed_in_user(request), project=project, **data)
         response = self._detail(version)
         response.status_code = status.HTTP_201_CREATED
         return response
@@ -328,7 +329,7 @@ class ScopeVersionViewSet(ProjectChildViewSet):
     )
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, project_id: str, pk: str) -> Response:
-        version = scope_version_submit(actor=request.user, version=self.get_object())
+        version = scope_version_submit(actor=signed_in_user(request), version=self.get_object())
         return self._detail(version)
 
     @extend_schema(
@@ -348,7 +349,7 @@ class ScopeVersionViewSet(ProjectChildViewSet):
         version = self.get_object()
         data = validated(ApproveInputSerializer, request.data)
         version = scope_version_approve(
-            actor=request.user, version=version, comment=data.get("comment", "")
+            actor=signed_in_user(request), version=version, comment=data.get("comment", "")
         )
         return self._detail(version)
 
@@ -368,7 +369,7 @@ class ScopeVersionViewSet(ProjectChildViewSet):
         version = self.get_object()
         data = validated(RequestChangesInputSerializer, request.data)
         version = scope_version_request_changes(
-            actor=request.user, version=version, comment=data["comment"]
+            actor=signed_in_user(request), version=version, comment=data["comment"]
         )
         return self._detail(version)
 
@@ -384,7 +385,9 @@ class ScopeVersionViewSet(ProjectChildViewSet):
     def comments(self, request: Request, project_id: str, pk: str) -> Response:
         version = self.get_object()
         data = validated(CommentInputSerializer, request.data)
-        comment = scope_version_comment(actor=request.user, version=version, body=data["body"])
+        comment = scope_version_comment(
+            actor=signed_in_user(request), version=version, body=data["body"]
+        )
         return Response(CommentOutputSerializer(comment).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -415,7 +418,7 @@ class ScopeVersionViewSet(ProjectChildViewSet):
         version = self.get_object()
         query = validated(DiffQuerySerializer, request.query_params)
         try:
-            other = scope_version_get_for_user(user=request.user, id=query["against"])
+            other = scope_version_get_for_user(user=signed_in_user(request), id=query["against"])
         except Http404:
             other = None
         # A query parameter, not the resource: another document's version (or none) is a

@@ -28,13 +28,14 @@ NO_CRITERIA = (
 )
 NOT_PENDING = "This gate request is no longer awaiting sign-off."
 ALREADY_SIGNED = "This sign-off has already been given."
-CAPACITY_PERMS = {
+# Keyed by plain strings: a capacity arrives as one from a form or a body.
+CAPACITY_PERMS: dict[str, Perm] = {
     Capacity.MANAGER: Perm.PROJECT_MANAGE,
     Capacity.COMPLIANCE: Perm.PROJECT_APPROVE_COMPLIANCE,
 }
 # Who may sign in a capacity on this request (one person never both; the requester gives
 # the manager's only where the organisation allows it): the policy's object-level rules.
-CAPACITY_RULES = {
+CAPACITY_RULES: dict[str, Rule] = {
     Capacity.MANAGER: Rule.GATE_SIGN_MANAGER,
     Capacity.COMPLIANCE: Rule.GATE_SIGN_COMPLIANCE,
 }

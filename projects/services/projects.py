@@ -121,7 +121,9 @@ def project_update(*, actor: User, project: Project, **changes: Any) -> Project:
     return locked
 
 
-def _lock_project_membership(membership: ProjectMembership, new_role: str | None) -> Any:
+def _lock_project_membership(
+    membership: ProjectMembership, new_role: str | None
+) -> ProjectMembership:
     return lock_membership(
         membership,
         scope_field="project_id",

@@ -153,10 +153,10 @@ def scope_version_create(
         status=VStatus.SUPERSEDED, updated_at=timezone.now()
     )
     version.save()
-    for row in milestone_rows:
-        row.version = version
-    for row in criterion_rows:
-        row.version = version
+    for milestone in milestone_rows:
+        milestone.version = version
+    for criterion in criterion_rows:
+        criterion.version = version
     Milestone.objects.bulk_create(milestone_rows)
     SuccessCriterion.objects.bulk_create(criterion_rows)
     audit_record(

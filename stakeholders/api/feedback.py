@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from accounts.api.common import UserSummaryOutputSerializer
 from accounts.permissions import Perm
+from accounts.types import signed_in_user
 from core.api.schema import ID, READ, WRITE, problems
 from core.api.serializers import AwareDateTimeField, StrictInputSerializer, validated
 from projects.api.common import PROJECT_ID, ProjectChildViewSet, ProjectsApiViewSet
@@ -50,14 +51,21 @@ UNKNOWN_VERSION = "Unknown version of this project's scope document."
 class QuestionInputSerializer(StrictInputSerializer):
     kind = serializers.ChoiceField(choices=Question.Kind.choices)
     prompt = serializers.CharField(max_length=500)
-    help_text = serializers.CharField(max_length=500, allow_blank=True, required=False)
+    # A published field named like a DRF Field attribute; the metaclass takes declared
+    # fields off the class, so the attribute is untouched at run time.
+    help_text = serializers.CharField(  # type: ignore[assignment]
+        max_length=500, allow_blank=True, required=False
+    )
     choices = serializers.ListField(
         child=serializers.CharField(max_length=200),
         max_length=20,
         required=False,
         help_text="single and multiple: 2 to 20 distinct options; ignored otherwise.",
     )
-    required = serializers.BooleanField(required=False, help_text="Default true.")
+    # Published, like help_text above.
+    required = serializers.BooleanField(  # type: ignore[assignment]
+        required=False, help_text="Default true."
+    )
     key = serializers.SlugField(
         max_length=80,
         allow_blank=True,
@@ -73,7 +81,8 @@ class FeedbackRoundCreateInputSerializer(StrictInputSerializer):
         max_length=5000, allow_blank=True, required=False, help_text="Shown to respondents."
     )
     closes_at = AwareDateTimeField(help_text="In the future; ISO 8601 with its UTC offset.")
-    questions = QuestionInputSerializer(many=True, max_length=40, help_text="1 to 40, in order.")
+    # `many_init` is what `many=True` calls; the stubs' __init__ lacks the list's max_length.
+    questions = QuestionInputSerializer.many_init(max_length=40, help_text="1 to 40, in order.")
 
 
 @extend_schema_serializer(component_name="FeedbackRoundOpen")
@@ -96,9 +105,10 @@ class QuestionOutputSerializer(serializers.Serializer):
     position = serializers.IntegerField()
     kind = serializers.ChoiceField(choices=Question.Kind.choices)
     prompt = serializers.CharField()
-    help_text = serializers.CharField()
+    # Published, like QuestionInputSerializer's.
+    help_text = serializers.CharField()  # type: ignore[assignment]
     choices = serializers.ListField(child=serializers.CharField())
-    required = serializers.BooleanField()
+    required = serializers.BooleanField()  # type: ignore[assignment]
     key = serializers.CharField()
 
 
@@ -196,7 +206,7 @@ class ProjectFeedbackRoundViewSet(ProjectChildViewSet):
         responses={200: FeedbackRoundOutputSerializer, **problems(*READ)},
     )
     def list(self, request: Request, project_id: str) -> Response:
-        rounds = feedback_round_list(user=request.user, project=self.get_project())
+        rounds = feedback_round_list(user=signed_in_user(request), project=self.get_project())
         # The creator is shown on every row: joined here, not fetched row by row.
         rounds = rounds.select_related("created_by").order_by("-created_at", "pk")
         page = self.paginate_queryset(rounds)
@@ -241,14 +251,14 @@ class ProjectFeedbackRoundViewSet(ProjectChildViewSet):
         project = self.get_project()
         data = validated(FeedbackRoundCreateInputSerializer, request.data)
         feedback_round = feedback_round_create(
-            actor=request.user,
+            actor=signed_in_user(request),
             project=project,
             title=data["title"],
             closes_at=data["closes_at"],
             questions=data["questions"],
             shared_context=data.get("shared_context", ""),
         )
-        fresh = feedback_round_get_for_user(user=request.user, id=feedback_round.pk)
+        fresh = feedback_round_get_for_user(user=signed_in_user(request), id=feedback_round.pk)
         return Response(
             FeedbackRoundDetailOutputSerializer(fresh).data, status=status.HTTP_201_CREATED
         )
@@ -280,11 +290,11 @@ class FeedbackRoundViewSet(FeedbackResultsMixin, ProjectsApiViewSet):
 
     def get_object(self) -> FeedbackRound:
         return self.check_row(
-            feedback_round_get_for_user(user=self.request.user, id=self.kwargs["pk"])
+            feedback_round_get_for_user(user=signed_in_user(self.request), id=self.kwargs["pk"])
         )
 
     def _detail(self, feedback_round: FeedbackRound) -> Response:
-        fresh = feedback_round_get_for_user(user=self.request.user, id=feedback_round.pk)
+        fresh = feedback_round_get_for_user(user=signed_in_user(self.request), id=feedback_round.pk)
         return Response(FeedbackRoundDetailOutputSerializer(fresh).data)
 
     @extend_schema(
@@ -316,7 +326,9 @@ class FeedbackRoundViewSet(FeedbackResultsMixin, ProjectsApiViewSet):
         feedback_round = self.get_object()
         data = validated(FeedbackRoundOpenInputSerializer, request.data)
         feedback_round = feedback_round_open(
-            actor=request.user, feedback_round=feedback_round, stakeholders=data["stakeholders"]
+            actor=signed_in_user(request),
+            feedback_round=feedback_round,
+            stakeholders=data["stakeholders"],
         )
         return self._detail(feedback_round)
 
@@ -328,7 +340,9 @@ class FeedbackRoundViewSet(FeedbackResultsMixin, ProjectsApiViewSet):
     )
     @action(detail=True, methods=["post"])
     def close(self, request: Request, pk: str) -> Response:
-        feedback_round = feedback_round_close(actor=request.user, feedback_round=self.get_object())
+        feedback_round = feedback_round_close(
+            actor=signed_in_user(request), feedback_round=self.get_object()
+        )
         return self._detail(feedback_round)
 
     @_round_action(
@@ -356,7 +370,7 @@ class FeedbackRoundViewSet(FeedbackResultsMixin, ProjectsApiViewSet):
         if data.get("outcome_scope_version") is not None:
             try:
                 version = scope_version_get_for_user(
-                    user=request.user, id=data["outcome_scope_version"]
+                    user=signed_in_user(request), id=data["outcome_scope_version"]
                 )
             except Http404:
                 version = None
@@ -364,7 +378,7 @@ class FeedbackRoundViewSet(FeedbackResultsMixin, ProjectsApiViewSet):
             if version is None or version.document.project_id != feedback_round.project_id:
                 raise serializers.ValidationError({"outcome_scope_version": [UNKNOWN_VERSION]})
         feedback_round = feedback_round_publish_summary(
-            actor=request.user,
+            actor=signed_in_user(request),
             feedback_round=feedback_round,
             you_said_we_did=data["you_said_we_did"],
             outcome_scope_version=version,
@@ -380,7 +394,7 @@ class FeedbackInviteViewSet(ProjectsApiViewSet):
 
     def get_object(self) -> FeedbackInvite:
         return self.check_row(
-            feedback_invite_get_for_user(user=self.request.user, id=self.kwargs["pk"])
+            feedback_invite_get_for_user(user=signed_in_user(self.request), id=self.kwargs["pk"])
         )
 
     @extend_schema(
@@ -404,6 +418,6 @@ class FeedbackInviteViewSet(ProjectsApiViewSet):
     )
     @action(detail=True, methods=["post"])
     def revoke(self, request: Request, pk: str) -> Response:
-        invite = feedback_invite_revoke(actor=request.user, invite=self.get_object())
-        fresh = feedback_invite_get_for_user(user=request.user, id=invite.pk)
+        invite = feedback_invite_revoke(actor=signed_in_user(request), invite=self.get_object())
+        fresh = feedback_invite_get_for_user(user=signed_in_user(request), id=invite.pk)
         return Response(FeedbackInviteOutputSerializer(fresh).data)

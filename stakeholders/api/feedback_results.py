@@ -19,6 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.permissions import Perm
+from accounts.types import signed_in_user
 from core.api.renderers import CsvRenderer
 from core.api.schema import ID, READ, problems
 from core.api.serializers import validated
@@ -150,7 +151,6 @@ class FeedbackResultsMixin:
     """The reading actions of FeedbackRoundViewSet (kept here to keep each file short)."""
 
     get_object: Any
-    request: Request
 
     @extend_schema(
         summary="Results of a round",
@@ -165,7 +165,7 @@ class FeedbackResultsMixin:
     )
     @action(detail=True, methods=["get"])
     def results(self, request: Request, pk: str) -> Response:
-        results = feedback_results(user=request.user, feedback_round=self.get_object())
+        results = feedback_results(user=signed_in_user(request), feedback_round=self.get_object())
         return Response(ResultsOutputSerializer(_results_body(results)).data)
 
     @extend_schema(
@@ -185,7 +185,7 @@ class FeedbackResultsMixin:
     )
     def results_csv(self, request: Request, pk: str) -> HttpResponse:
         feedback_round = self.get_object()
-        body = feedback_results_csv(user=request.user, feedback_round=feedback_round)
+        body = feedback_results_csv(user=signed_in_user(request), feedback_round=feedback_round)
         # A plain response: the file is the body (errors still answer problem+json).
         response = HttpResponse(body, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = (
@@ -206,9 +206,9 @@ class FeedbackResultsMixin:
     @action(detail=True, methods=["get"], pagination_class=None)
     def outstanding(self, request: Request, pk: str) -> Response:
         feedback_round = self.get_object()
-        invites = outstanding_feedback(user=request.user, project=feedback_round.project).filter(
-            round=feedback_round
-        )
+        invites = outstanding_feedback(
+            user=signed_in_user(request), project=feedback_round.project
+        ).filter(round=feedback_round)
         return Response(OutstandingOutputSerializer(invites, many=True).data)
 
 
@@ -250,5 +250,5 @@ class FeedbackTrendViewSet(ProjectChildViewSet):
     def list(self, request: Request, project_id: str) -> Response:
         project = self.get_project()
         query = validated(TrendQuerySerializer, request.query_params)
-        points = question_trend(user=request.user, project=project, key=query["key"])
+        points = question_trend(user=signed_in_user(request), project=project, key=query["key"])
         return Response(TrendOutputSerializer(points, many=True).data)

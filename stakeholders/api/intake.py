@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 
 from accounts.api.common import UserSummaryOutputSerializer
 from accounts.permissions import Perm
+from accounts.types import signed_in_user
 from core.api.pagination import CreatedCursorPagination
 from core.api.schema import ID, READ, WRITE, problems
 from core.api.serializers import StrictInputSerializer, validated
@@ -96,7 +97,8 @@ class IntakeKeyRateThrottle(SimpleRateThrottle):
 
     def get_rate(self) -> str:
         # Read at request time, not at import, so a changed setting applies at once.
-        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope) or DEFAULT_INTAKE_RATE
+        # DRF's rates are strings ("60/min"); the stubs type them as numbers.
+        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope) or DEFAULT_INTAKE_RATE  # type: ignore[return-value]
 
     def get_cache_key(self, request: Request, view: Any) -> str | None:
         if not isinstance(request.auth, IntakeKey):
@@ -241,7 +243,10 @@ class IntakeFeedbackView(APIView):
     )
     def post(self, request: Request) -> Response:
         data = validated(ProductFeedbackInputSerializer, request.data)
-        feedback = product_feedback_receive(key=request.auth, **data)
+        key = request.auth
+        if not isinstance(key, IntakeKey):  # HasIntakeKey lets nothing else through
+            raise exceptions.NotAuthenticated
+        feedback = product_feedback_receive(key=key, **data)
         return Response(ReceivedOutputSerializer(feedback).data, status=status.HTTP_201_CREATED)
 
 
@@ -257,7 +262,7 @@ class ProjectIntakeKeyViewSet(ProjectChildViewSet):
         responses={200: IntakeKeyOutputSerializer, **problems(401, 403, 404, 429)},
     )
     def list(self, request: Request, project_id: str) -> Response:
-        keys = intake_key_list(user=request.user, project=self.get_project())
+        keys = intake_key_list(user=signed_in_user(request), project=self.get_project())
         page = self.paginate_queryset(keys.order_by("-created_at", "pk"))
         return self.get_paginated_response(IntakeKeyOutputSerializer(page, many=True).data)
 
@@ -281,7 +286,10 @@ class ProjectIntakeKeyViewSet(ProjectChildViewSet):
     def create(self, request: Request, project_id: str) -> Response:
         project = self.get_project()
         data = validated(IntakeKeyInputSerializer, request.data)
-        key, plain = intake_key_create(actor=request.user, project=project, name=data["name"])
+        key, plain = intake_key_create(
+            actor=signed_in_user(request), project=project, name=data["name"]
+        )
+        # The secret, shown this once: it is never stored, so the model has no field for it.
         key.key = plain  # type: ignore[attr-defined]
         return Response(IntakeKeyCreatedOutputSerializer(key).data, status=status.HTTP_201_CREATED)
 
@@ -292,7 +300,9 @@ class IntakeKeyViewSet(ProjectsApiViewSet):
     policy_perms = {"retrieve": Perm.PROJECT_MANAGE, "revoke": Perm.PROJECT_MANAGE}
 
     def get_object(self) -> IntakeKey:
-        return self.check_row(intake_key_get_for_user(user=self.request.user, id=self.kwargs["pk"]))
+        return self.check_row(
+            intake_key_get_for_user(user=signed_in_user(self.request), id=self.kwargs["pk"])
+        )
 
     @extend_schema(
         summary="Get an intake key",
@@ -313,7 +323,7 @@ class IntakeKeyViewSet(ProjectsApiViewSet):
     @action(detail=True, methods=["post"])
     def revoke(self, request: Request, pk: str) -> Response:
         key = self.get_object()
-        revoked = intake_key_revoke(actor=request.user, key=key)
+        revoked = intake_key_revoke(actor=signed_in_user(request), key=key)
         revoked.created_by = key.created_by  # already fetched; spares a query
         return Response(IntakeKeyOutputSerializer(revoked).data)
 
@@ -332,7 +342,7 @@ class ProductFeedbackViewSet(ProjectChildViewSet):
         responses={200: ProductFeedbackOutputSerializer, **problems(*READ)},
     )
     def list(self, request: Request, project_id: str) -> Response:
-        rows = product_feedback_list(user=request.user, project=self.get_project())
+        rows = product_feedback_list(user=signed_in_user(request), project=self.get_project())
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(ProductFeedbackOutputSerializer(page, many=True).data)
 
@@ -361,7 +371,7 @@ class ProductFeedbackViewSet(ProjectChildViewSet):
     )
     @action(detail=False, methods=["get"], pagination_class=None)
     def summary(self, request: Request, project_id: str) -> Response:
-        summary = product_feedback_summary(user=request.user, project=self.get_project())
+        summary = product_feedback_summary(user=signed_in_user(request), project=self.get_project())
         average = summary["average"]
         body = {
             "count": summary["count"],

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from accounts.api.common import ORGANIZATION_ID, OrganizationChildViewSet
 from accounts.models import Organization
 from accounts.permissions import Perm
+from accounts.types import signed_in_user
 from core.api.schema import DELETE, ID, READ, WRITE, problems
 from core.api.serializers import StrictInputSerializer, validated
 from projects.api.common import PROJECT_ID, ProjectChildViewSet, ProjectsApiViewSet, person_in
@@ -174,7 +175,7 @@ class OrganizationStakeholderViewSet(OrganizationChildViewSet):
         organization = self.get_organization()
         query = validated(StakeholderListQuerySerializer, request.query_params)
         people = stakeholder_list(
-            user=request.user, organization=organization, q=query.get("q", "")
+            user=signed_in_user(request), organization=organization, q=query.get("q", "")
         )
         if "kind" in query:
             people = people.filter(kind=query["kind"])
@@ -211,7 +212,9 @@ class OrganizationStakeholderViewSet(OrganizationChildViewSet):
         organization = self.get_organization()
         data = validated(StakeholderCreateInputSerializer, request.data)
         _resolve_user(request, organization, data)
-        person = stakeholder_create(actor=request.user, organization=organization, **data)
+        person = stakeholder_create(
+            actor=signed_in_user(request), organization=organization, **data
+        )
         return Response(StakeholderOutputSerializer(person).data, status=status.HTTP_201_CREATED)
 
 
@@ -219,7 +222,7 @@ def _resolve_user(request: Request, organization: Organization, data: dict[str, 
     """Replace the `user` id in `data` by the organisation member it names (else 400)."""
     if "user" in data:
         data["user"] = person_in(
-            user=request.user,
+            user=signed_in_user(request),
             organization=organization,
             person_id=data["user"],
             field="user",
@@ -232,7 +235,7 @@ class StakeholderViewSet(ProjectsApiViewSet):
 
     def get_object(self) -> Stakeholder:
         return self.check_row(
-            stakeholder_get_for_user(user=self.request.user, id=self.kwargs["pk"])
+            stakeholder_get_for_user(user=signed_in_user(self.request), id=self.kwargs["pk"])
         )
 
     @extend_schema(
@@ -259,7 +262,7 @@ class StakeholderViewSet(ProjectsApiViewSet):
         person = self.get_object()
         data = validated(StakeholderUpdateInputSerializer, request.data, partial=True)
         _resolve_user(request, person.organization, data)
-        person = stakeholder_update(actor=request.user, stakeholder=person, **data)
+        person = stakeholder_update(actor=signed_in_user(request), stakeholder=person, **data)
         return Response(StakeholderOutputSerializer(person).data)
 
 
@@ -279,7 +282,7 @@ class ProjectStakeholderViewSet(ProjectChildViewSet):
     }
 
     def fetch_row(self, pk: str) -> ProjectStakeholder:
-        return project_stakeholder_get_for_user(user=self.request.user, id=pk)
+        return project_stakeholder_get_for_user(user=signed_in_user(self.request), id=pk)
 
     @extend_schema(
         summary="List the project's stakeholders",
@@ -287,7 +290,7 @@ class ProjectStakeholderViewSet(ProjectChildViewSet):
         responses={200: ProjectStakeholderOutputSerializer, **problems(*READ)},
     )
     def list(self, request: Request, project_id: str) -> Response:
-        links = project_stakeholder_list(user=request.user, project=self.get_project())
+        links = project_stakeholder_list(user=signed_in_user(request), project=self.get_project())
         page = self.paginate_queryset(links)
         return self.get_paginated_response(ProjectStakeholderOutputSerializer(page, many=True).data)
 
@@ -311,14 +314,17 @@ class ProjectStakeholderViewSet(ProjectChildViewSet):
         project = self.get_project()
         data = validated(ProjectStakeholderCreateInputSerializer, request.data)
         try:
-            person = stakeholder_get_for_user(user=request.user, id=data["stakeholder"])
+            person = stakeholder_get_for_user(user=signed_in_user(request), id=data["stakeholder"])
         except Http404:
             person = None
         # A body field: someone of another organisation looks like no one at all.
         if person is None or person.organization_id != project.organization_id:
             raise serializers.ValidationError({"stakeholder": [UNKNOWN_STAKEHOLDER]})
         link = stakeholder_link(
-            actor=request.user, project=project, stakeholder=person, role=data.get("role", "")
+            actor=signed_in_user(request),
+            project=project,
+            stakeholder=person,
+            role=data.get("role", ""),
         )
         return Response(
             ProjectStakeholderOutputSerializer(link).data, status=status.HTTP_201_CREATED
@@ -339,7 +345,7 @@ class ProjectStakeholderViewSet(ProjectChildViewSet):
         responses={204: None, **problems(*DELETE)},
     )
     def destroy(self, request: Request, project_id: str, pk: str) -> Response:
-        stakeholder_unlink(actor=request.user, link=self.get_object())
+        stakeholder_unlink(actor=signed_in_user(request), link=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
@@ -373,6 +379,6 @@ class ProjectStakeholderViewSet(ProjectChildViewSet):
     def grid(self, request: Request, project_id: str) -> Response:
         project = self.get_project()
         people = stakeholder_list(
-            user=request.user, organization=project.organization, project=project
+            user=signed_in_user(request), organization=project.organization, project=project
         )
         return Response(GridOutputSerializer(influence_interest_grid(list(people))).data)

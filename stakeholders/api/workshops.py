@@ -21,6 +21,7 @@ from rest_framework.response import Response
 
 from accounts.api.common import UserSummaryOutputSerializer
 from accounts.permissions import Perm
+from accounts.types import signed_in_user
 from core.api.renderers import CalendarRenderer
 from core.api.schema import ID, READ, WRITE, problems
 from core.api.serializers import AwareDateTimeField, StrictInputSerializer, TimeZoneField, validated
@@ -107,8 +108,9 @@ class WorkshopOutcomeInputSerializer(StrictInputSerializer):
     decisions = serializers.ListField(
         child=serializers.CharField(max_length=2000), max_length=100, required=False
     )
-    action_items = ActionItemInputSerializer(
-        many=True, required=False, max_length=100, help_text="Each becomes a task on the project."
+    # `many_init` is what `many=True` calls; the stubs' __init__ lacks the list's max_length.
+    action_items = ActionItemInputSerializer.many_init(
+        required=False, max_length=100, help_text="Each becomes a task on the project."
     )
 
 
@@ -210,7 +212,7 @@ WORKSHOP_DETAIL_EXAMPLE = OpenApiExample(
 def _facilitator(request: Request, project: Project, data: dict[str, Any]) -> None:
     if "facilitator" in data:
         data["facilitator"] = person_in(
-            user=request.user,
+            user=signed_in_user(request),
             organization=project.organization,
             person_id=data["facilitator"],
             field="facilitator",
@@ -230,7 +232,7 @@ class ProjectWorkshopViewSet(ProjectChildViewSet):
         responses={200: WorkshopOutputSerializer, **problems(*READ)},
     )
     def list(self, request: Request, project_id: str) -> Response:
-        workshops = workshop_list(user=request.user, project=self.get_project())
+        workshops = workshop_list(user=signed_in_user(request), project=self.get_project())
         # The id breaks ties between workshops starting together, for stable pages.
         page = self.paginate_queryset(workshops.order_by("-starts_at", "pk"))
         return self.get_paginated_response(WorkshopOutputSerializer(page, many=True).data)
@@ -264,8 +266,8 @@ class ProjectWorkshopViewSet(ProjectChildViewSet):
         project = self.get_project()
         data = validated(WorkshopCreateInputSerializer, request.data)
         _facilitator(request, project, data)
-        workshop = workshop_schedule(actor=request.user, project=project, **data)
-        fresh = workshop_get_for_user(user=request.user, id=workshop.pk)
+        workshop = workshop_schedule(actor=signed_in_user(request), project=project, **data)
+        fresh = workshop_get_for_user(user=signed_in_user(request), id=workshop.pk)
         return Response(WorkshopDetailOutputSerializer(fresh).data, status=status.HTTP_201_CREATED)
 
 
@@ -293,11 +295,13 @@ class WorkshopViewSet(ProjectsApiViewSet):
     }
 
     def get_object(self) -> Workshop:
-        return self.check_row(workshop_get_for_user(user=self.request.user, id=self.kwargs["pk"]))
+        return self.check_row(
+            workshop_get_for_user(user=signed_in_user(self.request), id=self.kwargs["pk"])
+        )
 
     def _detail(self, workshop: Workshop) -> Response:
         # Read again after a change: invitations and decisions as they now are.
-        fresh = workshop_get_for_user(user=self.request.user, id=workshop.pk)
+        fresh = workshop_get_for_user(user=signed_in_user(self.request), id=workshop.pk)
         return Response(WorkshopDetailOutputSerializer(fresh).data)
 
     @extend_schema(
@@ -326,7 +330,9 @@ class WorkshopViewSet(ProjectsApiViewSet):
     def reschedule(self, request: Request, pk: str) -> Response:
         workshop = self.get_object()
         data = validated(WorkshopRescheduleInputSerializer, request.data)
-        return self._detail(workshop_reschedule(actor=request.user, workshop=workshop, **data))
+        return self._detail(
+            workshop_reschedule(actor=signed_in_user(request), workshop=workshop, **data)
+        )
 
     @_action_schema(
         "Cancel a workshop",
@@ -339,7 +345,7 @@ class WorkshopViewSet(ProjectsApiViewSet):
         workshop = self.get_object()
         data = validated(WorkshopCancelInputSerializer, request.data)
         workshop = workshop_cancel(
-            actor=request.user, workshop=workshop, reason=data.get("reason", "")
+            actor=signed_in_user(request), workshop=workshop, reason=data.get("reason", "")
         )
         return self._detail(workshop)
 
@@ -355,7 +361,7 @@ class WorkshopViewSet(ProjectsApiViewSet):
         workshop = self.get_object()
         data = validated(WorkshopInviteInputSerializer, request.data)
         workshop = workshop_invite(
-            actor=request.user, workshop=workshop, stakeholders=data["stakeholders"]
+            actor=signed_in_user(request), workshop=workshop, stakeholders=data["stakeholders"]
         )
         return self._detail(workshop)
 
@@ -392,7 +398,7 @@ class WorkshopViewSet(ProjectsApiViewSet):
         items = []
         for item in data.get("action_items", []):
             assignee = person_in(
-                user=request.user,
+                user=signed_in_user(request),
                 organization=workshop.project.organization,
                 person_id=item.get("assignee"),
                 field="action_items",
@@ -400,7 +406,7 @@ class WorkshopViewSet(ProjectsApiViewSet):
             )
             items.append({**item, "assignee": assignee})
         workshop = workshop_record_outcome(
-            actor=request.user,
+            actor=signed_in_user(request),
             workshop=workshop,
             minutes=data["minutes"],
             attended=data["attended"],

@@ -184,8 +184,12 @@ def invite_for_token(token: str) -> FeedbackInvite | None:
     return invite
 
 
-def _clean_answers(questions: list[Question], raw: dict[str, Any]) -> tuple[list[Answer], dict]:
-    answers, errors = [], {}
+def _clean_answers(
+    questions: list[Question], raw: dict[str, Any]
+) -> tuple[list[Answer], dict[str, str]]:
+    """The answers worth storing, and a message per question id for the ones refused."""
+    answers: list[Answer] = []
+    errors: dict[str, str] = {}
     for question in questions:
         value = raw.get(str(question.pk))
         answer = Answer(question=question)
