@@ -208,7 +208,9 @@ def organization_set_gate_requester_signoff(
     return org
 
 
-def _lock_org_membership(membership: OrganizationMembership, new_role: str | None) -> Any:
+def _lock_org_membership(
+    membership: OrganizationMembership, new_role: str | None
+) -> OrganizationMembership:
     return lock_membership(
         membership,
         scope_field="organization_id",

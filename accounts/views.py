@@ -25,9 +25,10 @@ from accounts.forms import (
     ProfileForm,
     SignInForm,
 )
-from accounts.models import APIToken, Invitation, Organization
+from accounts.models import APIToken, Invitation, Organization, User
 from accounts.permissions import Perm, can_map
-from core.forms import add_service_errors
+from accounts.types import AuthenticatedRequest
+from core.forms import add_service_errors, choice_field
 from core.htmx import render_htmx
 
 # The plain secret of a token just created waits here for the one page view that shows it
@@ -96,7 +97,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthenticatedRequest) -> HttpResponse:
     """One's own name and time zone."""
     user = request.user
     form = ProfileForm(
@@ -119,7 +120,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def organization_switch(request: HttpRequest) -> HttpResponse:
+def organization_switch(request: AuthenticatedRequest) -> HttpResponse:
     """Remember the organisation chosen in the switcher (404 if not the user's)."""
     org = selectors.organization_get_for_user(
         user=request.user, id=request.POST.get("organization", "")
@@ -136,7 +137,7 @@ def organization_switch(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def organization_create(request: HttpRequest) -> HttpResponse:
+def organization_create(request: AuthenticatedRequest) -> HttpResponse:
     """Start a new organisation; its creator is its first administrator."""
     form = OrganizationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -152,7 +153,9 @@ def organization_create(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/organization_form.html", {"form": form}, status=status)
 
 
-def _members_context(request: HttpRequest, org: Organization, **extra: Any) -> dict[str, Any]:
+def _members_context(
+    request: AuthenticatedRequest, org: Organization, **extra: Any
+) -> dict[str, Any]:
     return {
         "organization": org,
         "memberships": selectors.membership_list(user=request.user, organization=org),
@@ -160,7 +163,7 @@ def _members_context(request: HttpRequest, org: Organization, **extra: Any) -> d
             status=Invitation.Status.PENDING
         ),
         "can": can_map(request.user, org),
-        "role_choices": MembershipRoleForm.base_fields["role"].choices,
+        "role_choices": choice_field(MembershipRoleForm(), "role").choices,
         "invite_form": extra.pop("invite_form", None) or InvitationForm(),
         "nav": "members",
         **extra,
@@ -169,7 +172,7 @@ def _members_context(request: HttpRequest, org: Organization, **extra: Any) -> d
 
 @login_required
 @require_http_methods(["GET"])
-def member_list(request: HttpRequest, org_id: Any) -> HttpResponse:
+def member_list(request: AuthenticatedRequest, org_id: Any) -> HttpResponse:
     """Members of an organisation; administrators also invite and manage roles here."""
     org = selectors.organization_get_for_user(user=request.user, id=org_id)
     return render(request, "accounts/members.html", _members_context(request, org))
@@ -177,7 +180,7 @@ def member_list(request: HttpRequest, org_id: Any) -> HttpResponse:
 
 @login_required
 @require_POST
-def invitation_create(request: HttpRequest, org_id: Any) -> HttpResponse:
+def invitation_create(request: AuthenticatedRequest, org_id: Any) -> HttpResponse:
     """Invite an email address with a role (administrators); errors stay in the form."""
     org = selectors.organization_get_for_user(user=request.user, id=org_id, perm=Perm.ORG_MANAGE)
     form = InvitationForm(request.POST)
@@ -199,7 +202,9 @@ def invitation_create(request: HttpRequest, org_id: Any) -> HttpResponse:
 
 @login_required
 @require_POST
-def member_change_role(request: HttpRequest, org_id: Any, membership_id: Any) -> HttpResponse:
+def member_change_role(
+    request: AuthenticatedRequest, org_id: Any, membership_id: Any
+) -> HttpResponse:
     """Give a member another role: the row again for htmx, the page for a plain POST."""
     org = selectors.organization_get_for_user(user=request.user, id=org_id, perm=Perm.ORG_MANAGE)
     membership = selectors.membership_get_for_user(
@@ -232,7 +237,7 @@ def member_change_role(request: HttpRequest, org_id: Any, membership_id: Any) ->
 
 @login_required
 @require_POST
-def member_remove(request: HttpRequest, org_id: Any, membership_id: Any) -> HttpResponse:
+def member_remove(request: AuthenticatedRequest, org_id: Any, membership_id: Any) -> HttpResponse:
     """Remove someone from the organisation (never its last administrator)."""
     org = selectors.organization_get_for_user(user=request.user, id=org_id, perm=Perm.ORG_MANAGE)
     membership = selectors.membership_get_for_user(
@@ -249,7 +254,9 @@ def member_remove(request: HttpRequest, org_id: Any, membership_id: Any) -> Http
 
 @login_required
 @require_POST
-def invitation_revoke(request: HttpRequest, org_id: Any, invitation_id: Any) -> HttpResponse:
+def invitation_revoke(
+    request: AuthenticatedRequest, org_id: Any, invitation_id: Any
+) -> HttpResponse:
     """Withdraw a pending invitation; its link stops working."""
     org = selectors.organization_get_for_user(user=request.user, id=org_id, perm=Perm.ORG_MANAGE)
     invitation = selectors.visible_object_get(
@@ -288,7 +295,7 @@ def invitation_accept(request: HttpRequest, secret: str) -> HttpResponse:
     membership = None
     if request.method == "POST":
         try:
-            if signed_in:
+            if isinstance(request.user, User):  # signed in: the invitation joins this account
                 membership = services.invitation_accept(secret=secret, user=request.user)
             elif form is not None and form.is_valid():
                 membership = services.invitation_accept(
@@ -316,7 +323,7 @@ def invitation_accept(request: HttpRequest, secret: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def token_list(request: HttpRequest) -> HttpResponse:
+def token_list(request: AuthenticatedRequest) -> HttpResponse:
     """One's personal API tokens; a new token's secret is shown once, right after creation."""
     form = APITokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -342,7 +349,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def token_revoke(request: HttpRequest, token_id: Any) -> HttpResponse:
+def token_revoke(request: AuthenticatedRequest, token_id: Any) -> HttpResponse:
     """Revoke one of one's own tokens; anybody else's is a 404."""
     token = selectors.visible_object_get(
         user=request.user,
