@@ -4,6 +4,7 @@ import pytest
 from django.utils import timezone
 
 from stakeholders import services
+from tests.stakeholders.helpers import QUESTIONS, build_world
 
 
 @pytest.fixture
@@ -24,19 +25,6 @@ def stakeholder_of(manager):
     return make
 
 
-QUESTIONS = [
-    {"kind": "rating", "prompt": "How useful would the assistant be?", "key": "usefulness"},
-    {"kind": "single", "prompt": "Main concern?", "choices": ["Accuracy", "Privacy", "Jobs"]},
-    {
-        "kind": "multiple",
-        "prompt": "Which tasks?",
-        "choices": ["Triage", "Drafting"],
-        "required": False,
-    },
-    {"kind": "text", "prompt": "Anything else?", "required": False},
-]
-
-
 @pytest.fixture
 def open_round(project, manager, stakeholder_of):
     """An open round with two invited stakeholders; returns (round, invites by name)."""
@@ -54,3 +42,9 @@ def open_round(project, manager, stakeholder_of):
     )
     invites = {i.stakeholder.name: i for i in feedback_round.invites.select_related("stakeholder")}
     return feedback_round, invites
+
+
+@pytest.fixture
+def world(project):
+    """build_world(project): stakeholders, workshops, rounds in each state, an intake key."""
+    return build_world(project)
