@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from stakeholders import services
-from tests.stakeholders.helpers import QUESTIONS, build_world
+from tests.stakeholders.helpers import QUESTIONS, build_world, person_add
 
 
 @pytest.fixture
@@ -12,15 +12,7 @@ def stakeholder_of(manager):
     """make(project, name) → a stakeholder of the project's organisation linked to it."""
 
     def make(project, name="Dana Claims", **fields):
-        person = services.stakeholder_create(
-            actor=manager,
-            organization=project.organization,
-            name=name,
-            email=f"{name.lower().replace(' ', '.')}@example.com",
-            **fields,
-        )
-        services.stakeholder_link(actor=manager, project=project, stakeholder=person)
-        return person
+        return person_add(manager, project, name, **fields)
 
     return make
 

@@ -71,12 +71,17 @@ class World:
     plain_key: str
 
 
-def _person(manager: User, project: Project, name: str, *, link: bool = True) -> Stakeholder:
+def person_add(
+    manager: User, project: Project, name: str, *, link: bool = True, **fields: Any
+) -> Stakeholder:
+    """A stakeholder of the project's organisation (email from the name), linked to the project
+    unless `link` is false."""
     person = services.stakeholder_create(
         actor=manager,
         organization=project.organization,
         name=name,
         email=f"{name.lower().replace(' ', '.')}@example.com",
+        **fields,
     )
     if link:
         services.stakeholder_link(actor=manager, project=project, stakeholder=person)
@@ -95,8 +100,11 @@ def _round(manager: User, project: Project, title: str) -> FeedbackRound:
 
 def build_world(project: Project) -> World:
     manager = project.owner
-    dana, lee = _person(manager, project, "Dana Claims"), _person(manager, project, "Lee Legal")
-    sam = _person(manager, project, "Sam Sales", link=False)
+    dana, lee = (
+        person_add(manager, project, "Dana Claims"),
+        person_add(manager, project, "Lee Legal"),
+    )
+    sam = person_add(manager, project, "Sam Sales", link=False)
     upcoming = services.workshop_schedule(
         actor=manager,
         project=project,
