@@ -11,6 +11,9 @@ VENV_STAMP := .venv/.charter-synced
 DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/charter
 REDIS_URL ?= redis://127.0.0.1:6379/15
 PYTEST_ARGS ?=
+# The main run spreads the tests over pytest-xdist workers, one per core of the 2-core machines
+# (each gets its own test_<name>_gw<N> database and Redis key prefix); 0 runs them in one process.
+PYTEST_WORKERS ?= 2
 TEST_ENV := DATABASE_URL=$(DATABASE_URL) REDIS_URL=$(REDIS_URL) CELERY_BROKER_URL=
 
 # The quickstart ignores the environment and .env on purpose: a SQLite file and a filesystem
@@ -102,7 +105,7 @@ checks: venv
 
 test: venv services chromium ruff imports types checks
 	@echo "== pytest on PostgreSQL and Redis"
-	$(TEST_ENV) $(BIN)/python -m pytest --create-db -q $(PYTEST_ARGS)
+	$(TEST_ENV) $(BIN)/python -m pytest --create-db -q -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 	@echo "== pytest -m sqlite_smoke on SQLite"
 	@smoke_dir="$$(mktemp -d)"; status=0; \
 	DATABASE_URL="sqlite:///$$smoke_dir/smoke.sqlite3" REDIS_URL=$(REDIS_URL) CELERY_BROKER_URL= \

@@ -10,7 +10,13 @@ os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/charte
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
 
 from .settings import *  # noqa: F403
-from .settings import DATABASES, REST_FRAMEWORK
+from .settings import (
+    CACHES,
+    CELERY_BROKER_TRANSPORT_OPTIONS,
+    CELERY_BROKER_URL,
+    DATABASES,
+    REST_FRAMEWORK,
+)
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
@@ -31,3 +37,17 @@ REST_FRAMEWORK = {
     **REST_FRAMEWORK,
     "DEFAULT_THROTTLE_RATES": {"anon": "10000/min", "user": "10000/min"},
 }
+
+# Each pytest-xdist worker (gw0, gw1, …; "main" without xdist) keeps its cache entries and its
+# broker's queues, bindings and unacked messages under a prefix of its own in the shared Redis
+# database, so rate-limit counters and Celery messages of parallel workers never meet.
+# https://docs.djangoproject.com/en/6.1/topics/cache/#cache-key-prefixing
+# https://docs.celeryq.dev/projects/kombu/en/stable/reference/kombu.transport.redis.html
+_TEST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES = {"default": {**CACHES["default"], "KEY_PREFIX": f"test-{_TEST_WORKER}"}}
+if CELERY_BROKER_URL.startswith("redis"):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        **CELERY_BROKER_TRANSPORT_OPTIONS,
+        "global_keyprefix": f"test-{_TEST_WORKER}:",
+    }

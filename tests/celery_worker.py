@@ -50,9 +50,11 @@ def worker() -> Iterator[Finished]:
     finally:
         task_postrun.disconnect(finished)
         app.conf.task_default_queue = default_queue
-        # kombu keeps the queue's bindings after queue_delete: remove every key of it
+        # kombu keeps the queue's bindings after queue_delete: remove every key of it (under
+        # the key prefix of this test process, see config/settings_test.py)
+        prefix = app.conf.broker_transport_options.get("global_keyprefix", "")
         with redis.Redis.from_url(app.conf.broker_url) as client:
-            client.delete(queue, *client.keys(f"_kombu.binding*.{queue}"))
+            client.delete(f"{prefix}{queue}", *client.keys(f"{prefix}_kombu.binding*.{queue}"))
 
 
 def _forget_pooled_connections() -> None:

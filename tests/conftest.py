@@ -18,6 +18,7 @@ from tests.factories import (
     ProjectMembershipFactory,
     UserFactory,
 )
+from tests.helpers import bearer_client
 
 OrgRole = OrganizationMembership.Role
 ProjectRole = ProjectMembership.Role
@@ -101,9 +102,36 @@ def token_client() -> Callable[[User], APIClient]:
 
     def make(user: User) -> APIClient:
         _, plain = api_token_create(actor=user, name="tests")
-        client = APIClient()
-        client.credentials(HTTP_AUTHORIZATION=f"Bearer {plain}")
-        return client
+        return bearer_client(plain)
+
+    return make
+
+
+@pytest.fixture
+def as_role(
+    request: pytest.FixtureRequest, project: Project, project_member: Callable[..., User]
+) -> Callable[[str], User | None]:
+    """as_role(name) → a user holding that role towards `project` (None: anonymous).
+
+    Names: anon, outsider, org_member, manager, org_admin, compliance_officer, or a project
+    role (viewer, contributor, reviewer). The people of the other names are the fixtures of
+    the same name, set up only when asked for.
+    """
+
+    def make(role: str) -> User | None:
+        if role == "anon":
+            return None
+        if role == "outsider":
+            return request.getfixturevalue("outsider")
+        if role == "org_member":
+            return request.getfixturevalue("org_member")(OrgRole.MEMBER)
+        if role == "manager":
+            return project.owner
+        if role == "org_admin":
+            return request.getfixturevalue("admin")
+        if role == "compliance_officer":
+            return request.getfixturevalue("compliance_officer")
+        return project_member(project, role)
 
     return make
 

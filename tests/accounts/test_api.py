@@ -4,7 +4,6 @@ OpenAPI schema and its docs page."""
 
 import json
 import re
-import uuid
 from datetime import timedelta
 
 import pytest
@@ -17,36 +16,18 @@ from accounts.services import api_token_create, api_token_revoke
 from accounts.tokens import sha256_hex
 from audit.models import AuditEvent
 from tests.factories import OrganizationMembershipFactory
+from tests.helpers import (
+    PROBLEM,
+    UNKNOWN_UUID,
+    assert_problem,
+    bearer_client,
+    client_for,
+    new_events,
+)
 
 pytestmark = pytest.mark.django_db
 
 OrgRole = OrganizationMembership.Role
-PROBLEM = "application/problem+json"
-
-
-# --- helpers --------------------------------------------------------------------------------
-
-
-def client_for(user: User | None) -> APIClient:
-    """A client signed in with a session (None: anonymous)."""
-    client = APIClient()
-    if user is not None:
-        client.force_login(user)
-    return client
-
-
-def assert_problem(response, status: int) -> dict:
-    assert response.status_code == status, response.content
-    assert response["Content-Type"] == PROBLEM
-    body = response.json()
-    assert body["status"] == status
-    assert body["type"] == "about:blank"
-    assert body["instance"] == response.wsgi_request.path
-    return body
-
-
-def new_events(since: int) -> list[AuditEvent]:
-    return list(AuditEvent.objects.order_by("occurred_at", "sequence")[since:])
 
 
 @pytest.fixture
@@ -66,8 +47,7 @@ def people(org, admin, compliance_officer, org_member, outsider):
 
 def test_valid_token_authenticates_and_records_last_use(admin):
     token, plain = api_token_create(actor=admin, name="ci")
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {plain}")
+    client = bearer_client(plain)
 
     response = client.get("/api/v1/me/")
 
@@ -424,7 +404,7 @@ def test_organization_rename_with_an_empty_body_changes_nothing(org, admin):
     assert AuditEvent.objects.count() == before
 
 
-@pytest.mark.parametrize("bad_id", ["not-a-uuid", str(uuid.uuid4()), "1", "a.b"])
+@pytest.mark.parametrize("bad_id", ["not-a-uuid", UNKNOWN_UUID, "1", "a.b"])
 def test_unknown_and_malformed_ids_are_404_problem(admin, bad_id):
     for path in (
         f"/api/v1/organizations/{bad_id}/",
@@ -750,8 +730,7 @@ def test_token_create_returns_the_secret_once_and_it_works(admin):
         admin.pk,
         str(token.pk),
     )
-    bearer = APIClient()
-    bearer.credentials(HTTP_AUTHORIZATION=f"Bearer {body['token']}")
+    bearer = bearer_client(body["token"])
     assert bearer.get("/api/v1/me/").json()["id"] == str(admin.pk)
     # Never again: neither the list nor the detail carries the token or its hash.
     listed = client.get("/api/v1/tokens/").json()["results"]
@@ -810,8 +789,7 @@ def test_token_revoke_by_delete_and_by_post(admin):
         ("api_token.revoked", admin.pk, str(first.pk)),
         ("api_token.revoked", admin.pk, str(second.pk)),
     ]
-    bearer = APIClient()
-    bearer.credentials(HTTP_AUTHORIZATION=f"Bearer {plain}")
+    bearer = bearer_client(plain)
     assert_problem(bearer.get("/api/v1/me/"), 401)
 
 

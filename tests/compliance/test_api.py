@@ -1,38 +1,21 @@
 """The audit-events REST API: who reads which events, filters, cursor pagination over a
 growing trail, isolation between organisations, and a query budget that ignores row counts."""
 
-import uuid
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from accounts.models import OrganizationMembership, User
 from audit.models import AuditEvent
 from audit.writer import audit_record
 from core.actors import SYSTEM
 from tests.factories import OrganizationMembershipFactory, ProjectFactory
+from tests.helpers import UNKNOWN_UUID, assert_problem, client_for
 
 pytestmark = pytest.mark.django_db
 
 OrgRole = OrganizationMembership.Role
-PROBLEM = "application/problem+json"
-
-
-def client_for(user: User | None) -> APIClient:
-    client = APIClient()
-    if user is not None:
-        client.force_login(user)
-    return client
-
-
-def assert_problem(response, status: int) -> dict:
-    assert response.status_code == status, response.content
-    assert response["Content-Type"] == PROBLEM
-    body = response.json()
-    assert (body["status"], body["instance"]) == (status, response.wsgi_request.path)
-    return body
 
 
 def listed_actions(user: User | None, **query: str) -> list[str]:
@@ -235,7 +218,7 @@ def test_bad_filter_values_are_400(trail, admin, query, field):
     assert list(body["errors"]) == [field]
 
 
-@pytest.mark.parametrize("bad_id", ["nope", str(uuid.uuid4()), "12"])
+@pytest.mark.parametrize("bad_id", ["nope", UNKNOWN_UUID, "12"])
 def test_unknown_event_ids_are_404(admin, bad_id):
     assert_problem(client_for(admin).get(f"/api/v1/audit-events/{bad_id}/"), 404)
 

@@ -8,7 +8,8 @@ from audit.models import AuditEvent
 from core.models import SINGLE_LINE
 from stakeholders.models import Workshop
 from tests.factories import ProjectFactory
-from tests.stakeholders.api_helpers import build_world, client_for
+from tests.helpers import client_for
+from tests.stakeholders.helpers import build_world
 
 pytestmark = pytest.mark.django_db
 

@@ -12,20 +12,12 @@ from playwright.sync_api import Browser, Page, expect
 
 from outbox.services import outbox_deliver_due
 from stakeholders.models import Answer, FeedbackRound
-from tests.factories import DEFAULT_PASSWORD
+from tests.helpers import sign_in
 from tests.pages import found
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 SCREENSHOTS = "/tmp/charter-feedback"  # noqa: S108 — looked at by a person after the run
-
-
-def sign_in(page: Page, base: str, email: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Projects of")
 
 
 def add_stakeholder(page: Page, name: str, email: str, influence: str, interest: str) -> None:

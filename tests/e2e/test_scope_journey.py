@@ -7,17 +7,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from projects.models import GateRequest, Risk
-from tests.factories import DEFAULT_PASSWORD
+from tests.helpers import sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page: Page, base: str, email: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Projects of")
 
 
 def test_risks_on_the_heat_map_and_the_gate_request(page: Page, live_server, org, admin):

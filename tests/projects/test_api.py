@@ -5,9 +5,8 @@ budgets."""
 import uuid
 
 import pytest
-from rest_framework.test import APIClient
 
-from accounts.models import OrganizationMembership, ProjectMembership, User
+from accounts.models import OrganizationMembership, ProjectMembership
 from audit.models import AuditEvent
 from projects.models import Project
 from tests.factories import (
@@ -16,57 +15,16 @@ from tests.factories import (
     ProjectMembershipFactory,
     UserFactory,
 )
+from tests.helpers import assert_problem, client_for, new_events
 
 pytestmark = pytest.mark.django_db
 
 OrgRole = OrganizationMembership.Role
 ProjectRole = ProjectMembership.Role
-PROBLEM = "application/problem+json"
-
-
-def client_for(user: User | None) -> APIClient:
-    client = APIClient()
-    if user is not None:
-        client.force_login(user)
-    return client
-
-
-def assert_problem(response, status: int) -> dict:
-    assert response.status_code == status, response.content
-    assert response["Content-Type"] == PROBLEM
-    body = response.json()
-    assert (body["status"], body["instance"]) == (status, response.wsgi_request.path)
-    return body
-
-
-def new_events(since: int) -> list[AuditEvent]:
-    return list(AuditEvent.objects.order_by("occurred_at", "sequence")[since:])
 
 
 def snapshot(project: Project) -> dict[str, object]:
     return dict(Project.objects.filter(pk=project.pk).values().get())
-
-
-@pytest.fixture
-def as_role(project, org_member, project_member, admin, compliance_officer, outsider):
-    """as_role(name) → a user holding that role towards `project` (None: anonymous)."""
-
-    def make(role: str) -> User | None:
-        if role == "anon":
-            return None
-        if role == "outsider":
-            return outsider
-        if role == "org_member":
-            return org_member(OrgRole.MEMBER)
-        if role == "manager":
-            return project.owner
-        if role == "org_admin":
-            return admin
-        if role == "compliance_officer":
-            return compliance_officer
-        return project_member(project, role)
-
-    return make
 
 
 READ_MATRIX = [

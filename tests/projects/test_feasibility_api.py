@@ -5,24 +5,13 @@ import pytest
 from accounts.permissions import OWN_STUDY
 from projects import services
 from projects.models import FeasibilityStudy
-from tests.projects.scope_api_helpers import act, client_for, matrix, refused, role_maker
+from tests.helpers import act, client_for, refused
+from tests.projects.scope_api_helpers import matrix
 from tests.projects.scope_helpers import GO_STUDY, study_author
 
 pytestmark = pytest.mark.django_db
 
 API = "/api/v1"
-
-
-@pytest.fixture
-def make(project, org_member, project_member, admin, compliance_officer, outsider):
-    return role_maker(
-        project,
-        org_member=org_member,
-        project_member=project_member,
-        admin=admin,
-        compliance_officer=compliance_officer,
-        outsider=outsider,
-    )
 
 
 @pytest.fixture
@@ -85,8 +74,8 @@ def test_create_answers_the_study(project, manager):
 
 
 @pytest.mark.parametrize(("role", "status"), matrix("contribute", 201))
-def test_create_matrix(project, make, role, status):
-    user = make(role)
+def test_create_matrix(project, as_role, role, status):
+    user = as_role(role)
     if status == 201:
         act(
             client_for(user),
@@ -141,8 +130,8 @@ def test_bad_studies_are_refused(project, manager, payload, errors):
 
 
 @pytest.mark.parametrize(("role", "status"), matrix("contribute"))
-def test_edit_matrix(project, study, make, role, status):
-    user = make(role)
+def test_edit_matrix(project, study, as_role, role, status):
+    user = as_role(role)
     before = _row(study)
     payload = {"version": 1, "verdict": "go_with_conditions", "conditions": "Pilot only."}
     if status == 200:
@@ -228,8 +217,8 @@ def test_studies_are_never_replaced_or_deleted(project, study, manager):
 
 
 @pytest.mark.parametrize(("role", "status"), matrix("manage"))
-def test_sign_off_matrix(project, study, make, role, status):
-    user = make(role)
+def test_sign_off_matrix(project, study, as_role, role, status):
+    user = as_role(role)
     url = _url(project, study, "sign-off")
     if status == 200:
         body = act(
@@ -288,7 +277,7 @@ def test_a_signed_off_study_is_final(project, study, manager):
     assert _row(study) == before
 
 
-def test_list_newest_first(project, study, manager, make):
+def test_list_newest_first(project, study, manager, as_role):
     newer = services.feasibility_create(actor=manager, project=project, title="Round 2")
-    body = client_for(make("viewer")).get(_url(project)).json()
+    body = client_for(as_role("viewer")).get(_url(project)).json()
     assert [row["id"] for row in body["results"]] == [str(newer.pk), str(study.pk)]

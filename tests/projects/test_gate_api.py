@@ -9,36 +9,13 @@ from accounts.models import OrganizationMembership
 from accounts.permissions import REQUESTER_SIGNS
 from projects import services
 from projects.models import GateApproval, GateRequest, PhaseChange, Project
-from tests.projects.scope_api_helpers import (
-    CRITERIA,
-    act,
-    client_for,
-    matrix,
-    refused,
-    role_maker,
-)
-from tests.projects.scope_helpers import (
-    approved_scope,
-    assessed_risk,
-    go_feasibility,
-    held_workshop,
-    reviewer_for,
-)
+from tests.helpers import act, client_for, refused
+from tests.projects.scope_api_helpers import CRITERIA, matrix
 
 pytestmark = pytest.mark.django_db
 
 OrgRole = OrganizationMembership.Role
 API = "/api/v1"
-
-
-@pytest.fixture
-def ready_project(project, manager, project_member):
-    """A Scope project meeting every criterion of the Select gate (set up by the services)."""
-    approved_scope(project, manager, reviewer_for(project, project_member))
-    held_workshop(project, manager)
-    go_feasibility(project, manager)
-    assessed_risk(project, manager)
-    return project
 
 
 # --- sign-offs --------------------------------------------------------------------------------
@@ -125,21 +102,9 @@ def test_sign_off_matrix(
     capacity,
     allowed,
     role,
-    org_member,
-    project_member,
-    admin,
-    compliance_officer,
-    outsider,
+    as_role,
 ):
-    make = role_maker(
-        pending.project,
-        org_member=org_member,
-        project_member=project_member,
-        admin=admin,
-        compliance_officer=compliance_officer,
-        outsider=outsider,
-    )
-    user = make(role)
+    user = as_role(role)
     status = dict(matrix(allowed))[role]
     url = f"{API}/gate-requests/{pending.pk}/approve/"
 
@@ -208,17 +173,8 @@ def test_the_final_sign_off_checks_the_criteria_again(
 
 
 @pytest.mark.parametrize(("role", "status"), matrix("manage"))
-def test_withdraw_matrix(
-    pending, role, status, org_member, project_member, admin, compliance_officer, outsider
-):
-    user = role_maker(
-        pending.project,
-        org_member=org_member,
-        project_member=project_member,
-        admin=admin,
-        compliance_officer=compliance_officer,
-        outsider=outsider,
-    )(role)
+def test_withdraw_matrix(pending, role, status, as_role):
+    user = as_role(role)
     url = f"{API}/gate-requests/{pending.pk}/withdraw/"
     if status == 200:
         assert user is not None  # anonymous is never allowed
@@ -232,17 +188,8 @@ def test_withdraw_matrix(
 
 
 @pytest.mark.parametrize(("role", "status"), matrix("manage", 201))
-def test_gate_request_matrix(
-    ready_project, role, status, org_member, project_member, admin, compliance_officer, outsider
-):
-    user = role_maker(
-        ready_project,
-        org_member=org_member,
-        project_member=project_member,
-        admin=admin,
-        compliance_officer=compliance_officer,
-        outsider=outsider,
-    )(role)
+def test_gate_request_matrix(ready_project, role, status, as_role):
+    user = as_role(role)
     url = f"{API}/projects/{ready_project.pk}/gate/request/"
     if status == 201:
         assert user is not None  # anonymous is never allowed
@@ -263,17 +210,8 @@ def in_select(ready_project, pending, manager, compliance_officer):
 
 
 @pytest.mark.parametrize(("role", "status"), matrix("manage"))
-def test_move_back_matrix(
-    in_select, role, status, org_member, project_member, admin, compliance_officer, outsider
-):
-    user = role_maker(
-        in_select,
-        org_member=org_member,
-        project_member=project_member,
-        admin=admin,
-        compliance_officer=compliance_officer,
-        outsider=outsider,
-    )(role)
+def test_move_back_matrix(in_select, role, status, as_role):
+    user = as_role(role)
     url = f"{API}/projects/{in_select.pk}/move-back/"
     if status == 200:
         assert user is not None  # anonymous is never allowed

@@ -24,16 +24,6 @@ from tests.projects.scope_helpers import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def ready_project(project, manager, project_member):
-    """A Scope project meeting every criterion that the projects app owns."""
-    approved_scope(project, manager, reviewer_for(project, project_member))
-    held_workshop(project, manager)
-    go_feasibility(project, manager)
-    assessed_risk(project, manager)
-    return project
-
-
 def _unmet_keys(project):
     return [r.key for r in gates.evaluate(project) if not r.met]
 

@@ -8,7 +8,7 @@ from accounts.models import OrganizationMembership
 from projects import services
 from projects.models import Project, UseCaseProposal
 from tests.factories import ProjectFactory
-from tests.projects.scope_api_helpers import act, assert_problem, client_for, refused
+from tests.helpers import act, assert_problem, client_for, refused
 
 pytestmark = pytest.mark.django_db
 

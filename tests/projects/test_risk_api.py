@@ -8,30 +8,12 @@ from django.utils import timezone
 
 from projects import services
 from projects.models import Risk
-from tests.projects.scope_api_helpers import (
-    act,
-    assert_problem,
-    client_for,
-    matrix,
-    refused,
-    role_maker,
-)
+from tests.helpers import act, assert_problem, client_for, refused
+from tests.projects.scope_api_helpers import matrix
 
 pytestmark = pytest.mark.django_db
 
 API = "/api/v1"
-
-
-@pytest.fixture
-def make(project, org_member, project_member, admin, compliance_officer, outsider):
-    return role_maker(
-        project,
-        org_member=org_member,
-        project_member=project_member,
-        admin=admin,
-        compliance_officer=compliance_officer,
-        outsider=outsider,
-    )
 
 
 def _url(project, risk=None, tail=""):
@@ -125,8 +107,8 @@ def test_library_fields_can_be_overridden_and_references_follow(project, manager
 
 
 @pytest.mark.parametrize(("role", "status"), matrix("contribute", 201))
-def test_create_matrix(project, make, role, status):
-    user = make(role)
+def test_create_matrix(project, as_role, role, status):
+    user = as_role(role)
     payload = {"library_ref": "owasp-llm:LLM01", "likelihood": 2, "impact": 2}
     if status == 201:
         act(
@@ -206,8 +188,8 @@ def test_a_risk_needs_a_title_and_category_or_a_library_entry(project, manager):
 
 
 @pytest.mark.parametrize(("role", "status"), matrix("contribute"))
-def test_edit_matrix(project, risk, make, role, status):
-    user = make(role)
+def test_edit_matrix(project, risk, as_role, role, status):
+    user = as_role(role)
     before = _row(risk)
     payload = {"version": 1, "likelihood": 4, "impact": 5}
     if status == 200:
@@ -361,8 +343,8 @@ def register(project, manager):
         ({"category": "data", "sort": "reference"}, ["R-2", "R-3"]),
     ],
 )
-def test_list_filters_and_sorts(project, register, make, query, codes):
-    body = client_for(make("viewer")).get(_url(project), query).json()
+def test_list_filters_and_sorts(project, register, as_role, query, codes):
+    body = client_for(as_role("viewer")).get(_url(project), query).json()
     assert [row["code"] for row in body["results"]] == codes
     assert body["count"] == len(codes)
 
@@ -383,8 +365,8 @@ def test_list_refuses_bad_filters(project, manager, query, field):
     assert list(body["errors"]) == [field]
 
 
-def test_heat_map_counts_open_scored_risks(project, register, make):
-    body = client_for(make("viewer")).get(_url(project, tail="") + "heat-map/").json()
+def test_heat_map_counts_open_scored_risks(project, register, as_role):
+    body = client_for(as_role("viewer")).get(_url(project, tail="") + "heat-map/").json()
 
     assert body["high_score"] == 15
     assert [[cell["likelihood"] for cell in row] for row in body["rows"]] == [[1, 2, 3, 4, 5]] * 5
@@ -400,8 +382,8 @@ def test_heat_map_counts_open_scored_risks(project, register, make):
 
 
 @pytest.mark.parametrize("role", ["anon", "outsider", "org_member", "viewer", "compliance_officer"])
-def test_the_library_is_for_anyone_signed_in(make, role):
-    response = client_for(make(role)).get(f"{API}/risk-library/")
+def test_the_library_is_for_anyone_signed_in(as_role, role):
+    response = client_for(as_role(role)).get(f"{API}/risk-library/")
     if role == "anon":
         assert_problem(response, 401)
         return

@@ -7,7 +7,8 @@ from accounts.models import OrganizationMembership
 from audit.verify import verify_chain
 from projects import services
 from projects.models import GateRequest, Project
-from tests.projects.scope_api_helpers import CRITERIA, PROBLEM, act, client_for, refused
+from tests.helpers import PROBLEM, act, client_for, refused
+from tests.projects.scope_api_helpers import CRITERIA
 from tests.projects.scope_helpers import (
     approved_scope,
     assessed_risk,
@@ -279,16 +280,6 @@ def test_a_proposal_reaches_select_through_the_api_alone(
 
 
 # --- each unmet criterion blocks the request --------------------------------------------------
-
-
-@pytest.fixture
-def ready_project(project, manager, project_member):
-    """A Scope project meeting every criterion of the Select gate (set up by the services)."""
-    approved_scope(project, manager, reviewer_for(project, project_member))
-    held_workshop(project, manager)
-    go_feasibility(project, manager)
-    assessed_risk(project, manager)
-    return project
 
 
 @pytest.mark.parametrize("missing", list(CRITERIA))

@@ -19,7 +19,8 @@ from projects.models import (
     UseCaseProposal,
 )
 from tests.factories import ProjectFactory, ProjectMembershipFactory
-from tests.projects.scope_api_helpers import assert_problem, client_for, matrix, role_maker
+from tests.helpers import assert_problem, client_for
+from tests.projects.scope_api_helpers import matrix
 from tests.projects.scope_helpers import (
     GO_STUDY,
     approved_scope,
@@ -208,17 +209,8 @@ def test_a_row_under_another_projects_url_is_404(org, ours, manager):
 
 
 @pytest.mark.parametrize(("role", "status"), matrix("view"))
-def test_read_matrix(
-    ours, role, status, org_member, project_member, admin, compliance_officer, outsider
-):
-    user = role_maker(
-        ours["project"],
-        org_member=org_member,
-        project_member=project_member,
-        admin=admin,
-        compliance_officer=compliance_officer,
-        outsider=outsider,
-    )(role)
+def test_read_matrix(ours, role, status, as_role):
+    user = as_role(role)
     client = client_for(user)
     reads = [path for method, path, _ in _every_endpoint(ours) if method == "get"]
     # The organisation's inventory is for every member, project or not: checked in

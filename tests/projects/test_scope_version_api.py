@@ -9,14 +9,8 @@ import pytest
 from projects import services
 from projects.models import ScopeReviewComment, ScopeVersion
 from tests.factories import ProjectFactory
-from tests.projects.scope_api_helpers import (
-    act,
-    assert_problem,
-    client_for,
-    matrix,
-    refused,
-    role_maker,
-)
+from tests.helpers import act, assert_problem, client_for, refused
+from tests.projects.scope_api_helpers import matrix
 
 pytestmark = pytest.mark.django_db
 
@@ -38,18 +32,6 @@ VERSION = {
     ],
     "change_summary": "First version.",
 }
-
-
-@pytest.fixture
-def make(project, org_member, project_member, admin, compliance_officer, outsider):
-    return role_maker(
-        project,
-        org_member=org_member,
-        project_member=project_member,
-        admin=admin,
-        compliance_officer=compliance_officer,
-        outsider=outsider,
-    )
 
 
 @pytest.fixture
@@ -140,8 +122,8 @@ def test_create_answers_the_whole_version(project, author):
 
 
 @pytest.mark.parametrize(("role", "status"), matrix("contribute", 201))
-def test_create_matrix(project, make, role, status):
-    user = make(role)
+def test_create_matrix(project, as_role, role, status):
+    user = as_role(role)
     if status == 201:
         act(
             client_for(user),
@@ -270,9 +252,9 @@ def test_a_new_version_supersedes_the_draft_but_not_one_in_review(project, autho
 
 
 @pytest.mark.parametrize(("role", "status"), matrix("contribute"))
-def test_submit_matrix(project, author, make, role, status):
+def test_submit_matrix(project, author, as_role, role, status):
     version = services.scope_version_create(actor=author, project=project, goals="Goals.")
-    user = make(role)
+    user = as_role(role)
     if status == 200:
         body = act(
             client_for(user),
@@ -288,9 +270,9 @@ def test_submit_matrix(project, author, make, role, status):
 
 
 @pytest.mark.parametrize(("role", "status"), matrix("review"))
-def test_approve_matrix(project, author, make, role, status):
+def test_approve_matrix(project, author, as_role, role, status):
     version = _in_review(project, author)
-    user = make(role)
+    user = as_role(role)
     if status == 200:
         body = act(
             client_for(user),
@@ -385,9 +367,9 @@ def test_only_the_latest_version_in_review_can_be_decided(project, author, manag
 
 
 @pytest.mark.parametrize(("role", "status"), matrix("contribute_or_review", 201))
-def test_comment_matrix(project, author, make, role, status):
+def test_comment_matrix(project, author, as_role, role, status):
     version = services.scope_version_create(actor=author, project=project, goals="Goals.")
-    user = make(role)
+    user = as_role(role)
     url = _url(project, version, "comments")
     if status == 201:
         body = act(
@@ -416,11 +398,11 @@ def test_an_empty_comment_is_400(project, author):
 # --- reading ----------------------------------------------------------------------------------
 
 
-def test_list_newest_first_and_retrieve_with_comments(project, author, manager, make):
+def test_list_newest_first_and_retrieve_with_comments(project, author, manager, as_role):
     first = services.scope_version_create(actor=author, project=project, goals="First.")
     second = services.scope_version_create(actor=author, project=project, goals="Second.")
     services.scope_version_comment(actor=manager, version=second, body="Looks good.")
-    viewer = client_for(make("viewer"))
+    viewer = client_for(as_role("viewer"))
 
     listed = viewer.get(_url(project)).json()
     detail = viewer.get(_url(project, second)).json()

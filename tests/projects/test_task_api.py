@@ -7,30 +7,12 @@ import pytest
 from projects import services
 from projects.models import Task
 from tests.factories import ProjectFactory, ProjectMembershipFactory
-from tests.projects.scope_api_helpers import (
-    act,
-    assert_problem,
-    client_for,
-    matrix,
-    refused,
-    role_maker,
-)
+from tests.helpers import act, assert_problem, client_for, refused
+from tests.projects.scope_api_helpers import matrix
 
 pytestmark = pytest.mark.django_db
 
 API = "/api/v1"
-
-
-@pytest.fixture
-def make(project, org_member, project_member, admin, compliance_officer, outsider):
-    return role_maker(
-        project,
-        org_member=org_member,
-        project_member=project_member,
-        admin=admin,
-        compliance_officer=compliance_officer,
-        outsider=outsider,
-    )
 
 
 def _row(task):
@@ -87,8 +69,8 @@ def test_create_answers_the_task(project, manager, assignee):
 
 
 @pytest.mark.parametrize(("role", "status"), matrix("contribute_or_review", 201))
-def test_create_matrix(project, make, role, status):
-    user = make(role)
+def test_create_matrix(project, as_role, role, status):
+    user = as_role(role)
     url = f"{API}/projects/{project.pk}/tasks/"
     if status == 201:
         act(
@@ -140,8 +122,8 @@ def test_bad_tasks_are_refused(project, manager, outsider, org_member, payload, 
 
 
 @pytest.mark.parametrize(("role", "status"), matrix("contribute"))
-def test_edit_matrix(task, make, role, status):
-    user = make(role)
+def test_edit_matrix(task, as_role, role, status):
+    user = as_role(role)
     before = _row(task)
     url = f"{API}/tasks/{task.pk}/"
     if status == 200:
@@ -180,11 +162,11 @@ def test_tasks_are_never_replaced_or_deleted(task, manager):
     assert Task.objects.filter(pk=task.pk).exists()
 
 
-def test_project_list_open_by_default(project, manager, task, make):
+def test_project_list_open_by_default(project, manager, task, as_role):
     done = services.task_create(actor=manager, project=project, title="Kick-off")
     services.task_update(actor=manager, task=done, status="done")
     undated = services.task_create(actor=manager, project=project, title="Someday")
-    client = client_for(make("viewer"))
+    client = client_for(as_role("viewer"))
     url = f"{API}/projects/{project.pk}/tasks/"
 
     open_only = client.get(url).json()

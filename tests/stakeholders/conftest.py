@@ -1,10 +1,10 @@
 from datetime import timedelta
-from typing import Any
 
 import pytest
 from django.utils import timezone
 
 from stakeholders import services
+from tests.stakeholders.helpers import QUESTIONS, build_world, person_add
 
 
 @pytest.fixture
@@ -12,30 +12,9 @@ def stakeholder_of(manager):
     """make(project, name) → a stakeholder of the project's organisation linked to it."""
 
     def make(project, name="Dana Claims", **fields):
-        person = services.stakeholder_create(
-            actor=manager,
-            organization=project.organization,
-            name=name,
-            email=f"{name.lower().replace(' ', '.')}@example.com",
-            **fields,
-        )
-        services.stakeholder_link(actor=manager, project=project, stakeholder=person)
-        return person
+        return person_add(manager, project, name, **fields)
 
     return make
-
-
-QUESTIONS: list[dict[str, Any]] = [
-    {"kind": "rating", "prompt": "How useful would the assistant be?", "key": "usefulness"},
-    {"kind": "single", "prompt": "Main concern?", "choices": ["Accuracy", "Privacy", "Jobs"]},
-    {
-        "kind": "multiple",
-        "prompt": "Which tasks?",
-        "choices": ["Triage", "Drafting"],
-        "required": False,
-    },
-    {"kind": "text", "prompt": "Anything else?", "required": False},
-]
 
 
 @pytest.fixture
@@ -55,3 +34,9 @@ def open_round(project, manager, stakeholder_of):
     )
     invites = {i.stakeholder.name: i for i in feedback_round.invites.select_related("stakeholder")}
     return feedback_round, invites
+
+
+@pytest.fixture
+def world(project):
+    """build_world(project): stakeholders, workshops, rounds in each state, an intake key."""
+    return build_world(project)

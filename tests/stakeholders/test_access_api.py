@@ -16,37 +16,13 @@ from stakeholders.models import (
     WorkshopInvitation,
 )
 from tests.factories import ProjectFactory, ProjectMembershipFactory
-from tests.stakeholders.api_helpers import (
-    assert_problem,
-    build_world,
-    client_for,
-    event_count,
-    new_events,
-)
+from tests.helpers import assert_problem, client_for, event_count, new_events
+from tests.stakeholders.helpers import build_world
 
 pytestmark = pytest.mark.django_db
 
 ProjectRole = ProjectMembership.Role
 OrgRole = OrganizationMembership.Role
-
-
-@pytest.fixture
-def world(project):
-    return build_world(project)
-
-
-@pytest.fixture
-def as_role(project, project_member, outsider):
-    def make(role):
-        if role == "anon":
-            return None
-        if role == "outsider":
-            return outsider
-        if role == "manager":
-            return project.owner
-        return project_member(project, role)
-
-    return make
 
 
 def _link(world, person):

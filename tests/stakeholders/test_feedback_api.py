@@ -13,23 +13,14 @@ from projects import services as project_services
 from stakeholders import links, services
 from stakeholders.models import FeedbackInvite, FeedbackRound, Question
 from tests.factories import ProjectFactory, ProjectMembershipFactory
-from tests.stakeholders.api_helpers import (
+from tests.helpers import assert_problem, client_for, event_count, new_events
+from tests.stakeholders.helpers import (
+    QUESTIONS,
     assert_no_personal_data_in_trail,
-    assert_problem,
-    build_world,
-    client_for,
-    event_count,
-    new_events,
     submit,
 )
-from tests.stakeholders.conftest import QUESTIONS
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world(project):
-    return build_world(project)
 
 
 def _create(world, **overrides):

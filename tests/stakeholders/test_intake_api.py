@@ -9,24 +9,13 @@ from rest_framework.test import APIClient
 
 from stakeholders import services
 from stakeholders.models import IntakeKey, ProductFeedback
-from tests.stakeholders.api_helpers import (
-    assert_problem,
-    build_world,
-    client_for,
-    event_count,
-    new_events,
-)
+from tests.helpers import assert_problem, client_for, event_count, new_events
 
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/intake/feedback/"
 HEADER = "HTTP_X_CHARTER_INTAKE_KEY"
 GOOD = {"rating": 4, "comment": "Mostly right.", "model_ref": "claims-v3", "output_ref": "c-1/m-2"}
-
-
-@pytest.fixture
-def world(project):
-    return build_world(project)
 
 
 def post(plain: str | None, body: dict | None = None, client: APIClient | None = None):

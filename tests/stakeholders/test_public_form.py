@@ -9,6 +9,7 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from stakeholders import links, ratelimit, services
 from stakeholders.models import Answer, FeedbackResponse, FeedbackRound
+from tests.stakeholders.helpers import answers_by_position, question_ids
 
 pytestmark = pytest.mark.django_db
 
@@ -17,15 +18,6 @@ pytestmark = pytest.mark.django_db
 def dana(open_round):
     feedback_round, invites = open_round
     return feedback_round, invites["Dana Claims"], links.make_token(invites["Dana Claims"])
-
-
-def _ids(feedback_round):
-    return {q.position: str(q.pk) for q in feedback_round.questions.all()}
-
-
-def _form(feedback_round, **by_position):
-    ids = _ids(feedback_round)
-    return {ids[int(k[1:])]: v for k, v in by_position.items()}
 
 
 PRIVATE = {
@@ -65,7 +57,9 @@ def test_a_submission_is_stored_and_thanked_and_the_form_comes_back_prefilled(cl
     feedback_round, invite, token = dana
     response = client.post(
         f"/f/{token}/",
-        _form(feedback_round, q1="4", q2="Privacy", q3=["Triage", "Drafting"], q4="Be careful"),
+        answers_by_position(
+            feedback_round, q1="4", q2="Privacy", q3=["Triage", "Drafting"], q4="Be careful"
+        ),
     )
     assert response.status_code == 302
     assert response["Location"] == f"/f/{token}/thanks/"
@@ -86,7 +80,7 @@ def test_a_submission_is_stored_and_thanked_and_the_form_comes_back_prefilled(cl
     assert invite.responded_at is not None
 
     page = client.get(f"/f/{token}/").content.decode()
-    ids = _ids(feedback_round)
+    ids = question_ids(feedback_round)
     assert f'id="q-{ids[1]}-4" value="4" checked' in page
     assert f'id="q-{ids[2]}-2" value="Privacy" checked' in page
     assert f'id="q-{ids[3]}-1" value="Triage" checked' in page
@@ -97,8 +91,8 @@ def test_a_submission_is_stored_and_thanked_and_the_form_comes_back_prefilled(cl
 
 def test_a_second_submission_edits_the_one_response(client, dana):
     feedback_round, _invite, token = dana
-    client.post(f"/f/{token}/", _form(feedback_round, q1="2", q2="Jobs"))
-    client.post(f"/f/{token}/", _form(feedback_round, q1="5", q2="Accuracy"))
+    client.post(f"/f/{token}/", answers_by_position(feedback_round, q1="2", q2="Jobs"))
+    client.post(f"/f/{token}/", answers_by_position(feedback_round, q1="5", q2="Accuracy"))
     response = FeedbackResponse.objects.get()
     assert response.edit_count == 1
     assert list(
@@ -112,8 +106,10 @@ def test_a_second_submission_edits_the_one_response(client, dana):
 
 def test_a_missing_required_answer_shows_the_errors_and_stores_nothing(client, dana):
     feedback_round, _invite, token = dana
-    ids = _ids(feedback_round)
-    response = client.post(f"/f/{token}/", _form(feedback_round, q2="Weather", q4="Kept"))
+    ids = question_ids(feedback_round)
+    response = client.post(
+        f"/f/{token}/", answers_by_position(feedback_round, q2="Weather", q4="Kept")
+    )
     page = response.content.decode()
     assert response.status_code == 400
     _assert_private(response)
@@ -134,7 +130,9 @@ def test_script_in_a_text_answer_is_escaped_on_the_results_page(client, dana, ma
     feedback_round, _invite, token = dana
     client.post(
         f"/f/{token}/",
-        _form(feedback_round, q1="3", q2="Jobs", q4='<script>alert("x")</script><b>bold</b>'),
+        answers_by_position(
+            feedback_round, q1="3", q2="Jobs", q4='<script>alert("x")</script><b>bold</b>'
+        ),
     )
     client.force_login(manager)
     page = client.get(
@@ -164,7 +162,9 @@ def test_tampered_and_unknown_links_are_a_clear_404(client, dana):
     forged = token.replace(str(invite.pk), "00000000-0000-0000-0000-000000000000")
     for bad in (tampered, forged, "garbage", "x" * 400):
         _assert_invalid(client.get(f"/f/{bad}/"))
-        _assert_invalid(client.post(f"/f/{bad}/", _form(feedback_round, q1="4", q2="Jobs")))
+        _assert_invalid(
+            client.post(f"/f/{bad}/", answers_by_position(feedback_round, q1="4", q2="Jobs"))
+        )
     assert FeedbackResponse.objects.count() == 0
 
 
@@ -173,7 +173,9 @@ def test_a_revoked_link_is_a_clear_404(client, dana, manager):
     assert client.get(f"/f/{token}/").status_code == 200
     services.feedback_invite_revoke(actor=manager, invite=invite)
     _assert_invalid(client.get(f"/f/{token}/"))
-    _assert_invalid(client.post(f"/f/{token}/", _form(feedback_round, q1="4", q2="Jobs")))
+    _assert_invalid(
+        client.post(f"/f/{token}/", answers_by_position(feedback_round, q1="4", q2="Jobs"))
+    )
     assert FeedbackResponse.objects.count() == 0
 
 
@@ -181,7 +183,9 @@ def test_an_expired_link_is_a_clear_404(client, dana, monkeypatch):
     feedback_round, _invite, token = dana
     monkeypatch.setattr(links, "MAX_AGE_SECONDS", -1)  # every signature is now too old
     _assert_invalid(client.get(f"/f/{token}/"))
-    _assert_invalid(client.post(f"/f/{token}/", _form(feedback_round, q1="4", q2="Jobs")))
+    _assert_invalid(
+        client.post(f"/f/{token}/", answers_by_position(feedback_round, q1="4", q2="Jobs"))
+    )
     assert FeedbackResponse.objects.count() == 0
 
 
@@ -196,7 +200,7 @@ def test_a_closed_round_is_a_clear_410(client, dana, manager, how):
         )
     for response in (
         client.get(f"/f/{token}/"),
-        client.post(f"/f/{token}/", _form(feedback_round, q1="4", q2="Jobs")),
+        client.post(f"/f/{token}/", answers_by_position(feedback_round, q1="4", q2="Jobs")),
     ):
         assert response.status_code == 410
         assert "This feedback round is closed" in response.content.decode()
@@ -210,7 +214,7 @@ def test_a_closed_round_is_a_clear_410(client, dana, manager, how):
 def test_csrf_is_enforced_without_a_session(dana):
     feedback_round, _invite, token = dana
     browser = Client(enforce_csrf_checks=True)
-    answers = _form(feedback_round, q1="4", q2="Jobs")
+    answers = answers_by_position(feedback_round, q1="4", q2="Jobs")
     assert browser.post(f"/f/{token}/", answers).status_code == 403
     assert FeedbackResponse.objects.count() == 0
 
@@ -224,10 +228,10 @@ def test_csrf_is_enforced_without_a_session(dana):
 
 def test_posts_are_limited_per_link(client, dana):
     feedback_round, _invite, token = dana
-    answers = _form(feedback_round, q1="4", q2="Jobs")
+    answers = answers_by_position(feedback_round, q1="4", q2="Jobs")
     for _ in range(ratelimit.PUBLIC_FORM_LIMIT):
         assert client.post(f"/f/{token}/", answers).status_code == 302
-    limited = client.post(f"/f/{token}/", _form(feedback_round, q1="1", q2="Privacy"))
+    limited = client.post(f"/f/{token}/", answers_by_position(feedback_round, q1="1", q2="Privacy"))
     assert limited.status_code == 429
     assert limited["Retry-After"] == "600"
     assert "Too many attempts" in limited.content.decode()
@@ -239,7 +243,7 @@ def test_posts_are_limited_per_link(client, dana):
 def test_posts_are_limited_per_address_across_links(client, open_round):
     feedback_round, invites = open_round
     dana, lee = (links.make_token(invites[name]) for name in ("Dana Claims", "Lee Legal"))
-    answers = _form(feedback_round, q1="4", q2="Jobs")
+    answers = answers_by_position(feedback_round, q1="4", q2="Jobs")
     # Genuine links share the address's budget (forged ones have their own: see
     # test_public_form_abuse.py); each link stays under its own limit here.
     for n in range(ratelimit.PUBLIC_FORM_LIMIT):

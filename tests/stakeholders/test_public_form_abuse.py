@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 from core.ratelimit import BAD_CREDENTIALS_LIMIT
 from stakeholders import links, ratelimit
 from stakeholders.models import FeedbackResponse
-from tests.stakeholders.api_helpers import build_world
+from tests.stakeholders.helpers import build_world
 
 pytestmark = pytest.mark.django_db
 

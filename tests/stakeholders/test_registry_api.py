@@ -6,13 +6,8 @@ import pytest
 from accounts.models import OrganizationMembership
 from stakeholders import services
 from stakeholders.models import ProjectStakeholder, Stakeholder
-from tests.stakeholders.api_helpers import (
-    assert_no_personal_data_in_trail,
-    assert_problem,
-    client_for,
-    event_count,
-    new_events,
-)
+from tests.helpers import assert_problem, client_for, event_count, new_events
+from tests.stakeholders.helpers import assert_no_personal_data_in_trail
 
 pytestmark = pytest.mark.django_db
 

@@ -7,23 +7,15 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from stakeholders import links, selectors, services
-from tests.stakeholders.conftest import QUESTIONS
+from stakeholders import selectors, services
+from tests.stakeholders.helpers import QUESTIONS, submit
 
 pytestmark = pytest.mark.django_db
 
 
-def _submit(feedback_round, invite, **by_position):
-    questions = {q.position: str(q.pk) for q in feedback_round.questions.all()}
-    services.feedback_submit(
-        token=links.make_token(invite),
-        answers={questions[int(k[1:])]: v for k, v in by_position.items()},
-    )
-
-
 def test_results_give_rate_distributions_and_texts(open_round, manager):
     feedback_round, invites = open_round
-    _submit(
+    submit(
         feedback_round,
         invites["Dana Claims"],
         q1="4",
@@ -61,7 +53,7 @@ def test_results_queries_do_not_grow(
         actor=manager, feedback_round=feedback_round, stakeholders=[p.pk for p in people]
     )
     for invite in feedback_round.invites.all():
-        _submit(feedback_round, invite, q1="3", q2="Jobs", q4="<script>alert(1)</script>")
+        submit(feedback_round, invite, q1="3", q2="Jobs", q4="<script>alert(1)</script>")
     fresh = type(manager).objects.get(pk=manager.pk)
     with django_assert_num_queries(5):  # roles ×2, counts, questions, answers
         results = selectors.feedback_results(user=fresh, feedback_round=feedback_round)
@@ -81,7 +73,7 @@ def test_the_same_question_is_compared_across_rounds(project, manager, stakehold
         services.feedback_round_open(
             actor=manager, feedback_round=feedback_round, stakeholders=[dana.pk]
         )
-        _submit(feedback_round, feedback_round.invites.get(), q1=rating, q2="Jobs")
+        submit(feedback_round, feedback_round.invites.get(), q1=rating, q2="Jobs")
 
     trend = selectors.question_trend(user=manager, project=project, key="usefulness")
 
@@ -93,7 +85,7 @@ def test_the_same_question_is_compared_across_rounds(project, manager, stakehold
 
 def test_csv_export_neutralises_formulas(open_round, manager):
     feedback_round, invites = open_round
-    _submit(feedback_round, invites["Dana Claims"], q1="5", q2="Jobs", q4='=HYPERLINK("http://x")')
+    submit(feedback_round, invites["Dana Claims"], q1="5", q2="Jobs", q4='=HYPERLINK("http://x")')
 
     rows = list(
         csv.reader(

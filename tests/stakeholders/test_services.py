@@ -16,13 +16,9 @@ from outbox.services import outbox_deliver_due
 from projects.models import Task
 from stakeholders import links, services
 from stakeholders.models import FeedbackResponse, ProductFeedback, Stakeholder, WorkshopInvitation
+from tests.stakeholders.helpers import answers_by_position
 
 pytestmark = pytest.mark.django_db
-
-
-def _answers(feedback_round, **by_position):
-    questions = {q.position: str(q.pk) for q in feedback_round.questions.all()}
-    return {questions[int(k[1:])]: v for k, v in by_position.items()}
 
 
 # --- registry ---------------------------------------------------------------------------------
@@ -171,7 +167,8 @@ def test_links_are_mailed_once_and_answers_stay_off_the_trail(open_round):
     assert any(token in m.body for m in mail.outbox)
 
     services.feedback_submit(
-        token=token, answers=_answers(feedback_round, q1="4", q2="Privacy", q4="Secret opinion")
+        token=token,
+        answers=answers_by_position(feedback_round, q1="4", q2="Privacy", q4="Secret opinion"),
     )
 
     event = AuditEvent.objects.get(action="feedback_response.submitted")
@@ -185,8 +182,12 @@ def test_links_are_mailed_once_and_answers_stay_off_the_trail(open_round):
 def test_one_response_per_stakeholder_editable_until_close(open_round, manager):
     feedback_round, invites = open_round
     token = links.make_token(invites["Dana Claims"])
-    services.feedback_submit(token=token, answers=_answers(feedback_round, q1="2", q2="Jobs"))
-    services.feedback_submit(token=token, answers=_answers(feedback_round, q1="5", q2="Accuracy"))
+    services.feedback_submit(
+        token=token, answers=answers_by_position(feedback_round, q1="2", q2="Jobs")
+    )
+    services.feedback_submit(
+        token=token, answers=answers_by_position(feedback_round, q1="5", q2="Accuracy")
+    )
 
     response = FeedbackResponse.objects.get()
     assert response.edit_count == 1
@@ -194,7 +195,9 @@ def test_one_response_per_stakeholder_editable_until_close(open_round, manager):
 
     services.feedback_round_close(actor=manager, feedback_round=feedback_round)
     with pytest.raises(ConflictError, match="closed"):
-        services.feedback_submit(token=token, answers=_answers(feedback_round, q1="1", q2="Jobs"))
+        services.feedback_submit(
+            token=token, answers=answers_by_position(feedback_round, q1="1", q2="Jobs")
+        )
     assert FeedbackResponse.objects.get().answers.get(question__position=1).rating == 5
 
 
@@ -215,7 +218,7 @@ def test_invalid_answers_are_refused_and_nothing_is_stored(open_round, answers, 
     with pytest.raises(ValidationError) as error:
         services.feedback_submit(
             token=links.make_token(invites["Dana Claims"]),
-            answers=_answers(feedback_round, **answers),
+            answers=answers_by_position(feedback_round, **answers),
         )
     assert question_id in error.value.message_dict
     assert FeedbackResponse.objects.count() == 0
@@ -261,7 +264,7 @@ def test_round_end_date_closes_it(open_round):
     with pytest.raises(ConflictError):
         services.feedback_submit(
             token=links.make_token(invites["Dana Claims"]),
-            answers=_answers(feedback_round, q1="3", q2="Jobs"),
+            answers=answers_by_position(feedback_round, q1="3", q2="Jobs"),
         )
     assert services.feedback_rounds_close_due() == 1
     feedback_round.refresh_from_db()
@@ -293,7 +296,7 @@ def test_summary_goes_to_respondents_once(open_round, manager, project):
     feedback_round, invites = open_round
     services.feedback_submit(
         token=links.make_token(invites["Dana Claims"]),
-        answers=_answers(feedback_round, q1="3", q2="Jobs"),
+        answers=answers_by_position(feedback_round, q1="3", q2="Jobs"),
     )
     with pytest.raises(ConflictError):
         services.feedback_round_publish_summary(

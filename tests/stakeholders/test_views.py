@@ -23,6 +23,7 @@ from stakeholders.models import (
     Stakeholder,
     Workshop,
 )
+from tests.stakeholders.helpers import answers_by_position
 
 pytestmark = pytest.mark.django_db
 
@@ -666,15 +667,10 @@ def test_ask_again_copies_the_questions_and_their_keys(client, world, manager):
     assert 'name="q5_prompt"' not in html
 
 
-def _answers(feedback_round, **by_position):
-    questions = {q.position: str(q.pk) for q in feedback_round.questions.all()}
-    return {questions[int(k[1:])]: v for k, v in by_position.items()}
-
-
 def test_results_show_rates_distributions_texts_escaped_and_who_still_owes(client, world, manager):
     services.feedback_submit(
         token=links.make_token(world.invite),
-        answers=_answers(
+        answers=answers_by_position(
             world.round,
             q1="4",
             q2="Privacy",
@@ -708,7 +704,8 @@ def test_revoke_a_link_and_close_the_round(client, world, manager):
 
 def test_a_link_withdrawn_after_its_answer_still_counts_in_the_rate(client, world, manager):
     services.feedback_submit(
-        token=links.make_token(world.invite), answers=_answers(world.round, q1="4", q2="Jobs")
+        token=links.make_token(world.invite),
+        answers=answers_by_position(world.round, q1="4", q2="Jobs"),
     )
     client.force_login(manager)
     client.post(_url("{r}/invites/{i}/revoke/", world))
@@ -735,7 +732,7 @@ def test_revoking_an_invite_of_another_round_is_404(client, world, manager, proj
 def test_csv_export_is_an_attachment_with_one_row_per_response(client, world, manager):
     services.feedback_submit(
         token=links.make_token(world.invite),
-        answers=_answers(world.round, q1="5", q2="Jobs", q4="=HYPERLINK(1)"),
+        answers=answers_by_position(world.round, q1="5", q2="Jobs", q4="=HYPERLINK(1)"),
     )
     client.force_login(manager)
     response = client.get(_url("{r}/results.csv", world))
@@ -749,7 +746,8 @@ def test_csv_export_is_an_attachment_with_one_row_per_response(client, world, ma
 
 def test_the_trend_compares_the_same_question_across_rounds(client, world, manager, project):
     services.feedback_submit(
-        token=links.make_token(world.invite), answers=_answers(world.round, q1="2", q2="Jobs")
+        token=links.make_token(world.invite),
+        answers=answers_by_position(world.round, q1="2", q2="Jobs"),
     )
     services.feedback_round_close(actor=manager, feedback_round=world.round)
     later = services.feedback_round_create(
@@ -761,7 +759,9 @@ def test_the_trend_compares_the_same_question_across_rounds(client, world, manag
     )
     services.feedback_round_open(actor=manager, feedback_round=later, stakeholders=[world.dana.pk])
     invite = later.invites.get()
-    services.feedback_submit(token=links.make_token(invite), answers=_answers(later, q1="5"))
+    services.feedback_submit(
+        token=links.make_token(invite), answers=answers_by_position(later, q1="5")
+    )
     client.force_login(manager)
     page = client.get(f"/projects/{project.pk}/feedback/{later.pk}/").content.decode()
     trend = page.split('id="trend-heading"')[1].split("</section>")[0]
@@ -827,7 +827,7 @@ def _results_queries(client, manager, project, count):
     for invite in list(feedback_round.invites.all())[1:]:
         services.feedback_submit(
             token=links.make_token(invite),
-            answers=_answers(feedback_round, q1="3", q2=["A"], q3="Because"),
+            answers=answers_by_position(feedback_round, q1="3", q2=["A"], q3="Because"),
         )
     client.force_login(manager)
     with CaptureQueriesContext(connection) as queries:

@@ -10,21 +10,10 @@ from icalendar import Calendar
 from projects.models import Task
 from stakeholders import services
 from stakeholders.models import Workshop, WorkshopInvitation
-from tests.stakeholders.api_helpers import (
-    assert_no_personal_data_in_trail,
-    assert_problem,
-    build_world,
-    client_for,
-    event_count,
-    new_events,
-)
+from tests.helpers import assert_problem, client_for, event_count, new_events
+from tests.stakeholders.helpers import assert_no_personal_data_in_trail
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world(project):
-    return build_world(project)
 
 
 def _schedule(world, **overrides):

@@ -1,5 +1,5 @@
-"""Helpers of the stakeholders API tests: clients, problem assertions, audit checks, and a
-project populated through the services."""
+"""Helpers of the stakeholders tests: the questions of a round, answers by question position,
+a trail free of personal data, and a project populated through the services."""
 
 import json
 from dataclasses import dataclass
@@ -7,39 +7,24 @@ from datetime import timedelta
 from typing import Any
 
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from accounts.models import User
 from audit.models import AuditEvent
 from projects.models import Project
 from stakeholders import links, services
 from stakeholders.models import FeedbackRound, IntakeKey, Stakeholder, Workshop
-from tests.stakeholders.conftest import QUESTIONS
 
-PROBLEM = "application/problem+json"
-
-
-def client_for(user: User | None) -> APIClient:
-    client = APIClient()
-    if user is not None:
-        client.force_login(user)
-    return client
-
-
-def assert_problem(response, status: int) -> dict:
-    assert response.status_code == status, response.content
-    assert response["Content-Type"] == PROBLEM
-    body = response.json()
-    assert (body["status"], body["instance"]) == (status, response.wsgi_request.path)
-    return body
-
-
-def event_count() -> int:
-    return AuditEvent.objects.count()
-
-
-def new_events(since: int) -> list[AuditEvent]:
-    return list(AuditEvent.objects.order_by("occurred_at", "sequence")[since:])
+QUESTIONS: list[dict[str, Any]] = [
+    {"kind": "rating", "prompt": "How useful would the assistant be?", "key": "usefulness"},
+    {"kind": "single", "prompt": "Main concern?", "choices": ["Accuracy", "Privacy", "Jobs"]},
+    {
+        "kind": "multiple",
+        "prompt": "Which tasks?",
+        "choices": ["Triage", "Drafting"],
+        "required": False,
+    },
+    {"kind": "text", "prompt": "Anything else?", "required": False},
+]
 
 
 def assert_no_personal_data_in_trail(*secrets: str) -> None:
@@ -50,12 +35,21 @@ def assert_no_personal_data_in_trail(*secrets: str) -> None:
             assert secret.lower() not in payload, (event.action, secret)
 
 
+def question_ids(feedback_round: FeedbackRound) -> dict[int, str]:
+    """The round's question ids by position (1, 2, …)."""
+    return {q.position: str(q.pk) for q in feedback_round.questions.all()}
+
+
+def answers_by_position(feedback_round: FeedbackRound, **by_position: Any) -> dict[str, Any]:
+    """Answers keyed by question id, from q1=…, q2=… keyed by position."""
+    ids = question_ids(feedback_round)
+    return {ids[int(k[1:])]: v for k, v in by_position.items()}
+
+
 def submit(feedback_round: FeedbackRound, invite: Any, **by_position: Any) -> None:
     """Answer as the invited stakeholder would, through their personal link."""
-    questions = {q.position: str(q.pk) for q in feedback_round.questions.all()}
     services.feedback_submit(
-        token=links.make_token(invite),
-        answers={questions[int(k[1:])]: v for k, v in by_position.items()},
+        token=links.make_token(invite), answers=answers_by_position(feedback_round, **by_position)
     )
 
 
@@ -77,12 +71,17 @@ class World:
     plain_key: str
 
 
-def _person(manager: User, project: Project, name: str, *, link: bool = True) -> Stakeholder:
+def person_add(
+    manager: User, project: Project, name: str, *, link: bool = True, **fields: Any
+) -> Stakeholder:
+    """A stakeholder of the project's organisation (email from the name), linked to the project
+    unless `link` is false."""
     person = services.stakeholder_create(
         actor=manager,
         organization=project.organization,
         name=name,
         email=f"{name.lower().replace(' ', '.')}@example.com",
+        **fields,
     )
     if link:
         services.stakeholder_link(actor=manager, project=project, stakeholder=person)
@@ -101,8 +100,11 @@ def _round(manager: User, project: Project, title: str) -> FeedbackRound:
 
 def build_world(project: Project) -> World:
     manager = project.owner
-    dana, lee = _person(manager, project, "Dana Claims"), _person(manager, project, "Lee Legal")
-    sam = _person(manager, project, "Sam Sales", link=False)
+    dana, lee = (
+        person_add(manager, project, "Dana Claims"),
+        person_add(manager, project, "Lee Legal"),
+    )
+    sam = person_add(manager, project, "Sam Sales", link=False)
     upcoming = services.workshop_schedule(
         actor=manager,
         project=project,
