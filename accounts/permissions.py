@@ -76,6 +76,7 @@ class Rule(StrEnum):
     SCOPE_VERSION_DECIDE = "scope_version.decide"  # approve or send back: not its author
     FEASIBILITY_SIGN_OFF = "feasibility.sign_off"  # a manager who did not write the study
     FEEDBACK_ROUND_CLOSE = "feedback_round.close"  # contributors; the system once it is due
+    STAKEHOLDER_EDIT = "stakeholder.edit"  # administrators, or contributors of a linked project
 
 
 ORG_ROLE_PERMS: dict[str, frozenset[Perm]] = {
@@ -127,6 +128,10 @@ REQUESTER_SIGNS = (
 OWN_VERSION = "You wrote this version: someone else must review it."
 OWN_STUDY = "You wrote this study: another manager of the project signs it off."
 NOT_DUE = "The system closes a feedback round only once its end date has passed."
+STAKEHOLDER_NOT_YOURS = (
+    "Only an administrator, or a contributor of a project this stakeholder takes part in, "
+    "changes their details."
+)
 
 
 def _project_model() -> type[Model]:
@@ -308,6 +313,24 @@ def _feedback_round_close(user: Actor, feedback_round: Any) -> Decision:
     return ALLOW if can(user, Perm.PROJECT_CONTRIBUTE, feedback_round) else DENY
 
 
+def _stakeholder_edit(user: Actor, stakeholder: Any) -> Decision:
+    # A stakeholder's details — their email above all, which receives their feedback links and
+    # invitations — are changed by the people who work with them, not by every member.
+    if not isinstance(user, User) or not can_see(user, stakeholder):
+        return DENY
+    if can(user, Perm.ORG_MANAGE, stakeholder):
+        return ALLOW
+    linked = stakeholder.policy_linked_projects_path  # declared by the model: no import upward
+    contributing = [
+        role for role, perms in PROJECT_ROLE_PERMS.items() if Perm.PROJECT_CONTRIBUTE in perms
+    ]
+    projects = type(stakeholder)._default_manager.filter(pk=stakeholder.pk).values(linked)
+    works_with = ProjectMembership.objects.filter(
+        user=user, role__in=contributing, project_id__in=projects
+    ).exists()
+    return ALLOW if works_with else Decision(False, STAKEHOLDER_NOT_YOURS)
+
+
 RULES: dict[Rule, Callable[[Actor, Any], Decision]] = {
     Rule.TASK_CREATE: _contributes_or_reviews,
     Rule.TASK_MOVE: _task_move,
@@ -319,6 +342,7 @@ RULES: dict[Rule, Callable[[Actor, Any], Decision]] = {
     Rule.SCOPE_VERSION_DECIDE: _scope_version_decide,
     Rule.FEASIBILITY_SIGN_OFF: _feasibility_sign_off,
     Rule.FEEDBACK_ROUND_CLOSE: _feedback_round_close,
+    Rule.STAKEHOLDER_EDIT: _stakeholder_edit,
 }
 
 

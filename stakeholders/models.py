@@ -27,6 +27,8 @@ def _one_to_five(name: str) -> models.CheckConstraint:
 
 class Stakeholder(BaseModel):
     policy_organization_path = "organization"
+    # The projects a stakeholder takes part in, for the policy's rule on editing them.
+    policy_linked_projects_path = "project_links__project"
 
     class Kind(models.TextChoices):
         BUSINESS = "business", "Business"

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from accounts.models import Organization, User
-from accounts.permissions import Perm, require
+from accounts.permissions import Perm, Rule, require
 from audit.writer import audit_record
 from core.errors import reject_unknown_fields
 from core.services import model_update, snapshot
@@ -60,8 +60,9 @@ def stakeholder_create(*, actor: User, organization: Organization, **fields: Any
 
 @transaction.atomic
 def stakeholder_update(*, actor: User, stakeholder: Stakeholder, **changes: Any) -> Stakeholder:
-    """Edit a stakeholder's details."""
-    require(actor, Perm.ORG_VIEW, stakeholder.organization)
+    """Edit a stakeholder's details (administrators, or contributors of a project the
+    stakeholder takes part in: their email receives the feedback links and invitations)."""
+    require(actor, Rule.STAKEHOLDER_EDIT, stakeholder)
     locked = Stakeholder.objects.select_for_update().get(pk=stakeholder.pk)
     if "email" in changes:
         changes["email"] = changes["email"].strip().lower()

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Organization
-from accounts.permissions import Perm, can
+from accounts.permissions import Perm, Rule, can, require
 from accounts.selectors import current_organization
 from accounts.types import AuthenticatedRequest
 from core.forms import add_service_errors
@@ -91,8 +91,10 @@ def stakeholder_create(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def stakeholder_edit(request: AuthenticatedRequest, stakeholder_id: Any) -> HttpResponse:
-    """Edit a person's details (any member of their organisation)."""
+    """Edit a person's details (administrators, or contributors of a project they take part
+    in); anyone else of the organisation gets 403."""
     person = selectors.stakeholder_get_for_user(user=request.user, id=stakeholder_id)
+    require(request.user, Rule.STAKEHOLDER_EDIT, person)
     initial = {name: getattr(person, name) for name in StakeholderForm.base_fields}
     form = StakeholderForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -67,6 +67,9 @@ class Rule:
     scope: Scope
     perms: frozenset[Perm] = frozenset()
     owner: str = ""  # the role whose object the URL names: allowed whatever the perms
+    # Also allowed: these permissions on the world's project, which the object takes part in
+    # (a stakeholder linked to it).
+    linked_project_perms: frozenset[Perm] = frozenset()
 
     def __repr__(self) -> str:
         return self.name
@@ -100,6 +103,13 @@ PROJECT_MANAGE = project_rule(Perm.PROJECT_MANAGE)
 COMPLIANCE_SIGNOFF = project_rule(Perm.PROJECT_APPROVE_COMPLIANCE)
 # A gate is signed by its manager or by a compliance officer, each in their own capacity.
 GATE_SIGN = project_rule(Perm.PROJECT_MANAGE, Perm.PROJECT_APPROVE_COMPLIANCE)
+# A stakeholder's details: administrators, or contributors of a project they take part in.
+STAKEHOLDER_EDIT = Rule(
+    "ORG_MANAGE|linked PROJECT_CONTRIBUTE",
+    Scope.ORG,
+    frozenset({Perm.ORG_MANAGE}),
+    linked_project_perms=frozenset({Perm.PROJECT_CONTRIBUTE}),
+)
 
 
 def owned_by(role: str) -> Rule:
@@ -158,5 +168,7 @@ def expected(rule: Rule, role: Role, *, is_api: bool) -> Outcome:
         perms = org_perms(role, current=rule.scope is Scope.CURRENT_ORG)
         visible = Perm.ORG_VIEW in perms
     if perms & rule.perms:
+        return Outcome.ALLOWED
+    if visible and project_perms(role) & rule.linked_project_perms:
         return Outcome.ALLOWED
     return Outcome.FORBIDDEN if visible else Outcome.NOT_FOUND

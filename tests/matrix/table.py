@@ -24,6 +24,7 @@ from tests.matrix.rules import (
     PROJECT_VIEW,
     PUBLIC,
     SIGNED_IN,
+    STAKEHOLDER_EDIT,
     Rule,
     owned_by,
     owner_or,
@@ -93,7 +94,7 @@ TABLE: dict[str, dict[str, Rule]] = {
     # --- stakeholders pages -----------------------------------------------------------------
     "stakeholders:stakeholder-list": {"GET": CURRENT_ORG_VIEW},
     "stakeholders:stakeholder-create": {"GET": CURRENT_ORG_VIEW, "POST": CURRENT_ORG_VIEW},
-    "stakeholders:stakeholder-edit": {"GET": ORG_VIEW, "POST": ORG_VIEW},
+    "stakeholders:stakeholder-edit": {"GET": STAKEHOLDER_EDIT, "POST": STAKEHOLDER_EDIT},
     "stakeholders:project-stakeholders": {"GET": PROJECT_VIEW},
     "stakeholders:stakeholder-link": {"POST": PROJECT_CONTRIBUTE},
     "stakeholders:stakeholder-unlink": {"POST": PROJECT_CONTRIBUTE},
@@ -183,7 +184,7 @@ TABLE: dict[str, dict[str, Rule]] = {
     "stakeholders-api:intake-feedback": {"POST": INTAKE},
     "stakeholders-api:feedback-round-results-csv": {"GET": PROJECT_VIEW},
     "stakeholders-api:organization-stakeholder-list": {"GET": ORG_VIEW, "POST": ORG_VIEW},
-    "stakeholders-api:stakeholder-detail": {"GET": ORG_VIEW, "PATCH": ORG_VIEW},
+    "stakeholders-api:stakeholder-detail": {"GET": ORG_VIEW, "PATCH": STAKEHOLDER_EDIT},
     "stakeholders-api:project-stakeholder-list": VIEW_CONTRIBUTE,
     "stakeholders-api:project-stakeholder-grid": {"GET": PROJECT_VIEW},
     "stakeholders-api:project-stakeholder-detail": {

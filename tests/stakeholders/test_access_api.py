@@ -43,10 +43,11 @@ WRITES = {
         201,
         ["stakeholder.created"],
     ),
+    # A stakeholder's details: contributors of a project they take part in (and admins).
     "stakeholder_update": (
-        "org",
+        "contribute",
         "patch",
-        lambda w: f"/api/v1/stakeholders/{w.sam.pk}/",
+        lambda w: f"/api/v1/stakeholders/{w.dana.pk}/",
         lambda w: {"influence": 5, "unit": "Sales"},
         200,
         ["stakeholder.updated"],

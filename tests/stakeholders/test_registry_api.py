@@ -169,11 +169,11 @@ def test_list_query_count_does_not_grow(org, manager, django_assert_num_queries)
     assert (len(first.json()["results"]), len(second.json()["results"])) == (5, 50)
 
 
-def test_update_changes_only_the_fields_given(org, manager, registry):
+def test_update_changes_only_the_fields_given(org, admin, registry):
     ann = registry["Ann Claims"]
     before = event_count()
 
-    response = client_for(manager).patch(
+    response = client_for(admin).patch(
         f"/api/v1/stakeholders/{ann.pk}/",
         {"influence": 5, "email": "ANN.CLAIMS@acme.example", "notes": "Key user."},
     )
@@ -205,22 +205,22 @@ def test_update_changes_only_the_fields_given(org, manager, registry):
         ({"id": "x"}, "id"),
     ],
 )
-def test_update_refuses_bad_input_and_changes_nothing(manager, registry, payload, field):
+def test_update_refuses_bad_input_and_changes_nothing(admin, registry, payload, field):
     ann = registry["Ann Claims"]
     before_row = Stakeholder.objects.filter(pk=ann.pk).values().get()
     before = event_count()
 
-    response = client_for(manager).patch(f"/api/v1/stakeholders/{ann.pk}/", payload)
+    response = client_for(admin).patch(f"/api/v1/stakeholders/{ann.pk}/", payload)
 
     assert list(assert_problem(response, 400)["errors"]) == [field]
     assert Stakeholder.objects.filter(pk=ann.pk).values().get() == before_row
     assert event_count() == before
 
 
-def test_update_with_nothing_new_writes_no_event(manager, registry):
+def test_update_with_nothing_new_writes_no_event(admin, registry):
     ann = registry["Ann Claims"]
     before = event_count()
-    response = client_for(manager).patch(f"/api/v1/stakeholders/{ann.pk}/", {"unit": "Claims"})
+    response = client_for(admin).patch(f"/api/v1/stakeholders/{ann.pk}/", {"unit": "Claims"})
     assert response.status_code == 200
     assert event_count() == before
 
@@ -235,13 +235,14 @@ def test_stakeholders_are_not_deleted_through_the_api(manager, registry):
 # --- stakeholders of a project --------------------------------------------------------------
 
 
-def test_link_list_grid_and_unlink(project, manager, registry):
+def test_link_list_grid_and_unlink(project, manager, admin, registry):
     client = client_for(manager)
     base = f"/api/v1/projects/{project.pk}/stakeholders/"
-    services.stakeholder_update(actor=manager, stakeholder=registry["Zoe Legal"], influence=5)
-    services.stakeholder_update(actor=manager, stakeholder=registry["Bob Board"], interest=1)
+    # Not linked to a project yet: an administrator sets their grid position.
+    services.stakeholder_update(actor=admin, stakeholder=registry["Zoe Legal"], influence=5)
+    services.stakeholder_update(actor=admin, stakeholder=registry["Bob Board"], interest=1)
     services.stakeholder_update(
-        actor=manager, stakeholder=registry["Cy Claims"], influence=1, interest=2
+        actor=admin, stakeholder=registry["Cy Claims"], influence=1, interest=2
     )
     for name in ("Zoe Legal", "Ann Claims", "Cy Claims"):
         role = "Counsel" if name == "Zoe Legal" else ""
