@@ -11,3 +11,10 @@ class AccountsConfig(AppConfig):
 
         register_actions(AccountsAction)
         register_handlers()
+
+        # django-axes announces a lockout only through its signal.
+        from axes.signals import user_locked_out
+
+        from accounts.signin import on_locked_out
+
+        user_locked_out.connect(on_locked_out, dispatch_uid="charter-sign-in-locked-out")

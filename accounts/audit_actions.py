@@ -6,6 +6,7 @@ from django.db import models
 
 class AccountsAction(models.TextChoices):
     USER_REGISTERED = "user.registered"
+    USER_SIGN_IN_LOCKED_OUT = "user.sign_in_locked_out"
     USER_PROFILE_UPDATED = "user.profile_updated"
     USER_SIGNED_IN = "user.signed_in"
     USER_PASSWORD_CHANGED = "user.password_changed"

@@ -32,6 +32,7 @@ from accounts.models import (
 from accounts.outbox import invitation_enqueue, password_reset_enqueue
 from accounts.permissions import SYSTEM, Perm, forget_roles, require
 from audit.writer import audit_record
+from core.ratelimit import hit
 from core.services import model_update
 from core.timezones import UNKNOWN_TIME_ZONE, is_time_zone
 
@@ -85,6 +86,52 @@ def user_update_profile(*, actor: User, full_name: str, time_zone: str) -> User:
             actor=actor, action=AccountsAction.USER_PROFILE_UPDATED, target=user, data=changes
         )
     return user
+
+
+NO_ACCOUNT = "no-account"  # the target of a lockout for an address that is nobody's
+
+
+@transaction.atomic
+def user_sign_in_locked_out(*, email: str, client_address: str | None) -> None:
+    """Put a sign-in lockout on the trail: of the account's organisations if the address is
+    an account's, else of the system chain. Once per lockout: django-axes signals every
+    refused attempt during one, and a flood of attempts must not flood the trail."""
+    if not hit(
+        "sign-in-lockout-audited",
+        f"{email}|{client_address}",
+        limit=1,
+        window=int(settings.AXES_COOLOFF_TIME.total_seconds()),
+    ):
+        return
+    user = User.objects.filter(email=email).first()
+    # The typed address is not recorded: it may be anything, and someone else's personal data.
+    data = {"failure_limit": settings.AXES_FAILURE_LIMIT}
+    org_ids = (
+        list(
+            OrganizationMembership.objects.filter(user=user).values_list("organization", flat=True)
+        )
+        if user is not None
+        else []
+    )
+    for org in Organization.objects.filter(pk__in=org_ids):
+        audit_record(
+            actor=SYSTEM,
+            action=AccountsAction.USER_SIGN_IN_LOCKED_OUT,
+            target=user,
+            organization=org,
+            data=data,
+        )
+    if not org_ids:
+        # No account (or none in an organisation): the system chain; the target says which
+        # account, or that the address is nobody's.
+        audit_record(
+            actor=SYSTEM,
+            action=AccountsAction.USER_SIGN_IN_LOCKED_OUT,
+            target=user,
+            target_type=None if user else "accounts.user",
+            target_id=None if user else NO_ACCOUNT,
+            data=data,
+        )
 
 
 @transaction.atomic
