@@ -131,18 +131,29 @@ def outbox_deliver(*, message_id: UUID | str) -> str:
             return "retry"
         _close(message, status=Status.DEAD, error=error)
         return "dead"
-    with transaction.atomic():
-        locked = OutboxMessage.objects.select_for_update().get(pk=message.pk)
-        if locked.status != Status.SENT:
-            handler.delivered(locked)
-            locked.status = Status.SENT
-            locked.sent_at = timezone.now()
-            locked.claimed_until = None
-            locked.last_error = ""
-            locked.save(
-                update_fields=["status", "sent_at", "claimed_until", "last_error", "updated_at"]
-            )
+    try:
+        with transaction.atomic():
+            locked = OutboxMessage.objects.select_for_update().get(pk=message.pk)
+            if locked.status != Status.SENT:
+                handler.delivered(locked)
+                _mark_sent(locked)
+    except Exception as exc:  # the app's bookkeeping failed, after the message went out
+        # Never send it again for that: mark it sent on its own and keep the error to see.
+        logger.exception(
+            "outbox %s %s: sent, but its delivered step failed", message.kind, message.key
+        )
+        _mark_sent(message, error=f"Delivered step failed: {exc.__class__.__name__}: {exc}")
     return "sent"
+
+
+def _mark_sent(message: OutboxMessage, *, error: str = "") -> None:
+    OutboxMessage.objects.filter(pk=message.pk).update(
+        status=Status.SENT,
+        sent_at=timezone.now(),
+        claimed_until=None,
+        last_error=error[:2000],
+        updated_at=timezone.now(),
+    )
 
 
 def outbox_deliver_due(*, limit: int = 500) -> int:

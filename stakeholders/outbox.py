@@ -220,7 +220,7 @@ def send_feedback_summary(message: OutboxMessage) -> None:
 
 
 def feedback_summary_delivered(message: OutboxMessage) -> None:
-    """Note when the summary first went out, and put each delivery on the trail."""
+    """Note when the summary last went out, and put each delivery on the trail."""
     feedback_round = (
         FeedbackRound.objects.select_for_update(of=("self",))
         .select_related("project")

@@ -30,6 +30,7 @@ class Recorder:
         self.sent: list[str] = []
         self.delivered: list[str] = []
         self.fail_with: BaseException | None = None
+        self.fail_marking = False
         self.supersede = False
 
     def send(self, message: OutboxMessage) -> None:
@@ -41,6 +42,8 @@ class Recorder:
 
     def mark(self, message: OutboxMessage) -> None:
         assert transaction.get_connection().in_atomic_block  # inside the marking transaction
+        if self.fail_marking:
+            raise LookupError("the invitation was deleted meanwhile")
         self.delivered.append(message.key)
 
 
@@ -151,3 +154,17 @@ def test_a_claim_held_by_a_live_worker_is_left_alone_and_a_lapsed_one_is_taken_o
     assert outbox_deliver_due() == 1
     message.refresh_from_db()
     assert (message.status, message.attempts, recorder.sent) == (Status.SENT, 2, ["k-1"])
+
+
+def test_a_message_whose_bookkeeping_fails_after_sending_is_never_sent_again(recorder):
+    message = _enqueue()
+    recorder.fail_marking = True
+
+    assert outbox_deliver(message_id=message.pk) == "sent"
+    assert outbox_deliver_due() == 0
+
+    message.refresh_from_db()
+    assert (message.status, recorder.sent) == (Status.SENT, ["k-1"])
+    assert message.last_error == (
+        "Delivered step failed: LookupError: the invitation was deleted meanwhile"
+    )
