@@ -16,7 +16,6 @@ Neither payload carries a secret; each link is made when its mail is sent:
 from __future__ import annotations
 
 from datetime import timedelta
-from smtplib import SMTPException
 from uuid import uuid4
 
 from django.conf import settings
@@ -34,7 +33,7 @@ from accounts.models import Invitation, User
 from accounts.permissions import SYSTEM
 from audit.writer import audit_record
 from core.jobs import enqueue_named_on_commit
-from outbox.mail import message_id
+from outbox.mail import MAIL_ERRORS, message_id
 from outbox.models import OutboxMessage
 from outbox.registry import Handler, Superseded, register
 from outbox.services import DELIVER_TASK, outbox_enqueue
@@ -148,14 +147,13 @@ def password_reset_delivered(message: OutboxMessage) -> None:
 
 
 def register_handlers() -> None:
-    mail_errors = (OSError, SMTPException)
     register(
         INVITATION,
-        Handler(send=send_invitation, delivered=invitation_delivered, transient=mail_errors),
+        Handler(send=send_invitation, delivered=invitation_delivered, transient=MAIL_ERRORS),
     )
     register(
         PASSWORD_RESET,
         Handler(
-            send=send_password_reset, delivered=password_reset_delivered, transient=mail_errors
+            send=send_password_reset, delivered=password_reset_delivered, transient=MAIL_ERRORS
         ),
     )

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from smtplib import SMTPException
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 
 if TYPE_CHECKING:
     from outbox.models import OutboxMessage
+
+# What a mail server that is down or busy raises: worth a retry (a `Handler`'s `transient`).
+MAIL_ERRORS: tuple[type[BaseException], ...] = (OSError, SMTPException)
 
 
 def message_id(message: OutboxMessage) -> str:

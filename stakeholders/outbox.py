@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from smtplib import SMTPException
 from zoneinfo import ZoneInfo
 
 from django.core.mail import EmailMessage
@@ -11,7 +10,7 @@ from django.utils import timezone
 
 from accounts.permissions import SYSTEM
 from audit.writer import audit_record
-from outbox.mail import message_id
+from outbox.mail import MAIL_ERRORS, message_id
 from outbox.models import OutboxMessage
 from outbox.registry import Handler, Superseded, register
 from outbox.services import outbox_enqueue
@@ -243,22 +242,21 @@ def feedback_summary_delivered(message: OutboxMessage) -> None:
 
 
 def register_handlers() -> None:
-    mail_errors = (OSError, SMTPException)
     register(
         WORKSHOP_INVITATION,
         Handler(
             send=send_workshop_invitation,
             delivered=workshop_invitation_delivered,
-            transient=mail_errors,
+            transient=MAIL_ERRORS,
         ),
     )
     register(
         FEEDBACK_LINK,
-        Handler(send=send_feedback_link, delivered=feedback_link_delivered, transient=mail_errors),
+        Handler(send=send_feedback_link, delivered=feedback_link_delivered, transient=MAIL_ERRORS),
     )
     register(
         FEEDBACK_SUMMARY,
         Handler(
-            send=send_feedback_summary, delivered=feedback_summary_delivered, transient=mail_errors
+            send=send_feedback_summary, delivered=feedback_summary_delivered, transient=MAIL_ERRORS
         ),
     )
