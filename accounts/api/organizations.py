@@ -15,13 +15,13 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.api.common import (
+from accounts.models import Invitation, OrganizationMembership
+from accounts.permissions import Perm, org_roles
+from accounts.rest import (
     ORGANIZATION_ID,
     OrganizationChildViewSet,
     UserSummaryOutputSerializer,
 )
-from accounts.models import Invitation, OrganizationMembership
-from accounts.permissions import Perm, org_roles
 from accounts.selectors import invitation_list, membership_list, organization_list_for_user
 from accounts.services import (
     invitation_create,

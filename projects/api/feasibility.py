@@ -9,13 +9,13 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.api.common import UserSummaryOutputSerializer
 from accounts.permissions import Perm
+from accounts.rest import UserSummaryOutputSerializer
 from accounts.types import signed_in_user
 from core.api.schema import ID, READ, WRITE, problems
 from core.api.serializers import StrictInputSerializer, validated
-from projects.api.common import PROJECT_ID, ProjectChildViewSet
 from projects.models import FeasibilityStudy
+from projects.rest import PROJECT_ID, ProjectChildViewSet
 from projects.selectors import feasibility_get_for_user, feasibility_list
 from projects.services import feasibility_create, feasibility_sign_off, feasibility_update
 

@@ -9,14 +9,14 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.api.common import UserSummaryOutputSerializer
 from accounts.permissions import Decision, Perm
+from accounts.rest import UserSummaryOutputSerializer
 from accounts.types import signed_in_user
 from core.api.schema import ID, READ, WRITE, problems
 from core.api.serializers import StrictInputSerializer, validated
-from projects.api.common import PROJECT_ID, ProjectChildViewSet, ProjectsApiViewSet
 from projects.api.projects import ProjectOutputSerializer
 from projects.models import GateApproval, GateRequest, PhaseChange, Project
+from projects.rest import PROJECT_ID, ProjectChildViewSet, ProjectsApiViewSet
 from projects.selectors import gate_request_get_for_user, gate_status, phase_history
 from projects.services import (
     gate_approve,

@@ -9,16 +9,16 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.api.common import ORGANIZATION_ID, UserSummaryOutputSerializer
 from accounts.models import Organization
 from accounts.permissions import Perm
+from accounts.rest import ORGANIZATION_ID, UserSummaryOutputSerializer
 from accounts.selectors import organization_get_for_user
 from accounts.types import signed_in_user
 from core.api.schema import ID, READ, WRITE, problems
 from core.api.serializers import StrictInputSerializer, validated
-from projects.api.common import ProjectsApiViewSet, person_in
 from projects.api.projects import ProjectOutputSerializer
 from projects.models import UseCaseProposal
+from projects.rest import ProjectsApiViewSet, person_in
 from projects.selectors import proposal_get_for_user, proposal_list_for_user
 from projects.services import (
     proposal_accept,

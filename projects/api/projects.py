@@ -18,17 +18,17 @@ from rest_framework.filters import SearchFilter
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.api.common import UserSummaryOutputSerializer
 from accounts.models import Organization, ProjectMembership
 from accounts.permissions import Perm
+from accounts.rest import UserSummaryOutputSerializer
 from accounts.selectors import membership_list, organization_get_for_user
 from accounts.types import signed_in_user
 from core.api.filters import StableOrderingFilter
 from core.api.schema import DELETE, ID, READ, WRITE, problems
 from core.api.serializers import StrictInputSerializer, validated
 from core.api.viewsets import ApiViewSet
-from projects.api.common import PROJECT_ID
 from projects.models import Project
+from projects.rest import PROJECT_ID
 from projects.selectors import project_get_for_user, project_list_for_user, project_member_list
 from projects.services import (
     project_create,

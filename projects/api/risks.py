@@ -12,14 +12,14 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.api.common import UserSummaryOutputSerializer
 from accounts.permissions import Perm
+from accounts.rest import UserSummaryOutputSerializer
 from accounts.types import signed_in_user
 from core.api.schema import ID, READ, WRITE, problems
 from core.api.serializers import StrictInputSerializer, validated
-from projects.api.common import PROJECT_ID, ProjectChildViewSet, ProjectsApiViewSet, person_in
 from projects.models import Project, Risk
 from projects.models.risks import HIGH_RISK_SCORE
+from projects.rest import PROJECT_ID, ProjectChildViewSet, ProjectsApiViewSet, person_in
 from projects.risk_library import risk_library
 from projects.selectors import RISK_SORTS, risk_get_for_user, risk_heat_map, risk_list
 from projects.services import risk_create, risk_create_from_library, risk_update

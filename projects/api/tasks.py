@@ -10,13 +10,13 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.api.common import UserSummaryOutputSerializer
 from accounts.permissions import Perm
+from accounts.rest import UserSummaryOutputSerializer
 from accounts.types import signed_in_user
 from core.api.schema import ID, READ, WRITE, problems
 from core.api.serializers import StrictInputSerializer, validated
-from projects.api.common import PROJECT_ID, ProjectChildViewSet, ProjectsApiViewSet, person_in
 from projects.models import Project, Task
+from projects.rest import PROJECT_ID, ProjectChildViewSet, ProjectsApiViewSet, person_in
 from projects.selectors import task_get_for_user, task_list_for_user
 from projects.services import task_create, task_update
 from projects.services.tasks import ASSIGNEE_NOT_ON_PROJECT

@@ -16,7 +16,7 @@ from core.forms import add_service_errors, error_text
 from projects import selectors, services
 from projects.forms_scope import FeasibilityForm
 from projects.models.feasibility import DIMENSIONS
-from projects.views.common import project_context
+from projects.pages import project_context
 
 
 def _study_of(request: AuthenticatedRequest, project: Any, study_id: Any) -> Any:

@@ -16,8 +16,8 @@ from core.errors import ConflictError
 from core.forms import error_text
 from projects import selectors, services
 from projects.forms_scope import GateDecisionForm, ReasonForm
+from projects.pages import project_context
 from projects.services.gates import CAPACITY_PERMS, gate_sign_decisions
-from projects.views.common import project_context
 
 # Where the work behind each criterion's section is done.
 SECTION_URLS = {

@@ -25,7 +25,7 @@ from projects.forms import (
     ProjectRoleForm,
 )
 from projects.models import Project
-from projects.views.common import project_context
+from projects.pages import project_context
 
 PAGE_SIZE = 25
 

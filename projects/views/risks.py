@@ -16,7 +16,7 @@ from core.forms import add_service_errors
 from core.htmx import render_htmx
 from projects import selectors, services
 from projects.forms_scope import LibraryRiskForm, RiskFilterForm, RiskForm
-from projects.views.common import project_context
+from projects.pages import project_context
 
 
 def _people(request: AuthenticatedRequest, project: Any) -> list[tuple[str, str]]:

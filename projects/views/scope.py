@@ -15,7 +15,7 @@ from core.errors import ConflictError
 from core.forms import add_service_errors, error_text
 from projects import selectors, services
 from projects.forms_scope import CommentForm, ScopeVersionForm
-from projects.views.common import project_context
+from projects.pages import project_context
 
 ACTIONS = {
     "submit": lambda user, version, comment: services.scope_version_submit(

@@ -15,7 +15,7 @@ from core.forms import add_service_errors, error_text
 from projects import selectors, services
 from projects.forms_scope import TaskForm, TaskStatusForm
 from projects.models import Task
-from projects.views.common import project_context
+from projects.pages import project_context
 
 
 @login_required

@@ -13,12 +13,12 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.api.common import UserSummaryOutputSerializer
 from accounts.permissions import Perm
+from accounts.rest import UserSummaryOutputSerializer
 from accounts.types import signed_in_user
 from core.api.schema import ID, READ, WRITE, problems
 from core.api.serializers import AwareDateTimeField, StrictInputSerializer, validated
-from projects.api.common import PROJECT_ID, ProjectChildViewSet, ProjectsApiViewSet
+from projects.rest import PROJECT_ID, ProjectChildViewSet, ProjectsApiViewSet
 from projects.selectors import scope_version_get_for_user
 from stakeholders.api.common import (
     EXAMPLE_IDS,

@@ -23,7 +23,7 @@ from accounts.types import signed_in_user
 from core.api.renderers import CsvRenderer
 from core.api.schema import ID, READ, problems
 from core.api.serializers import validated
-from projects.api.common import PROJECT_ID, ProjectChildViewSet
+from projects.rest import PROJECT_ID, ProjectChildViewSet
 from stakeholders.api.common import (
     EXAMPLE_IDS,
     StakeholderSummaryOutputSerializer,

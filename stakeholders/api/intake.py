@@ -18,8 +18,8 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
-from accounts.api.common import UserSummaryOutputSerializer
 from accounts.permissions import Perm
+from accounts.rest import UserSummaryOutputSerializer
 from accounts.types import signed_in_user
 from core.api.pagination import CreatedCursorPagination
 from core.api.schema import ID, READ, WRITE, problems
@@ -27,7 +27,7 @@ from core.api.serializers import StrictInputSerializer, validated
 from core.clientip import client_address
 from core.ratelimit import BAD_CREDENTIALS_WINDOW_SECONDS, bad_credentials_allowed
 from core.throttling import SimpleRateThrottle
-from projects.api.common import PROJECT_ID, ProjectChildViewSet, ProjectsApiViewSet
+from projects.rest import PROJECT_ID, ProjectChildViewSet, ProjectsApiViewSet
 from stakeholders.api.common import EXAMPLE_IDS, EXAMPLE_USER, TallyOutputSerializer
 from stakeholders.models import IntakeKey
 from stakeholders.selectors import (

@@ -12,13 +12,13 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.api.common import ORGANIZATION_ID, OrganizationChildViewSet
 from accounts.models import Organization
 from accounts.permissions import Perm
+from accounts.rest import ORGANIZATION_ID, OrganizationChildViewSet
 from accounts.types import signed_in_user
 from core.api.schema import DELETE, ID, READ, WRITE, problems
 from core.api.serializers import StrictInputSerializer, validated
-from projects.api.common import PROJECT_ID, ProjectChildViewSet, ProjectsApiViewSet, person_in
+from projects.rest import PROJECT_ID, ProjectChildViewSet, ProjectsApiViewSet, person_in
 from stakeholders.api.common import EXAMPLE_IDS
 from stakeholders.models import ProjectStakeholder, Stakeholder
 from stakeholders.selectors import (

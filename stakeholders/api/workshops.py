@@ -19,14 +19,14 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.api.common import UserSummaryOutputSerializer
 from accounts.permissions import Perm
+from accounts.rest import UserSummaryOutputSerializer
 from accounts.types import signed_in_user
 from core.api.renderers import CalendarRenderer
 from core.api.schema import ID, READ, WRITE, problems
 from core.api.serializers import AwareDateTimeField, StrictInputSerializer, TimeZoneField, validated
-from projects.api.common import PROJECT_ID, ProjectChildViewSet, ProjectsApiViewSet, person_in
 from projects.models import Project
+from projects.rest import PROJECT_ID, ProjectChildViewSet, ProjectsApiViewSet, person_in
 from stakeholders.api.common import (
     EXAMPLE_IDS,
     EXAMPLE_USER,

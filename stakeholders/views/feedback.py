@@ -17,8 +17,8 @@ from core.errors import ConflictError
 from core.forms import add_service_errors, error_text
 from core.htmx import redirect_after_success, render_htmx
 from projects.models import Project
+from projects.pages import project_context
 from projects.selectors import scope_version_get_for_user, scope_version_list
-from projects.views.common import project_context
 from stakeholders import selectors, services
 from stakeholders.forms import FeedbackOpenForm, FeedbackRoundForm, FeedbackSummaryForm
 from stakeholders.models import FeedbackRound, Question

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.permissions import Perm, can
 from accounts.types import AuthenticatedRequest
 from core.forms import add_service_errors
-from projects.views.common import project_context
+from projects.pages import project_context
 from stakeholders import selectors, services
 from stakeholders.forms import IntakeKeyForm
 from stakeholders.views.common import project_for

@@ -17,7 +17,7 @@ from accounts.types import AuthenticatedRequest
 from core.forms import add_service_errors
 from core.htmx import render_htmx
 from projects.models import Project
-from projects.views.common import project_context
+from projects.pages import project_context
 from stakeholders import selectors, services
 from stakeholders.forms import StakeholderForm, StakeholderLinkForm, StakeholderSearchForm
 from stakeholders.views.common import project_for, safe_next

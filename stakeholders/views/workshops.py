@@ -16,8 +16,8 @@ from accounts.types import AuthenticatedRequest
 from core.errors import ConflictError
 from core.forms import add_service_errors
 from projects.models import Project
+from projects.pages import project_context
 from projects.selectors import project_people, project_people_list, project_person_get
-from projects.views.common import project_context
 from stakeholders import ics, selectors, services
 from stakeholders.forms import (
     WorkshopCancelForm,

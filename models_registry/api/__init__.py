@@ -1,0 +1,1 @@
+"""REST endpoints of the Select phase and after."""
