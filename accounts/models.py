@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from core.models import BaseModel
+from core.money import CurrencyField
 
 
 class UserManager(BaseUserManager["User"]):
@@ -67,6 +68,9 @@ class Organization(BaseModel):
         default=False,
         help_text="Let the person who requested a gate also give its project manager sign-off.",
     )
+    # What cost estimates are shown in; prices in other currencies are converted with the
+    # organisation's exchange rates.
+    currency = CurrencyField(default="EUR", help_text="ISO 4217 code, such as EUR or USD.")
 
     class Meta:
         ordering = ["name"]

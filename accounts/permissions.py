@@ -55,6 +55,8 @@ class Perm(StrEnum):
     PROJECT_CREATE = "project.create"
     AUDIT_VIEW_ORG = "audit.view_org"
     INTAKE_TRIAGE = "intake.triage"  # accept, question or reject proposed use cases
+    CATALOGUE_MANAGE = "catalogue.manage"  # models, vendors, exchange rates, imports
+    VENDOR_ASSESS = "vendor.assess"  # record a vendor's assessment
     # project level
     PROJECT_VIEW = "project.view"
     PROJECT_CONTRIBUTE = "project.contribute"  # edit the project's records
@@ -77,6 +79,9 @@ class Rule(StrEnum):
     FEASIBILITY_SIGN_OFF = "feasibility.sign_off"  # a manager who did not write the study
     FEEDBACK_ROUND_CLOSE = "feedback_round.close"  # contributors; the system once it is due
     STAKEHOLDER_EDIT = "stakeholder.edit"  # administrators, or contributors of a linked project
+    SELECTION_SCORE = "selection.score"  # score candidates: contributors and reviewers
+    SELECTION_MATRIX_VIEW = "selection.matrix_view"  # others' scores: not before your own
+    DECISION_SIGN_COMPLIANCE = "decision.sign_compliance"  # not the manager who approved it
 
 
 ORG_ROLE_PERMS: dict[str, frozenset[Perm]] = {
@@ -87,10 +92,18 @@ ORG_ROLE_PERMS: dict[str, frozenset[Perm]] = {
             Perm.PROJECT_CREATE,
             Perm.AUDIT_VIEW_ORG,
             Perm.INTAKE_TRIAGE,
+            Perm.CATALOGUE_MANAGE,
+            Perm.VENDOR_ASSESS,
         }
     ),
     OrgRole.COMPLIANCE_OFFICER: frozenset(
-        {Perm.ORG_VIEW, Perm.PROJECT_CREATE, Perm.AUDIT_VIEW_ORG, Perm.INTAKE_TRIAGE}
+        {
+            Perm.ORG_VIEW,
+            Perm.PROJECT_CREATE,
+            Perm.AUDIT_VIEW_ORG,
+            Perm.INTAKE_TRIAGE,
+            Perm.VENDOR_ASSESS,
+        }
     ),
     OrgRole.MEMBER: frozenset({Perm.ORG_VIEW, Perm.PROJECT_CREATE}),
 }
@@ -128,6 +141,8 @@ REQUESTER_SIGNS = (
 OWN_VERSION = "You wrote this version: someone else must review it."
 OWN_STUDY = "You wrote this study: another manager of the project signs it off."
 NOT_DUE = "The system closes a feedback round only once its end date has passed."
+SCORE_FIRST = "Submit your own scores (or abstain) first: until then you see nobody else's."
+SAME_DECISION_SIGNER = "You approved this decision as its manager: another person signs it off."
 STAKEHOLDER_NOT_YOURS = (
     "Only an administrator, or a contributor of a project this stakeholder takes part in, "
     "changes their details."
@@ -331,6 +346,24 @@ def _stakeholder_edit(user: Actor, stakeholder: Any) -> Decision:
     return ALLOW if works_with else Decision(False, STAKEHOLDER_NOT_YOURS)
 
 
+def _selection_matrix_view(user: Actor, sheet: Any) -> Decision:
+    """`sheet` is the user's own score sheet on the project (unsaved if they have none):
+    whoever may score sees the others' scores only once their own sheet is closed."""
+    if not can_see(user, sheet) or not _is(user, sheet.reviewer_id):
+        return DENY
+    if not can(user, Rule.SELECTION_SCORE, sheet) or not sheet.is_open:
+        return ALLOW
+    return Decision(False, SCORE_FIRST)
+
+
+def _decision_sign_compliance(user: Actor, decision: Any) -> Decision:
+    if not can(user, Perm.PROJECT_APPROVE_COMPLIANCE, decision):
+        return DENY
+    if any(_is(user, approval.approver_id) for approval in decision.approvals.all()):
+        return Decision(False, SAME_DECISION_SIGNER)
+    return ALLOW
+
+
 RULES: dict[Rule, Callable[[Actor, Any], Decision]] = {
     Rule.TASK_CREATE: _contributes_or_reviews,
     Rule.TASK_MOVE: _task_move,
@@ -343,6 +376,9 @@ RULES: dict[Rule, Callable[[Actor, Any], Decision]] = {
     Rule.FEASIBILITY_SIGN_OFF: _feasibility_sign_off,
     Rule.FEEDBACK_ROUND_CLOSE: _feedback_round_close,
     Rule.STAKEHOLDER_EDIT: _stakeholder_edit,
+    Rule.SELECTION_SCORE: _contributes_or_reviews,
+    Rule.SELECTION_MATRIX_VIEW: _selection_matrix_view,
+    Rule.DECISION_SIGN_COMPLIANCE: _decision_sign_compliance,
 }
 
 

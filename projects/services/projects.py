@@ -15,6 +15,7 @@ from core.errors import reject_unknown_fields
 from core.services import model_update, snapshot
 from projects.audit_actions import ProjectsAction
 from projects.models import Project
+from projects.signals import project_created
 
 USE_CASE_FIELDS = (
     "problem_statement",
@@ -71,6 +72,7 @@ def project_create(
         project=project, user=actor, role=ProjectMembership.Role.MANAGER
     )
     forget_roles(actor)
+    project_created.send(sender=Project, project=project, actor=actor)
     audit_record(
         actor=actor,
         action=ProjectsAction.PROJECT_CREATED,

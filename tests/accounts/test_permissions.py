@@ -69,11 +69,19 @@ def test_organisation_role_grants_on_every_project(project, org_member, role, ex
     [
         (
             OrgRole.ADMIN,
-            {P.ORG_VIEW, P.ORG_MANAGE, P.PROJECT_CREATE, P.AUDIT_VIEW_ORG, P.INTAKE_TRIAGE},
+            {
+                P.ORG_VIEW,
+                P.ORG_MANAGE,
+                P.PROJECT_CREATE,
+                P.AUDIT_VIEW_ORG,
+                P.INTAKE_TRIAGE,
+                P.CATALOGUE_MANAGE,
+                P.VENDOR_ASSESS,
+            },
         ),
         (
             OrgRole.COMPLIANCE_OFFICER,
-            {P.ORG_VIEW, P.PROJECT_CREATE, P.AUDIT_VIEW_ORG, P.INTAKE_TRIAGE},
+            {P.ORG_VIEW, P.PROJECT_CREATE, P.AUDIT_VIEW_ORG, P.INTAKE_TRIAGE, P.VENDOR_ASSESS},
         ),
         (OrgRole.MEMBER, {P.ORG_VIEW, P.PROJECT_CREATE}),
     ],

@@ -284,8 +284,8 @@ def test_criteria_registered_by_another_app_join_the_gate(ready_project):
 
 
 def test_a_gate_without_registered_criteria_cannot_be_passed(project, manager):
-    """Select → Adapt has no criteria until the model registry registers them."""
-    Project.objects.filter(pk=project.pk).update(phase="select")
+    """Adapt → Integrate has no criteria until the apps that own that phase register them."""
+    Project.objects.filter(pk=project.pk).update(phase="adapt")
     project.refresh_from_db()
     assert gates.evaluate(project) == []
     with pytest.raises(ConflictError) as error:

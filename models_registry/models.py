@@ -1,1 +1,0 @@
-"""Model catalogue, candidates, versions, evaluations and deployments: arrive with their issue."""

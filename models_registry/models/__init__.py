@@ -1,0 +1,39 @@
+"""The models of the Select phase (and, as they arrive, of Adapt, Integrate and Operate)."""
+
+from models_registry.models.catalogue import (
+    MODALITIES,
+    VENDOR_CERTIFICATIONS,
+    CatalogueModel,
+    ExchangeRate,
+    Vendor,
+    VendorAssessment,
+)
+from models_registry.models.selection import (
+    MAX_SCORE,
+    MIN_SCORE,
+    Candidate,
+    Criterion,
+    DecisionApproval,
+    DecisionRecord,
+    Score,
+    ScoreSheet,
+    Workload,
+)
+
+__all__ = [
+    "MAX_SCORE",
+    "MIN_SCORE",
+    "MODALITIES",
+    "VENDOR_CERTIFICATIONS",
+    "Candidate",
+    "CatalogueModel",
+    "Criterion",
+    "DecisionApproval",
+    "DecisionRecord",
+    "ExchangeRate",
+    "Score",
+    "ScoreSheet",
+    "Vendor",
+    "VendorAssessment",
+    "Workload",
+]

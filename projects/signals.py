@@ -1,0 +1,10 @@
+"""What projects announces to the apps above it, which it never imports.
+
+Receivers run inside the sending service's transaction, so what they write commits or rolls
+back with it, under the same audit event.
+"""
+
+from django.dispatch import Signal
+
+# Sent by project_create once the project and its manager are saved: project=, actor=.
+project_created = Signal()
