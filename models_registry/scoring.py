@@ -221,7 +221,7 @@ def _sensitivity(matrix: Matrix) -> list[Flip]:
             if a == b:
                 continue  # parallel: the gap never closes by moving this weight
             x = -HUNDRED * b / (a - b)
-            if not 0 <= x <= HUNDRED or x == p:
+            if not 0 <= x <= HUNDRED:
                 continue
             move = x - p
             if best is None or abs(move) < abs(best[0]):
