@@ -68,7 +68,7 @@ def test_a_manager_adds_reweights_and_renames_criteria_on_the_trail(select_proje
     [({"weight": -1}, "weight"), ({"minimum_score": 6}, "minimum_score"), ({"name": ""}, "name")],
 )
 def test_bad_criterion_values_are_refused(select_project, manager, change, field):
-    criterion = Criterion.objects.filter(project=select_project).first()
+    criterion = Criterion.objects.filter(project=select_project)[0]
     before = event_count()
     with pytest.raises(ValidationError) as error:
         services.criterion_update(actor=manager, criterion=criterion, **change)
@@ -100,7 +100,7 @@ def test_a_criterion_name_is_unique_in_the_project_whatever_its_case(select_proj
 
 
 def test_only_managers_change_criteria(select_project, reviewers):
-    criterion = Criterion.objects.filter(project=select_project).first()
+    criterion = Criterion.objects.filter(project=select_project)[0]
     with pytest.raises(PermissionDenied):
         services.criterion_update(actor=reviewers[0], criterion=criterion, weight=50)
 
@@ -170,7 +170,7 @@ def test_a_cost_figure_needs_an_iso_4217_currency(select_project, manager):
 def test_a_score_is_one_to_five_with_a_justification(
     select_project, reviewers, candidates, value, justification
 ):
-    criterion = Criterion.objects.filter(project=select_project).first()
+    criterion = Criterion.objects.filter(project=select_project)[0]
     with pytest.raises(ValidationError):
         services.score_record(
             actor=reviewers[0],
@@ -185,7 +185,7 @@ def test_a_score_is_one_to_five_with_a_justification(
 def test_scoring_a_cell_again_updates_the_reviewers_own_score_until_they_submit(
     select_project, reviewers, candidates
 ):
-    criterion = Criterion.objects.filter(project=select_project).first()
+    criterion = Criterion.objects.filter(project=select_project)[0]
     for value in (2, 4):
         services.score_record(
             actor=reviewers[0],
@@ -211,7 +211,7 @@ def test_scoring_a_cell_again_updates_the_reviewers_own_score_until_they_submit(
 
 
 def test_an_incomplete_sheet_cannot_be_submitted(select_project, reviewers, candidates):
-    criterion = Criterion.objects.filter(project=select_project).first()
+    criterion = Criterion.objects.filter(project=select_project)[0]
     services.score_record(
         actor=reviewers[0],
         candidate=candidates[0],
@@ -251,7 +251,7 @@ def test_abstaining_opens_the_matrix_and_is_refused_after_scoring(
     assert not selectors.matrix_access(user=manager, project=select_project).allowed
     services.sheet_abstain(actor=manager, project=select_project)
     assert selectors.matrix_access(user=manager, project=select_project).allowed
-    criterion = Criterion.objects.filter(project=select_project).first()
+    criterion = Criterion.objects.filter(project=select_project)[0]
     services.score_record(
         actor=reviewers[0],
         candidate=candidates[0],
@@ -273,7 +273,7 @@ def test_criteria_and_candidates_are_fixed_once_a_sheet_is_submitted(
     with pytest.raises(ValidationError):
         services.candidate_delete(actor=manager, candidate=candidates[0])
     # Re-weighting stays possible: it is what the sensitivity analysis explores.
-    criterion = Criterion.objects.filter(project=select_project).first()
+    criterion = Criterion.objects.filter(project=select_project)[0]
     services.criterion_update(actor=manager, criterion=criterion, weight=40)
 
 
@@ -321,7 +321,7 @@ def test_the_decision_record_freezes_the_matrix(
     assert len(frozen["reviewers"]) == 2
     assert frozen["chosen_rank"] in (1, 2)
     # Nothing about the selection may change while the decision stands …
-    criterion = Criterion.objects.filter(project=select_project).first()
+    criterion = Criterion.objects.filter(project=select_project)[0]
     with pytest.raises(ValidationError):
         services.criterion_update(actor=manager, criterion=criterion, weight=90)
     # … and a later change (after a rejection) never reaches the frozen record.
