@@ -285,6 +285,11 @@ SPECTACULAR_SETTINGS = {
         "QuestionKindEnum": "stakeholders.models.Question.Kind",
         "WorkshopStatusEnum": "stakeholders.models.Workshop.Status",
         "FeedbackRoundStatusEnum": "stakeholders.models.FeedbackRound.Status",
+        # A gate's and a decision record's sign-offs share approve/reject.
+        "ApproveOrRejectEnum": "projects.models.GateApproval.Decision",
+        "FeasibilityVerdictEnum": "projects.models.FeasibilityStudy.Verdict",
+        "DecisionRecordStatusEnum": "models_registry.models.DecisionRecord.Status",
+        "ScoreSheetStatusEnum": "models_registry.models.ScoreSheet.Status",
     },
 }
 

@@ -291,6 +291,10 @@ def matrix_as_dict(matrix: Matrix) -> dict[str, Any]:
             }
             for r in matrix.rows
         ],
+        "ranking": [
+            {"candidate": r.candidate.id, "label": r.candidate.label, "total": rounded(r.total, 3)}
+            for r in matrix.ranking
+        ],
         "winner": matrix.winner.candidate.id if matrix.winner else None,
         "sensitivity": [
             {

@@ -184,6 +184,12 @@ class ScoreSheet(BaseModel):
     def is_open(self) -> bool:
         return self.status == self.Status.DRAFT
 
+    @property
+    def is_saved(self) -> bool:
+        """False for the blank sheet shown to someone who has not scored yet (its UUID is
+        made before it is saved, so `pk` cannot tell)."""
+        return not self._state.adding
+
 
 class Score(BaseModel):
     """A reviewer's score of one candidate on one criterion, with why."""

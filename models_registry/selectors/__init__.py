@@ -4,6 +4,7 @@ kind, re-exported here."""
 from models_registry.selectors.selection import (
     candidate_get_for_user,
     candidate_list,
+    catalogue_model_for_project,
     cost_estimates,
     criterion_get_for_user,
     criterion_list,
@@ -14,7 +15,9 @@ from models_registry.selectors.selection import (
     matrix_for_user,
     my_scores,
     my_sheet,
+    scoring_started,
     selection_matrix,
+    selection_shares,
     sheet_list,
     workload_get,
 )
@@ -22,6 +25,7 @@ from models_registry.selectors.selection import (
 __all__ = [
     "candidate_get_for_user",
     "candidate_list",
+    "catalogue_model_for_project",
     "cost_estimates",
     "criterion_get_for_user",
     "criterion_list",
@@ -32,7 +36,9 @@ __all__ = [
     "matrix_for_user",
     "my_scores",
     "my_sheet",
+    "scoring_started",
     "selection_matrix",
+    "selection_shares",
     "sheet_list",
     "workload_get",
 ]

@@ -8,16 +8,19 @@ not grow with the number of candidates, criteria or reviewers (asserted in the t
 from __future__ import annotations
 
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, QuerySet
+from django.http import Http404
 
 from accounts.models import User
 from accounts.permissions import Actor, Decision, Rule, decide, visible
 from accounts.selectors import visible_object_get
 from models_registry.models import (
     Candidate,
+    CatalogueModel,
     Criterion,
     DecisionApproval,
     DecisionRecord,
@@ -36,8 +39,32 @@ from models_registry.scoring import (
     WorkloadInput,
     build_matrix,
     monthly_cost,
+    shares,
 )
 from projects.models import Project
+
+
+def scoring_started(*, project: Project) -> bool:
+    """Has a reviewer closed their sheet? From then on criteria and candidates are fixed."""
+    closed = ScoreSheet.objects.filter(project=project).exclude(status=ScoreSheet.Status.DRAFT)
+    return closed.exists()
+
+
+def selection_shares(*, criteria: list[Criterion]) -> dict[str, Fraction]:
+    """{criterion id: its weight as a percentage of all weights}."""
+    return shares([CriterionInput(str(c.pk), c.name, c.weight) for c in criteria])
+
+
+def catalogue_model_for_project(*, project: Project, id: Any) -> CatalogueModel:
+    """A model of the project's organisation's catalogue, or 404."""
+    models = CatalogueModel.objects.filter(organization_id=project.organization_id)
+    try:
+        found = models.filter(pk=id).first()
+    except (ValueError, ValidationError):
+        found = None
+    if found is None:
+        raise Http404
+    return found
 
 
 def criterion_list(*, project: Project) -> QuerySet[Criterion]:
@@ -83,7 +110,7 @@ def my_sheet(*, user: User, project: Project) -> ScoreSheet:
 
 def my_scores(*, sheet: ScoreSheet) -> dict[tuple[Any, Any], Score]:
     """{(candidate id, criterion id): score} of one sheet."""
-    if sheet.pk is None:
+    if not sheet.is_saved:
         return {}
     return {(s.candidate_id, s.criterion_id): s for s in sheet.scores.all()}
 

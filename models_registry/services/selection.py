@@ -26,9 +26,9 @@ from models_registry.models import (
     CatalogueModel,
     Criterion,
     DecisionRecord,
-    ScoreSheet,
     Workload,
 )
+from models_registry.selectors.selection import scoring_started
 from projects.models import Project
 
 # The five criteria of the Select phase, equally weighted to start with.
@@ -77,12 +77,6 @@ CANDIDATE_NAME_TAKEN = "Another candidate of this project has this name."
 MODEL_ELSEWHERE = "Pick a model of this organisation's catalogue."
 
 
-def scoring_started(project: Project) -> bool:
-    return (
-        ScoreSheet.objects.filter(project=project).exclude(status=ScoreSheet.Status.DRAFT).exists()
-    )
-
-
 def check_selection_open(project: Project, *, changes_set: bool) -> None:
     """Refuse a change to the selection once a decision stands or (for adding and removing)
     once scoring has started."""
@@ -94,7 +88,7 @@ def check_selection_open(project: Project, *, changes_set: bool) -> None:
     )
     if live.exists():
         raise ValidationError(DECIDED)
-    if changes_set and scoring_started(project):
+    if changes_set and scoring_started(project=project):
         raise ValidationError(SCORING_STARTED)
 
 

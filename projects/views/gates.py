@@ -25,6 +25,7 @@ SECTION_URLS = {
     "feasibility": "projects:feasibility-list",
     "risks": "projects:risk-register",
     "workshops": "stakeholders:workshop-list",
+    "decision": "models_registry:selection",
 }
 
 

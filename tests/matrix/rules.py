@@ -70,6 +70,9 @@ class Rule:
     # Also allowed: these permissions on the world's project, which the object takes part in
     # (a stakeholder linked to it).
     linked_project_perms: frozenset[Perm] = frozenset()
+    # Refused (403) to a role holding any of these, whatever else it holds: the blind matrix
+    # is closed to everyone who may score until their own sheet is closed.
+    unless_perms: frozenset[Perm] = frozenset()
 
     def __repr__(self) -> str:
         return self.name
@@ -109,6 +112,16 @@ STAKEHOLDER_EDIT = Rule(
     Scope.ORG,
     frozenset({Perm.ORG_MANAGE}),
     linked_project_perms=frozenset({Perm.PROJECT_CONTRIBUTE}),
+)
+
+
+# The live scoring matrix: whoever sees the project, except those who may score and have not
+# closed their own sheet (nobody of the roles has one in the world).
+MATRIX_VIEW = Rule(
+    "PROJECT_VIEW unless may score",
+    Scope.PROJECT,
+    frozenset({Perm.PROJECT_VIEW}),
+    unless_perms=frozenset({Perm.PROJECT_CONTRIBUTE, Perm.PROJECT_REVIEW}),
 )
 
 
@@ -167,6 +180,8 @@ def expected(rule: Rule, role: Role, *, is_api: bool) -> Outcome:
     else:
         perms = org_perms(role, current=rule.scope is Scope.CURRENT_ORG)
         visible = Perm.ORG_VIEW in perms
+    if visible and perms & rule.unless_perms:
+        return Outcome.FORBIDDEN
     if perms & rule.perms:
         return Outcome.ALLOWED
     if visible and project_perms(role) & rule.linked_project_perms:

@@ -10,11 +10,13 @@ from django.urls import reverse
 
 from tests.matrix.routes import Route
 from tests.matrix.rules import (
+    COMPLIANCE_SIGNOFF,
     CURRENT_ORG_VIEW,
     CURRENT_PROJECT_CREATE,
     GATE_SIGN,
     INTAKE,
     INTAKE_TRIAGE,
+    MATRIX_VIEW,
     ORG_MANAGE,
     ORG_VIEW,
     PROJECT_CONTRIBUTE,
@@ -213,6 +215,49 @@ TABLE: dict[str, dict[str, Rule]] = {
     "stakeholders-api:intake-key-revoke": {"POST": PROJECT_MANAGE},
     "stakeholders-api:project-product-feedback-list": {"GET": PROJECT_VIEW},
     "stakeholders-api:project-product-feedback-summary": {"GET": PROJECT_VIEW},
+    # --- models registry pages: a project's selection ---------------------------------------
+    "models_registry:selection": {"GET": PROJECT_VIEW},
+    "models_registry:criterion-create": {"POST": PROJECT_MANAGE},
+    "models_registry:criterion-edit": {"POST": PROJECT_MANAGE},
+    "models_registry:criterion-delete": {"POST": PROJECT_MANAGE},
+    "models_registry:candidate-create": {"POST": PROJECT_CONTRIBUTE},
+    "models_registry:candidate-edit": {"POST": PROJECT_CONTRIBUTE},
+    "models_registry:candidate-delete": {"POST": PROJECT_MANAGE},
+    "models_registry:workload-edit": {"POST": PROJECT_CONTRIBUTE},
+    "models_registry:score-sheet": {
+        "GET": PROJECT_CONTRIBUTE_OR_REVIEW,
+        "POST": PROJECT_CONTRIBUTE_OR_REVIEW,
+    },
+    "models_registry:sheet-abstain": {"POST": PROJECT_CONTRIBUTE_OR_REVIEW},
+    "models_registry:matrix": {"GET": MATRIX_VIEW},
+    "models_registry:decision-new": {"GET": PROJECT_MANAGE, "POST": PROJECT_MANAGE},
+    "models_registry:decision-detail": {"GET": PROJECT_VIEW},
+    "models_registry:decision-sign": {"POST": COMPLIANCE_SIGNOFF},
+    # --- models registry API: a project's selection -----------------------------------------
+    "models-registry-api:criterion-list": {"GET": PROJECT_VIEW, "POST": PROJECT_MANAGE},
+    "models-registry-api:criterion-detail": {
+        "GET": PROJECT_VIEW,
+        "PATCH": PROJECT_MANAGE,
+        "DELETE": PROJECT_MANAGE,
+    },
+    "models-registry-api:candidate-list": VIEW_CONTRIBUTE,
+    "models-registry-api:candidate-detail": {
+        "GET": PROJECT_VIEW,
+        "PATCH": PROJECT_CONTRIBUTE,
+        "DELETE": PROJECT_MANAGE,
+    },
+    "models-registry-api:workload": {"GET": PROJECT_VIEW, "PATCH": PROJECT_CONTRIBUTE},
+    "models-registry-api:sheets": {"GET": PROJECT_VIEW},
+    "models-registry-api:matrix": {"GET": MATRIX_VIEW},
+    "models-registry-api:my-sheet": {
+        "GET": PROJECT_CONTRIBUTE_OR_REVIEW,
+        "POST": PROJECT_CONTRIBUTE_OR_REVIEW,
+    },
+    "models-registry-api:my-sheet-submit": {"POST": PROJECT_CONTRIBUTE_OR_REVIEW},
+    "models-registry-api:my-sheet-abstain": {"POST": PROJECT_CONTRIBUTE_OR_REVIEW},
+    "models-registry-api:decision-list": {"GET": PROJECT_VIEW, "POST": PROJECT_MANAGE},
+    "models-registry-api:decision-detail": {"GET": PROJECT_VIEW},
+    "models-registry-api:decision-sign": {"POST": COMPLIANCE_SIGNOFF},
     # --- compliance API ---------------------------------------------------------------------
     "compliance-api:audit-event-list": {"GET": SIGNED_IN},  # as much as one may read
     "compliance-api:audit-event-detail": {"GET": PROJECT_VIEW},  # an event of the project
@@ -236,6 +281,7 @@ HTML_LISTS = {
     "stakeholders:product-feedback",
     "projects:project-audit",
     "compliance:audit-trail",
+    "models_registry:selection",
 }
 
 # --- URL kwargs ---------------------------------------------------------------------------------
@@ -262,6 +308,9 @@ KWARGS: dict[str, str] = {
     "token_id": "token",
     "secret": "invitation_secret",
     "token": "feedback_token",
+    "criterion_id": "criterion",
+    "candidate_id": "candidate",
+    "decision_id": "decision",
 }
 # The API's `pk`, by the longest route-name prefix it starts with.
 PK_BY_PREFIX: dict[str, str] = {
@@ -284,6 +333,9 @@ PK_BY_PREFIX: dict[str, str] = {
     "stakeholders-api:feedback-invite-": "invite",
     "stakeholders-api:intake-key-": "intake_key",
     "compliance-api:audit-event-": "audit_event",
+    "models-registry-api:criterion-": "criterion",
+    "models-registry-api:candidate-": "candidate",
+    "models-registry-api:decision-": "decision",
 }
 # Per-route kwargs that are not objects, or name another object than the default.
 OVERRIDES: dict[str, dict[str, str]] = {
@@ -315,6 +367,8 @@ BODIES: dict[tuple[str, str], Body] = {
     ("projects-api:project-task-list", "POST"): lambda o, role: {"title": "Matrix task"},
     ("projects-api:scope-version-comments", "POST"): lambda o, role: {"body": "Noted."},
     ("projects:task-status", "POST"): lambda o, role: {"status": "done"},
+    ("models_registry:decision-sign", "POST"): lambda o, role: {"verdict": "approve"},
+    ("models-registry-api:decision-sign", "POST"): lambda o, role: {"verdict": "approve"},
 }
 
 

@@ -21,6 +21,13 @@ from django.utils import timezone
 
 from accounts import services as account_services
 from accounts.models import Organization, OrganizationMembership, User
+from models_registry.models import (
+    Candidate,
+    CatalogueModel,
+    Criterion,
+    DecisionApproval,
+    DecisionRecord,
+)
 from projects import services as project_services
 from projects.models import PhaseChange
 from stakeholders import links
@@ -256,7 +263,83 @@ def nothing(w: World, n: int) -> None:
 
 
 Builder = Callable[[World, int], None]
+
+
 # list route → (who reads it, builder, query string)
+def selection(w: World, n: int) -> None:
+    """n more candidates and n more criteria on the Select tab."""
+    project = w.objects["project"]
+    for _ in range(n):
+        i = _n()
+        model = CatalogueModel.objects.create(
+            organization=w.org,
+            provider="Budget AI",
+            name=f"Model {i}",
+            source="open_weights",
+            hosting="self_hosted",
+            licence="Apache-2.0",
+            licence_is_spdx=True,
+        )
+        Candidate.objects.create(
+            project=project,
+            kind="catalogue",
+            catalogue_model=model,
+            name=f"Budget AI Model {i}",
+            rationale="Budget.",
+            proposed_by=w.users["manager"],
+        )
+        Criterion.objects.create(project=project, name=f"Criterion {i}", weight=5)
+
+
+def criteria(w: World, n: int) -> None:
+    for _ in range(n):
+        Criterion.objects.create(project=w.objects["project"], name=f"Criterion {_n()}", weight=5)
+
+
+def candidates(w: World, n: int) -> None:
+    for _ in range(n):
+        i = _n()
+        model = CatalogueModel.objects.create(
+            organization=w.org,
+            provider="Budget AI",
+            name=f"Model {i}",
+            source="closed_api",
+            hosting="vendor_api",
+            input_price_per_million="1.00",
+            output_price_per_million="2.00",
+            currency="USD",
+        )
+        Candidate.objects.create(
+            project=w.objects["project"],
+            kind="catalogue",
+            catalogue_model=model,
+            name=f"Budget AI Model {i}",
+            rationale="Budget.",
+            proposed_by=w.users["manager"],
+        )
+
+
+def decisions(w: World, n: int) -> None:
+    """n more decision records, rejected ones (only one may be pending)."""
+    project, chosen = w.objects["project"], w.objects["candidate"]
+    for _ in range(n):
+        decision = DecisionRecord.objects.create(
+            project=project,
+            number=100 + _n(),
+            status="rejected",
+            chosen=chosen,
+            chosen_label=chosen.name,
+            build_or_buy="build",
+            open_or_closed="closed",
+            rationale="Earlier attempt.",
+            frozen_matrix=w.objects["decision"].frozen_matrix,
+            recorded_by=w.users["manager"],
+        )
+        DecisionApproval.objects.create(
+            decision=decision, approver=w.users["manager"], capacity="manager", verdict="approve"
+        )
+
+
 BUILDERS: dict[str, tuple[str, Builder, str]] = {
     "accounts-api:organization-list": ("org_admin", organizations, ""),
     "accounts-api:organization-member-list": ("org_admin", members, ""),
@@ -284,6 +367,10 @@ BUILDERS: dict[str, tuple[str, Builder, str]] = {
     "projects:my-work": ("manager", tasks, ""),
     "projects:proposal-list": ("org_admin", proposals, ""),
     "projects:risk-register": ("manager", risks, ""),
+    "models_registry:selection": ("viewer", selection, ""),
+    "models-registry-api:criterion-list": ("viewer", criteria, ""),
+    "models-registry-api:candidate-list": ("viewer", candidates, ""),
+    "models-registry-api:decision-list": ("viewer", decisions, ""),
     "projects:feasibility-list": ("manager", feasibility_studies, ""),
     "projects:project-tasks": ("manager", tasks, ""),
     "projects:project-audit": ("manager", audit_events, ""),

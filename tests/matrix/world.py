@@ -28,6 +28,8 @@ from accounts.models import (
     User,
 )
 from audit.models import AuditEvent
+from models_registry import services as selection_services
+from models_registry.models import CatalogueModel, Criterion
 from projects import services as project_services
 from stakeholders import links
 from stakeholders import services as stakeholder_services
@@ -102,6 +104,7 @@ def build_world() -> World:
         actor=manager, project=project, user=requester, role="manager"
     )
     objects["gate_request"] = project_services.gate_request(actor=requester, project=project)
+    objects |= _selection_records(project, users, requester)
     objects["project_membership"] = ProjectMembership.objects.get(
         project=project, user=users["viewer"]
     )
@@ -154,6 +157,51 @@ def _scope_records(project: Any, users: dict[str, User]) -> dict[str, Any]:
         actor=manager, project=project, title="Collect claims samples", assignee=manager
     )
     return {"scope_version": version, "study": study, "risk": risk, "task": task}
+
+
+def _selection_records(project: Any, users: dict[str, User], scorer: User) -> dict[str, Any]:
+    """A catalogue model put forward beside building one, scored by `scorer` (who holds none
+    of the roles under test, so every role is still blind), and a decision awaiting the
+    compliance officer. Made while the project is briefly in Select, which its services
+    require; it is back in Scope (with its pending gate request) for the routes."""
+    manager = users["manager"]
+    projects = type(project).objects
+    projects.filter(pk=project.pk).update(phase="select")
+    project.refresh_from_db()
+    model = CatalogueModel.objects.create(
+        organization=project.organization,
+        provider="Acme AI",
+        name="Falcon",
+        source="closed_api",
+        hosting="vendor_api",
+    )
+    bought = selection_services.candidate_create(
+        actor=manager, project=project, catalogue_model=model, rationale="Reads claims well."
+    )
+    built = selection_services.candidate_create(
+        actor=manager, project=project, name="Train our own", rationale="Unusual data."
+    )
+    criteria = list(Criterion.objects.filter(project=project))
+    for candidate in (bought, built):
+        for criterion in criteria:
+            selection_services.score_record(
+                actor=scorer,
+                candidate=candidate,
+                criterion=criterion,
+                value=4 if candidate is bought else 2,
+                justification="Seen in the pilot.",
+            )
+    selection_services.sheet_submit(actor=scorer, project=project)
+    decision = selection_services.decision_record(
+        actor=manager,
+        project=project,
+        chosen=bought,
+        rationale="Best in the pilot.",
+        rejected_reasons={str(built.pk): "Too slow to build."},
+    )
+    projects.filter(pk=project.pk).update(phase="scope")
+    project.refresh_from_db()
+    return {"criterion": criteria[0], "candidate": built, "decision": decision}
 
 
 def _stakeholder_records(project: Any, manager: User) -> dict[str, Any]:

@@ -1,0 +1,49 @@
+"""Routes of the models registry API under /api/v1/ (every path ends with a slash)."""
+
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from models_registry.api.decisions import DecisionRecordViewSet
+from models_registry.api.selection import (
+    SelectionCandidateViewSet,
+    SelectionCriterionViewSet,
+    SelectionViewSet,
+)
+
+app_name = "models-registry-api"
+
+SELECTION = r"projects/(?P<project_id>[^/]+)/selection"
+
+router = SimpleRouter(trailing_slash=True)
+router.register(f"{SELECTION}/criteria", SelectionCriterionViewSet, basename="criterion")
+router.register(f"{SELECTION}/candidates", SelectionCandidateViewSet, basename="candidate")
+router.register(f"{SELECTION}/decisions", DecisionRecordViewSet, basename="decision")
+
+# One object per project: plain routes rather than a router's list/detail pair.
+S = "projects/<str:project_id>/selection"
+selection = [
+    path(
+        f"{S}/workload/",
+        SelectionViewSet.as_view({"get": "workload", "patch": "workload_update"}),
+        name="workload",
+    ),
+    path(f"{S}/sheets/", SelectionViewSet.as_view({"get": "sheets"}), name="sheets"),
+    path(f"{S}/matrix/", SelectionViewSet.as_view({"get": "matrix"}), name="matrix"),
+    path(
+        f"{S}/my-sheet/",
+        SelectionViewSet.as_view({"get": "my_sheet", "post": "score"}),
+        name="my-sheet",
+    ),
+    path(
+        f"{S}/my-sheet/submit/",
+        SelectionViewSet.as_view({"post": "submit"}),
+        name="my-sheet-submit",
+    ),
+    path(
+        f"{S}/my-sheet/abstain/",
+        SelectionViewSet.as_view({"post": "abstain"}),
+        name="my-sheet-abstain",
+    ),
+]
+
+urlpatterns = [*router.urls, *selection]
