@@ -895,6 +895,19 @@ ALL_PATHS = {
     "/api/v1/intake/feedback/",
     "/api/v1/audit-events/",
     "/api/v1/audit-events/{id}/",
+    "/api/v1/projects/{project_id}/selection/criteria/",
+    "/api/v1/projects/{project_id}/selection/criteria/{id}/",
+    "/api/v1/projects/{project_id}/selection/candidates/",
+    "/api/v1/projects/{project_id}/selection/candidates/{id}/",
+    "/api/v1/projects/{project_id}/selection/decisions/",
+    "/api/v1/projects/{project_id}/selection/decisions/{id}/",
+    "/api/v1/projects/{project_id}/selection/decisions/{id}/sign/",
+    "/api/v1/projects/{project_id}/selection/workload/",
+    "/api/v1/projects/{project_id}/selection/sheets/",
+    "/api/v1/projects/{project_id}/selection/matrix/",
+    "/api/v1/projects/{project_id}/selection/my-sheet/",
+    "/api/v1/projects/{project_id}/selection/my-sheet/submit/",
+    "/api/v1/projects/{project_id}/selection/my-sheet/abstain/",
 }
 
 
