@@ -7,7 +7,7 @@ from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest
 
 from accounts.models import APIToken, Invitation, Organization, OrganizationMembership, User
-from accounts.permissions import Actor, Perm, can, organizations_visible_to, visible
+from accounts.permissions import Actor, Perm, Rule, can, organizations_visible_to, visible
 
 SESSION_ORG_KEY = "charter_organization_id"
 
@@ -91,7 +91,7 @@ def visible_object_get[M: Model](
     user: Actor,
     model: type[M],
     id: Any,
-    perm: Perm | None = None,
+    perm: Perm | Rule | None = None,
     # QuerySet[Any]: the policy's `visible` does not carry the model type yet.
     queryset: QuerySet[Any] | None = None,
 ) -> M:

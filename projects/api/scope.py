@@ -11,7 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.permissions import Perm
+from accounts.permissions import Perm, Rule
 from accounts.rest import UserSummaryOutputSerializer
 from accounts.types import signed_in_user
 from core.api.schema import ID, READ, WRITE, problems
@@ -243,7 +243,7 @@ class ScopeVersionViewSet(ProjectChildViewSet):
         "submit": Perm.PROJECT_CONTRIBUTE,
         "approve": Perm.PROJECT_REVIEW,
         "request_changes": Perm.PROJECT_REVIEW,
-        # comments: contributors and reviewers alike; the service decides.
+        "comments": Rule.SCOPE_VERSION_COMMENT,  # contributors and reviewers alike
     }
 
     def fetch_row(self, pk: str) -> ScopeVersion:

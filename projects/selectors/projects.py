@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import Organization, ProjectMembership, User
-from accounts.permissions import Actor, Perm, can, projects_visible_to, users_who_can_see
+from accounts.permissions import Actor, Perm, Rule, can, projects_visible_to, users_who_can_see
 from accounts.selectors import visible_object_get
 from projects.models import (
     Project,
@@ -45,7 +45,7 @@ def project_list_for_user(
     return projects.order_by("name")
 
 
-def project_get_for_user(*, user: Actor, id: Any, perm: Perm = Perm.PROJECT_VIEW) -> Project:
+def project_get_for_user(*, user: Actor, id: Any, perm: Perm | Rule = Perm.PROJECT_VIEW) -> Project:
     """One project, or 404 if the user cannot see it; PermissionDenied without `perm`."""
     return visible_object_get(
         user=user,

@@ -4,12 +4,12 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.permissions import Perm
+from accounts.permissions import Perm, Rule, can
 from accounts.types import AuthenticatedRequest
 from core.forms import add_service_errors, error_text
 from projects import selectors, services
@@ -65,6 +65,8 @@ def project_tasks(request: AuthenticatedRequest, project_id: Any) -> HttpRespons
 @require_POST
 def task_status(request: AuthenticatedRequest, task_id: Any) -> HttpResponse:
     task = selectors.task_get_for_user(user=request.user, id=task_id)
+    if not can(request.user, Rule.TASK_MOVE, task):
+        raise PermissionDenied  # before the form: a refusal is 403, whatever was posted
     form = TaskStatusForm(request.POST)
     try:
         if not form.is_valid():
