@@ -417,3 +417,50 @@ def test_a_project_outside_select_cannot_change_its_selection(select_project, ma
     with pytest.raises(ValidationError) as error:
         services.criterion_create(actor=manager, project=select_project, name="New", weight=5)
     assert "not in the Select phase" in str(error.value)
+
+
+def test_every_selection_change_is_on_the_audit_trail(
+    select_project, manager, reviewers, candidates, compliance_officer, project_member
+):
+    before = event_count()
+    added = services.criterion_create(actor=manager, project=select_project, name="EU", weight=5)
+    services.criterion_update(actor=manager, criterion=added, weight=6)
+    services.criterion_delete(actor=manager, criterion=added)
+    spare = services.candidate_create(
+        actor=manager, project=select_project, name="Build", rationale="Maybe."
+    )
+    services.candidate_update(actor=manager, candidate=spare, rationale="Perhaps.")
+    services.candidate_delete(actor=manager, candidate=spare)
+    services.workload_update(actor=manager, project=select_project, requests_per_month=10)
+    score_all(reviewers[0], select_project, FIVE)
+    services.sheet_abstain(
+        actor=project_member(select_project, ProjectRole.REVIEWER), project=select_project
+    )
+    decision = _decide(manager, select_project, candidates[0], candidates[1:])
+    services.decision_sign_compliance(
+        actor=compliance_officer, decision=decision, verdict="reject", comment="Costs unclear."
+    )
+    actions = [e.action for e in new_events(before)]
+    assert set(actions) == {
+        "selection_criterion.created",
+        "selection_criterion.updated",
+        "selection_criterion.deleted",
+        "selection_candidate.created",
+        "selection_candidate.updated",
+        "selection_candidate.deleted",
+        "selection_workload.updated",
+        "selection_score.recorded",
+        "score_sheet.submitted",
+        "score_sheet.abstained",
+        "decision_record.recorded",
+        "decision_record.signed",
+        "decision_record.rejected",
+    }
+    assert actions.count("selection_score.recorded") == 10  # one per cell scored
+
+
+def test_a_change_that_changes_nothing_writes_no_event(select_project, manager):
+    criterion = Criterion.objects.filter(project=select_project)[0]
+    before = event_count()
+    services.criterion_update(actor=manager, criterion=criterion, weight=criterion.weight)
+    assert event_count() == before
