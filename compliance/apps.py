@@ -3,3 +3,9 @@ from django.apps import AppConfig
 
 class ComplianceConfig(AppConfig):
     name = "compliance"
+
+    def ready(self) -> None:
+        from audit.actions import register_actions
+        from compliance.audit_actions import ComplianceAction
+
+        register_actions(ComplianceAction)

@@ -1,0 +1,33 @@
+"""The audit actions compliance records (registered with audit in ComplianceConfig.ready)."""
+
+from django.db import models
+
+
+class ComplianceAction(models.TextChoices):
+    # the catalogue and the frameworks an organisation follows
+    CATALOGUE_LOADED = "framework_catalogue.loaded"
+    FRAMEWORK_ADOPTED = "organization_framework.adopted"
+    FRAMEWORK_DROPPED = "organization_framework.dropped"
+    # classification
+    CLASSIFICATION_PROPOSED = "classification.proposed"
+    CLASSIFICATION_CONFIRMED = "classification.confirmed"
+    CLASSIFICATION_SUPERSEDED = "classification.superseded"
+    # checks
+    CHECKS_GENERATED = "compliance_check.generated"
+    CHECK_UPDATED = "compliance_check.updated"
+    CHECK_SUBMITTED = "compliance_check.submitted"
+    CHECK_APPROVED = "compliance_check.approved"
+    CHECK_REJECTED = "compliance_check.rejected"
+    CHECK_NEEDS_REVIEW = "compliance_check.needs_review"
+    # evidence
+    EVIDENCE_ADDED = "evidence.added"
+    EVIDENCE_ATTACHED = "evidence.attached"
+    EVIDENCE_DETACHED = "evidence.detached"
+    EVIDENCE_ACCEPTED = "evidence.accepted"
+    EVIDENCE_REJECTED = "evidence.rejected"
+    EVIDENCE_EXPIRED = "evidence.expired"
+    EVIDENCE_DOWNLOADED = "evidence.downloaded"
+    # AI literacy
+    TRAINING_RECORDED = "training_record.recorded"
+    TRAINING_UPDATED = "training_record.updated"
+    TRAINING_DELETED = "training_record.deleted"

@@ -1,1 +1,0 @@
-"""Frameworks, checks, evidence and exports: the tables arrive with their issue."""

@@ -1,0 +1,27 @@
+"""The compliance app's tables: the framework catalogue, classifications, checks, evidence and
+the AI-literacy register."""
+
+from compliance.models.catalogue import (
+    Crosswalk,
+    Framework,
+    FrameworkDate,
+    OrganizationFramework,
+    Requirement,
+)
+from compliance.models.checks import CheckReview, ComplianceCheck
+from compliance.models.classification import Classification
+from compliance.models.evidence import CheckEvidence, Evidence, TrainingRecord
+
+__all__ = [
+    "CheckEvidence",
+    "CheckReview",
+    "Classification",
+    "ComplianceCheck",
+    "Crosswalk",
+    "Evidence",
+    "Framework",
+    "FrameworkDate",
+    "OrganizationFramework",
+    "Requirement",
+    "TrainingRecord",
+]
