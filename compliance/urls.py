@@ -1,9 +1,9 @@
 from django.urls import path
 
-from compliance import views
+from compliance.views import audit
 
 app_name = "compliance"
 
 urlpatterns = [
-    path("audit/", views.audit_trail, name="audit-trail"),
+    path("audit/", audit.audit_trail, name="audit-trail"),
 ]

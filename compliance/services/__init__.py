@@ -1,0 +1,1 @@
+"""Every state change of compliance; one module per record kind."""
