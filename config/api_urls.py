@@ -6,5 +6,6 @@ urlpatterns = [
     path("", include("accounts.api.urls")),
     path("", include("projects.api.urls")),
     path("", include("stakeholders.api.urls")),
+    path("", include("models_registry.api.urls")),
     path("", include("compliance.api.urls")),
 ]

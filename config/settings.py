@@ -285,6 +285,7 @@ SPECTACULAR_SETTINGS = {
         "QuestionKindEnum": "stakeholders.models.Question.Kind",
         "WorkshopStatusEnum": "stakeholders.models.Workshop.Status",
         "FeedbackRoundStatusEnum": "stakeholders.models.FeedbackRound.Status",
+        "CatalogueModelSourceEnum": "models_registry.models.CatalogueModel.Source",
     },
 }
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("projects/", include("projects.urls")),
     path("", include("stakeholders.urls")),
+    path("", include("models_registry.urls")),
     path("compliance/", include("compliance.urls")),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

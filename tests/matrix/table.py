@@ -10,6 +10,9 @@ from django.urls import reverse
 
 from tests.matrix.routes import Route
 from tests.matrix.rules import (
+    CATALOGUE_MANAGE,
+    CURRENT_CATALOGUE_MANAGE,
+    CURRENT_ORG_MANAGE,
     CURRENT_ORG_VIEW,
     CURRENT_PROJECT_CREATE,
     GATE_SIGN,
@@ -25,6 +28,7 @@ from tests.matrix.rules import (
     PUBLIC,
     SIGNED_IN,
     STAKEHOLDER_EDIT,
+    VENDOR_ASSESS,
     Rule,
     owned_by,
     owner_or,
@@ -118,6 +122,30 @@ TABLE: dict[str, dict[str, Rule]] = {
     "stakeholders:feedback-invite-revoke": {"POST": PROJECT_CONTRIBUTE},
     "stakeholders:feedback-form": {"GET": PUBLIC, "POST": PUBLIC},  # the personal link
     "stakeholders:feedback-thanks": {"GET": PUBLIC},
+    # --- models_registry pages: the catalogue and its vendors -----------------------------
+    "models_registry:catalogue-list": {"GET": CURRENT_ORG_VIEW},
+    "models_registry:catalogue-create": {
+        "GET": CURRENT_CATALOGUE_MANAGE,
+        "POST": CURRENT_CATALOGUE_MANAGE,
+    },
+    "models_registry:catalogue-import": {"POST": CURRENT_CATALOGUE_MANAGE},
+    "models_registry:catalogue-export": {"GET": CURRENT_ORG_VIEW},
+    "models_registry:catalogue-settings": {
+        "GET": CURRENT_CATALOGUE_MANAGE,
+        "POST": CURRENT_CATALOGUE_MANAGE,
+    },
+    "models_registry:catalogue-currency": {"POST": CURRENT_ORG_MANAGE},
+    "models_registry:catalogue-detail": {"GET": ORG_VIEW},
+    "models_registry:catalogue-edit": {"GET": CATALOGUE_MANAGE, "POST": CATALOGUE_MANAGE},
+    "models_registry:catalogue-delete": {"POST": CATALOGUE_MANAGE},
+    "models_registry:vendor-list": {"GET": CURRENT_ORG_VIEW},
+    "models_registry:vendor-create": {
+        "GET": CURRENT_CATALOGUE_MANAGE,
+        "POST": CURRENT_CATALOGUE_MANAGE,
+    },
+    "models_registry:vendor-detail": {"GET": ORG_VIEW},
+    "models_registry:vendor-edit": {"GET": CATALOGUE_MANAGE, "POST": CATALOGUE_MANAGE},
+    "models_registry:vendor-assess": {"POST": VENDOR_ASSESS},
     # --- compliance pages -------------------------------------------------------------------
     "compliance:audit-trail": {"GET": SIGNED_IN},  # as much of the trail as one may read
     # --- accounts API -----------------------------------------------------------------------
@@ -213,6 +241,20 @@ TABLE: dict[str, dict[str, Rule]] = {
     "stakeholders-api:intake-key-revoke": {"POST": PROJECT_MANAGE},
     "stakeholders-api:project-product-feedback-list": {"GET": PROJECT_VIEW},
     "stakeholders-api:project-product-feedback-summary": {"GET": PROJECT_VIEW},
+    # --- models_registry API: the catalogue and its vendors -------------------------------
+    "models_registry-api:catalogue-model-list": {"GET": ORG_VIEW, "POST": CATALOGUE_MANAGE},
+    "models_registry-api:catalogue-model-detail": {
+        "GET": ORG_VIEW,
+        "PATCH": CATALOGUE_MANAGE,
+        "DELETE": CATALOGUE_MANAGE,
+    },
+    "models_registry-api:catalogue-model-import": {"POST": CATALOGUE_MANAGE},
+    "models_registry-api:catalogue-model-import-starter": {"POST": CATALOGUE_MANAGE},
+    "models_registry-api:catalogue-model-export": {"GET": ORG_VIEW},
+    "models_registry-api:vendor-list": {"GET": ORG_VIEW, "POST": CATALOGUE_MANAGE},
+    "models_registry-api:vendor-detail": {"GET": ORG_VIEW, "PATCH": CATALOGUE_MANAGE},
+    "models_registry-api:vendor-assessment-list": {"GET": ORG_VIEW, "POST": VENDOR_ASSESS},
+    "models_registry-api:exchange-rate-list": {"GET": ORG_VIEW, "POST": CATALOGUE_MANAGE},
     # --- compliance API ---------------------------------------------------------------------
     "compliance-api:audit-event-list": {"GET": SIGNED_IN},  # as much as one may read
     "compliance-api:audit-event-detail": {"GET": PROJECT_VIEW},  # an event of the project
@@ -236,6 +278,10 @@ HTML_LISTS = {
     "stakeholders:product-feedback",
     "projects:project-audit",
     "compliance:audit-trail",
+    "models_registry:catalogue-list",
+    "models_registry:catalogue-settings",
+    "models_registry:vendor-list",
+    "models_registry:vendor-detail",
 }
 
 # --- URL kwargs ---------------------------------------------------------------------------------
@@ -262,6 +308,8 @@ KWARGS: dict[str, str] = {
     "token_id": "token",
     "secret": "invitation_secret",
     "token": "feedback_token",
+    "model_id": "catalogue_model",
+    "vendor_id": "vendor",
 }
 # The API's `pk`, by the longest route-name prefix it starts with.
 PK_BY_PREFIX: dict[str, str] = {
@@ -284,6 +332,8 @@ PK_BY_PREFIX: dict[str, str] = {
     "stakeholders-api:feedback-invite-": "invite",
     "stakeholders-api:intake-key-": "intake_key",
     "compliance-api:audit-event-": "audit_event",
+    "models_registry-api:catalogue-model-": "catalogue_model",
+    "models_registry-api:vendor-": "vendor",
 }
 # Per-route kwargs that are not objects, or name another object than the default.
 OVERRIDES: dict[str, dict[str, str]] = {
