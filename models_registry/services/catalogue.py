@@ -99,6 +99,11 @@ def _check_model(model: CatalogueModel) -> None:
     a price only with its currency and date, the vendor of the same organisation, and the
     (provider, name, version) free in the catalogue."""
     errors = model_problems(model)
+    try:
+        model.full_clean(validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        for name, messages in error.message_dict.items():
+            errors.setdefault(name, " ".join(messages))
     if not errors and (
         CatalogueModel.objects.filter(
             organization_id=model.organization_id,
