@@ -112,7 +112,9 @@ def with_review_due(vendors: QuerySet[Vendor]) -> QuerySet[Vendor]:
     review is not due: it has no date to miss)."""
     return vendors.annotate(
         review_due=ExpressionWrapper(
-            Q(next_review_on__lt=timezone.localdate()), output_field=BooleanField()
+            # IS NOT NULL first: a NULL date compared gives NULL, this gives false.
+            Q(next_review_on__isnull=False, next_review_on__lt=timezone.localdate()),
+            output_field=BooleanField(),
         )
     )
 

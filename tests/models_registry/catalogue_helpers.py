@@ -4,6 +4,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.test import Client
+
 from accounts.models import Organization, User
 from models_registry import services
 from models_registry.models import Candidate, CatalogueModel, Vendor
@@ -58,3 +60,10 @@ def rows_of(org: Organization) -> list[dict[str, Any]]:
         | {"vendor": m.vendor.name if m.vendor else None}
         for m in CatalogueModel.objects.filter(organization=org).select_related("vendor")
     ]
+
+
+def browser(user: User) -> Client:
+    """A signed-in browser (form posts, not the API client's JSON)."""
+    client = Client()
+    client.force_login(user)
+    return client
