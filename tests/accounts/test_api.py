@@ -893,6 +893,16 @@ ALL_PATHS = {
     "/api/v1/projects/{project_id}/product-feedback/",
     "/api/v1/projects/{project_id}/product-feedback/summary/",
     "/api/v1/intake/feedback/",
+    # the catalogue, its vendors and exchange rates (models_registry/api/)
+    "/api/v1/organizations/{organization_id}/catalogue-models/",
+    "/api/v1/organizations/{organization_id}/catalogue-models/{id}/",
+    "/api/v1/organizations/{organization_id}/catalogue-models/import/",
+    "/api/v1/organizations/{organization_id}/catalogue-models/import-starter/",
+    "/api/v1/organizations/{organization_id}/catalogue-models/export/",
+    "/api/v1/organizations/{organization_id}/vendors/",
+    "/api/v1/organizations/{organization_id}/vendors/{id}/",
+    "/api/v1/organizations/{organization_id}/vendors/{vendor_id}/assessments/",
+    "/api/v1/organizations/{organization_id}/exchange-rates/",
     "/api/v1/audit-events/",
     "/api/v1/audit-events/{id}/",
 }
