@@ -290,6 +290,7 @@ SPECTACULAR_SETTINGS = {
         "FeasibilityVerdictEnum": "projects.models.FeasibilityStudy.Verdict",
         "DecisionRecordStatusEnum": "models_registry.models.DecisionRecord.Status",
         "ScoreSheetStatusEnum": "models_registry.models.ScoreSheet.Status",
+        "CatalogueModelSourceEnum": "models_registry.models.CatalogueModel.Source",
     },
 }
 

@@ -1,1 +1,2 @@
-"""HTML pages of compliance: the audit trail, the framework catalogue, classification, checks, evidence and the workspace."""
+"""HTML pages of compliance: the audit trail, the framework catalogue, classification,
+checks, evidence and the workspace."""

@@ -3,18 +3,31 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from models_registry.api.catalogue import CatalogueModelViewSet, ExchangeRateViewSet
 from models_registry.api.decisions import DecisionRecordViewSet
 from models_registry.api.selection import (
     SelectionCandidateViewSet,
     SelectionCriterionViewSet,
     SelectionViewSet,
 )
+from models_registry.api.vendors import VendorAssessmentViewSet, VendorViewSet
 
 app_name = "models-registry-api"
 
+ORG = r"organizations/(?P<organization_id>[^/]+)"
 SELECTION = r"projects/(?P<project_id>[^/]+)/selection"
 
 router = SimpleRouter(trailing_slash=True)
+# the organisation's catalogue and its vendors
+router.register(f"{ORG}/catalogue-models", CatalogueModelViewSet, basename="catalogue-model")
+router.register(f"{ORG}/vendors", VendorViewSet, basename="vendor")
+router.register(
+    rf"{ORG}/vendors/(?P<vendor_id>[^/]+)/assessments",
+    VendorAssessmentViewSet,
+    basename="vendor-assessment",
+)
+router.register(f"{ORG}/exchange-rates", ExchangeRateViewSet, basename="exchange-rate")
+# a project's selection
 router.register(f"{SELECTION}/criteria", SelectionCriterionViewSet, basename="criterion")
 router.register(f"{SELECTION}/candidates", SelectionCandidateViewSet, basename="candidate")
 router.register(f"{SELECTION}/decisions", DecisionRecordViewSet, basename="decision")

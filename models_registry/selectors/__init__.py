@@ -1,6 +1,18 @@
 """Read queries of models_registry, scoped by the permission policy; one module per record
 kind, re-exported here."""
 
+from models_registry.selectors.catalogue import (
+    catalogue_export,
+    catalogue_model_candidates,
+    catalogue_model_get_for_user,
+    catalogue_model_list,
+    catalogue_providers,
+    exchange_rate_list,
+    vendor_assessment_list,
+    vendor_choices,
+    vendor_get_for_user,
+    vendor_list,
+)
 from models_registry.selectors.selection import (
     candidate_get_for_user,
     candidate_list,
@@ -25,12 +37,18 @@ from models_registry.selectors.selection import (
 __all__ = [
     "candidate_get_for_user",
     "candidate_list",
+    "catalogue_export",
+    "catalogue_model_candidates",
     "catalogue_model_for_project",
+    "catalogue_model_get_for_user",
+    "catalogue_model_list",
+    "catalogue_providers",
     "cost_estimates",
     "criterion_get_for_user",
     "criterion_list",
     "decision_get_for_user",
     "decision_list",
+    "exchange_rate_list",
     "latest_rates",
     "matrix_access",
     "matrix_for_user",
@@ -40,5 +58,9 @@ __all__ = [
     "selection_matrix",
     "selection_shares",
     "sheet_list",
+    "vendor_assessment_list",
+    "vendor_choices",
+    "vendor_get_for_user",
+    "vendor_list",
     "workload_get",
 ]

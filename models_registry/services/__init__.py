@@ -1,5 +1,14 @@
 """Every state change of models_registry; one module per record kind, re-exported here."""
 
+from models_registry.services.catalogue import (
+    catalogue_import,
+    catalogue_import_starter,
+    catalogue_model_create,
+    catalogue_model_delete,
+    catalogue_model_update,
+    exchange_rate_set,
+    organization_currency_set,
+)
 from models_registry.services.decisions import decision_record, decision_sign_compliance
 from models_registry.services.scores import score_record, sheet_abstain, sheet_submit
 from models_registry.services.selection import (
@@ -12,19 +21,30 @@ from models_registry.services.selection import (
     selection_defaults_create,
     workload_update,
 )
+from models_registry.services.vendors import vendor_assess, vendor_create, vendor_update
 
 __all__ = [
     "candidate_create",
     "candidate_delete",
     "candidate_update",
+    "catalogue_import",
+    "catalogue_import_starter",
+    "catalogue_model_create",
+    "catalogue_model_delete",
+    "catalogue_model_update",
     "criterion_create",
     "criterion_delete",
     "criterion_update",
     "decision_record",
     "decision_sign_compliance",
+    "exchange_rate_set",
+    "organization_currency_set",
     "score_record",
     "selection_defaults_create",
     "sheet_abstain",
     "sheet_submit",
+    "vendor_assess",
+    "vendor_create",
+    "vendor_update",
     "workload_update",
 ]

@@ -10,7 +10,10 @@ from django.urls import reverse
 
 from tests.matrix.routes import Route
 from tests.matrix.rules import (
+    CATALOGUE_MANAGE,
     COMPLIANCE_SIGNOFF,
+    CURRENT_CATALOGUE_MANAGE,
+    CURRENT_ORG_MANAGE,
     CURRENT_ORG_VIEW,
     CURRENT_PROJECT_CREATE,
     GATE_SIGN,
@@ -27,6 +30,7 @@ from tests.matrix.rules import (
     PUBLIC,
     SIGNED_IN,
     STAKEHOLDER_EDIT,
+    VENDOR_ASSESS,
     Rule,
     owned_by,
     owner_or,
@@ -120,6 +124,30 @@ TABLE: dict[str, dict[str, Rule]] = {
     "stakeholders:feedback-invite-revoke": {"POST": PROJECT_CONTRIBUTE},
     "stakeholders:feedback-form": {"GET": PUBLIC, "POST": PUBLIC},  # the personal link
     "stakeholders:feedback-thanks": {"GET": PUBLIC},
+    # --- models_registry pages: the catalogue and its vendors -----------------------------
+    "models_registry:catalogue-list": {"GET": CURRENT_ORG_VIEW},
+    "models_registry:catalogue-create": {
+        "GET": CURRENT_CATALOGUE_MANAGE,
+        "POST": CURRENT_CATALOGUE_MANAGE,
+    },
+    "models_registry:catalogue-import": {"POST": CURRENT_CATALOGUE_MANAGE},
+    "models_registry:catalogue-export": {"GET": CURRENT_ORG_VIEW},
+    "models_registry:catalogue-settings": {
+        "GET": CURRENT_CATALOGUE_MANAGE,
+        "POST": CURRENT_CATALOGUE_MANAGE,
+    },
+    "models_registry:catalogue-currency": {"POST": CURRENT_ORG_MANAGE},
+    "models_registry:catalogue-detail": {"GET": ORG_VIEW},
+    "models_registry:catalogue-edit": {"GET": CATALOGUE_MANAGE, "POST": CATALOGUE_MANAGE},
+    "models_registry:catalogue-delete": {"POST": CATALOGUE_MANAGE},
+    "models_registry:vendor-list": {"GET": CURRENT_ORG_VIEW},
+    "models_registry:vendor-create": {
+        "GET": CURRENT_CATALOGUE_MANAGE,
+        "POST": CURRENT_CATALOGUE_MANAGE,
+    },
+    "models_registry:vendor-detail": {"GET": ORG_VIEW},
+    "models_registry:vendor-edit": {"GET": CATALOGUE_MANAGE, "POST": CATALOGUE_MANAGE},
+    "models_registry:vendor-assess": {"POST": VENDOR_ASSESS},
     # --- compliance pages -------------------------------------------------------------------
     "compliance:audit-trail": {"GET": SIGNED_IN},  # as much of the trail as one may read
     # --- accounts API -----------------------------------------------------------------------
@@ -258,6 +286,20 @@ TABLE: dict[str, dict[str, Rule]] = {
     "models-registry-api:decision-list": {"GET": PROJECT_VIEW, "POST": PROJECT_MANAGE},
     "models-registry-api:decision-detail": {"GET": PROJECT_VIEW},
     "models-registry-api:decision-sign": {"POST": COMPLIANCE_SIGNOFF},
+    # --- models_registry API: the catalogue and its vendors -------------------------------
+    "models-registry-api:catalogue-model-list": {"GET": ORG_VIEW, "POST": CATALOGUE_MANAGE},
+    "models-registry-api:catalogue-model-detail": {
+        "GET": ORG_VIEW,
+        "PATCH": CATALOGUE_MANAGE,
+        "DELETE": CATALOGUE_MANAGE,
+    },
+    "models-registry-api:catalogue-model-import": {"POST": CATALOGUE_MANAGE},
+    "models-registry-api:catalogue-model-import-starter": {"POST": CATALOGUE_MANAGE},
+    "models-registry-api:catalogue-model-export": {"GET": ORG_VIEW},
+    "models-registry-api:vendor-list": {"GET": ORG_VIEW, "POST": CATALOGUE_MANAGE},
+    "models-registry-api:vendor-detail": {"GET": ORG_VIEW, "PATCH": CATALOGUE_MANAGE},
+    "models-registry-api:vendor-assessment-list": {"GET": ORG_VIEW, "POST": VENDOR_ASSESS},
+    "models-registry-api:exchange-rate-list": {"GET": ORG_VIEW, "POST": CATALOGUE_MANAGE},
     # --- compliance API ---------------------------------------------------------------------
     "compliance-api:audit-event-list": {"GET": SIGNED_IN},  # as much as one may read
     "compliance-api:audit-event-detail": {"GET": PROJECT_VIEW},  # an event of the project
@@ -282,6 +324,10 @@ HTML_LISTS = {
     "projects:project-audit",
     "compliance:audit-trail",
     "models_registry:selection",
+    "models_registry:catalogue-list",
+    "models_registry:catalogue-settings",
+    "models_registry:vendor-list",
+    "models_registry:vendor-detail",
 }
 
 # --- URL kwargs ---------------------------------------------------------------------------------
@@ -311,6 +357,8 @@ KWARGS: dict[str, str] = {
     "criterion_id": "criterion",
     "candidate_id": "candidate",
     "decision_id": "decision",
+    "model_id": "catalogue_model",
+    "vendor_id": "vendor",
 }
 # The API's `pk`, by the longest route-name prefix it starts with.
 PK_BY_PREFIX: dict[str, str] = {
@@ -336,6 +384,8 @@ PK_BY_PREFIX: dict[str, str] = {
     "models-registry-api:criterion-": "criterion",
     "models-registry-api:candidate-": "candidate",
     "models-registry-api:decision-": "decision",
+    "models-registry-api:catalogue-model-": "catalogue_model",
+    "models-registry-api:vendor-": "vendor",
 }
 # Per-route kwargs that are not objects, or name another object than the default.
 OVERRIDES: dict[str, dict[str, str]] = {

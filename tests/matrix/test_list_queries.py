@@ -11,6 +11,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from datetime import date, timedelta
+from decimal import Decimal
 from itertools import count
 from typing import Any
 
@@ -21,6 +22,7 @@ from django.utils import timezone
 
 from accounts import services as account_services
 from accounts.models import Organization, OrganizationMembership, User
+from models_registry import services as registry_services
 from models_registry.models import (
     Candidate,
     CatalogueModel,
@@ -258,6 +260,70 @@ def audit_events(w: World, n: int) -> None:
         )
 
 
+def catalogue_models(w: World, n: int) -> None:
+    """Models, each with a vendor of its own (the vendor is read with the model)."""
+    for _ in range(n):
+        i = _n()
+        vendor = registry_services.vendor_create(
+            actor=w.users["org_admin"], organization=w.org, name=f"Vendor {i}"
+        )
+        registry_services.catalogue_model_create(
+            actor=w.users["org_admin"],
+            organization=w.org,
+            vendor=vendor,
+            provider=f"Provider {i}",
+            name=f"Model {i}",
+            source="closed_api",
+            hosting="vendor_api",
+            licence="MIT" if i % 2 else "Custom",
+            modalities=["text"],
+            input_price_per_million=Decimal("1.5"),
+            currency="USD",
+            price_as_of=date(2026, 1, 1),
+        )
+
+
+def vendors(w: World, n: int) -> None:
+    for _ in range(n):
+        vendor = registry_services.vendor_create(
+            actor=w.users["org_admin"], organization=w.org, name=f"Vendor {_n()}"
+        )
+        registry_services.catalogue_model_create(
+            actor=w.users["org_admin"],
+            organization=w.org,
+            vendor=vendor,
+            provider=vendor.name,
+            name="Model",
+            source="open_weights",
+            hosting="self_hosted",
+        )
+
+
+def vendor_assessments(w: World, n: int) -> None:
+    """Assessments of the world's vendor, by several assessors."""
+    people = [w.users["org_admin"], w.users["compliance_officer"]]
+    for i in range(n):
+        registry_services.vendor_assess(
+            actor=people[i % len(people)],
+            vendor=w.objects["vendor"],
+            assessed_on=date(2025, 1, 1) + timedelta(days=_n() % 300),
+            rating="low",
+            findings=f"Review {i}",
+            next_review_on=date(2027, 6, 1),
+        )
+
+
+def exchange_rates(w: World, n: int) -> None:
+    for _ in range(n):
+        registry_services.exchange_rate_set(
+            actor=w.users["org_admin"],
+            organization=w.org,
+            currency="USD",
+            rate=Decimal("0.9"),
+            as_of=date(2020, 1, 1) + timedelta(days=_n()),
+        )
+
+
 def nothing(w: World, n: int) -> None:
     """The list is not read from the database (the risk library ships with the code)."""
 
@@ -382,6 +448,14 @@ BUILDERS: dict[str, tuple[str, Builder, str]] = {
     "stakeholders:feedback-round-list": ("manager", feedback_rounds, ""),
     "stakeholders:product-feedback": ("manager", product_feedback, ""),
     "compliance:audit-trail": ("org_admin", audit_events, ""),
+    "models-registry-api:catalogue-model-list": ("org_member", catalogue_models, ""),
+    "models-registry-api:vendor-list": ("org_member", vendors, ""),
+    "models-registry-api:vendor-assessment-list": ("org_member", vendor_assessments, ""),
+    "models-registry-api:exchange-rate-list": ("org_member", exchange_rates, ""),
+    "models_registry:catalogue-list": ("org_admin", catalogue_models, ""),
+    "models_registry:catalogue-settings": ("org_admin", exchange_rates, ""),
+    "models_registry:vendor-list": ("org_admin", vendors, ""),
+    "models_registry:vendor-detail": ("org_admin", vendor_assessments, ""),
 }
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.apps import apps
@@ -28,6 +29,7 @@ from accounts.models import (
     User,
 )
 from audit.models import AuditEvent
+from models_registry import services as registry_services
 from models_registry import services as selection_services
 from models_registry.models import CatalogueModel, Criterion
 from projects import services as project_services
@@ -96,6 +98,7 @@ def build_world() -> World:
     objects |= _scope_records(project, users)
     objects |= _stakeholder_records(project, manager)
     objects |= _organisation_records(org, users)
+    objects |= _catalogue_records(org, users)
     # Requested by a second manager who holds none of the roles under test: the requester
     # never gives the manager sign-off (segregation of duties), and every role is asked here.
     requester = _user("requester@acme.test")
@@ -278,6 +281,37 @@ def _organisation_records(org: Organization, users: dict[str, User]) -> dict[str
         ),
         "token": token,
     }
+
+
+def _catalogue_records(org: Organization, users: dict[str, User]) -> dict[str, Any]:
+    """An assessed vendor and a catalogue model it provides."""
+    admin = users["org_admin"]
+    vendor = registry_services.vendor_create(actor=admin, organization=org, name="OpenAI")
+    registry_services.vendor_assess(
+        actor=users["compliance_officer"],
+        vendor=vendor,
+        assessed_on=date(2026, 1, 5),
+        rating="medium",
+        findings="SOC 2 report current.",
+        next_review_on=date(2027, 1, 5),
+    )
+    vendor.refresh_from_db()
+    model = registry_services.catalogue_model_create(
+        actor=admin,
+        organization=org,
+        vendor=vendor,
+        provider="OpenAI",
+        name="GPT-4o",
+        version="2024-08-06",
+        source="closed_api",
+        hosting="vendor_api",
+        licence="Proprietary",
+        input_price_per_million=Decimal("2.5000"),
+        output_price_per_million=Decimal("10.0000"),
+        currency="USD",
+        price_as_of=date(2024, 11, 1),
+    )
+    return {"vendor": vendor, "catalogue_model": model}
 
 
 def _clients(world: World) -> None:
