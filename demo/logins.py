@@ -12,5 +12,6 @@ DEMO_LOGINS = (
     ("compliance@demo.charter.local", "Claire Dubois", "compliance officer"),
     ("pm@demo.charter.local", "Priya Raman", "member, manager of the projects"),
     ("viewer@demo.charter.local", "Victor Lindqvist", "member, viewer of the projects"),
+    ("reviewer@demo.charter.local", "Rosa Martínez", "member, reviewer of the claims project"),
     ("admin@northwind.charter.local", "Noah Whitfield", "administrator of Northwind Health"),
 )

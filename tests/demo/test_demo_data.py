@@ -15,6 +15,8 @@ from accounts.models import (
 from accounts.permissions import projects_visible_to
 from audit.models import AuditEvent
 from demo.logins import DEMO_LOGINS, DEMO_PASSWORD
+from models_registry.models import Candidate, DecisionRecord, ScoreSheet
+from projects.lifecycle import gates
 from projects.models import FeasibilityStudy, GateApproval, GateRequest, Project
 
 pytestmark = pytest.mark.django_db
@@ -52,9 +54,10 @@ def test_load_demo_data_twice_builds_the_demo_once_and_the_trail_verifies():
         ("Demo Insurance Co.", "compliance@demo.charter.local", "compliance_officer"),
         ("Demo Insurance Co.", "pm@demo.charter.local", "member"),
         ("Demo Insurance Co.", "viewer@demo.charter.local", "member"),
+        ("Demo Insurance Co.", "reviewer@demo.charter.local", "member"),
         ("Northwind Health", "admin@northwind.charter.local", "admin"),
     }
-    assert Invitation.objects.filter(status=Invitation.Status.ACCEPTED).count() == 3
+    assert Invitation.objects.filter(status=Invitation.Status.ACCEPTED).count() == 4
     assert dict(Project.objects.values_list("name", "phase")) == {
         "Claims triage assistant": "select",
         "Customer-support RAG chatbot": "scope",
@@ -78,6 +81,22 @@ def test_load_demo_data_twice_builds_the_demo_once_and_the_trail_verifies():
     verified = StringIO()
     call_command("verify_audit_chain", stdout=verified)
     assert "OK: 3 chain(s) verified" in verified.getvalue()
+
+
+def test_the_claims_project_has_a_scored_selection_and_an_approved_decision():
+    _load()
+    claims = Project.objects.get(name="Claims triage assistant")
+    sheets = ScoreSheet.objects.filter(project=claims, status="submitted")
+    assert sorted(sheets.values_list("reviewer__email", flat=True)) == [
+        "admin@demo.charter.local",
+        "reviewer@demo.charter.local",
+    ]
+    assert Candidate.objects.filter(project=claims).count() == 3
+    decision = DecisionRecord.objects.get(project=claims)
+    assert decision.status == "approved"
+    assert decision.chosen_label == "OpenAI GPT-4o mini"
+    assert decision.frozen_matrix["chosen_rank"] == 1
+    assert all(result.met for result in gates.evaluate(claims))  # ready for Select → Adapt
 
 
 def test_demo_organisations_do_not_see_each_other():

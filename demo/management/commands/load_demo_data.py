@@ -1,4 +1,4 @@
-"""`python manage.py load_demo_data`: two organisations, five people, four projects.
+"""`python manage.py load_demo_data`: two organisations, six people, four projects.
 
 Everything is created through the services, exactly as the web pages and the API would, so the
 demo sits on the audit trail and its chains verify. Running it again changes nothing: an
@@ -18,6 +18,7 @@ from django.utils import timezone
 from accounts import services as accounts_services
 from accounts.models import Organization, OrganizationMembership, ProjectMembership, User
 from demo.logins import DEMO_LOGINS, DEMO_ORGANIZATION, DEMO_PASSWORD, SECOND_ORGANIZATION
+from demo.selection import claims_selection
 from projects import services
 from projects.models import Project, ScopeVersion
 from stakeholders import services as stakeholder_services
@@ -143,6 +144,7 @@ def _demo_insurance() -> None:
     compliance = _join(admin, org, "compliance@demo.charter.local", OrgRole.COMPLIANCE_OFFICER)
     pm = _join(admin, org, "pm@demo.charter.local", OrgRole.MEMBER)
     viewer = _join(admin, org, "viewer@demo.charter.local", OrgRole.MEMBER)
+    reviewer = _join(admin, org, "reviewer@demo.charter.local", OrgRole.MEMBER)
 
     claims = _project(pm, org, CLAIMS, viewer)
     _ready_for_select_gate(claims, pm, admin, compliance, workshop_with="Dana Moreau")
@@ -157,6 +159,8 @@ def _demo_insurance() -> None:
         capacity="compliance",
         comment="Decision support only; the DPIA is scheduled for the Select phase.",
     )
+    services.project_member_add(actor=pm, project=claims, user=reviewer, role=ProjectRole.REVIEWER)
+    claims_selection(claims, pm=pm, reviewer=reviewer, admin=admin, compliance=compliance)
 
     support = _project(pm, org, SUPPORT, viewer)
     _ready_for_select_gate(support, pm, admin, compliance, workshop_with="Tom Becker")
