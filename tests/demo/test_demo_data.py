@@ -28,6 +28,8 @@ def _load() -> str:
     return out.getvalue()
 
 
+# `make run` loads the demo on SQLite: the smoke run repeats these there.
+@pytest.mark.sqlite_smoke
 def test_load_demo_data_twice_builds_the_demo_once_and_the_trail_verifies():
     first = _load()
     events_after_first = AuditEvent.objects.count()
@@ -83,6 +85,7 @@ def test_load_demo_data_twice_builds_the_demo_once_and_the_trail_verifies():
     assert "OK: 3 chain(s) verified" in verified.getvalue()
 
 
+@pytest.mark.sqlite_smoke
 def test_the_claims_project_has_a_scored_selection_and_an_approved_decision():
     _load()
     claims = Project.objects.get(name="Claims triage assistant")
