@@ -82,6 +82,9 @@ class Rule(StrEnum):
     SELECTION_SCORE = "selection.score"  # score candidates: contributors and reviewers
     SELECTION_MATRIX_VIEW = "selection.matrix_view"  # others' scores: not before your own
     DECISION_SIGN_COMPLIANCE = "decision.sign_compliance"  # not the manager who approved it
+    CLASSIFY = "classification.propose"  # managers and compliance officers
+    CLASSIFICATION_CONFIRM = "classification.confirm"  # a compliance officer, not its author
+    CHECK_REVIEW = "compliance_check.review"  # not its owner, nor an owner of its evidence
 
 
 ORG_ROLE_PERMS: dict[str, frozenset[Perm]] = {
@@ -142,6 +145,9 @@ OWN_VERSION = "You wrote this version: someone else must review it."
 OWN_STUDY = "You wrote this study: another manager of the project signs it off."
 NOT_DUE = "The system closes a feedback round only once its end date has passed."
 SCORE_FIRST = "Submit your own scores (or abstain) first: until then you see nobody else's."
+OWN_CLASSIFICATION = "You classified this project: another compliance officer confirms it."
+OWN_CHECK = "You own this check: someone else reviews it."
+OWN_EVIDENCE = "You provided evidence for this check: someone else reviews it."
 SAME_DECISION_SIGNER = "You approved this decision as its manager: another person signs it off."
 STAKEHOLDER_NOT_YOURS = (
     "Only an administrator, or a contributor of a project this stakeholder takes part in, "
@@ -364,6 +370,32 @@ def _decision_sign_compliance(user: Actor, decision: Any) -> Decision:
     return ALLOW
 
 
+def _classify(user: Actor, project: Any) -> Decision:
+    perms = perms_for(user, project)
+    allowed = Perm.PROJECT_MANAGE in perms or Perm.PROJECT_APPROVE_COMPLIANCE in perms
+    return ALLOW if allowed else DENY
+
+
+def _classification_confirm(user: Actor, classification: Any) -> Decision:
+    if not can(user, Perm.PROJECT_APPROVE_COMPLIANCE, classification):
+        return DENY
+    if _is(user, classification.classified_by_id):
+        return Decision(False, OWN_CLASSIFICATION)
+    return ALLOW
+
+
+def _check_review(user: Actor, check: Any) -> Decision:
+    """`check.evidence` is read as given: pass a check with its evidence prefetched."""
+    perms = perms_for(user, check)
+    if Perm.PROJECT_APPROVE_COMPLIANCE not in perms and Perm.PROJECT_REVIEW not in perms:
+        return DENY
+    if _is(user, check.owner_id):
+        return Decision(False, OWN_CHECK)
+    if any(_is(user, evidence.owner_id) for evidence in check.evidence.all()):
+        return Decision(False, OWN_EVIDENCE)
+    return ALLOW
+
+
 RULES: dict[Rule, Callable[[Actor, Any], Decision]] = {
     Rule.TASK_CREATE: _contributes_or_reviews,
     Rule.TASK_MOVE: _task_move,
@@ -379,6 +411,9 @@ RULES: dict[Rule, Callable[[Actor, Any], Decision]] = {
     Rule.SELECTION_SCORE: _contributes_or_reviews,
     Rule.SELECTION_MATRIX_VIEW: _selection_matrix_view,
     Rule.DECISION_SIGN_COMPLIANCE: _decision_sign_compliance,
+    Rule.CLASSIFY: _classify,
+    Rule.CLASSIFICATION_CONFIRM: _classification_confirm,
+    Rule.CHECK_REVIEW: _check_review,
 }
 
 

@@ -24,6 +24,7 @@ from projects.services.projects import (
     project_member_add,
     project_member_change_role,
     project_member_remove,
+    project_risk_tier_set,
     project_update,
 )
 from projects.services.risks import (
@@ -53,6 +54,7 @@ __all__ = [
     "project_member_add",
     "project_member_change_role",
     "project_member_remove",
+    "project_risk_tier_set",
     "project_update",
     "proposal_accept",
     "proposal_reject",

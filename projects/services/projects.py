@@ -123,6 +123,24 @@ def project_update(*, actor: User, project: Project, **changes: Any) -> Project:
     return locked
 
 
+@transaction.atomic
+def project_risk_tier_set(*, actor: User, project: Project, tier: str, reason: str) -> Project:
+    """Set the project's EU AI Act tier (compliance officers): called by the compliance app
+    when a classification is confirmed, which is what `reason` names."""
+    require(actor, Perm.PROJECT_APPROVE_COMPLIANCE, project)
+    locked = Project.objects.select_for_update().get(pk=project.pk)
+    locked, changed = model_update(instance=locked, fields=("risk_tier",), data={"risk_tier": tier})
+    if changed:
+        audit_record(
+            actor=actor,
+            action=ProjectsAction.PROJECT_UPDATED,
+            target=locked,
+            project=locked,
+            data=changed | {"reason": reason},
+        )
+    return locked
+
+
 def _lock_project_membership(
     membership: ProjectMembership, new_role: str | None
 ) -> ProjectMembership:

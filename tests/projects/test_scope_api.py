@@ -8,7 +8,7 @@ from audit.verify import verify_chain
 from projects import services
 from projects.models import GateRequest, Project
 from tests.helpers import PROBLEM, act, client_for, refused
-from tests.projects.scope_api_helpers import CRITERIA
+from tests.projects.scope_api_helpers import COMPLIANCE_CRITERION, CRITERIA
 from tests.projects.scope_helpers import (
     approved_scope,
     assessed_risk,
@@ -226,7 +226,7 @@ def test_a_proposal_reaches_select_through_the_api_alone(
         events=[("organization.settings_changed", admin.pk)],
     )
     gate = as_manager.get(f"{base}/gate/").json()
-    assert gate["criteria"] == [_met(key) for key in CRITERIA]
+    assert gate["criteria"] == [*(_met(key) for key in CRITERIA), COMPLIANCE_CRITERION]
     assert (gate["phase"], gate["next_phase"], gate["all_met"]) == ("scope", "select", True)
     request = act(
         as_manager,
@@ -269,7 +269,7 @@ def test_a_proposal_reaches_select_through_the_api_alone(
         ("manager", str(proposer.pk)),
         ("compliance", str(compliance_officer.pk)),
     ]
-    assert [c["met"] for c in passed["criteria_at_decision"]] == [True] * 5
+    assert [c["met"] for c in passed["criteria_at_decision"]] == [True] * 6
     now = as_manager.get(f"{base}/").json()
     assert (now["phase"], now["next_phase"]) == ("select", "adapt")
     history = as_manager.get(f"{base}/phase-history/").json()["results"]
