@@ -1,9 +1,22 @@
 from django.urls import path
 
-from compliance.views import audit
+from compliance.views import audit, checks
 
 app_name = "compliance"
 
+P = "projects/<uuid:project_id>"
+
 urlpatterns = [
     path("audit/", audit.audit_trail, name="audit-trail"),
+    # a project's classification and checks
+    path(f"{P}/", checks.project_compliance, name="project-compliance"),
+    path(f"{P}/classify/", checks.classify, name="classify"),
+    path(
+        f"{P}/classifications/<uuid:classification_id>/confirm/",
+        checks.classification_confirm,
+        name="classification-confirm",
+    ),
+    path(f"{P}/checks/<uuid:check_id>/", checks.check_detail, name="check-detail"),
+    path(f"{P}/checks/<uuid:check_id>/submit/", checks.check_submit, name="check-submit"),
+    path(f"{P}/checks/<uuid:check_id>/review/", checks.check_review, name="check-review"),
 ]

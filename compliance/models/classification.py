@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from compliance.classification import TIER_LABELS
 from core.fields import LimitedTextField
 from core.models import BaseModel
 
@@ -79,3 +80,7 @@ class Classification(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.project} v{self.number}: {self.tier}"
+
+    @property
+    def tier_label(self) -> str:
+        return TIER_LABELS.get(self.tier, self.tier)

@@ -6,15 +6,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from accounts.permissions import Actor, visible
 from accounts.selectors import visible_object_get
-from compliance.models import Classification, ComplianceCheck, Crosswalk, Evidence
+from compliance.models import (
+    Classification,
+    ComplianceCheck,
+    Crosswalk,
+    Evidence,
+    OrganizationFramework,
+)
 from projects.models import Project
 from projects.models.project import PHASE_ORDER
 
 OPEN = ("not_started", "in_progress", "in_review", "not_met", "needs_review")
+DONE = ("met", "not_applicable")
 
 
 def check_list(
@@ -44,6 +51,49 @@ def check_get_for_user(*, user: Actor, id: Any) -> ComplianceCheck:
         .select_related("project__organization", "requirement__framework", "owner", "reviewer")
         .prefetch_related("evidence", "reviews__reviewer"),
     )
+
+
+def classification_get_for_user(*, user: Actor, id: Any) -> Classification:
+    return visible_object_get(
+        user=user,
+        model=Classification,
+        id=id,
+        queryset=visible(user, Classification).select_related("project"),
+    )
+
+
+def project_frameworks(*, project: Project) -> list[tuple[str, str]]:
+    """(key, name) of the frameworks the project's organisation follows."""
+    return list(
+        OrganizationFramework.objects.filter(organization_id=project.organization_id)
+        .order_by("framework__name")
+        .values_list("framework__key", "framework__name")
+    )
+
+
+def check_progress(*, project: Project) -> list[dict[str, Any]]:
+    """Per framework: checks in all, met (or not applicable), and the share met, in %."""
+    rows = (
+        ComplianceCheck.objects.filter(project=project)
+        .values("requirement__framework__key", "requirement__framework__name")
+        .annotate(
+            total=Count("id"),
+            done=Count("id", filter=Q(status__in=DONE)),
+            blocking_open=Count("id", filter=Q(blocking=True, status__in=OPEN)),
+        )
+        .order_by("requirement__framework__name")
+    )
+    return [
+        {
+            "key": row["requirement__framework__key"],
+            "name": row["requirement__framework__name"],
+            "total": row["total"],
+            "done": row["done"],
+            "blocking_open": row["blocking_open"],
+            "percent": round(100 * row["done"] / row["total"]) if row["total"] else 0,
+        }
+        for row in rows
+    ]
 
 
 def mapped_requirement_ids(requirement_id: Any) -> set[Any]:

@@ -26,6 +26,7 @@ SECTION_URLS = {
     "risks": "projects:risk-register",
     "workshops": "stakeholders:workshop-list",
     "decision": "models_registry:selection",
+    "compliance": "compliance:project-compliance",
 }
 
 

@@ -110,6 +110,11 @@ PROJECT_MANAGE = project_rule(Perm.PROJECT_MANAGE)
 COMPLIANCE_SIGNOFF = project_rule(Perm.PROJECT_APPROVE_COMPLIANCE)
 # A gate is signed by its manager or by a compliance officer, each in their own capacity.
 GATE_SIGN = project_rule(Perm.PROJECT_MANAGE, Perm.PROJECT_APPROVE_COMPLIANCE)
+# Classifying a project: its managers and compliance officers.
+CLASSIFY = project_rule(Perm.PROJECT_MANAGE, Perm.PROJECT_APPROVE_COMPLIANCE)
+# Reviewing a compliance check's claim: reviewers and compliance officers (never its owner
+# nor a provider of its evidence; the world's check has neither).
+CHECK_REVIEW = project_rule(Perm.PROJECT_REVIEW, Perm.PROJECT_APPROVE_COMPLIANCE)
 # A stakeholder's details: administrators, or contributors of a project they take part in.
 STAKEHOLDER_EDIT = Rule(
     "ORG_MANAGE|linked PROJECT_CONTRIBUTE",

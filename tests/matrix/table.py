@@ -11,6 +11,8 @@ from django.urls import reverse
 from tests.matrix.routes import Route
 from tests.matrix.rules import (
     CATALOGUE_MANAGE,
+    CHECK_REVIEW,
+    CLASSIFY,
     COMPLIANCE_SIGNOFF,
     CURRENT_CATALOGUE_MANAGE,
     CURRENT_ORG_MANAGE,
@@ -300,6 +302,13 @@ TABLE: dict[str, dict[str, Rule]] = {
     "models-registry-api:vendor-detail": {"GET": ORG_VIEW, "PATCH": CATALOGUE_MANAGE},
     "models-registry-api:vendor-assessment-list": {"GET": ORG_VIEW, "POST": VENDOR_ASSESS},
     "models-registry-api:exchange-rate-list": {"GET": ORG_VIEW, "POST": CATALOGUE_MANAGE},
+    # --- compliance pages: a project's classification and checks ---------------------------
+    "compliance:project-compliance": {"GET": PROJECT_VIEW},
+    "compliance:classify": {"GET": CLASSIFY, "POST": CLASSIFY},
+    "compliance:classification-confirm": {"POST": COMPLIANCE_SIGNOFF},
+    "compliance:check-detail": VIEW_CONTRIBUTE,
+    "compliance:check-submit": {"POST": PROJECT_CONTRIBUTE},
+    "compliance:check-review": {"POST": CHECK_REVIEW},
     # --- compliance API ---------------------------------------------------------------------
     "compliance-api:audit-event-list": {"GET": SIGNED_IN},  # as much as one may read
     "compliance-api:audit-event-detail": {"GET": PROJECT_VIEW},  # an event of the project
@@ -328,6 +337,7 @@ HTML_LISTS = {
     "models_registry:catalogue-settings",
     "models_registry:vendor-list",
     "models_registry:vendor-detail",
+    "compliance:project-compliance",
 }
 
 # --- URL kwargs ---------------------------------------------------------------------------------
@@ -357,6 +367,8 @@ KWARGS: dict[str, str] = {
     "criterion_id": "criterion",
     "candidate_id": "candidate",
     "decision_id": "decision",
+    "classification_id": "classification",
+    "check_id": "compliance_check",
     "model_id": "catalogue_model",
     "vendor_id": "vendor",
 }

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from accounts import services as account_services
 from accounts.models import Organization, OrganizationMembership, User
+from compliance.models import ComplianceCheck, Framework, Requirement
 from models_registry import services as registry_services
 from models_registry.models import (
     Candidate,
@@ -406,6 +407,23 @@ def decisions(w: World, n: int) -> None:
         )
 
 
+def compliance_checks(w: World, n: int) -> None:
+    """n more requirements of the world's framework, each with the project's check."""
+    framework = Framework.objects.get(key="matrix-framework")
+    for _ in range(n):
+        requirement = Requirement.objects.create(
+            framework=framework,
+            ref=f"B-{_n()}",
+            title="Budget",
+            kind="control",
+            phase="scope",
+            added_in="test",
+        )
+        ComplianceCheck.objects.create(
+            project=w.objects["project"], requirement=requirement, phase="scope"
+        )
+
+
 BUILDERS: dict[str, tuple[str, Builder, str]] = {
     "accounts-api:organization-list": ("org_admin", organizations, ""),
     "accounts-api:organization-member-list": ("org_admin", members, ""),
@@ -434,6 +452,7 @@ BUILDERS: dict[str, tuple[str, Builder, str]] = {
     "projects:proposal-list": ("org_admin", proposals, ""),
     "projects:risk-register": ("manager", risks, ""),
     "models_registry:selection": ("viewer", selection, ""),
+    "compliance:project-compliance": ("viewer", compliance_checks, ""),
     "models-registry-api:criterion-list": ("viewer", criteria, ""),
     "models-registry-api:candidate-list": ("viewer", candidates, ""),
     "models-registry-api:decision-list": ("viewer", decisions, ""),

@@ -29,6 +29,9 @@ from accounts.models import (
     User,
 )
 from audit.models import AuditEvent
+from compliance import services as compliance_services
+from compliance.models import ComplianceCheck, Framework, OrganizationFramework, Requirement
+from core.actors import SYSTEM
 from models_registry import services as registry_services
 from models_registry import services as selection_services
 from models_registry.models import CatalogueModel, Criterion
@@ -108,6 +111,7 @@ def build_world() -> World:
     )
     objects["gate_request"] = project_services.gate_request(actor=requester, project=project)
     objects |= _selection_records(project, users, requester)
+    objects |= _compliance_records(project, users)
     objects["project_membership"] = ProjectMembership.objects.get(
         project=project, user=users["viewer"]
     )
@@ -205,6 +209,40 @@ def _selection_records(project: Any, users: dict[str, User], scorer: User) -> di
     projects.filter(pk=project.pk).update(phase="scope")
     project.refresh_from_db()
     return {"criterion": criteria[0], "candidate": built, "decision": decision}
+
+
+def _compliance_records(project: Any, users: dict[str, User]) -> dict[str, Any]:
+    """The organisation follows one small framework, so the project has a check (not
+    blocking: the gate request stands); the manager has proposed a classification that
+    awaits a compliance officer."""
+    framework = Framework.objects.create(
+        key="matrix-framework",
+        name="Matrix framework",
+        edition="1",
+        publisher="Charter tests",
+        source_url="https://example.org/",
+        data_version="test",
+    )
+    Requirement.objects.create(
+        framework=framework,
+        ref="M-1",
+        title="Keep a record",
+        kind="control",
+        phase="scope",
+        added_in="test",
+    )
+    OrganizationFramework.objects.create(organization=project.organization, framework=framework)
+    compliance_services.checks_sync(actor=SYSTEM, project=project, reason="matrix")
+    classification = compliance_services.classification_propose(
+        actor=users["manager"],
+        project=project,
+        answers={"role": "deployer", "interacts_with_people": True},
+        rationale="A chatbot for claims handlers.",
+    )
+    return {
+        "classification": classification,
+        "compliance_check": ComplianceCheck.objects.get(project=project),
+    }
 
 
 def _stakeholder_records(project: Any, manager: User) -> dict[str, Any]:
