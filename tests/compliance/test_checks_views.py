@@ -145,7 +145,7 @@ def test_a_stale_edit_of_a_check_is_refused(project, manager, org, compliance_of
 def test_another_organisation_gets_404(project, outsider, org, compliance_officer):
     small_catalogue(org)
     signed_in(compliance_officer).post(url("classify", project), CV_SCREENING)
-    check = ComplianceCheck.objects.filter(project=project).first()
+    check = ComplianceCheck.objects.filter(project=project)[0]
     client = signed_in(outsider)
     assert client.get(url("project-compliance", project)).status_code == 404
     assert client.get(url("check-detail", project, check.pk)).status_code == 404
