@@ -290,6 +290,8 @@ SPECTACULAR_SETTINGS = {
         "FeasibilityVerdictEnum": "projects.models.FeasibilityStudy.Verdict",
         "DecisionRecordStatusEnum": "models_registry.models.DecisionRecord.Status",
         "ScoreSheetStatusEnum": "models_registry.models.ScoreSheet.Status",
+        "ComplianceCheckStatusEnum": "compliance.models.ComplianceCheck.Status",
+        "ClassificationStatusEnum": "compliance.models.Classification.Status",
         "CatalogueModelSourceEnum": "models_registry.models.CatalogueModel.Source",
     },
 }

@@ -3,10 +3,22 @@
 from rest_framework.routers import SimpleRouter
 
 from compliance.api.audit_events import AuditEventViewSet
+from compliance.api.checks import (
+    ClassificationViewSet,
+    ComplianceCheckViewSet,
+    QuestionnaireViewSet,
+)
 
 app_name = "compliance-api"
 
+PROJECT = r"projects/(?P<project_id>[^/]+)"
+
 router = SimpleRouter(trailing_slash=True)
 router.register("audit-events", AuditEventViewSet, basename="audit-event")
+router.register(
+    "classification-questionnaire", QuestionnaireViewSet, basename="classification-questionnaire"
+)
+router.register(f"{PROJECT}/classifications", ClassificationViewSet, basename="classification")
+router.register(f"{PROJECT}/compliance-checks", ComplianceCheckViewSet, basename="compliance-check")
 
 urlpatterns = router.urls

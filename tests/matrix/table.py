@@ -310,6 +310,14 @@ TABLE: dict[str, dict[str, Rule]] = {
     "compliance:check-submit": {"POST": PROJECT_CONTRIBUTE},
     "compliance:check-review": {"POST": CHECK_REVIEW},
     # --- compliance API ---------------------------------------------------------------------
+    "compliance-api:classification-questionnaire-list": {"GET": SIGNED_IN},
+    "compliance-api:classification-list": {"GET": PROJECT_VIEW, "POST": CLASSIFY},
+    "compliance-api:classification-detail": {"GET": PROJECT_VIEW},
+    "compliance-api:classification-confirm": {"POST": COMPLIANCE_SIGNOFF},
+    "compliance-api:compliance-check-list": {"GET": PROJECT_VIEW},
+    "compliance-api:compliance-check-detail": {"GET": PROJECT_VIEW, "PATCH": PROJECT_CONTRIBUTE},
+    "compliance-api:compliance-check-submit": {"POST": PROJECT_CONTRIBUTE},
+    "compliance-api:compliance-check-review": {"POST": CHECK_REVIEW},
     "compliance-api:audit-event-list": {"GET": SIGNED_IN},  # as much as one may read
     "compliance-api:audit-event-detail": {"GET": PROJECT_VIEW},  # an event of the project
 }
@@ -393,6 +401,8 @@ PK_BY_PREFIX: dict[str, str] = {
     "stakeholders-api:feedback-invite-": "invite",
     "stakeholders-api:intake-key-": "intake_key",
     "compliance-api:audit-event-": "audit_event",
+    "compliance-api:classification-": "classification",
+    "compliance-api:compliance-check-": "compliance_check",
     "models-registry-api:criterion-": "criterion",
     "models-registry-api:candidate-": "candidate",
     "models-registry-api:decision-": "decision",

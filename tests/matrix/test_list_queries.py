@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from accounts import services as account_services
 from accounts.models import Organization, OrganizationMembership, User
-from compliance.models import ComplianceCheck, Framework, Requirement
+from compliance.models import Classification, ComplianceCheck, Framework, Requirement
 from models_registry import services as registry_services
 from models_registry.models import (
     Candidate,
@@ -424,6 +424,21 @@ def compliance_checks(w: World, n: int) -> None:
         )
 
 
+def classifications(w: World, n: int) -> None:
+    """n more (superseded) classifications of the project."""
+    project, manager = w.objects["project"], w.users["manager"]
+    for _ in range(n):
+        Classification.objects.create(
+            project=project,
+            number=100 + _n(),
+            status="superseded",
+            role="deployer",
+            tier="minimal",
+            rationale="Earlier.",
+            classified_by=manager,
+        )
+
+
 BUILDERS: dict[str, tuple[str, Builder, str]] = {
     "accounts-api:organization-list": ("org_admin", organizations, ""),
     "accounts-api:organization-member-list": ("org_admin", members, ""),
@@ -453,6 +468,9 @@ BUILDERS: dict[str, tuple[str, Builder, str]] = {
     "projects:risk-register": ("manager", risks, ""),
     "models_registry:selection": ("viewer", selection, ""),
     "compliance:project-compliance": ("viewer", compliance_checks, ""),
+    "compliance-api:compliance-check-list": ("viewer", compliance_checks, ""),
+    "compliance-api:classification-list": ("viewer", classifications, ""),
+    "compliance-api:classification-questionnaire-list": ("viewer", nothing, ""),
     "models-registry-api:criterion-list": ("viewer", criteria, ""),
     "models-registry-api:candidate-list": ("viewer", candidates, ""),
     "models-registry-api:decision-list": ("viewer", decisions, ""),
