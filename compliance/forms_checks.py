@@ -126,3 +126,32 @@ class CheckFilterForm(forms.Form):
     def __init__(self, *args: Any, frameworks: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         choice_field(self, "framework").choices = [("", "Every framework"), *frameworks]
+
+
+class OrgCheckFilterForm(forms.Form):
+    """The organisation-wide list of checks, as the workspace's figures link to it."""
+
+    status = forms.ChoiceField(
+        choices=[("", "Any status"), ("open", "Open"), *ComplianceCheck.Status.choices],
+        required=False,
+    )
+    framework = forms.ChoiceField(required=False)
+    due = forms.ChoiceField(
+        choices=[("", "Any due date"), ("overdue", "Overdue"), ("soon", "Due within 14 days")],
+        required=False,
+    )
+    tier = forms.ChoiceField(
+        choices=[
+            ("", "Any tier"),
+            ("unassessed", "Not assessed"),
+            ("minimal", "Minimal"),
+            ("limited", "Limited"),
+            ("high", "High"),
+            ("prohibited", "Prohibited"),
+        ],
+        required=False,
+    )
+
+    def __init__(self, *args: Any, frameworks: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choice_field(self, "framework").choices = [("", "Every framework"), *frameworks]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from compliance.views import audit, checks
+from compliance.views import audit, checks, workspace
 
 app_name = "compliance"
 
@@ -8,6 +8,8 @@ P = "projects/<uuid:project_id>"
 
 urlpatterns = [
     path("audit/", audit.audit_trail, name="audit-trail"),
+    path("workspace/", workspace.workspace, name="workspace"),
+    path("checks/", workspace.org_checks, name="org-checks"),
     # a project's classification and checks
     path(f"{P}/", checks.project_compliance, name="project-compliance"),
     path(f"{P}/classify/", checks.classify, name="classify"),

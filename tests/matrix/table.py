@@ -304,6 +304,8 @@ TABLE: dict[str, dict[str, Rule]] = {
     "models-registry-api:exchange-rate-list": {"GET": ORG_VIEW, "POST": CATALOGUE_MANAGE},
     # --- compliance pages: a project's classification and checks ---------------------------
     "compliance:project-compliance": {"GET": PROJECT_VIEW},
+    "compliance:workspace": {"GET": CURRENT_ORG_VIEW},
+    "compliance:org-checks": {"GET": CURRENT_ORG_VIEW},
     "compliance:classify": {"GET": CLASSIFY, "POST": CLASSIFY},
     "compliance:classification-confirm": {"POST": COMPLIANCE_SIGNOFF},
     "compliance:check-detail": VIEW_CONTRIBUTE,
@@ -346,6 +348,7 @@ HTML_LISTS = {
     "models_registry:vendor-list",
     "models_registry:vendor-detail",
     "compliance:project-compliance",
+    "compliance:org-checks",
 }
 
 # --- URL kwargs ---------------------------------------------------------------------------------

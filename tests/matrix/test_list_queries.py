@@ -468,6 +468,7 @@ BUILDERS: dict[str, tuple[str, Builder, str]] = {
     "projects:risk-register": ("manager", risks, ""),
     "models_registry:selection": ("viewer", selection, ""),
     "compliance:project-compliance": ("viewer", compliance_checks, ""),
+    "compliance:org-checks": ("compliance_officer", compliance_checks, ""),
     "compliance-api:compliance-check-list": ("viewer", compliance_checks, ""),
     "compliance-api:classification-list": ("viewer", classifications, ""),
     "compliance-api:classification-questionnaire-list": ("viewer", nothing, ""),
