@@ -57,6 +57,8 @@ class Perm(StrEnum):
     INTAKE_TRIAGE = "intake.triage"  # accept, question or reject proposed use cases
     CATALOGUE_MANAGE = "catalogue.manage"  # models, vendors, exchange rates, imports
     VENDOR_ASSESS = "vendor.assess"  # record a vendor's assessment
+    COMPLIANCE_MANAGE = "compliance.manage"  # which frameworks the organisation follows
+    LITERACY_MANAGE = "literacy.manage"  # the AI-literacy register (EU AI Act Art. 4)
     # project level
     PROJECT_VIEW = "project.view"
     PROJECT_CONTRIBUTE = "project.contribute"  # edit the project's records
@@ -97,6 +99,8 @@ ORG_ROLE_PERMS: dict[str, frozenset[Perm]] = {
             Perm.INTAKE_TRIAGE,
             Perm.CATALOGUE_MANAGE,
             Perm.VENDOR_ASSESS,
+            Perm.COMPLIANCE_MANAGE,
+            Perm.LITERACY_MANAGE,
         }
     ),
     OrgRole.COMPLIANCE_OFFICER: frozenset(
@@ -106,6 +110,8 @@ ORG_ROLE_PERMS: dict[str, frozenset[Perm]] = {
             Perm.AUDIT_VIEW_ORG,
             Perm.INTAKE_TRIAGE,
             Perm.VENDOR_ASSESS,
+            Perm.COMPLIANCE_MANAGE,
+            Perm.LITERACY_MANAGE,
         }
     ),
     OrgRole.MEMBER: frozenset({Perm.ORG_VIEW, Perm.PROJECT_CREATE}),

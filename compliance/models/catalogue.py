@@ -45,7 +45,7 @@ class Requirement(BaseModel):
 
     framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="requirements")
     ref = models.CharField(max_length=60)  # "Art. 9", "GOVERN 1.1", "A.6.2.4", "§ 1798.100"
-    title = models.CharField(max_length=300)
+    title = models.CharField(max_length=600)  # NIST subcategories are whole sentences
     kind = models.CharField(max_length=16, choices=Kind.choices)
     group = models.CharField(max_length=200, blank=True)  # chapter, function, control group
     # Our own words: what the requirement asks of a project, never the copyrighted text.
@@ -57,6 +57,9 @@ class Requirement(BaseModel):
     # The phase whose gate it must be met by, and whether an open check then blocks the gate.
     phase = models.CharField(max_length=16, blank=True)
     blocking = models.BooleanField(default=False)
+    # False for reference rows that no project works a check for: definitions, the Annex III
+    # areas (they feed the classification), Annex IV points (they feed the documentation).
+    applies_to_projects = models.BooleanField(default=True)
     order = models.PositiveIntegerField(default=0)
     added_in = models.CharField(max_length=40)
     retired_in = models.CharField(max_length=40, blank=True)

@@ -57,9 +57,9 @@ def applicable_requirements(project: Project) -> list[Requirement]:
     classification = _confirmed(project)
     found = []
     for requirement in Requirement.objects.filter(
-        framework_id__in=frameworks, retired_in=""
+        framework_id__in=frameworks, retired_in="", applies_to_projects=True
     ).select_related("framework"):
-        if not getattr(requirement, "applies_to_projects", True) or not requirement.phase:
+        if not requirement.phase:
             continue
         if requirement.framework.key == EU_AI_ACT and classification is None:
             continue
