@@ -19,7 +19,7 @@ from core.api.schema import ID, READ, WRITE, problems
 from core.api.serializers import StrictInputSerializer, validated
 from models_registry.api.matrix import MatrixOutputSerializer
 from models_registry.models import DecisionApproval, DecisionRecord
-from models_registry.selectors import decision_get_for_user, decision_list
+from models_registry.selectors import candidate_in_project, decision_get_for_user, decision_list
 from models_registry.services import decision_record, decision_sign_compliance
 from projects.rest import PROJECT_ID, ProjectChildViewSet
 
@@ -140,7 +140,7 @@ class DecisionRecordViewSet(ProjectChildViewSet):
     def create(self, request: Request, project_id: str) -> Response:
         project = self.get_project()
         data = validated(DecisionCreateInputSerializer, request.data)
-        chosen = project.selection_candidates.filter(pk=data["chosen"]).first()
+        chosen = candidate_in_project(project=project, id=data["chosen"])
         if chosen is None:
             raise serializers.ValidationError({"chosen": [NOT_A_CANDIDATE]})
         decision = decision_record(

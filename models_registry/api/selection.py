@@ -26,10 +26,12 @@ from models_registry.models import MAX_SCORE, MIN_SCORE, Candidate, Criterion, S
 from models_registry.scoring import matrix_as_dict
 from models_registry.selectors import (
     candidate_get_for_user,
+    candidate_in_project,
     candidate_list,
     catalogue_model_for_project,
     cost_estimates,
     criterion_get_for_user,
+    criterion_in_project,
     criterion_list,
     matrix_for_user,
     my_sheet,
@@ -438,8 +440,8 @@ def _my_sheet_body(user: Any, project: Project) -> dict[str, Any]:
     }
 
 
-def _in_project(model: type[Any], project: Project, pk: Any, field: str, message: str) -> Any:
-    found = model.objects.filter(project=project, pk=pk).first()
+def _required[T](found: T | None, field: str, message: str) -> T:
+    """The project's own record the body named, or a 400 on that field."""
     if found is None:
         raise serializers.ValidationError({field: [message]})
     return found
@@ -531,8 +533,16 @@ class SelectionViewSet(ProjectChildViewSet):
     def score(self, request: Request, project_id: str) -> Response:
         project = self._scorer_project()
         data = validated(ScoreInputSerializer, request.data)
-        candidate = _in_project(Candidate, project, data["candidate"], "candidate", NOT_A_CANDIDATE)
-        criterion = _in_project(Criterion, project, data["criterion"], "criterion", NOT_A_CRITERION)
+        candidate = _required(
+            candidate_in_project(project=project, id=data["candidate"]),
+            "candidate",
+            NOT_A_CANDIDATE,
+        )
+        criterion = _required(
+            criterion_in_project(project=project, id=data["criterion"]),
+            "criterion",
+            NOT_A_CRITERION,
+        )
         user = signed_in_user(request)
         score_record(
             actor=user,

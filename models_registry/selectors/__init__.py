@@ -15,10 +15,13 @@ from models_registry.selectors.catalogue import (
 )
 from models_registry.selectors.selection import (
     candidate_get_for_user,
+    candidate_in_project,
     candidate_list,
     catalogue_model_for_project,
+    catalogue_models_not_candidates,
     cost_estimates,
     criterion_get_for_user,
+    criterion_in_project,
     criterion_list,
     decision_get_for_user,
     decision_list,
@@ -36,15 +39,18 @@ from models_registry.selectors.selection import (
 
 __all__ = [
     "candidate_get_for_user",
+    "candidate_in_project",
     "candidate_list",
     "catalogue_export",
     "catalogue_model_candidates",
     "catalogue_model_for_project",
     "catalogue_model_get_for_user",
     "catalogue_model_list",
+    "catalogue_models_not_candidates",
     "catalogue_providers",
     "cost_estimates",
     "criterion_get_for_user",
+    "criterion_in_project",
     "criterion_list",
     "decision_get_for_user",
     "decision_list",

@@ -67,6 +67,26 @@ def catalogue_model_for_project(*, project: Project, id: Any) -> CatalogueModel:
     return found
 
 
+def catalogue_models_not_candidates(*, project: Project) -> QuerySet[CatalogueModel]:
+    """The organisation's catalogue models the project has not made candidates yet."""
+    taken = Candidate.objects.filter(project=project).values("catalogue_model_id")
+    return (
+        CatalogueModel.objects.filter(organization_id=project.organization_id)
+        .exclude(pk__in=taken)
+        .order_by("provider", "name", "version")
+    )
+
+
+def candidate_in_project(*, project: Project, id: Any) -> Candidate | None:
+    """The project's candidate with this id (already validated as a UUID), or None."""
+    return Candidate.objects.filter(project=project, pk=id).first()
+
+
+def criterion_in_project(*, project: Project, id: Any) -> Criterion | None:
+    """The project's criterion with this id (already validated as a UUID), or None."""
+    return Criterion.objects.filter(project=project, pk=id).first()
+
+
 def criterion_list(*, project: Project) -> QuerySet[Criterion]:
     return Criterion.objects.filter(project=project)
 

@@ -27,7 +27,7 @@ from models_registry.forms_selection import (
     ScoreSheetForm,
     WorkloadForm,
 )
-from models_registry.models import CatalogueModel, DecisionRecord
+from models_registry.models import DecisionRecord
 from models_registry.scoring import DISAGREEMENT_SPREAD, SENSITIVITY_POINTS, matrix_as_dict
 from projects.models import Project
 from projects.pages import project_context
@@ -46,12 +46,7 @@ def _project(
 
 
 def _catalogue_choices(project: Project) -> list[tuple[str, str]]:
-    taken = selectors.candidate_list(project=project).values("catalogue_model_id")
-    models = (
-        CatalogueModel.objects.filter(organization_id=project.organization_id)
-        .exclude(pk__in=taken)
-        .order_by("provider", "name", "version")
-    )
+    models = selectors.catalogue_models_not_candidates(project=project)
     return [(str(m.pk), m.label) for m in models]
 
 
