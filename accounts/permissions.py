@@ -301,6 +301,12 @@ def _gate_withdraw(user: Actor, request: Any) -> Decision:
     return ALLOW if _is(user, request.requested_by_id) and can_see(user, request) else DENY
 
 
+def _has_signed(user: Actor, record: Any) -> bool:
+    """Has this person given one of the record's sign-offs (`record.approvals`, read as given)?
+    One person never gives both the manager's and the compliance officer's."""
+    return any(_is(user, approval.approver_id) for approval in record.approvals.all())
+
+
 def _gate_sign(perm: Perm, *, as_manager: bool) -> Callable[[Actor, Any], Decision]:
     """The sign-off of one capacity; `request.approvals` are read as given (the service
     passes the request it locked, so they are current)."""
@@ -308,7 +314,7 @@ def _gate_sign(perm: Perm, *, as_manager: bool) -> Callable[[Actor, Any], Decisi
     def decide_sign(user: Actor, request: Any) -> Decision:
         if not can(user, perm, request):
             return DENY
-        if any(_is(user, approval.approver_id) for approval in request.approvals.all()):
+        if _has_signed(user, request):
             return Decision(False, SAME_PERSON)
         if (
             as_manager
@@ -371,7 +377,7 @@ def _selection_matrix_view(user: Actor, sheet: Any) -> Decision:
 def _decision_sign_compliance(user: Actor, decision: Any) -> Decision:
     if not can(user, Perm.PROJECT_APPROVE_COMPLIANCE, decision):
         return DENY
-    if any(_is(user, approval.approver_id) for approval in decision.approvals.all()):
+    if _has_signed(user, decision):
         return Decision(False, SAME_DECISION_SIGNER)
     return ALLOW
 

@@ -4,9 +4,12 @@ import re
 import uuid
 from collections.abc import Collection
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+
+from core.fields import LimitedTextField
 
 # C0 controls and DEL. A single-line field (a CharField) holding one of these would break the
 # formats it is copied into: an email subject, an iCalendar line, a CSV cell, a log line.
@@ -53,3 +56,24 @@ class BaseModel(models.Model):
             errors.setdefault(name, []).extend(field_errors)
         if errors:
             raise ValidationError(errors)
+
+
+class SignOff(BaseModel):
+    """One person's sign-off, in one capacity, of a record that needs the project manager's
+    and the compliance officer's (a gate request, a decision record). The concrete model adds
+    the record, the verdict, and the constraints that each capacity signs once and one person
+    gives at most one of them; the policy refuses a second sign-off by the same person."""
+
+    class Capacity(models.TextChoices):
+        MANAGER = "manager", "Project manager"
+        COMPLIANCE = "compliance", "Compliance officer"
+
+    approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    capacity = models.CharField(max_length=16, choices=Capacity.choices)
+    comment = LimitedTextField(blank=True, max_length=5000)
+
+    class Meta(BaseModel.Meta):
+        abstract = True
+        ordering = ["created_at"]

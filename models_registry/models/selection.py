@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 
 from core.fields import LimitedTextField
-from core.models import BaseModel
+from core.models import BaseModel, SignOff
 from core.money import CurrencyField, validate_not_negative
 
 MIN_SCORE = 1
@@ -300,29 +300,19 @@ class DecisionRecord(BaseModel):
         return f"D-{self.number}"
 
 
-class DecisionApproval(BaseModel):
+class DecisionApproval(SignOff):
     """One sign-off of a decision record, in one capacity; one person never gives both."""
 
     policy_project_path = "decision__project"
-
-    class Capacity(models.TextChoices):
-        MANAGER = "manager", "Project manager"
-        COMPLIANCE = "compliance", "Compliance officer"
 
     class Verdict(models.TextChoices):
         APPROVE = "approve", "Approve"
         REJECT = "reject", "Reject"
 
     decision = models.ForeignKey(DecisionRecord, on_delete=models.CASCADE, related_name="approvals")
-    approver = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    capacity = models.CharField(max_length=16, choices=Capacity.choices)
     verdict = models.CharField(max_length=8, choices=Verdict.choices)
-    comment = LimitedTextField(blank=True, max_length=5000)
 
-    class Meta:
-        ordering = ["created_at"]
+    class Meta(SignOff.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["decision", "capacity"], name="decision_one_signoff_per_capacity"

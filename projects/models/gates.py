@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 
 from core.fields import LimitedTextField
-from core.models import BaseModel
+from core.models import BaseModel, SignOff
 from projects.models.project import PHASE_ORDER
 
 
@@ -55,29 +55,19 @@ class GateRequest(BaseModel):
         return f"{self.from_phase} → {self.to_phase} ({self.status})"
 
 
-class GateApproval(BaseModel):
+class GateApproval(SignOff):
     """One sign-off on a gate request, in one capacity; one person never gives both."""
 
     policy_project_path = "request__project"
-
-    class Capacity(models.TextChoices):
-        MANAGER = "manager", "Project manager"
-        COMPLIANCE = "compliance", "Compliance officer"
 
     class Decision(models.TextChoices):
         APPROVE = "approve", "Approve"
         REJECT = "reject", "Reject"
 
     request = models.ForeignKey(GateRequest, on_delete=models.CASCADE, related_name="approvals")
-    approver = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    capacity = models.CharField(max_length=16, choices=Capacity.choices)
     decision = models.CharField(max_length=8, choices=Decision.choices)
-    comment = LimitedTextField(blank=True, max_length=5000)
 
-    class Meta:
-        ordering = ["created_at"]
+    class Meta(SignOff.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["request", "capacity"], name="gate_one_signoff_per_capacity"
