@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection, migrations, transaction
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db.models import QuerySet
 
@@ -108,6 +109,21 @@ def install_capture(
 def uninstall_capture(schema_editor: BaseDatabaseSchemaEditor, table: str) -> None:
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_capture ON {table};", params=None)
+
+
+def capture_tables(tables: Mapping[str, Sequence[str]]) -> migrations.RunPython:
+    """The migration operation that captures writes to `tables` (name → columns whose changes
+    alone are not worth an entry) and, reversed, stops capturing them."""
+
+    def forward(apps: Any, schema_editor: BaseDatabaseSchemaEditor) -> None:
+        for table, ignore in tables.items():
+            install_capture(schema_editor, table, ignore)
+
+    def reverse(apps: Any, schema_editor: BaseDatabaseSchemaEditor) -> None:
+        for table in tables:
+            uninstall_capture(schema_editor, table)
+
+    return migrations.RunPython(forward, reverse)
 
 
 # --- sealing ------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-from audit.rowcapture import install_capture, uninstall_capture
+from audit.rowcapture import capture_tables
 
 # Secrets, per-request bookkeeping and personal data never enter the trail: a person's
 # rows are referenced by id, so erasing them cannot break the chain.
@@ -16,17 +16,7 @@ TABLES = {
 }
 
 
-def forward(apps, schema_editor):
-    for table, ignore in TABLES.items():
-        install_capture(schema_editor, table, ignore)
-
-
-def reverse(apps, schema_editor):
-    for table in TABLES:
-        uninstall_capture(schema_editor, table)
-
-
 class Migration(migrations.Migration):
     dependencies = [("accounts", "0002_initial"), ("audit", "0004_row_capture_sql")]
 
-    operations = [migrations.RunPython(forward, reverse)]
+    operations = [capture_tables(TABLES)]

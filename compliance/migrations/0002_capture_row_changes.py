@@ -6,7 +6,7 @@ a catalogue changed by hand in the database shows as a direct write.
 
 from django.db import migrations
 
-from audit.rowcapture import install_capture, uninstall_capture
+from audit.rowcapture import capture_tables
 
 TABLES = {
     "compliance_framework": (),
@@ -23,17 +23,7 @@ TABLES = {
 }
 
 
-def forward(apps, schema_editor):
-    for table, ignore in TABLES.items():
-        install_capture(schema_editor, table, ignore)
-
-
-def reverse(apps, schema_editor):
-    for table in TABLES:
-        uninstall_capture(schema_editor, table)
-
-
 class Migration(migrations.Migration):
     dependencies = [("compliance", "0001_initial"), ("audit", "0004_row_capture_sql")]
 
-    operations = [migrations.RunPython(forward, reverse)]
+    operations = [capture_tables(TABLES)]

@@ -5,7 +5,7 @@ Nothing here is a stakeholder's personal data: reviewers are users, referenced b
 
 from django.db import migrations
 
-from audit.rowcapture import install_capture, uninstall_capture
+from audit.rowcapture import capture_tables
 
 TABLES = {
     "models_registry_vendor": (),
@@ -22,17 +22,7 @@ TABLES = {
 }
 
 
-def forward(apps, schema_editor):
-    for table, ignore in TABLES.items():
-        install_capture(schema_editor, table, ignore)
-
-
-def reverse(apps, schema_editor):
-    for table in TABLES:
-        uninstall_capture(schema_editor, table)
-
-
 class Migration(migrations.Migration):
     dependencies = [("models_registry", "0001_initial"), ("audit", "0004_row_capture_sql")]
 
-    operations = [migrations.RunPython(forward, reverse)]
+    operations = [capture_tables(TABLES)]

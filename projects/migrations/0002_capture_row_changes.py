@@ -2,22 +2,12 @@
 
 from django.db import migrations
 
-from audit.rowcapture import install_capture, uninstall_capture
+from audit.rowcapture import capture_tables
 
 TABLES = {"projects_project": ()}
-
-
-def forward(apps, schema_editor):
-    for table, ignore in TABLES.items():
-        install_capture(schema_editor, table, ignore)
-
-
-def reverse(apps, schema_editor):
-    for table in TABLES:
-        uninstall_capture(schema_editor, table)
 
 
 class Migration(migrations.Migration):
     dependencies = [("projects", "0001_initial"), ("audit", "0004_row_capture_sql")]
 
-    operations = [migrations.RunPython(forward, reverse)]
+    operations = [capture_tables(TABLES)]

@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-from audit.rowcapture import install_capture, uninstall_capture
+from audit.rowcapture import capture_tables
 
 TABLES = {
     "projects_usecaseproposal": (),
@@ -20,17 +20,7 @@ TABLES = {
 }
 
 
-def forward(apps, schema_editor):
-    for table, ignore in TABLES.items():
-        install_capture(schema_editor, table, ignore)
-
-
-def reverse(apps, schema_editor):
-    for table in TABLES:
-        uninstall_capture(schema_editor, table)
-
-
 class Migration(migrations.Migration):
     dependencies = [("projects", "0003_scope_phase")]
 
-    operations = [migrations.RunPython(forward, reverse)]
+    operations = [capture_tables(TABLES)]

@@ -5,7 +5,7 @@ Names, emails and notes of stakeholders, and the answers they give, never enter 
 
 from django.db import migrations
 
-from audit.rowcapture import install_capture, uninstall_capture
+from audit.rowcapture import capture_tables
 
 TABLES = {
     "stakeholders_stakeholder": ("name", "email", "notes"),
@@ -23,17 +23,7 @@ TABLES = {
 }
 
 
-def forward(apps, schema_editor):
-    for table, ignore in TABLES.items():
-        install_capture(schema_editor, table, ignore)
-
-
-def reverse(apps, schema_editor):
-    for table in TABLES:
-        uninstall_capture(schema_editor, table)
-
-
 class Migration(migrations.Migration):
     dependencies = [("stakeholders", "0001_initial"), ("audit", "0004_row_capture_sql")]
 
-    operations = [migrations.RunPython(forward, reverse)]
+    operations = [capture_tables(TABLES)]
