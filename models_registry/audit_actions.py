@@ -29,3 +29,12 @@ class ModelsRegistryAction(models.TextChoices):
     DECISION_APPROVED = "decision_record.approved"
     DECISION_REJECTED = "decision_record.rejected"
     DECISION_SUPERSEDED = "decision_record.superseded"
+    # Adapt & align
+    MODEL_VERSION_CREATED = "model_version.created"
+    PROMPT_TEMPLATE_CREATED = "prompt_template.created"
+    PROMPT_VERSION_CREATED = "prompt_version.created"
+    DATASET_CREATED = "dataset.created"
+    DATASET_UPDATED = "dataset.updated"
+    FINE_TUNE_RUN_CREATED = "fine_tune_run.created"
+    FINE_TUNE_RUN_UPDATED = "fine_tune_run.updated"
+    EVALUATION_RECORDED = "evaluation.recorded"

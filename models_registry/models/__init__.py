@@ -1,5 +1,14 @@
 """The models of the Select phase (and, as they arrive, of Adapt, Integrate and Operate)."""
 
+from models_registry.models.adapt import (
+    Dataset,
+    Evaluation,
+    EvaluationMetric,
+    FineTuneRun,
+    ModelVersion,
+    PromptTemplate,
+    PromptVersion,
+)
 from models_registry.models.catalogue import (
     MODALITIES,
     VENDOR_CERTIFICATIONS,
@@ -28,9 +37,16 @@ __all__ = [
     "Candidate",
     "CatalogueModel",
     "Criterion",
+    "Dataset",
     "DecisionApproval",
     "DecisionRecord",
+    "Evaluation",
+    "EvaluationMetric",
     "ExchangeRate",
+    "FineTuneRun",
+    "ModelVersion",
+    "PromptTemplate",
+    "PromptVersion",
     "Score",
     "ScoreSheet",
     "Vendor",

@@ -1,5 +1,15 @@
 """Every state change of models_registry; one module per record kind, re-exported here."""
 
+from models_registry.services.adapt import (
+    dataset_create,
+    dataset_update,
+    evaluation_record,
+    fine_tune_run_create,
+    fine_tune_run_update,
+    model_version_create,
+    prompt_template_create,
+    prompt_version_create,
+)
 from models_registry.services.catalogue import (
     catalogue_import,
     catalogue_import_starter,
@@ -35,10 +45,18 @@ __all__ = [
     "criterion_create",
     "criterion_delete",
     "criterion_update",
+    "dataset_create",
+    "dataset_update",
     "decision_record",
     "decision_sign_compliance",
+    "evaluation_record",
     "exchange_rate_set",
+    "fine_tune_run_create",
+    "fine_tune_run_update",
+    "model_version_create",
     "organization_currency_set",
+    "prompt_template_create",
+    "prompt_version_create",
     "score_record",
     "selection_defaults_create",
     "sheet_abstain",

@@ -25,6 +25,8 @@ from projects.selectors.projects import (
 from projects.selectors.risks import RISK_SORTS, risk_get_for_user, risk_heat_map, risk_list
 from projects.selectors.scope import (
     DIFFED_FIELDS,
+    approved_scope_version,
+    approved_success_criteria,
     scope_version_diff,
     scope_version_get_for_user,
     scope_version_list,
@@ -36,6 +38,8 @@ __all__ = [
     "DIFFED_FIELDS",
     "RISK_SORTS",
     "GateStatus",
+    "approved_scope_version",
+    "approved_success_criteria",
     "feasibility_get_for_user",
     "feasibility_list",
     "gate_request_get_for_user",

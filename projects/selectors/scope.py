@@ -14,6 +14,7 @@ from projects.models import (
     Project,
     ScopeReviewComment,
     ScopeVersion,
+    SuccessCriterion,
 )
 
 
@@ -89,3 +90,21 @@ def upcoming_milestones(*, user: Actor, project: Project, limit: int = 5) -> lis
             "due_date"
         )[:limit]
     )
+
+
+def approved_scope_version(*, project: Project) -> ScopeVersion | None:
+    """The project's approved scope version (the latest, should there be more), or None."""
+    return (
+        ScopeVersion.objects.filter(document__project=project, status=ScopeVersion.Status.APPROVED)
+        .order_by("-number")
+        .first()
+    )
+
+
+def approved_success_criteria(*, project: Project) -> QuerySet[SuccessCriterion]:
+    """The success criteria of the project's approved scope version: what its evaluations are
+    judged against (none while no version is approved)."""
+    version = approved_scope_version(project=project)
+    if version is None:
+        return SuccessCriterion.objects.none()
+    return SuccessCriterion.objects.filter(version=version).order_by("position")

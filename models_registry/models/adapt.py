@@ -1,0 +1,356 @@
+"""The Adapt & align phase: the versions a project's chosen model goes through, the prompts
+that drive them, the fine-tuning runs that make them with their data's governance record, and
+the evaluations that say whether a version meets the scope's success criteria.
+
+Charter neither trains nor serves a model: these rows are the record of what was done, on
+which data, and with which result — posted by people, CI pipelines and importers alike.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from core.fields import LimitedTextField
+from core.models import BaseModel
+from core.money import CurrencyField, validate_not_negative
+
+
+class ModelVersion(BaseModel):
+    """One version of the project's model: the base model itself (number 1, no parent) or
+    what an adaptation made of a parent version. Versions are never edited into another
+    lineage: a parent, once set, stays."""
+
+    policy_project_path = "project"
+
+    class Adaptation(models.TextChoices):
+        BASE = "base", "Base model as chosen"
+        PROMPTING = "prompting", "Prompt engineering"
+        FINE_TUNE = "fine_tune", "Fine-tuning"
+        ALIGNMENT = "alignment", "Alignment with human feedback"
+        OTHER = "other", "Other"
+
+    project = models.ForeignKey(
+        "projects.Project", on_delete=models.CASCADE, related_name="model_versions"
+    )
+    number = models.PositiveIntegerField()
+    name = models.CharField(max_length=120)  # "v2 — LoRA on claims 2026-Q3"
+    # The catalogue model the lineage starts from (the Select phase's choice).
+    base_model = models.ForeignKey(
+        "models_registry.CatalogueModel",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
+    adaptation = models.CharField(max_length=16, choices=Adaptation.choices)
+    description = LimitedTextField(blank=True, max_length=5000)
+    # Where the weights or the endpoint live (a registry URI, an MLflow model version…).
+    artifact_uri = models.CharField(max_length=500, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["project", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "number"], name="model_version_number"),
+            models.UniqueConstraint(fields=["project", "name"], name="model_version_name"),
+            models.CheckConstraint(
+                condition=Q(
+                    adaptation__in=["base", "prompting", "fine_tune", "alignment", "other"]
+                ),
+                name="%(app_label)s_%(class)s_adaptation_valid",
+            ),
+            # Only a base version stands without a parent; it never has one.
+            models.CheckConstraint(
+                condition=Q(adaptation="base", parent__isnull=True)
+                | (~Q(adaptation="base") & Q(parent__isnull=False)),
+                name="%(app_label)s_%(class)s_parent_unless_base",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PromptTemplate(BaseModel):
+    """A named prompt of the project; its text lives in its versions."""
+
+    policy_project_path = "project"
+
+    project = models.ForeignKey(
+        "projects.Project", on_delete=models.CASCADE, related_name="prompt_templates"
+    )
+    name = models.CharField(max_length=120)
+    purpose = LimitedTextField(blank=True, max_length=2000)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "name"], name="prompt_template_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PromptVersion(BaseModel):
+    """One text of a prompt template, frozen once written: a change is a new version."""
+
+    policy_project_path = "template__project"
+
+    template = models.ForeignKey(PromptTemplate, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    text = LimitedTextField(max_length=50000)
+    # The `{{ name }}` placeholders of the text, found when it is written.
+    variables = models.JSONField(default=list, blank=True)
+    model_version = models.ForeignKey(
+        ModelVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="prompts"
+    )
+    change_note = models.CharField(max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["template", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["template", "number"], name="prompt_version_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.template.name} v{self.number}"
+
+
+class Dataset(BaseModel):
+    """A dataset a project trains or evaluates on, with its data-governance record."""
+
+    policy_project_path = "project"
+
+    class LawfulBasis(models.TextChoices):
+        # GDPR Art. 6(1) — asked only when the data holds personal data.
+        CONSENT = "consent", "Consent (Art. 6(1)(a))"
+        CONTRACT = "contract", "Contract (Art. 6(1)(b))"
+        LEGAL_OBLIGATION = "legal_obligation", "Legal obligation (Art. 6(1)(c))"
+        VITAL_INTERESTS = "vital_interests", "Vital interests (Art. 6(1)(d))"
+        PUBLIC_TASK = "public_task", "Public task (Art. 6(1)(e))"
+        LEGITIMATE_INTERESTS = "legitimate_interests", "Legitimate interests (Art. 6(1)(f))"
+
+    project = models.ForeignKey(
+        "projects.Project", on_delete=models.CASCADE, related_name="datasets"
+    )
+    name = models.CharField(max_length=160)
+    source = models.CharField(max_length=500)  # where it comes from: a system, a vendor, a URL
+    reference = models.CharField(max_length=500, blank=True)  # a URI, a table, a DVC hash
+    licence = models.CharField(max_length=200)
+    personal_data = models.BooleanField(default=False)
+    lawful_basis = models.CharField(max_length=24, choices=LawfulBasis.choices, blank=True)
+    retention = models.CharField(max_length=300, blank=True)  # "deleted 12 months after…"
+    description = LimitedTextField(blank=True, max_length=5000)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "name"], name="dataset_name"),
+            # Personal data needs a lawful basis and a retention rule; other data needs none.
+            models.CheckConstraint(
+                condition=Q(personal_data=False, lawful_basis="")
+                | (Q(personal_data=True) & ~Q(lawful_basis="") & ~Q(retention="")),
+                name="%(app_label)s_%(class)s_personal_data_governed",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FineTuneRun(BaseModel):
+    """A fine-tuning run: which method, from which version, on which data, at what cost, and
+    the version it produced."""
+
+    policy_project_path = "project"
+
+    class Method(models.TextChoices):
+        LORA = "lora", "LoRA"
+        QLORA = "qlora", "QLoRA"
+        PROMPT_TUNING = "prompt_tuning", "Prompt tuning"
+        FULL = "full", "Full fine-tuning"
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", "Planned"
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+
+    project = models.ForeignKey(
+        "projects.Project", on_delete=models.CASCADE, related_name="fine_tune_runs"
+    )
+    name = models.CharField(max_length=160)
+    method = models.CharField(max_length=16, choices=Method.choices)
+    base_version = models.ForeignKey(ModelVersion, on_delete=models.PROTECT, related_name="+")
+    dataset = models.ForeignKey(Dataset, on_delete=models.PROTECT, related_name="fine_tune_runs")
+    hyperparameters = models.JSONField(default=dict, blank=True)
+    gpu_hours = models.DecimalField(
+        max_digits=12, decimal_places=2, null=True, blank=True, validators=[validate_not_negative]
+    )
+    cost = models.DecimalField(
+        max_digits=14, decimal_places=2, null=True, blank=True, validators=[validate_not_negative]
+    )
+    cost_currency = CurrencyField(blank=True)
+    result_version = models.OneToOneField(
+        ModelVersion,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="made_by_run",
+    )
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PLANNED)
+    # A client's own id for the run (a CI job, an MLflow run): posting it again changes nothing.
+    external_id = models.CharField(max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(method__in=["lora", "qlora", "prompt_tuning", "full"]),
+                name="%(app_label)s_%(class)s_method_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["planned", "running", "succeeded", "failed"]),
+                name="%(app_label)s_%(class)s_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(cost__isnull=True) | ~Q(cost_currency=""),
+                name="%(app_label)s_%(class)s_cost_has_currency",
+            ),
+            models.UniqueConstraint(
+                fields=["project", "external_id"],
+                condition=~Q(external_id=""),
+                name="fine_tune_run_external_id",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Evaluation(BaseModel):
+    """A run of a model version (and, if given, a prompt version) on a named dataset or
+    benchmark, with its metrics. Frozen once recorded: a new result is a new evaluation."""
+
+    policy_project_path = "project"
+
+    class Source(models.TextChoices):
+        MANUAL = "manual", "Entered by hand"
+        API = "api", "Posted through the API"
+        LM_EVAL = "lm_eval", "lm-evaluation-harness results"
+        INSPECT = "inspect", "Inspect AI log"
+        MLFLOW = "mlflow", "MLflow run"
+
+    project = models.ForeignKey(
+        "projects.Project", on_delete=models.CASCADE, related_name="evaluations"
+    )
+    model_version = models.ForeignKey(
+        ModelVersion, on_delete=models.PROTECT, related_name="evaluations"
+    )
+    prompt_version = models.ForeignKey(
+        PromptVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="evaluations"
+    )
+    benchmark = models.CharField(max_length=200)  # a dataset name or a benchmark's
+    dataset = models.ForeignKey(
+        Dataset, on_delete=models.PROTECT, null=True, blank=True, related_name="evaluations"
+    )
+    source = models.CharField(max_length=12, choices=Source.choices, default=Source.MANUAL)
+    # The client's id of the run: a retried post with the same id creates nothing new.
+    run_id = models.CharField(max_length=200, blank=True)
+    evaluated_at = models.DateTimeField()
+    findings = LimitedTextField(blank=True, max_length=20000)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-evaluated_at", "-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(source__in=["manual", "api", "lm_eval", "inspect", "mlflow"]),
+                name="%(app_label)s_%(class)s_source_valid",
+            ),
+            models.UniqueConstraint(
+                fields=["project", "run_id"], condition=~Q(run_id=""), name="evaluation_run_id"
+            ),
+        ]
+        indexes = [models.Index(fields=["project", "model_version"])]
+
+    def __str__(self) -> str:
+        return f"{self.benchmark} on {self.model_version}"
+
+
+class EvaluationMetric(BaseModel):
+    """One number of an evaluation: overall (no slice) or for one slice (a language, a
+    region, a demographic group…). An overall metric may be bound to a success criterion of
+    the approved scope, which turns it into a pass or a fail."""
+
+    policy_project_path = "evaluation__project"
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="metrics")
+    name = models.CharField(max_length=120)
+    value = models.DecimalField(max_digits=24, decimal_places=8)
+    unit = models.CharField(max_length=40, blank=True)
+    higher_is_better = models.BooleanField(default=True)
+    # The slice: "language" = "de"; both empty for the overall figure.
+    slice_key = models.CharField(max_length=80, blank=True)
+    slice_value = models.CharField(max_length=120, blank=True)
+    # How many cases the figure rests on (for selection rates and bias checks), if known.
+    sample_size = models.PositiveIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1)]
+    )
+    criterion = models.ForeignKey(
+        "projects.SuccessCriterion",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="bound_metrics",
+    )
+
+    class Meta:
+        ordering = ["name", "slice_key", "slice_value"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["evaluation", "name", "slice_key", "slice_value"],
+                name="evaluation_metric_once",
+            ),
+            models.CheckConstraint(
+                condition=(Q(slice_key="") & Q(slice_value=""))
+                | (~Q(slice_key="") & ~Q(slice_value="")),
+                name="%(app_label)s_%(class)s_slice_whole",
+            ),
+            # A criterion judges the overall figure, never one slice of it.
+            models.CheckConstraint(
+                condition=Q(criterion__isnull=True) | Q(slice_key=""),
+                name="%(app_label)s_%(class)s_criterion_on_overall",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = f" [{self.slice_key}={self.slice_value}]" if self.slice_key else ""
+        return f"{self.name}{where} = {self.value}"
+
+    @property
+    def is_overall(self) -> bool:
+        return not self.slice_key
