@@ -293,6 +293,7 @@ SPECTACULAR_SETTINGS = {
         "ComplianceCheckStatusEnum": "compliance.models.ComplianceCheck.Status",
         "ClassificationStatusEnum": "compliance.models.Classification.Status",
         "CatalogueModelSourceEnum": "models_registry.models.CatalogueModel.Source",
+        "FineTuneRunStatusEnum": "models_registry.models.FineTuneRun.Status",
     },
 }
 

@@ -3,8 +3,15 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from models_registry.api.adapt import (
+    DatasetViewSet,
+    FineTuneRunViewSet,
+    ModelVersionViewSet,
+    PromptTemplateViewSet,
+)
 from models_registry.api.catalogue import CatalogueModelViewSet, ExchangeRateViewSet
 from models_registry.api.decisions import DecisionRecordViewSet
+from models_registry.api.evaluations import EvaluationViewSet
 from models_registry.api.selection import (
     SelectionCandidateViewSet,
     SelectionCriterionViewSet,
@@ -16,6 +23,7 @@ app_name = "models-registry-api"
 
 ORG = r"organizations/(?P<organization_id>[^/]+)"
 SELECTION = r"projects/(?P<project_id>[^/]+)/selection"
+ADAPT = r"projects/(?P<project_id>[^/]+)/adapt"
 
 router = SimpleRouter(trailing_slash=True)
 # the organisation's catalogue and its vendors
@@ -31,6 +39,12 @@ router.register(f"{ORG}/exchange-rates", ExchangeRateViewSet, basename="exchange
 router.register(f"{SELECTION}/criteria", SelectionCriterionViewSet, basename="criterion")
 router.register(f"{SELECTION}/candidates", SelectionCandidateViewSet, basename="candidate")
 router.register(f"{SELECTION}/decisions", DecisionRecordViewSet, basename="decision")
+# a project's Adapt & align record
+router.register(f"{ADAPT}/model-versions", ModelVersionViewSet, basename="model-version")
+router.register(f"{ADAPT}/prompts", PromptTemplateViewSet, basename="prompt")
+router.register(f"{ADAPT}/datasets", DatasetViewSet, basename="dataset")
+router.register(f"{ADAPT}/fine-tune-runs", FineTuneRunViewSet, basename="fine-tune-run")
+router.register(f"{ADAPT}/evaluations", EvaluationViewSet, basename="evaluation")
 
 # One object per project: plain routes rather than a router's list/detail pair.
 S = "projects/<str:project_id>/selection"
@@ -59,4 +73,12 @@ selection = [
     ),
 ]
 
-urlpatterns = [*router.urls, *selection]
+adapt = [
+    path(
+        "projects/<str:project_id>/adapt/criteria/",
+        EvaluationViewSet.as_view({"get": "criteria"}),
+        name="adapt-criteria",
+    )
+]
+
+urlpatterns = [*router.urls, *selection, *adapt]

@@ -288,6 +288,20 @@ TABLE: dict[str, dict[str, Rule]] = {
     "models-registry-api:decision-list": {"GET": PROJECT_VIEW, "POST": PROJECT_MANAGE},
     "models-registry-api:decision-detail": {"GET": PROJECT_VIEW},
     "models-registry-api:decision-sign": {"POST": COMPLIANCE_SIGNOFF},
+    # --- models registry API: a project's Adapt & align record ---------------------------------
+    "models-registry-api:model-version-list": VIEW_CONTRIBUTE,
+    "models-registry-api:model-version-detail": {"GET": PROJECT_VIEW},
+    "models-registry-api:prompt-list": VIEW_CONTRIBUTE,
+    "models-registry-api:prompt-detail": {"GET": PROJECT_VIEW},
+    "models-registry-api:prompt-versions": {"POST": PROJECT_CONTRIBUTE},
+    "models-registry-api:prompt-diff": {"GET": PROJECT_VIEW},
+    "models-registry-api:dataset-list": VIEW_CONTRIBUTE,
+    "models-registry-api:dataset-detail": {"GET": PROJECT_VIEW, "PATCH": PROJECT_CONTRIBUTE},
+    "models-registry-api:fine-tune-run-list": VIEW_CONTRIBUTE,
+    "models-registry-api:fine-tune-run-detail": {"GET": PROJECT_VIEW, "PATCH": PROJECT_CONTRIBUTE},
+    "models-registry-api:evaluation-list": VIEW_CONTRIBUTE,
+    "models-registry-api:evaluation-detail": {"GET": PROJECT_VIEW},
+    "models-registry-api:adapt-criteria": {"GET": PROJECT_VIEW},
     # --- models_registry API: the catalogue and its vendors -------------------------------
     "models-registry-api:catalogue-model-list": {"GET": ORG_VIEW, "POST": CATALOGUE_MANAGE},
     "models-registry-api:catalogue-model-detail": {
@@ -409,6 +423,11 @@ PK_BY_PREFIX: dict[str, str] = {
     "models-registry-api:criterion-": "criterion",
     "models-registry-api:candidate-": "candidate",
     "models-registry-api:decision-": "decision",
+    "models-registry-api:model-version-": "model_version",
+    "models-registry-api:prompt-": "prompt",
+    "models-registry-api:dataset-": "dataset",
+    "models-registry-api:fine-tune-run-": "fine_tune_run",
+    "models-registry-api:evaluation-": "evaluation",
     "models-registry-api:catalogue-model-": "catalogue_model",
     "models-registry-api:vendor-": "vendor",
 }

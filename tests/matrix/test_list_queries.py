@@ -28,8 +28,15 @@ from models_registry.models import (
     Candidate,
     CatalogueModel,
     Criterion,
+    Dataset,
     DecisionApproval,
     DecisionRecord,
+    Evaluation,
+    EvaluationMetric,
+    FineTuneRun,
+    ModelVersion,
+    PromptTemplate,
+    PromptVersion,
 )
 from projects import services as project_services
 from projects.models import PhaseChange
@@ -439,6 +446,88 @@ def classifications(w: World, n: int) -> None:
         )
 
 
+def model_versions(w: World, n: int) -> None:
+    """n more adaptations of the world's version, by several people."""
+    parent = w.objects["model_version"]
+    people = [w.users["manager"], w.users["contributor"]]
+    for i in range(n):
+        number = 100 + _n()
+        ModelVersion.objects.create(
+            project=parent.project,
+            number=number,
+            name=f"v{number}",
+            parent=parent,
+            base_model_id=parent.base_model_id,
+            adaptation="prompting",
+            created_by=people[i % 2],
+        )
+
+
+def prompts(w: World, n: int) -> None:
+    """n more templates, each with two versions."""
+    project = w.objects["project"]
+    for _ in range(n):
+        template = PromptTemplate.objects.create(
+            project=project, name=f"Prompt {_n()}", created_by=w.users["manager"]
+        )
+        for number in (1, 2):
+            PromptVersion.objects.create(template=template, number=number, text=f"Text {number}")
+
+
+def datasets(w: World, n: int) -> None:
+    project = w.objects["project"]
+    for _ in range(n):
+        Dataset.objects.create(
+            project=project,
+            name=f"Data {_n()}",
+            source="Wiki",
+            licence="Internal",
+            created_by=w.users["manager"],
+        )
+
+
+def fine_tune_runs(w: World, n: int) -> None:
+    """n more runs, each with a version it made."""
+    run = w.objects["fine_tune_run"]
+    for _ in range(n):
+        number = 100 + _n()
+        made = ModelVersion.objects.create(
+            project=run.project,
+            number=number,
+            name=f"v{number}",
+            parent=run.base_version,
+            adaptation="fine_tune",
+        )
+        FineTuneRun.objects.create(
+            project=run.project,
+            name=f"Run {number}",
+            method="qlora",
+            base_version=run.base_version,
+            dataset=run.dataset,
+            status="succeeded",
+            result_version=made,
+        )
+
+
+def evaluations(w: World, n: int) -> None:
+    """n more evaluations, each with an overall figure bound to the criterion and a slice."""
+    first = w.objects["evaluation"]
+    criterion = first.metrics.get().criterion
+    for _ in range(n):
+        evaluation = Evaluation.objects.create(
+            project=first.project,
+            model_version=first.model_version,
+            benchmark=f"Bench {_n()}",
+            evaluated_at=timezone.now(),
+        )
+        EvaluationMetric.objects.create(
+            evaluation=evaluation, name="median_hours", value=3, criterion=criterion
+        )
+        EvaluationMetric.objects.create(
+            evaluation=evaluation, name="median_hours", value=5, slice_key="team", slice_value="a"
+        )
+
+
 BUILDERS: dict[str, tuple[str, Builder, str]] = {
     "accounts-api:organization-list": ("org_admin", organizations, ""),
     "accounts-api:organization-member-list": ("org_admin", members, ""),
@@ -475,6 +564,11 @@ BUILDERS: dict[str, tuple[str, Builder, str]] = {
     "models-registry-api:criterion-list": ("viewer", criteria, ""),
     "models-registry-api:candidate-list": ("viewer", candidates, ""),
     "models-registry-api:decision-list": ("viewer", decisions, ""),
+    "models-registry-api:model-version-list": ("viewer", model_versions, ""),
+    "models-registry-api:prompt-list": ("viewer", prompts, ""),
+    "models-registry-api:dataset-list": ("viewer", datasets, ""),
+    "models-registry-api:fine-tune-run-list": ("viewer", fine_tune_runs, ""),
+    "models-registry-api:evaluation-list": ("viewer", evaluations, ""),
     "projects:feasibility-list": ("manager", feasibility_studies, ""),
     "projects:project-tasks": ("manager", tasks, ""),
     "projects:project-audit": ("manager", audit_events, ""),

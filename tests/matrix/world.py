@@ -36,6 +36,7 @@ from models_registry import services as registry_services
 from models_registry import services as selection_services
 from models_registry.models import CatalogueModel, Criterion
 from projects import services as project_services
+from projects.models import SuccessCriterion
 from stakeholders import links
 from stakeholders import services as stakeholder_services
 from stakeholders.models import FeedbackInvite
@@ -112,6 +113,7 @@ def build_world() -> World:
     objects["gate_request"] = project_services.gate_request(actor=requester, project=project)
     objects |= _selection_records(project, users, requester)
     objects |= _compliance_records(project, users)
+    objects |= _adapt_records(project, users)
     objects["project_membership"] = ProjectMembership.objects.get(
         project=project, user=users["viewer"]
     )
@@ -209,6 +211,53 @@ def _selection_records(project: Any, users: dict[str, User], scorer: User) -> di
     projects.filter(pk=project.pk).update(phase="scope")
     project.refresh_from_db()
     return {"criterion": criteria[0], "candidate": built, "decision": decision}
+
+
+def _adapt_records(project: Any, users: dict[str, User]) -> dict[str, Any]:
+    """A base version and an adaptation, a prompt with two versions, a dataset, a LoRA run
+    and an evaluation bound to the approved scope's criterion."""
+    manager = users["manager"]
+    base = registry_services.model_version_create(
+        actor=manager,
+        project=project,
+        base_model=CatalogueModel.objects.get(organization=project.organization, name="Falcon"),
+    )
+    tuned = registry_services.model_version_create(
+        actor=manager, project=project, parent=base, adaptation="fine_tune"
+    )
+    prompt = registry_services.prompt_template_create(
+        actor=manager, project=project, name="Triage", text="Route {{ claim }}."
+    )
+    registry_services.prompt_version_create(
+        actor=manager, template=prompt, text="Route {{ claim }} to a team."
+    )
+    dataset = registry_services.dataset_create(
+        actor=manager, project=project, name="Claims notes", source="Wiki", licence="Internal"
+    )
+    run = registry_services.fine_tune_run_create(
+        actor=manager,
+        project=project,
+        name="LoRA 1",
+        method="lora",
+        base_version=base,
+        dataset=dataset,
+        hyperparameters={"rank": 8},
+    )
+    criterion = SuccessCriterion.objects.get(version__document__project=project)
+    evaluation, _ = registry_services.evaluation_record(
+        actor=manager,
+        project=project,
+        model_version=tuned,
+        benchmark="Hold-out",
+        metrics=[{"name": "median_hours", "value": "3.5", "criterion": criterion.pk}],
+    )
+    return {
+        "model_version": tuned,
+        "prompt": prompt,
+        "dataset": dataset,
+        "fine_tune_run": run,
+        "evaluation": evaluation,
+    }
 
 
 def _compliance_records(project: Any, users: dict[str, User]) -> dict[str, Any]:
