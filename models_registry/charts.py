@@ -36,3 +36,41 @@ def sensitivity_rows(matrix: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 CHART = {"width": WIDTH, "span": SPAN, "left_label": f"−{SPAN}", "right_label": f"+{SPAN}"}
+
+
+# --- the trend of a success criterion across model versions ------------------------------------
+
+TREND_WIDTH, TREND_HEIGHT, TREND_PAD = 320, 120, 16
+
+
+def trend_chart(points: list[dict[str, Any]], target: Any) -> dict[str, Any]:
+    """Where to draw each version's figure and the target line, as inline SVG coordinates:
+    versions spread left to right, values scaled between the lowest and highest of the
+    figures and the target (with a margin, so a flat line still shows)."""
+    values = [float(p["value"]) for p in points] + [float(target)]
+    low, high = min(values), max(values)
+    margin = (high - low) * 0.1 or abs(high) * 0.1 or 1.0
+    low, high = low - margin, high + margin
+    inner_w, inner_h = TREND_WIDTH - 2 * TREND_PAD, TREND_HEIGHT - 2 * TREND_PAD
+
+    def y(value: float) -> float:
+        return round(TREND_PAD + inner_h * (high - value) / (high - low), 1)
+
+    step = inner_w / max(len(points) - 1, 1)
+    drawn = [
+        point
+        | {
+            "x": round(TREND_PAD + (i * step if len(points) > 1 else inner_w / 2), 1),
+            "y": y(float(point["value"])),
+        }
+        for i, point in enumerate(points)
+    ]
+    return {
+        "width": TREND_WIDTH,
+        "height": TREND_HEIGHT,
+        "points": drawn,
+        "polyline": " ".join(f"{p['x']},{p['y']}" for p in drawn),
+        "target_y": y(float(target)),
+        "left": TREND_PAD,
+        "right": TREND_WIDTH - TREND_PAD,
+    }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from models_registry.views import catalogue, selection, vendors
+from models_registry.views import adapt, catalogue, selection, vendors
 
 app_name = "models_registry"
 
@@ -8,6 +8,7 @@ C = "organizations/catalogue"
 M = f"{C}/<uuid:model_id>"
 V = "organizations/vendors"
 S = "projects/<uuid:project_id>/selection"
+A = "projects/<uuid:project_id>/adapt"
 
 urlpatterns = [
     # the organisation's catalogue
@@ -52,5 +53,19 @@ urlpatterns = [
         f"{S}/decisions/<uuid:decision_id>/sign/",
         selection.decision_sign,
         name="decision-sign",
+    ),
+    # a project's Adapt & align tab
+    path(f"{A}/", adapt.adapt_page, name="adapt"),
+    path(f"{A}/versions/base/", adapt.base_version_create, name="base-version-create"),
+    path(f"{A}/versions/new/", adapt.version_create, name="version-create"),
+    path(f"{A}/prompts/new/", adapt.prompt_create, name="prompt-create"),
+    path(f"{A}/prompts/<uuid:template_id>/", adapt.prompt_detail, name="prompt-detail"),
+    path(f"{A}/datasets/new/", adapt.dataset_create, name="dataset-create"),
+    path(f"{A}/runs/new/", adapt.run_create, name="run-create"),
+    path(f"{A}/evaluations/new/", adapt.evaluation_create, name="evaluation-create"),
+    path(
+        f"{A}/evaluations/<uuid:evaluation_id>/",
+        adapt.evaluation_detail,
+        name="evaluation-detail",
     ),
 ]

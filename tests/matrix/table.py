@@ -263,6 +263,15 @@ TABLE: dict[str, dict[str, Rule]] = {
     "models_registry:decision-new": {"GET": PROJECT_MANAGE, "POST": PROJECT_MANAGE},
     "models_registry:decision-detail": {"GET": PROJECT_VIEW},
     "models_registry:decision-sign": {"POST": COMPLIANCE_SIGNOFF},
+    "models_registry:adapt": {"GET": PROJECT_VIEW},
+    "models_registry:base-version-create": {"POST": PROJECT_CONTRIBUTE},
+    "models_registry:version-create": {"POST": PROJECT_CONTRIBUTE},
+    "models_registry:prompt-create": {"POST": PROJECT_CONTRIBUTE},
+    "models_registry:prompt-detail": VIEW_CONTRIBUTE,
+    "models_registry:dataset-create": {"POST": PROJECT_CONTRIBUTE},
+    "models_registry:run-create": {"POST": PROJECT_CONTRIBUTE},
+    "models_registry:evaluation-create": {"POST": PROJECT_CONTRIBUTE},
+    "models_registry:evaluation-detail": {"GET": PROJECT_VIEW},
     # --- models registry API: a project's selection -----------------------------------------
     "models-registry-api:criterion-list": {"GET": PROJECT_VIEW, "POST": PROJECT_MANAGE},
     "models-registry-api:criterion-detail": {
@@ -396,6 +405,8 @@ KWARGS: dict[str, str] = {
     "check_id": "compliance_check",
     "model_id": "catalogue_model",
     "vendor_id": "vendor",
+    "template_id": "prompt",
+    "evaluation_id": "evaluation",
 }
 # The API's `pk`, by the longest route-name prefix it starts with.
 PK_BY_PREFIX: dict[str, str] = {
