@@ -87,6 +87,7 @@ class Rule(StrEnum):
     CLASSIFY = "classification.propose"  # managers and compliance officers
     CLASSIFICATION_CONFIRM = "classification.confirm"  # a compliance officer, not its author
     CHECK_REVIEW = "compliance_check.review"  # not its owner, nor an owner of its evidence
+    BIAS_CHECK_REVIEW = "bias_check.review"  # reviewers and compliance officers, not who ran it
 
 
 ORG_ROLE_PERMS: dict[str, frozenset[Perm]] = {
@@ -154,6 +155,7 @@ SCORE_FIRST = "Submit your own scores (or abstain) first: until then you see nob
 OWN_CLASSIFICATION = "You classified this project: another compliance officer confirms it."
 OWN_CHECK = "You own this check: someone else reviews it."
 OWN_EVIDENCE = "You provided evidence for this check: someone else reviews it."
+OWN_BIAS_CHECK = "You ran this bias check: someone else reviews it."
 SAME_DECISION_SIGNER = "You approved this decision as its manager: another person signs it off."
 STAKEHOLDER_NOT_YOURS = (
     "Only an administrator, or a contributor of a project this stakeholder takes part in, "
@@ -408,6 +410,15 @@ def _check_review(user: Actor, check: Any) -> Decision:
     return ALLOW
 
 
+def _bias_check_review(user: Actor, bias_check: Any) -> Decision:
+    perms = perms_for(user, bias_check)
+    if Perm.PROJECT_REVIEW not in perms and Perm.PROJECT_APPROVE_COMPLIANCE not in perms:
+        return DENY
+    if _is(user, bias_check.run_by_id):
+        return Decision(False, OWN_BIAS_CHECK)
+    return ALLOW
+
+
 RULES: dict[Rule, Callable[[Actor, Any], Decision]] = {
     Rule.TASK_CREATE: _contributes_or_reviews,
     Rule.TASK_MOVE: _task_move,
@@ -426,6 +437,7 @@ RULES: dict[Rule, Callable[[Actor, Any], Decision]] = {
     Rule.CLASSIFY: _classify,
     Rule.CLASSIFICATION_CONFIRM: _classification_confirm,
     Rule.CHECK_REVIEW: _check_review,
+    Rule.BIAS_CHECK_REVIEW: _bias_check_review,
 }
 
 

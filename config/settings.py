@@ -294,6 +294,8 @@ SPECTACULAR_SETTINGS = {
         "ClassificationStatusEnum": "compliance.models.Classification.Status",
         "CatalogueModelSourceEnum": "models_registry.models.CatalogueModel.Source",
         "FineTuneRunStatusEnum": "models_registry.models.FineTuneRun.Status",
+        "BiasCheckMethodEnum": "models_registry.models.BiasCheck.Method",
+        "FineTuneMethodEnum": "models_registry.models.FineTuneRun.Method",
     },
 }
 

@@ -38,3 +38,5 @@ class ModelsRegistryAction(models.TextChoices):
     FINE_TUNE_RUN_CREATED = "fine_tune_run.created"
     FINE_TUNE_RUN_UPDATED = "fine_tune_run.updated"
     EVALUATION_RECORDED = "evaluation.recorded"
+    BIAS_CHECK_RUN = "bias_check.run"
+    BIAS_CHECK_REVIEWED = "bias_check.reviewed"

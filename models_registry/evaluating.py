@@ -78,3 +78,45 @@ def batch_problems(metrics: Iterable[Mapping[str, Any]]) -> dict[int, str] | str
             problems[position] = SLICE_WITHOUT_OVERALL
         seen.add((name, slice_key, slice_value))
     return problems
+
+
+# --- bias checks on slice metrics ---------------------------------------------------------------
+
+FOUR_FIFTHS = Decimal("0.8")  # the US EEOC's rule of thumb for adverse impact (29 CFR 1607.4(D))
+
+
+def deviation_flags(
+    overall: Decimal, slices: Mapping[str, Decimal], *, threshold: Decimal, relative: bool
+) -> list[dict[str, Any]]:
+    """Each slice with its deviation from the overall figure, flagged when it exceeds the
+    threshold — in the metric's own units, or (relative) as a share of the overall."""
+    rows = []
+    for name, value in sorted(slices.items()):
+        deviation = value - overall
+        measured = abs(deviation) / abs(overall) if relative and overall else abs(deviation)
+        rows.append(
+            {
+                "slice": name,
+                "value": value,
+                "deviation": deviation,
+                "measured": measured,
+                "flagged": measured > threshold,
+            }
+        )
+    return rows
+
+
+def four_fifths_flags(
+    rates: Mapping[str, Decimal], *, threshold: Decimal = FOUR_FIFTHS
+) -> list[dict[str, Any]]:
+    """Each group's selection rate against the highest group's: its impact ratio, flagged when
+    below the threshold (four fifths by default). A highest rate of zero selects nobody, so
+    no group is disadvantaged against it."""
+    if any(rate < 0 or rate > 1 for rate in rates.values()):
+        raise ValueError("Selection rates lie between 0 and 1.")
+    highest = max(rates.values(), default=Decimal(0))
+    rows = []
+    for name, rate in sorted(rates.items()):
+        ratio = rate / highest if highest else Decimal(1)
+        rows.append({"slice": name, "value": rate, "ratio": ratio, "flagged": ratio < threshold})
+    return rows

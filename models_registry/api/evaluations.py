@@ -17,10 +17,12 @@ from drf_spectacular.utils import (
     extend_schema_serializer,
 )
 from rest_framework import serializers, status
+from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.permissions import Perm
+from accounts.permissions import Perm, Rule
+from accounts.rest import UserSummaryOutputSerializer
 from accounts.types import signed_in_user
 from core.api.schema import ID, READ, WRITE, problems
 from core.api.serializers import AwareDateTimeField, StrictInputSerializer, validated
@@ -30,17 +32,20 @@ from models_registry.api.adapt import (
     in_project,
     version_named,
 )
-from models_registry.models import Evaluation
+from models_registry.models import BiasCheck, Evaluation
 from models_registry.selectors import (
+    bias_check_get_for_user,
+    bias_check_list,
     criteria_standing,
     dataset_in_project,
     evaluation_get_for_user,
+    evaluation_in_project,
     evaluation_list,
     metric_passes,
     model_version_in_project,
     prompt_version_in_project,
 )
-from models_registry.services import evaluation_record
+from models_registry.services import bias_check_review, bias_check_run, evaluation_record
 from projects.rest import PROJECT_ID, ProjectChildViewSet
 
 NOT_A_PROMPT_VERSION = "Not a prompt version of this project."
@@ -269,3 +274,123 @@ def _version_or_none(project: Any, value: str) -> Any:
     except ValueError:
         return None
     return model_version_in_project(project=project, id=wanted)
+
+
+# --- bias checks --------------------------------------------------------------------------------
+
+
+class BiasResultSerializer(serializers.Serializer):
+    slice = serializers.CharField()
+    value = serializers.CharField()
+    deviation = serializers.CharField(required=False, help_text="Deviation checks: from overall.")
+    measured = serializers.CharField(required=False, help_text="What the threshold judged.")
+    ratio = serializers.CharField(required=False, help_text="Four-fifths: to the highest rate.")
+    flagged = serializers.BooleanField()
+
+
+@extend_schema_serializer(component_name="BiasCheck")
+class BiasCheckOutputSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    evaluation = serializers.UUIDField(source="evaluation_id")
+    model_version = VersionSummarySerializer()
+    metric_name = serializers.CharField()
+    slice_key = serializers.CharField()
+    method = serializers.ChoiceField(choices=BiasCheck.Method.choices)
+    threshold = serializers.DecimalField(max_digits=12, decimal_places=6)
+    relative = serializers.BooleanField()
+    results = BiasResultSerializer(many=True)
+    flagged_count = serializers.IntegerField()
+    run_by = UserSummaryOutputSerializer()
+    outcome = serializers.ChoiceField(choices=[("", "awaiting review"), *BiasCheck.Outcome.choices])
+    reviewer = UserSummaryOutputSerializer(allow_null=True)
+    reviewed_at = serializers.DateTimeField(allow_null=True)
+    notes = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+@extend_schema_serializer(component_name="BiasCheckRun")
+class BiasCheckRunSerializer(StrictInputSerializer):
+    evaluation = serializers.UUIDField()
+    metric_name = serializers.CharField(max_length=120)
+    slice_key = serializers.CharField(max_length=80, help_text="The dimension: language, gender…")
+    method = serializers.ChoiceField(choices=BiasCheck.Method.choices, required=False)
+    threshold = serializers.DecimalField(
+        max_digits=12,
+        decimal_places=6,
+        required=False,
+        help_text="Deviation: default 0.05; four-fifths: default 0.8.",
+    )
+    relative = serializers.BooleanField(
+        required=False, help_text="Deviation as a share of the overall figure."
+    )
+
+
+@extend_schema_serializer(component_name="BiasCheckReview")
+class BiasCheckReviewSerializer(StrictInputSerializer):
+    outcome = serializers.ChoiceField(choices=BiasCheck.Outcome.choices)
+    notes = serializers.CharField(
+        max_length=10000, required=False, allow_blank=True, help_text="Required unless acceptable."
+    )
+
+
+@extend_schema(parameters=[PROJECT_ID])
+class BiasCheckViewSet(ProjectChildViewSet):
+    """Bias checks of the evaluations' slice metrics, and their review."""
+
+    policy_perms = {
+        "list": Perm.PROJECT_VIEW,
+        "retrieve": Perm.PROJECT_VIEW,
+        "create": Perm.PROJECT_CONTRIBUTE,
+        "review": Rule.BIAS_CHECK_REVIEW,
+    }
+
+    def fetch_row(self, pk: str) -> BiasCheck:
+        return bias_check_get_for_user(user=signed_in_user(self.request), id=pk)
+
+    @extend_schema(
+        summary="List the bias checks",
+        responses={200: BiasCheckOutputSerializer, **problems(*READ)},
+    )
+    def list(self, request: Request, project_id: str) -> Response:
+        page = self.paginate_queryset(bias_check_list(project=self.get_project()))
+        return self.get_paginated_response(BiasCheckOutputSerializer(page, many=True).data)
+
+    @extend_schema(
+        summary="Run a bias check on an evaluation's slices",
+        request=BiasCheckRunSerializer,
+        responses={201: BiasCheckOutputSerializer, **problems(*WRITE)},
+    )
+    def create(self, request: Request, project_id: str) -> Response:
+        project = self.get_project()
+        data: dict[str, Any] = validated(BiasCheckRunSerializer, request.data)
+        evaluation = in_project(
+            evaluation_in_project(project=project, id=data.pop("evaluation")),
+            "evaluation",
+            "Not an evaluation of this project.",
+        )
+        check = bias_check_run(actor=signed_in_user(request), evaluation=evaluation, **data)
+        check = bias_check_get_for_user(user=signed_in_user(request), id=check.pk)
+        return Response(BiasCheckOutputSerializer(check).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Get a bias check",
+        parameters=[ID],
+        responses={200: BiasCheckOutputSerializer, **problems(*READ)},
+    )
+    def retrieve(self, request: Request, project_id: str, pk: str) -> Response:
+        return Response(BiasCheckOutputSerializer(self.get_object()).data)
+
+    @extend_schema(
+        summary="Review a bias check",
+        description="Someone other than who ran it: reviewers and compliance officers.",
+        parameters=[ID],
+        request=BiasCheckReviewSerializer,
+        responses={200: BiasCheckOutputSerializer, **problems(*WRITE)},
+    )
+    @action(detail=True, methods=["post"])
+    def review(self, request: Request, project_id: str, pk: str) -> Response:
+        check = self.get_object()
+        data: dict[str, Any] = validated(BiasCheckReviewSerializer, request.data)
+        bias_check_review(actor=signed_in_user(request), check=check, **data)
+        check = bias_check_get_for_user(user=signed_in_user(request), id=check.pk)
+        return Response(BiasCheckOutputSerializer(check).data)

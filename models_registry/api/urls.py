@@ -11,7 +11,7 @@ from models_registry.api.adapt import (
 )
 from models_registry.api.catalogue import CatalogueModelViewSet, ExchangeRateViewSet
 from models_registry.api.decisions import DecisionRecordViewSet
-from models_registry.api.evaluations import EvaluationViewSet
+from models_registry.api.evaluations import BiasCheckViewSet, EvaluationViewSet
 from models_registry.api.selection import (
     SelectionCandidateViewSet,
     SelectionCriterionViewSet,
@@ -45,6 +45,7 @@ router.register(f"{ADAPT}/prompts", PromptTemplateViewSet, basename="prompt")
 router.register(f"{ADAPT}/datasets", DatasetViewSet, basename="dataset")
 router.register(f"{ADAPT}/fine-tune-runs", FineTuneRunViewSet, basename="fine-tune-run")
 router.register(f"{ADAPT}/evaluations", EvaluationViewSet, basename="evaluation")
+router.register(f"{ADAPT}/bias-checks", BiasCheckViewSet, basename="bias-check")
 
 # One object per project: plain routes rather than a router's list/detail pair.
 S = "projects/<str:project_id>/selection"

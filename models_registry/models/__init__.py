@@ -1,6 +1,7 @@
 """The models of the Select phase (and, as they arrive, of Adapt, Integrate and Operate)."""
 
 from models_registry.models.adapt import (
+    BiasCheck,
     Dataset,
     Evaluation,
     EvaluationMetric,
@@ -34,6 +35,7 @@ __all__ = [
     "MIN_SCORE",
     "MODALITIES",
     "VENDOR_CERTIFICATIONS",
+    "BiasCheck",
     "Candidate",
     "CatalogueModel",
     "Criterion",

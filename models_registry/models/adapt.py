@@ -354,3 +354,71 @@ class EvaluationMetric(BaseModel):
     @property
     def is_overall(self) -> bool:
         return not self.slice_key
+
+
+class BiasCheck(BaseModel):
+    """A check of one metric's slices in an evaluation for unequal treatment: a slice that
+    deviates from the overall figure by more than a threshold, or (for selection rates) a
+    group whose rate is below four fifths of the highest group's. Computed when run, then
+    reviewed by someone other than who ran it, who records the outcome."""
+
+    policy_project_path = "project"
+
+    class Method(models.TextChoices):
+        DEVIATION = "deviation", "Deviation from the overall figure"
+        FOUR_FIFTHS = "four_fifths", "Four-fifths rule on selection rates"
+
+    class Outcome(models.TextChoices):
+        ACCEPTABLE = "acceptable", "Acceptable"
+        MITIGATED = "mitigated", "Mitigated"
+        UNACCEPTABLE = "unacceptable", "Unacceptable"
+
+    project = models.ForeignKey(
+        "projects.Project", on_delete=models.CASCADE, related_name="bias_checks"
+    )
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.PROTECT, related_name="bias_checks")
+    model_version = models.ForeignKey(ModelVersion, on_delete=models.PROTECT, related_name="+")
+    metric_name = models.CharField(max_length=120)
+    slice_key = models.CharField(max_length=80)  # the dimension checked: language, gender…
+    method = models.CharField(max_length=12, choices=Method.choices)
+    threshold = models.DecimalField(max_digits=12, decimal_places=6)
+    relative = models.BooleanField(default=False)  # deviation as a share of the overall
+    # Per slice: its value, its deviation or impact ratio, and whether it is flagged.
+    results = models.JSONField(default=list)
+    flagged_count = models.PositiveIntegerField(default=0)
+    run_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    outcome = models.CharField(max_length=12, choices=Outcome.choices, blank=True)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    notes = LimitedTextField(blank=True, max_length=10000)  # findings, actions, mitigation
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(method__in=["deviation", "four_fifths"]),
+                name="%(app_label)s_%(class)s_method_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome__in=["", "acceptable", "mitigated", "unacceptable"]),
+                name="%(app_label)s_%(class)s_outcome_valid",
+            ),
+            # Reviewed means an outcome, a reviewer and a time, all three or none.
+            models.CheckConstraint(
+                condition=Q(outcome="", reviewer__isnull=True, reviewed_at__isnull=True)
+                | (~Q(outcome="") & Q(reviewer__isnull=False, reviewed_at__isnull=False)),
+                name="%(app_label)s_%(class)s_review_whole",
+            ),
+            models.CheckConstraint(
+                condition=Q(threshold__gt=0), name="%(app_label)s_%(class)s_threshold_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_method_display()}: {self.metric_name} by {self.slice_key}"
+
+    @property
+    def is_completed(self) -> bool:
+        return bool(self.outcome)

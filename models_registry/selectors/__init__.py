@@ -2,11 +2,14 @@
 kind, re-exported here."""
 
 from models_registry.selectors.adapt import (
+    bias_check_get_for_user,
+    bias_check_list,
     criteria_standing,
     dataset_get_for_user,
     dataset_in_project,
     dataset_list,
     evaluation_get_for_user,
+    evaluation_in_project,
     evaluation_list,
     fine_tune_run_get_for_user,
     fine_tune_run_list,
@@ -19,6 +22,7 @@ from models_registry.selectors.adapt import (
     prompt_template_list,
     prompt_version_in_project,
     prompt_version_in_template,
+    version_bias_cleared,
     version_lineage,
     version_passes_all_criteria,
 )
@@ -59,6 +63,8 @@ from models_registry.selectors.selection import (
 )
 
 __all__ = [
+    "bias_check_get_for_user",
+    "bias_check_list",
     "candidate_get_for_user",
     "candidate_in_project",
     "candidate_list",
@@ -80,6 +86,7 @@ __all__ = [
     "decision_get_for_user",
     "decision_list",
     "evaluation_get_for_user",
+    "evaluation_in_project",
     "evaluation_list",
     "exchange_rate_list",
     "fine_tune_run_get_for_user",
@@ -106,6 +113,7 @@ __all__ = [
     "vendor_choices",
     "vendor_get_for_user",
     "vendor_list",
+    "version_bias_cleared",
     "version_lineage",
     "version_passes_all_criteria",
     "workload_get",

@@ -14,6 +14,7 @@ from accounts.permissions import Actor, visible
 from accounts.selectors import visible_object_get
 from models_registry.evaluating import meets
 from models_registry.models import (
+    BiasCheck,
     Dataset,
     Evaluation,
     EvaluationMetric,
@@ -160,6 +161,10 @@ def evaluation_list(
     ).prefetch_related(_METRICS)
 
 
+def evaluation_in_project(*, project: Project, id: Any) -> Evaluation | None:
+    return Evaluation.objects.filter(project=project, pk=id).first()
+
+
 def evaluation_get_for_user(*, user: Actor, id: Any) -> Evaluation:
     return visible_object_get(
         user=user,
@@ -233,3 +238,28 @@ def version_passes_all_criteria(*, version: ModelVersion) -> tuple[bool, list[st
             missing.append(str(entry.criterion))
     criteria_count = len(list(approved_success_criteria(project=version.project)))
     return criteria_count > 0 and not missing, missing
+
+
+def bias_check_list(*, project: Project) -> QuerySet[BiasCheck]:
+    return BiasCheck.objects.filter(project=project).select_related(
+        "model_version", "run_by", "reviewer"
+    )
+
+
+def bias_check_get_for_user(*, user: Actor, id: Any) -> BiasCheck:
+    return visible_object_get(
+        user=user,
+        model=BiasCheck,
+        id=id,
+        queryset=visible(user, BiasCheck).select_related(
+            "project__organization", "model_version", "evaluation", "run_by", "reviewer"
+        ),
+    )
+
+
+def version_bias_cleared(*, version: ModelVersion) -> bool:
+    """Has a bias check on this version been completed as acceptable or mitigated?"""
+    return BiasCheck.objects.filter(
+        model_version=version,
+        outcome__in=[BiasCheck.Outcome.ACCEPTABLE, BiasCheck.Outcome.MITIGATED],
+    ).exists()

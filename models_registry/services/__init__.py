@@ -10,6 +10,7 @@ from models_registry.services.adapt import (
     prompt_template_create,
     prompt_version_create,
 )
+from models_registry.services.bias import bias_check_review, bias_check_run
 from models_registry.services.catalogue import (
     catalogue_import,
     catalogue_import_starter,
@@ -34,6 +35,8 @@ from models_registry.services.selection import (
 from models_registry.services.vendors import vendor_assess, vendor_create, vendor_update
 
 __all__ = [
+    "bias_check_review",
+    "bias_check_run",
     "candidate_create",
     "candidate_delete",
     "candidate_update",

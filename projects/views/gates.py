@@ -26,6 +26,7 @@ SECTION_URLS = {
     "risks": "projects:risk-register",
     "workshops": "stakeholders:workshop-list",
     "decision": "models_registry:selection",
+    "adapt": "models_registry:adapt",
     "compliance": "compliance:project-compliance",
 }
 

@@ -311,6 +311,9 @@ TABLE: dict[str, dict[str, Rule]] = {
     "models-registry-api:evaluation-list": VIEW_CONTRIBUTE,
     "models-registry-api:evaluation-detail": {"GET": PROJECT_VIEW},
     "models-registry-api:adapt-criteria": {"GET": PROJECT_VIEW},
+    "models-registry-api:bias-check-list": VIEW_CONTRIBUTE,
+    "models-registry-api:bias-check-detail": {"GET": PROJECT_VIEW},
+    "models-registry-api:bias-check-review": {"POST": CHECK_REVIEW},
     # --- models_registry API: the catalogue and its vendors -------------------------------
     "models-registry-api:catalogue-model-list": {"GET": ORG_VIEW, "POST": CATALOGUE_MANAGE},
     "models-registry-api:catalogue-model-detail": {
@@ -439,6 +442,7 @@ PK_BY_PREFIX: dict[str, str] = {
     "models-registry-api:dataset-": "dataset",
     "models-registry-api:fine-tune-run-": "fine_tune_run",
     "models-registry-api:evaluation-": "evaluation",
+    "models-registry-api:bias-check-": "bias_check",
     "models-registry-api:catalogue-model-": "catalogue_model",
     "models-registry-api:vendor-": "vendor",
 }

@@ -25,6 +25,7 @@ from accounts.models import Organization, OrganizationMembership, User
 from compliance.models import Classification, ComplianceCheck, Framework, Requirement
 from models_registry import services as registry_services
 from models_registry.models import (
+    BiasCheck,
     Candidate,
     CatalogueModel,
     Criterion,
@@ -512,7 +513,7 @@ def fine_tune_runs(w: World, n: int) -> None:
 def evaluations(w: World, n: int) -> None:
     """n more evaluations, each with an overall figure bound to the criterion and a slice."""
     first = w.objects["evaluation"]
-    criterion = first.metrics.get().criterion
+    criterion = first.metrics.get(slice_key="").criterion
     for _ in range(n):
         evaluation = Evaluation.objects.create(
             project=first.project,
@@ -525,6 +526,27 @@ def evaluations(w: World, n: int) -> None:
         )
         EvaluationMetric.objects.create(
             evaluation=evaluation, name="median_hours", value=5, slice_key="team", slice_value="a"
+        )
+
+
+def bias_checks(w: World, n: int) -> None:
+    """n more bias checks, reviewed by several people."""
+    first = w.objects["bias_check"]
+    people = [w.users["reviewer"], w.users["compliance_officer"]]
+    for i in range(n):
+        BiasCheck.objects.create(
+            project=first.project,
+            evaluation=first.evaluation,
+            model_version=first.model_version,
+            metric_name=first.metric_name,
+            slice_key=first.slice_key,
+            method="deviation",
+            threshold="0.05",
+            results=first.results,
+            run_by=w.users["manager"],
+            outcome="acceptable",
+            reviewer=people[i % 2],
+            reviewed_at=timezone.now(),
         )
 
 
@@ -569,6 +591,7 @@ BUILDERS: dict[str, tuple[str, Builder, str]] = {
     "models-registry-api:dataset-list": ("viewer", datasets, ""),
     "models-registry-api:fine-tune-run-list": ("viewer", fine_tune_runs, ""),
     "models-registry-api:evaluation-list": ("viewer", evaluations, ""),
+    "models-registry-api:bias-check-list": ("viewer", bias_checks, ""),
     "projects:feasibility-list": ("manager", feasibility_studies, ""),
     "projects:project-tasks": ("manager", tasks, ""),
     "projects:project-audit": ("manager", audit_events, ""),

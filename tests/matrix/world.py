@@ -113,7 +113,7 @@ def build_world() -> World:
     objects["gate_request"] = project_services.gate_request(actor=requester, project=project)
     objects |= _selection_records(project, users, requester)
     objects |= _compliance_records(project, users)
-    objects |= _adapt_records(project, users)
+    objects |= _adapt_records(project, users, requester)
     objects["project_membership"] = ProjectMembership.objects.get(
         project=project, user=users["viewer"]
     )
@@ -213,9 +213,10 @@ def _selection_records(project: Any, users: dict[str, User], scorer: User) -> di
     return {"criterion": criteria[0], "candidate": built, "decision": decision}
 
 
-def _adapt_records(project: Any, users: dict[str, User]) -> dict[str, Any]:
-    """A base version and an adaptation, a prompt with two versions, a dataset, a LoRA run
-    and an evaluation bound to the approved scope's criterion."""
+def _adapt_records(project: Any, users: dict[str, User], runner: User) -> dict[str, Any]:
+    """A base version and an adaptation, a prompt with two versions, a dataset, a LoRA run,
+    an evaluation bound to the approved scope's criterion, and a bias check of its slices run
+    by `runner` (who holds none of the roles under test, so any of them may review it)."""
     manager = users["manager"]
     base = registry_services.model_version_create(
         actor=manager,
@@ -249,9 +250,17 @@ def _adapt_records(project: Any, users: dict[str, User]) -> dict[str, Any]:
         project=project,
         model_version=tuned,
         benchmark="Hold-out",
-        metrics=[{"name": "median_hours", "value": "3.5", "criterion": criterion.pk}],
+        metrics=[
+            {"name": "median_hours", "value": "3.5", "criterion": criterion.pk},
+            {"name": "median_hours", "value": "3.1", "slice_key": "team", "slice_value": "a"},
+            {"name": "median_hours", "value": "3.9", "slice_key": "team", "slice_value": "b"},
+        ],
+    )
+    bias_check = registry_services.bias_check_run(
+        actor=runner, evaluation=evaluation, metric_name="median_hours", slice_key="team"
     )
     return {
+        "bias_check": bias_check,
         "model_version": tuned,
         "prompt": prompt,
         "dataset": dataset,

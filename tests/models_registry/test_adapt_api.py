@@ -216,3 +216,40 @@ def test_datasets_and_runs_keep_their_governance_and_refuse_non_object_hyperpara
     assert made.status_code == 201, made.content
     assert made.json()["hyperparameters"] == {"rank": 8, "alpha": 16}
     assert Dataset.objects.filter(project=project).count() == 1
+
+
+def test_a_bias_check_is_run_on_the_slices_and_reviewed_by_someone_else(
+    project, adapt, ci, project_member, token_client
+):
+    posted = ci.post(
+        url(project, "evaluations/"), ci_run(adapt["v1"], adapt["criteria"][0]), format="json"
+    )
+    payload = {
+        "evaluation": posted.json()["id"],
+        "metric_name": "accuracy",
+        "slice_key": "language",
+    }
+    one_slice = ci.post(url(project, "bias-checks/"), payload, format="json")
+    assert one_slice.status_code == 400  # the run holds one language only
+    assert "two slices" in json.dumps(one_slice.json())
+    second = ci_run(adapt["v1"], adapt["criteria"][0], run_id="gha-8812-2")
+    second["metrics"].append(
+        {"name": "accuracy", "value": 0.95, "slice_key": "language", "slice_value": "fr"}
+    )
+    posted = ci.post(url(project, "evaluations/"), second, format="json")
+    payload["evaluation"] = posted.json()["id"]
+    run = ci.post(url(project, "bias-checks/"), payload, format="json")
+    assert run.status_code == 201, run.content
+    body = run.json()
+    assert body["flagged_count"] == 0  # de 0.902 and fr 0.95 against 0.931: within 0.05
+    assert body["outcome"] == ""
+    own = ci.post(
+        url(project, f"bias-checks/{body['id']}/review/"), {"outcome": "acceptable"}, format="json"
+    )
+    assert own.status_code == 403
+    reviewer = token_client(project_member(project, ProjectMembership.Role.REVIEWER))
+    reviewed = reviewer.post(
+        url(project, f"bias-checks/{body['id']}/review/"), {"outcome": "acceptable"}, format="json"
+    )
+    assert reviewed.status_code == 200
+    assert reviewed.json()["outcome"] == "acceptable"
