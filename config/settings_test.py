@@ -51,3 +51,9 @@ if CELERY_BROKER_URL.startswith("redis"):
         **CELERY_BROKER_TRANSPORT_OPTIONS,
         "global_keyprefix": f"test-{_TEST_WORKER}:",
     }
+
+# Uploaded evidence goes to a throwaway folder of this test run, never to var/media.
+import tempfile  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="charter-test-media-"))
