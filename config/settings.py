@@ -293,6 +293,9 @@ SPECTACULAR_SETTINGS = {
         "ComplianceCheckStatusEnum": "compliance.models.ComplianceCheck.Status",
         "ClassificationStatusEnum": "compliance.models.Classification.Status",
         "CatalogueModelSourceEnum": "models_registry.models.CatalogueModel.Source",
+        "EvidenceStatusEnum": "compliance.models.Evidence.Status",
+        "EvidenceKindEnum": "compliance.models.Evidence.Kind",
+        "EvidenceFilterStatusEnum": "compliance.selectors.evidence.EVIDENCE_STATUSES",
     },
 }
 

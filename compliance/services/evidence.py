@@ -283,3 +283,16 @@ def evidence_expire_due() -> int:
         evidence_expire(actor=SYSTEM, evidence=evidence)
         count += 1
     return count
+
+
+@transaction.atomic
+def evidence_download_record(*, actor: User, evidence: Evidence) -> None:
+    """Note in the trail that someone read the file (who saw what evidence, and when)."""
+    require(actor, Perm.PROJECT_VIEW, evidence)
+    audit_record(
+        actor=actor,
+        action=Action.EVIDENCE_DOWNLOADED,
+        target=evidence,
+        project=evidence.project,
+        data={"sha256": evidence.sha256},
+    )
