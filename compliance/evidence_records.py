@@ -7,11 +7,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.http import Http404
 
-from accounts.permissions import Actor
+from accounts.permissions import Actor, visible
 from models_registry.selectors import decision_get_for_user
 from projects.models import Project
 from projects.selectors import (
@@ -55,6 +56,19 @@ LINKABLE: dict[str, Linkable] = {
 
 def record_choices() -> list[tuple[str, str]]:
     return [(key, linkable.label.capitalize()) for key, linkable in LINKABLE.items()]
+
+
+def linkable_records(*, user: Actor, project: Project) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The project's records evidence may point at, grouped by kind, as form choices whose
+    value is "<record_type>:<id>" (one query per kind, only those the user may see)."""
+    groups = []
+    for key, linkable in LINKABLE.items():
+        model = apps.get_model(key)
+        rows = visible(user, model).filter(**{linkable.project_path: project.pk})
+        choices = [(f"{key}:{row.pk}", str(row)) for row in rows]
+        if choices:
+            groups.append((linkable.label.capitalize(), choices))
+    return groups
 
 
 def record_resolve(*, user: Actor, project: Project, record_type: str, record_id: Any) -> Model:

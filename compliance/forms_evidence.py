@@ -6,7 +6,6 @@ from typing import Any
 
 from django import forms
 
-from compliance.evidence_records import record_choices
 from compliance.models import Evidence
 from compliance.selectors.evidence import EVIDENCE_STATUSES
 
@@ -22,11 +21,11 @@ class EvidenceAddForm(forms.Form):
         help_text="PDF, PNG, JPEG, text, CSV, JSON, DOCX, XLSX, ODT or ODS; its type is read "
         "from its content.",
     )
-    record_type = forms.ChoiceField(
-        choices=[("", "—"), *record_choices()], required=False, label="Kind of record"
-    )
-    record_id = forms.UUIDField(
-        required=False, label="Record id", help_text="The id in the record's address."
+    record = forms.ChoiceField(
+        required=False,
+        label="The record",
+        help_text="A feasibility study, scope version, risk, workshop or decision record of "
+        "this project.",
     )
     url = forms.CharField(max_length=1000, required=False, label="Address (http or https)")
     expires_on = forms.DateField(
@@ -38,9 +37,21 @@ class EvidenceAddForm(forms.Form):
         required=False, widget=forms.CheckboxSelectMultiple, label="Attach to checks"
     )
 
-    def __init__(self, *args: Any, check_choices: list[tuple[str, str]], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        check_choices: list[tuple[str, str]],
+        record_choices: list[tuple[str, list[tuple[str, str]]]] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["checks"].choices = check_choices  # type: ignore[attr-defined]
+        self.fields["record"].choices = [("", "—"), *(record_choices or [])]  # type: ignore[attr-defined]
+
+    def record_ref(self) -> tuple[str, str]:
+        """(record_type, record_id) of the chosen record, or ("", "")."""
+        kind, _, pk = (self.cleaned_data.get("record") or "").partition(":")
+        return kind, pk
 
 
 class EvidenceAttachForm(forms.Form):

@@ -85,9 +85,7 @@ def training_record_update(
         if isinstance(changes.get(field), str):
             changes[field] = changes[field].strip()
     locked, changed = model_update(instance=locked, fields=FIELDS, data=changes, check=_check)
-    if changed:
-        if "person" in changed:
-            changed["person"] = {k: str(getattr(v, "pk", v)) for k, v in changed["person"].items()}
+    if changed:  # people by id (model_update's snapshot), never by name
         audit_record(
             actor=actor,
             action=Action.TRAINING_UPDATED,

@@ -17,6 +17,7 @@ from accounts.permissions import Perm, Rule, can, decide
 from accounts.types import AuthenticatedRequest
 from compliance import selectors, services
 from compliance.classification import TIER_LABELS
+from compliance.evidence_records import linkable_records
 from compliance.forms_checks import (
     CheckFilterForm,
     CheckReviewForm,
@@ -156,6 +157,8 @@ def _check_page(
     for piece in evidence:
         piece.project = project  # the policy reads it; spare a query per piece
         piece.may_judge = selectors.may_judge(request.user, piece)  # type: ignore[attr-defined]
+        # One judgement form per piece, with ids of its own on the page.
+        piece.judge_form = EvidenceJudgeForm(auto_id=f"id_judge_{piece.pk}_%s")  # type: ignore[attr-defined]
     attachable = [(str(e.pk), e.title) for e in selectors.evidence_attachable(check=check)]
     context = project_context(
         request,
@@ -169,9 +172,9 @@ def _check_page(
         or (EvidenceAttachForm(evidence_choices=attachable) if attachable else None),
         add_form=EvidenceAddForm(
             check_choices=[(str(check.pk), str(check.requirement))],
+            record_choices=linkable_records(user=request.user, project=project),
             initial={"checks": [str(check.pk)]},
         ),
-        judge_form=EvidenceJudgeForm(),
         reviews=list(check.reviews.all()),
         update_form=forms.get("update_form")
         or CheckUpdateForm(

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.permissions import Perm, Rule, can
 from accounts.types import AuthenticatedRequest
 from compliance import selectors, services
-from compliance.evidence_records import LINKABLE
+from compliance.evidence_records import LINKABLE, linkable_records
 from compliance.forms_evidence import (
     EvidenceAddForm,
     EvidenceAttachForm,
@@ -78,13 +78,18 @@ def evidence_add(request: AuthenticatedRequest, project_id: Any) -> HttpResponse
     wanted = request.GET.get("check", "")
     initial = {"checks": [wanted]} if wanted in {pk for pk, _ in choices} else {}
     form = EvidenceAddForm(
-        request.POST or None, request.FILES or None, check_choices=choices, initial=initial
+        request.POST or None,
+        request.FILES or None,
+        check_choices=choices,
+        record_choices=linkable_records(user=request.user, project=project),
+        initial=initial,
     )
     status = 200
     if request.method == "POST":
         status = 400
         if form.is_valid():
             data = dict(form.cleaned_data)
+            record_type, record_id = form.record_ref()
             checks = list(ComplianceCheck.objects.filter(project=project, pk__in=data["checks"]))
             try:
                 evidence = services.evidence_add(
@@ -94,8 +99,8 @@ def evidence_add(request: AuthenticatedRequest, project_id: Any) -> HttpResponse
                     title=data["title"],
                     description=data["description"],
                     file=data["file"],
-                    record_type=data["record_type"],
-                    record_id=data["record_id"],
+                    record_type=record_type,
+                    record_id=record_id or None,
                     url=data["url"],
                     expires_on=data["expires_on"],
                     checks=checks,

@@ -368,3 +368,46 @@ def test_the_beat_schedule_runs_the_expiry_daily():
     from compliance.tasks import evidence_expire_due
 
     assert evidence_expire_due.name == "compliance.tasks.evidence_expire_due"
+
+
+def test_training_records_are_kept_by_the_register_keepers_only(
+    project, org, compliance_officer, project_member, other_org
+):
+    from accounts.models import OrganizationMembership
+
+    viewer = project_member(project, "viewer")
+    with pytest.raises(PermissionDenied):
+        services.training_record_create(
+            actor=viewer,
+            organization=org,
+            person=viewer,
+            course="Self-declared",
+            provider="Me",
+            completed_on=dt.date(2026, 1, 1),
+        )
+    stranger = project_member(project, "viewer")
+    OrganizationMembership.objects.filter(user=stranger).delete()
+    with pytest.raises(ValidationError) as error:
+        services.training_record_create(
+            actor=compliance_officer,
+            organization=org,
+            person=stranger,
+            course="AI basics",
+            provider="Academy",
+            completed_on=dt.date(2026, 1, 1),
+        )
+    assert "person" in error.value.message_dict
+    record = services.training_record_create(
+        actor=compliance_officer,
+        organization=org,
+        person=viewer,
+        course="AI basics",
+        provider="Academy",
+        completed_on=dt.date(2026, 1, 1),
+    )
+    other = project_member(project, "contributor")
+    services.training_record_update(actor=compliance_officer, record=record, person=other)
+    event = AuditEvent.objects.get(action="training_record.updated")
+    assert event.data == {"person": {"old": str(viewer.pk), "new": str(other.pk)}}
+    services.training_record_delete(actor=compliance_officer, record=record)
+    assert AuditEvent.objects.filter(action="training_record.deleted").count() == 1

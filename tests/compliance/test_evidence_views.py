@@ -427,3 +427,33 @@ def test_the_training_api_crud(org, compliance_officer, org_member, outsider):
     assert_problem(client_for(outsider).get(f"{base}{record_id}/"), 404)
     assert client.delete(f"{base}{record_id}/").status_code == 204
     assert not TrainingRecord.objects.exists()
+
+
+def test_a_record_of_the_project_is_picked_from_a_list(project, contributor):
+    from projects.services import risk_create
+
+    risk = risk_create(
+        actor=project.owner,
+        project=project,
+        title="Prompt injection",
+        category="technical",
+        likelihood=2,
+        impact=4,
+    )
+    client = signed_in(contributor)
+    page = client.get(url("evidence-add", project)).content.decode()
+    assert f'value="projects.risk:{risk.pk}"' in page
+    assert "R-1 Prompt injection" in page
+    response = client.post(
+        url("evidence-add", project),
+        {"kind": "record", "title": "The risk it mitigates", "record": f"projects.risk:{risk.pk}"},
+    )
+    assert response.status_code == 302
+    evidence = Evidence.objects.get()
+    assert (evidence.record_type, evidence.record_id) == ("projects.risk", risk.pk)
+    response = client.post(
+        url("evidence-add", project),
+        {"kind": "record", "title": "Forged", "record": f"projects.risk:{project.pk}"},
+    )
+    assert response.status_code == 400  # not among the choices
+    assert Evidence.objects.count() == 1
