@@ -457,3 +457,21 @@ def test_a_record_of_the_project_is_picked_from_a_list(project, contributor):
     )
     assert response.status_code == 400  # not among the choices
     assert Evidence.objects.count() == 1
+
+
+def test_evidence_to_judge_waits_in_the_workspace_of_everyone_but_its_owner(
+    project, org, contributor, compliance_officer, project_member, admin
+):
+    from compliance.selectors.workspace import waiting_for_review
+
+    evidence = services.evidence_add(
+        actor=project.owner, project=project, kind="url", title="T", url="https://x.test/"
+    )
+    reviewer = project_member(project, "reviewer")
+    assert waiting_for_review(user=reviewer, organization=org)["evidence"] == [evidence]
+    assert waiting_for_review(user=compliance_officer, organization=org)["evidence"] == [evidence]
+    assert waiting_for_review(user=project.owner, organization=org)["evidence"] == []  # its owner
+    assert waiting_for_review(user=contributor, organization=org)["evidence"] == []
+    page = signed_in(reviewer).get(reverse("compliance:workspace")).content.decode()
+    assert url("evidence-detail", project, evidence.pk) in page
+    assert "AI literacy" in page
