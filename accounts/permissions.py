@@ -89,6 +89,10 @@ class Rule(StrEnum):
     CHECK_REVIEW = "compliance_check.review"  # not its owner, nor an owner of its evidence
     BIAS_CHECK_REVIEW = "bias_check.review"  # reviewers and compliance officers, not who ran it
 
+    EVIDENCE_JUDGE = "evidence.judge"  # reviewers and compliance officers, never its owner
+    EVIDENCE_EXPIRE = "evidence.expire"  # the system, once the evidence's expiry date passed
+    TRAINING_VIEW = "training_record.view"  # the person it is about, or the register's keepers
+
 
 ORG_ROLE_PERMS: dict[str, frozenset[Perm]] = {
     OrgRole.ADMIN: frozenset(
@@ -140,7 +144,7 @@ ORG_SEES_ALL_PROJECTS = (OrgRole.ADMIN, OrgRole.COMPLIANCE_OFFICER)
 
 # Everything the system actor may do, each rule deciding on which objects (see the rule).
 # A job that needs more gets a rule here, visibly, rather than a skipped check.
-SYSTEM_RULES: frozenset[Rule] = frozenset({Rule.FEEDBACK_ROUND_CLOSE})
+SYSTEM_RULES: frozenset[Rule] = frozenset({Rule.FEEDBACK_ROUND_CLOSE, Rule.EVIDENCE_EXPIRE})
 
 # The reasons shown when a rule refuses someone who holds the role.
 SAME_PERSON = "One person cannot give both sign-offs of a gate."
@@ -419,6 +423,32 @@ def _bias_check_review(user: Actor, bias_check: Any) -> Decision:
     return ALLOW
 
 
+OWN_EVIDENCE_JUDGE = "You provided this evidence: someone else judges it."
+EVIDENCE_NOT_DUE = "Evidence expires only once its expiry date has passed."
+
+
+def _evidence_judge(user: Actor, evidence: Any) -> Decision:
+    perms = perms_for(user, evidence)
+    if Perm.PROJECT_APPROVE_COMPLIANCE not in perms and Perm.PROJECT_REVIEW not in perms:
+        return DENY
+    return Decision(False, OWN_EVIDENCE_JUDGE) if _is(user, evidence.owner_id) else ALLOW
+
+
+def _evidence_expire(user: Actor, evidence: Any) -> Decision:
+    # Only the daily job expires evidence; nobody hastens it by hand (a person who doubts a
+    # piece of evidence rejects it, with a reason the trail keeps).
+    if not isinstance(user, SystemActor):
+        return DENY
+    due = evidence.expires_on is not None and evidence.expires_on < timezone.localdate()
+    return ALLOW if due else Decision(False, EVIDENCE_NOT_DUE)
+
+
+def _training_view(user: Actor, record: Any) -> Decision:
+    if _is(user, record.person_id) and can_see(user, record):
+        return ALLOW
+    return ALLOW if can(user, Perm.LITERACY_MANAGE, record) else DENY
+
+
 RULES: dict[Rule, Callable[[Actor, Any], Decision]] = {
     Rule.TASK_CREATE: _contributes_or_reviews,
     Rule.TASK_MOVE: _task_move,
@@ -438,6 +468,9 @@ RULES: dict[Rule, Callable[[Actor, Any], Decision]] = {
     Rule.CLASSIFICATION_CONFIRM: _classification_confirm,
     Rule.CHECK_REVIEW: _check_review,
     Rule.BIAS_CHECK_REVIEW: _bias_check_review,
+    Rule.EVIDENCE_JUDGE: _evidence_judge,
+    Rule.EVIDENCE_EXPIRE: _evidence_expire,
+    Rule.TRAINING_VIEW: _training_view,
 }
 
 

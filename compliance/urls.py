@@ -1,6 +1,6 @@
 from django.urls import path
 
-from compliance.views import audit, checks, workspace
+from compliance.views import audit, checks, evidence, literacy, workspace
 
 app_name = "compliance"
 
@@ -21,4 +21,27 @@ urlpatterns = [
     path(f"{P}/checks/<uuid:check_id>/", checks.check_detail, name="check-detail"),
     path(f"{P}/checks/<uuid:check_id>/submit/", checks.check_submit, name="check-submit"),
     path(f"{P}/checks/<uuid:check_id>/review/", checks.check_review, name="check-review"),
+    # evidence and the AI-literacy register
+    path(f"{P}/evidence/", evidence.evidence_list, name="evidence-list"),
+    path(f"{P}/evidence/add/", evidence.evidence_add, name="evidence-add"),
+    path(f"{P}/evidence/<uuid:evidence_id>/", evidence.evidence_detail, name="evidence-detail"),
+    path(f"{P}/evidence/<uuid:evidence_id>/judge/", evidence.evidence_judge, name="evidence-judge"),
+    path(
+        f"{P}/evidence/<uuid:evidence_id>/download/",
+        evidence.evidence_download,
+        name="evidence-download",
+    ),
+    path(
+        f"{P}/checks/<uuid:check_id>/evidence/attach/",
+        evidence.check_evidence_attach,
+        name="check-evidence-attach",
+    ),
+    path(
+        f"{P}/checks/<uuid:check_id>/evidence/<uuid:evidence_id>/detach/",
+        evidence.check_evidence_detach,
+        name="check-evidence-detach",
+    ),
+    path("literacy/", literacy.training_list, name="training-list"),
+    path("literacy/<uuid:record_id>/", literacy.training_edit, name="training-edit"),
+    path("literacy/<uuid:record_id>/delete/", literacy.training_delete, name="training-delete"),
 ]

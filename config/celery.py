@@ -36,4 +36,8 @@ app.conf.beat_schedule = {
         "task": "accounts.tasks.invitations_expire",
         "schedule": 60 * 60,
     },
+    "compliance-expire-evidence-daily": {
+        "task": "compliance.tasks.evidence_expire_due",
+        "schedule": 60 * 60 * 24,
+    },
 }

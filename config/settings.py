@@ -296,6 +296,9 @@ SPECTACULAR_SETTINGS = {
         "FineTuneRunStatusEnum": "models_registry.models.FineTuneRun.Status",
         "BiasCheckMethodEnum": "models_registry.models.BiasCheck.Method",
         "FineTuneMethodEnum": "models_registry.models.FineTuneRun.Method",
+        "EvidenceStatusEnum": "compliance.models.Evidence.Status",
+        "EvidenceKindEnum": "compliance.models.Evidence.Kind",
+        "EvidenceFilterStatusEnum": "compliance.selectors.evidence.EVIDENCE_STATUSES",
     },
 }
 
@@ -362,3 +365,13 @@ LOGGING = {
         "axes.apps": {"level": "WARNING"},
     },
 }
+
+# --- Compliance evidence uploads ----------------------------------------------------------
+# Files are kept under MEDIA_ROOT (no URL serves it: only the permission-checked download
+# view reads them back), under a random name; their type is read from their content
+# (compliance/uploads.py), and the name's extension must agree with it.
+CHARTER_EVIDENCE_MAX_BYTES = env.int("CHARTER_EVIDENCE_MAX_BYTES", default=20 * 1024 * 1024)
+CHARTER_EVIDENCE_TYPES = env.list(
+    "CHARTER_EVIDENCE_TYPES",
+    default=["pdf", "png", "jpg", "jpeg", "txt", "md", "csv", "json", "docx", "xlsx", "odt", "ods"],
+)

@@ -51,3 +51,13 @@ if CELERY_BROKER_URL.startswith("redis"):
         **CELERY_BROKER_TRANSPORT_OPTIONS,
         "global_keyprefix": f"test-{_TEST_WORKER}:",
     }
+
+# Uploaded evidence goes to a throwaway folder of this test process, never to var/media,
+# removed when the process ends.
+import atexit  # noqa: E402
+import shutil  # noqa: E402
+import tempfile  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="charter-test-media-"))
+atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)

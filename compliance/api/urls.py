@@ -8,6 +8,7 @@ from compliance.api.checks import (
     ComplianceCheckViewSet,
     QuestionnaireViewSet,
 )
+from compliance.api.evidence import EvidenceViewSet, TrainingRecordViewSet
 
 app_name = "compliance-api"
 
@@ -20,5 +21,12 @@ router.register(
 )
 router.register(f"{PROJECT}/classifications", ClassificationViewSet, basename="classification")
 router.register(f"{PROJECT}/compliance-checks", ComplianceCheckViewSet, basename="compliance-check")
+
+router.register(f"{PROJECT}/evidence", EvidenceViewSet, basename="evidence")
+router.register(
+    r"organizations/(?P<organization_id>[^/]+)/training-records",
+    TrainingRecordViewSet,
+    basename="training-record",
+)
 
 urlpatterns = router.urls

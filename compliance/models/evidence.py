@@ -49,6 +49,9 @@ class Evidence(BaseModel):
     )
     judged_at = models.DateTimeField(null=True, blank=True)
     judgement_comment = LimitedTextField(blank=True, max_length=5000)
+    # Set by the daily expiry job once `expires_on` has passed: the evidence stops counting
+    # as accepted, whatever its judgement was (kept for the record).
+    expired_at = models.DateTimeField(null=True, blank=True)
     checks = models.ManyToManyField(
         "compliance.ComplianceCheck", related_name="evidence", through="CheckEvidence"
     )
@@ -72,6 +75,10 @@ class Evidence(BaseModel):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expired_at is not None
 
 
 class CheckEvidence(BaseModel):

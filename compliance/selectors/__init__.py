@@ -12,6 +12,18 @@ from compliance.selectors.checks import (
     evidence_counting_for,
     project_frameworks,
 )
+from compliance.selectors.evidence import (
+    evidence_attachable,
+    evidence_checks_served,
+    evidence_get_for_user,
+    evidence_history,
+    evidence_list,
+    literacy_share,
+    literacy_share_org,
+    may_judge,
+    training_get_for_user,
+    training_list_for_user,
+)
 
 __all__ = [
     "SYSTEM_ACTOR",
@@ -23,6 +35,16 @@ __all__ = [
     "classification_get_for_user",
     "classification_history",
     "current_classification",
+    "evidence_attachable",
+    "evidence_checks_served",
     "evidence_counting_for",
+    "evidence_get_for_user",
+    "evidence_history",
+    "evidence_list",
+    "literacy_share",
+    "literacy_share_org",
+    "may_judge",
     "project_frameworks",
+    "training_get_for_user",
+    "training_list_for_user",
 ]

@@ -91,7 +91,9 @@ def overview(*, user: User, organization: Organization) -> dict[str, Any]:
     )
     expiring = (
         visible(user, Evidence)
-        .filter(project__organization=organization, expires_on__isnull=False)
+        .filter(
+            project__organization=organization, expires_on__isnull=False, expired_at__isnull=True
+        )
         .filter(expires_on__lte=today + timedelta(EXPIRING_DAYS))
         .select_related("project")
         .order_by("expires_on")
@@ -184,7 +186,9 @@ def waiting_for_review(*, user: User, organization: Organization) -> dict[str, l
     ]
     evidence = [
         e
-        for e in Evidence.objects.filter(project__in=projects, status="pending")
+        for e in Evidence.objects.filter(
+            project__in=projects, status="pending", expired_at__isnull=True
+        )
         .select_related("project")
         .exclude(owner=user)
         if _may_judge(user, e)
@@ -201,7 +205,4 @@ def waiting_for_review(*, user: User, organization: Organization) -> dict[str, l
 
 def _may_judge(user: User, evidence: Evidence) -> bool:
     """Whoever reviews checks on the project judges its evidence (never its owner)."""
-    rule = getattr(Rule, "EVIDENCE_JUDGE", None)
-    if rule is not None:
-        return can(user, rule, evidence)
-    return False
+    return can(user, Rule.EVIDENCE_JUDGE, evidence)

@@ -8,6 +8,20 @@ from compliance.services.checks import (
     checks_sync,
 )
 from compliance.services.classification import classification_confirm, classification_propose
+from compliance.services.evidence import (
+    evidence_add,
+    evidence_attach,
+    evidence_detach,
+    evidence_download_record,
+    evidence_expire,
+    evidence_expire_due,
+    evidence_judge,
+)
+from compliance.services.training import (
+    training_record_create,
+    training_record_delete,
+    training_record_update,
+)
 
 __all__ = [
     "applicable_requirements",
@@ -17,4 +31,14 @@ __all__ = [
     "checks_sync",
     "classification_confirm",
     "classification_propose",
+    "evidence_add",
+    "evidence_attach",
+    "evidence_detach",
+    "evidence_download_record",
+    "evidence_expire",
+    "evidence_expire_due",
+    "evidence_judge",
+    "training_record_create",
+    "training_record_delete",
+    "training_record_update",
 ]

@@ -201,7 +201,12 @@ def check_review(
     if verdict == "reject" and not comment:
         raise ValidationError({"comment": EXPLAIN})
     if verdict == "approve" and locked.claim == "met":
-        accepted = [e for e in evidence_counting_for(locked) if e.status == "accepted"]
+        # Expired evidence keeps its judgement for the record, but proves nothing any more.
+        accepted = [
+            e
+            for e in evidence_counting_for(locked)
+            if e.status == "accepted" and e.expired_at is None
+        ]
         if not accepted:
             raise ValidationError(NO_ACCEPTED_EVIDENCE)
     locked.reviews.create(reviewer=actor, claim=locked.claim, verdict=verdict, comment=comment)

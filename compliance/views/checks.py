@@ -17,6 +17,7 @@ from accounts.permissions import Perm, Rule, can, decide
 from accounts.types import AuthenticatedRequest
 from compliance import selectors, services
 from compliance.classification import TIER_LABELS
+from compliance.evidence_records import linkable_records
 from compliance.forms_checks import (
     CheckFilterForm,
     CheckReviewForm,
@@ -24,6 +25,7 @@ from compliance.forms_checks import (
     CheckUpdateForm,
     ClassificationForm,
 )
+from compliance.forms_evidence import EvidenceAddForm, EvidenceAttachForm, EvidenceJudgeForm
 from compliance.models import Classification, ComplianceCheck
 from core.errors import ConflictError
 from core.forms import add_service_errors, error_text
@@ -70,6 +72,7 @@ def _compliance_page(
         blocking=selectors.blocking_for_gate(project),
         filters_form=filters_form,
         may_classify=can(request.user, Rule.CLASSIFY, project),
+        literacy=selectors.literacy_share(project=project),
     )
     return render_htmx(
         request,
@@ -150,14 +153,28 @@ def _check_page(
 ) -> HttpResponse:
     people = project_people(user=request.user, project=project)
     review = decide(request.user, Rule.CHECK_REVIEW, check)
+    evidence = selectors.evidence_counting_for(check)
+    for piece in evidence:
+        piece.project = project  # the policy reads it; spare a query per piece
+        piece.may_judge = selectors.may_judge(request.user, piece)  # type: ignore[attr-defined]
+        # One judgement form per piece, with ids of its own on the page.
+        piece.judge_form = EvidenceJudgeForm(auto_id=f"id_judge_{piece.pk}_%s")  # type: ignore[attr-defined]
+    attachable = [(str(e.pk), e.title) for e in selectors.evidence_attachable(check=check)]
     context = project_context(
         request,
         project,
         TAB,
         check=check,
         requirement=check.requirement,
-        evidence=selectors.evidence_counting_for(check),
+        evidence=evidence,
         own_evidence_ids={e.pk for e in check.evidence.all()},
+        attach_form=forms.get("attach_form")
+        or (EvidenceAttachForm(evidence_choices=attachable) if attachable else None),
+        add_form=EvidenceAddForm(
+            check_choices=[(str(check.pk), str(check.requirement))],
+            record_choices=linkable_records(user=request.user, project=project),
+            initial={"checks": [str(check.pk)]},
+        ),
         reviews=list(check.reviews.all()),
         update_form=forms.get("update_form")
         or CheckUpdateForm(

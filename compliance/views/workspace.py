@@ -15,6 +15,7 @@ from accounts.selectors import current_organization
 from accounts.types import AuthenticatedRequest
 from compliance.forms_checks import OrgCheckFilterForm
 from compliance.models import ComplianceCheck, Framework
+from compliance.selectors.evidence import literacy_share_org
 from compliance.selectors.workspace import org_check_list, overview, waiting_for_review
 from core.htmx import render_htmx
 from projects.models import Project
@@ -56,6 +57,7 @@ def workspace(request: AuthenticatedRequest) -> HttpResponse:
             for i, week in enumerate(figures["progress"])
         ],
         "chart_height": chart_height,
+        "literacy": literacy_share_org(organization=org),
     }
     return render(request, "compliance/workspace.html", context)
 

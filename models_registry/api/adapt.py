@@ -174,6 +174,7 @@ class ModelVersionViewSet(ProjectChildViewSet):
 # --- prompts ------------------------------------------------------------------------------------
 
 
+@extend_schema_serializer(component_name="PromptVersion")
 class PromptVersionOutputSerializer(serializers.Serializer):
     id = serializers.UUIDField()
     number = serializers.IntegerField()

@@ -122,6 +122,7 @@ class EvaluationInputSerializer(StrictInputSerializer):
     metrics = MetricInputSerializer(many=True, allow_empty=False)
 
 
+@extend_schema_serializer(component_name="EvaluationMetric")
 class MetricOutputSerializer(serializers.Serializer):
     name = serializers.CharField()
     value = serializers.DecimalField(max_digits=24, decimal_places=8)

@@ -942,6 +942,14 @@ ALL_PATHS = {
     "/api/v1/projects/{project_id}/selection/my-sheet/",
     "/api/v1/projects/{project_id}/selection/my-sheet/submit/",
     "/api/v1/projects/{project_id}/selection/my-sheet/abstain/",
+    "/api/v1/projects/{project_id}/evidence/",
+    "/api/v1/projects/{project_id}/evidence/{id}/",
+    "/api/v1/projects/{project_id}/evidence/{id}/judge/",
+    "/api/v1/projects/{project_id}/evidence/{id}/attach/",
+    "/api/v1/projects/{project_id}/evidence/{id}/detach/",
+    "/api/v1/projects/{project_id}/evidence/{id}/download/",
+    "/api/v1/organizations/{organization_id}/training-records/",
+    "/api/v1/organizations/{organization_id}/training-records/{id}/",
 }
 
 

@@ -207,7 +207,7 @@ def test_the_system_actor_holds_no_role_and_only_the_listed_rules(project, manag
     assert not any(can(SYSTEM, perm, project) for perm in Perm)
     assert not can(SYSTEM, Rule.TASK_MOVE, task)
     assert not can(SYSTEM, Rule.TASK_CREATE, project)
-    assert {Rule.FEEDBACK_ROUND_CLOSE} == SYSTEM_RULES
+    assert {Rule.FEEDBACK_ROUND_CLOSE, Rule.EVIDENCE_EXPIRE} == SYSTEM_RULES
     with pytest.raises(PermissionDenied):
         require(SYSTEM, Perm.PROJECT_CONTRIBUTE, project)
 

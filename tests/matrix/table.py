@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.urls import reverse
 
+from accounts.permissions import Perm
 from tests.matrix.routes import Route
 from tests.matrix.rules import (
     CATALOGUE_MANAGE,
@@ -34,6 +35,8 @@ from tests.matrix.rules import (
     STAKEHOLDER_EDIT,
     VENDOR_ASSESS,
     Rule,
+    current_org_rule,
+    org_rule,
     owned_by,
     owner_or,
 )
@@ -42,6 +45,9 @@ if TYPE_CHECKING:
     from tests.matrix.world import World
 
 VIEW_CONTRIBUTE = {"GET": PROJECT_VIEW, "POST": PROJECT_CONTRIBUTE}
+
+LITERACY_MANAGE = org_rule(Perm.LITERACY_MANAGE)
+CURRENT_LITERACY_MANAGE = current_org_rule(Perm.LITERACY_MANAGE)
 EVERY_METHOD_PUBLIC = dict.fromkeys(("GET", "POST", "PUT", "PATCH", "DELETE"), PUBLIC)
 
 TABLE: dict[str, dict[str, Rule]] = {
@@ -348,6 +354,29 @@ TABLE: dict[str, dict[str, Rule]] = {
     "compliance-api:compliance-check-review": {"POST": CHECK_REVIEW},
     "compliance-api:audit-event-list": {"GET": SIGNED_IN},  # as much as one may read
     "compliance-api:audit-event-detail": {"GET": PROJECT_VIEW},  # an event of the project
+    # --- evidence and the AI-literacy register ----------------------------------------------
+    "compliance:evidence-list": {"GET": PROJECT_VIEW},
+    "compliance:evidence-add": {"GET": PROJECT_CONTRIBUTE, "POST": PROJECT_CONTRIBUTE},
+    "compliance:evidence-detail": {"GET": PROJECT_VIEW},
+    "compliance:evidence-judge": {"POST": CHECK_REVIEW},  # the world's evidence: nobody's own
+    "compliance:evidence-download": {"GET": PROJECT_VIEW},
+    "compliance:check-evidence-attach": {"POST": PROJECT_CONTRIBUTE},
+    "compliance:check-evidence-detach": {"POST": PROJECT_CONTRIBUTE},
+    "compliance:training-list": {"GET": CURRENT_ORG_VIEW, "POST": CURRENT_LITERACY_MANAGE},
+    "compliance:training-edit": {"GET": LITERACY_MANAGE, "POST": LITERACY_MANAGE},
+    "compliance:training-delete": {"POST": LITERACY_MANAGE},
+    "compliance-api:evidence-list": {"GET": PROJECT_VIEW, "POST": PROJECT_CONTRIBUTE},
+    "compliance-api:evidence-detail": {"GET": PROJECT_VIEW},
+    "compliance-api:evidence-judge": {"POST": CHECK_REVIEW},
+    "compliance-api:evidence-attach": {"POST": PROJECT_CONTRIBUTE},
+    "compliance-api:evidence-detach": {"POST": PROJECT_CONTRIBUTE},
+    "compliance-api:evidence-download": {"GET": PROJECT_VIEW},
+    "compliance-api:training-record-list": {"GET": ORG_VIEW, "POST": LITERACY_MANAGE},
+    "compliance-api:training-record-detail": {
+        "GET": LITERACY_MANAGE,
+        "PATCH": LITERACY_MANAGE,
+        "DELETE": LITERACY_MANAGE,
+    },
 }
 
 # HTML pages that list rows (API lists are found by their DRF "-list" names): each needs a
@@ -375,6 +404,8 @@ HTML_LISTS = {
     "models_registry:vendor-detail",
     "compliance:project-compliance",
     "compliance:org-checks",
+    "compliance:evidence-list",
+    "compliance:training-list",
 }
 
 # --- URL kwargs ---------------------------------------------------------------------------------
@@ -410,6 +441,8 @@ KWARGS: dict[str, str] = {
     "vendor_id": "vendor",
     "template_id": "prompt",
     "evaluation_id": "evaluation",
+    "evidence_id": "evidence",
+    "record_id": "training_record",
 }
 # The API's `pk`, by the longest route-name prefix it starts with.
 PK_BY_PREFIX: dict[str, str] = {
@@ -445,6 +478,8 @@ PK_BY_PREFIX: dict[str, str] = {
     "models-registry-api:bias-check-": "bias_check",
     "models-registry-api:catalogue-model-": "catalogue_model",
     "models-registry-api:vendor-": "vendor",
+    "compliance-api:evidence-": "evidence",
+    "compliance-api:training-record-": "training_record",
 }
 # Per-route kwargs that are not objects, or name another object than the default.
 OVERRIDES: dict[str, dict[str, str]] = {

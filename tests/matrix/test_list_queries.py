@@ -22,7 +22,14 @@ from django.utils import timezone
 
 from accounts import services as account_services
 from accounts.models import Organization, OrganizationMembership, User
-from compliance.models import Classification, ComplianceCheck, Framework, Requirement
+from compliance.models import (
+    Classification,
+    ComplianceCheck,
+    Evidence,
+    Framework,
+    Requirement,
+    TrainingRecord,
+)
 from models_registry import services as registry_services
 from models_registry.models import (
     BiasCheck,
@@ -550,6 +557,35 @@ def bias_checks(w: World, n: int) -> None:
         )
 
 
+def evidence(w: World, n: int) -> None:
+    """n more links of the project, by different people, some judged."""
+    people = [w.users["contributor"], w.users["manager"]]
+    for i in range(n):
+        Evidence.objects.create(
+            project=w.objects["project"],
+            kind="url",
+            title=f"Link {_n()}",
+            url="https://wiki.example/x",
+            owner=people[i % 2],
+            status="accepted" if i % 2 else "pending",
+            judged_by=w.users["compliance_officer"] if i % 2 else None,
+        )
+
+
+def training_records(w: World, n: int) -> None:
+    """n more training records of different people."""
+    people = [w.users["viewer"], w.users["contributor"], w.users["reviewer"]]
+    for i in range(n):
+        TrainingRecord.objects.create(
+            organization=w.org,
+            person=people[i % 3],
+            course=f"Course {_n()}",
+            provider="Acme Academy",
+            completed_on=date(2026, 1, 1),
+            recorded_by=w.users["org_admin"],
+        )
+
+
 BUILDERS: dict[str, tuple[str, Builder, str]] = {
     "accounts-api:organization-list": ("org_admin", organizations, ""),
     "accounts-api:organization-member-list": ("org_admin", members, ""),
@@ -611,6 +647,10 @@ BUILDERS: dict[str, tuple[str, Builder, str]] = {
     "models_registry:catalogue-settings": ("org_admin", exchange_rates, ""),
     "models_registry:vendor-list": ("org_admin", vendors, ""),
     "models_registry:vendor-detail": ("org_admin", vendor_assessments, ""),
+    "compliance:evidence-list": ("viewer", evidence, ""),
+    "compliance-api:evidence-list": ("viewer", evidence, ""),
+    "compliance:training-list": ("org_admin", training_records, ""),
+    "compliance-api:training-record-list": ("org_admin", training_records, ""),
 }
 
 

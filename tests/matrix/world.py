@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.apps import apps
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
@@ -114,6 +115,8 @@ def build_world() -> World:
     objects |= _selection_records(project, users, requester)
     objects |= _compliance_records(project, users)
     objects |= _adapt_records(project, users, requester)
+
+    objects |= _evidence_records(project, users, requester, objects["compliance_check"])
     objects["project_membership"] = ProjectMembership.objects.get(
         project=project, user=users["viewer"]
     )
@@ -301,6 +304,31 @@ def _compliance_records(project: Any, users: dict[str, User]) -> dict[str, Any]:
         "classification": classification,
         "compliance_check": ComplianceCheck.objects.get(project=project),
     }
+
+
+def _evidence_records(
+    project: Any, users: dict[str, User], provider: User, check: ComplianceCheck
+) -> dict[str, Any]:
+    """A PDF provided by a manager who holds none of the roles under test (its owner never
+    judges it, and every role is asked), attached to the check; a training record of that
+    manager in the AI-literacy register."""
+    evidence = compliance_services.evidence_add(
+        actor=provider,
+        project=project,
+        kind="file",
+        title="Record-keeping procedure",
+        file=SimpleUploadedFile("procedure.pdf", b"%PDF-1.4\n%%EOF\n"),
+        checks=[check],
+    )
+    record = compliance_services.training_record_create(
+        actor=users["compliance_officer"],
+        organization=project.organization,
+        person=provider,
+        course="AI literacy basics",
+        provider="Acme Academy",
+        completed_on=date(2026, 1, 15),
+    )
+    return {"evidence": evidence, "training_record": record}
 
 
 def _stakeholder_records(project: Any, manager: User) -> dict[str, Any]:
