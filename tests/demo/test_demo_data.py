@@ -15,7 +15,16 @@ from accounts.models import (
 from accounts.permissions import projects_visible_to
 from audit.models import AuditEvent
 from demo.logins import DEMO_LOGINS, DEMO_PASSWORD
-from models_registry.models import Candidate, DecisionRecord, ScoreSheet
+from models_registry.models import (
+    BiasCheck,
+    Candidate,
+    DecisionRecord,
+    FineTuneRun,
+    ModelVersion,
+    PromptTemplate,
+    ScoreSheet,
+)
+from models_registry.selectors import criteria_standing
 from projects.lifecycle import gates
 from projects.models import FeasibilityStudy, GateApproval, GateRequest, Project
 
@@ -61,12 +70,13 @@ def test_load_demo_data_twice_builds_the_demo_once_and_the_trail_verifies():
     }
     assert Invitation.objects.filter(status=Invitation.Status.ACCEPTED).count() == 4
     assert dict(Project.objects.values_list("name", "phase")) == {
-        "Claims triage assistant": "select",
+        "Claims triage assistant": "adapt",
         "Customer-support RAG chatbot": "scope",
         "Underwriting summariser": "scope",
         "Clinical notes summariser": "scope",
     }
     assert sorted(GateRequest.objects.values_list("project__name", "status")) == [
+        ("Claims triage assistant", "approved"),
         ("Claims triage assistant", "approved"),
         ("Customer-support RAG chatbot", "pending"),
     ]
@@ -99,7 +109,32 @@ def test_the_claims_project_has_a_scored_selection_and_an_approved_decision():
     assert decision.status == "approved"
     assert decision.chosen_label == "OpenAI GPT-4o mini"
     assert decision.frozen_matrix["chosen_rank"] == 1
-    assert all(result.met for result in gates.evaluate(claims))  # ready for Select → Adapt
+    assert claims.phase == "adapt"  # through the Select → Adapt gate
+
+
+@pytest.mark.sqlite_smoke
+def test_the_claims_project_adapts_its_model_and_v2_meets_the_criteria_v1_missed():
+    _load()
+    claims = Project.objects.get(name="Claims triage assistant")
+    v1, v2 = ModelVersion.objects.filter(project=claims).order_by("number")
+    assert v2.parent == v1
+    assert FineTuneRun.objects.get(project=claims, result_version=v2).method == "lora"
+    assert PromptTemplate.objects.get(project=claims).versions.count() == 2
+    routing = {
+        point["version"].number: point["passed"]
+        for entry in criteria_standing(project=claims)
+        if entry.criterion.metric == "Correct first routing"
+        for point in entry.points
+    }
+    assert routing == {1: False, 2: True}
+    checks = BiasCheck.objects.filter(project=claims)
+    assert sorted(checks.values_list("outcome", "flagged_count")) == [
+        ("acceptable", 0),
+        ("mitigated", 1),
+    ]
+    results = {r.key: r.met for r in gates.evaluate(claims)}
+    assert results["success_criteria_met"]
+    assert results["bias_check_cleared"]
 
 
 def test_demo_organisations_do_not_see_each_other():
@@ -125,7 +160,7 @@ def test_the_demo_follows_the_segregation_of_duties():
     _load()
 
     manager_signoffs = GateApproval.objects.filter(capacity="manager").select_related("request")
-    assert manager_signoffs.count() == 2
+    assert manager_signoffs.count() == 3
     assert all(a.approver_id != a.request.requested_by_id for a in manager_signoffs)
     assert not Organization.objects.filter(allow_gate_requester_signoff=True).exists()
     studies = FeasibilityStudy.objects.exclude(signed_off_by=None)

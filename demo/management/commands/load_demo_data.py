@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from accounts import services as accounts_services
 from accounts.models import Organization, OrganizationMembership, ProjectMembership, User
+from demo.adapt import claims_adaptation
 from demo.logins import DEMO_LOGINS, DEMO_ORGANIZATION, DEMO_PASSWORD, SECOND_ORGANIZATION
 from demo.selection import claims_selection
 from projects import services
@@ -161,6 +162,12 @@ def _demo_insurance() -> None:
     )
     services.project_member_add(actor=pm, project=claims, user=reviewer, role=ProjectRole.REVIEWER)
     claims_selection(claims, pm=pm, reviewer=reviewer, admin=admin, compliance=compliance)
+    request = services.gate_request(
+        actor=pm, project=claims, note="Decision approved: adaptation and evaluation start."
+    )
+    services.gate_approve(actor=admin, request=request, capacity="manager")
+    services.gate_approve(actor=compliance, request=request, capacity="compliance")
+    claims_adaptation(claims, pm=pm, reviewer=reviewer)
 
     support = _project(pm, org, SUPPORT, viewer)
     _ready_for_select_gate(support, pm, admin, compliance, workshop_with="Tom Becker")
