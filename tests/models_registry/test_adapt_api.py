@@ -4,6 +4,7 @@ personal token (and retrying it), notebooks recording versions, prompts, data an
 import json
 
 import pytest
+from django.urls import reverse
 
 from accounts.models import ProjectMembership
 from audit.models import AuditEvent
@@ -57,7 +58,9 @@ def ci_run(version, criterion, *, run_id="gha-8812-1", accuracy=0.931):
     }
 
 
-def test_a_ci_pipeline_posts_an_evaluation_and_the_criterion_shows_it_passing(project, adapt, ci):
+def test_a_ci_pipeline_posts_an_evaluation_and_the_criterion_shows_it_passing(
+    project, adapt, ci, client, manager
+):
     accuracy = adapt["criteria"][0]
     posted = ci.post(url(project, "evaluations/"), ci_run(adapt["v1"], accuracy), format="json")
     assert posted.status_code == 201, posted.content
@@ -77,6 +80,9 @@ def test_a_ci_pipeline_posts_an_evaluation_and_the_criterion_shows_it_passing(pr
         }
     ]
     assert by_metric["Median triage time"]["points"] == []
+    client.force_login(manager)  # and the project's page says so
+    html = client.get(reverse("models_registry:adapt", args=[project.pk])).content.decode()
+    assert 'latest: v1 <span class="badge ok">passes</span>' in " ".join(html.split())
 
 
 def test_a_retried_post_with_the_same_run_id_creates_nothing(project, adapt, ci):
