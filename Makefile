@@ -29,7 +29,7 @@ DEPLOY_ENV := DJANGO_DEBUG=false DJANGO_ALLOWED_HOSTS=charter.example.com \
 	DJANGO_SECRET_KEY="$$(head -c 48 /dev/urandom | base64 | tr -d '\n')" \
 	DATABASE_URL=$(DATABASE_URL) REDIS_URL=$(REDIS_URL) CELERY_BROKER_URL=
 
-.PHONY: help venv run migrate demo web worker beat test ruff imports lint types services chromium checks ci clean
+.PHONY: help venv run migrate demo web worker beat test ruff imports lint types services chromium pdflibs pdftotext checks ci clean
 
 help:
 	@echo "make run      install, migrate, load the demo and start web + worker + beat (SQLite, no servers)"
@@ -58,7 +58,7 @@ migrate: venv
 demo: migrate
 	$(QUICKSTART_ENV) $(BIN)/python manage.py load_demo_data
 
-run: demo
+run: demo pdflibs
 	@$(QUICKSTART_ENV) $(BIN)/python bin/quickstart
 
 web: venv
@@ -82,6 +82,22 @@ chromium:
 		$$sudo apt-get update -qq; \
 		$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
+# PDFs (model cards) are drawn by WeasyPrint on the OS's Pango with a font of its own; the
+# tests read them back with poppler's pdftotext.
+pdflibs:
+	@{ ldconfig -p | grep -q libpangoft2-1.0 && fc-list | grep -qi dejavu; } || { \
+		echo "Installing Pango and the DejaVu fonts from the OS packages for PDF export..."; \
+		sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$sudo apt-get update -qq; \
+		$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			libpango-1.0-0 libpangoft2-1.0-0 fontconfig fonts-dejavu-core >/dev/null; }
+
+pdftotext: pdflibs
+	@command -v pdftotext >/dev/null || { \
+		sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$sudo apt-get update -qq; \
+		$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null; }
+
 ruff: venv
 	$(BIN)/ruff check .
 
@@ -103,7 +119,7 @@ checks: venv
 	$(DEPLOY_ENV) $(BIN)/python manage.py check --deploy --fail-level WARNING
 	DJANGO_DEBUG=true DATABASE_URL=sqlite:///:memory: REDIS_URL= $(BIN)/python manage.py spectacular --validate --fail-on-warn --file /dev/null
 
-test: venv services chromium ruff imports types checks
+test: venv services chromium pdftotext ruff imports types checks
 	@echo "== pytest on PostgreSQL and Redis"
 	$(TEST_ENV) $(BIN)/python -m pytest --create-db -q -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 	@echo "== pytest -m sqlite_smoke on SQLite"

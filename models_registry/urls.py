@@ -58,6 +58,13 @@ urlpatterns = [
     path(f"{A}/", adapt.adapt_page, name="adapt"),
     path(f"{A}/versions/base/", adapt.base_version_create, name="base-version-create"),
     path(f"{A}/versions/new/", adapt.version_create, name="version-create"),
+    path(f"{A}/versions/<uuid:version_id>/card/", adapt.model_card, name="model-card"),
+    path(
+        f"{A}/versions/<uuid:version_id>/card.md",
+        adapt.model_card_markdown,
+        name="model-card-markdown",
+    ),
+    path(f"{A}/versions/<uuid:version_id>/card.pdf", adapt.model_card_pdf, name="model-card-pdf"),
     path(f"{A}/prompts/new/", adapt.prompt_create, name="prompt-create"),
     path(f"{A}/prompts/<uuid:template_id>/", adapt.prompt_detail, name="prompt-detail"),
     path(f"{A}/datasets/new/", adapt.dataset_create, name="dataset-create"),

@@ -6,6 +6,7 @@ from typing import Any
 from django import template
 
 from accounts.permissions import can_map
+from core.numbers import plain_number
 
 register = template.Library()
 
@@ -46,3 +47,9 @@ def audit_changes(data: Any) -> list[tuple[str, str]]:
         else:
             pairs.append((name, _text(value)))
     return pairs
+
+
+@register.filter
+def plain(value: Any) -> str:
+    """A decimal as people write it: `{{ metric.value|plain }}` gives 0.93, not 0.93000000."""
+    return plain_number(value)

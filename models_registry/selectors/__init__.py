@@ -38,6 +38,7 @@ from models_registry.selectors.catalogue import (
     vendor_get_for_user,
     vendor_list,
 )
+from models_registry.selectors.model_card import model_card
 from models_registry.selectors.selection import (
     candidate_get_for_user,
     candidate_in_project,
@@ -95,6 +96,7 @@ __all__ = [
     "matrix_access",
     "matrix_for_user",
     "metric_passes",
+    "model_card",
     "model_version_get_for_user",
     "model_version_in_project",
     "model_version_list",

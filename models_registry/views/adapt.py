@@ -12,11 +12,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import Perm, can
 from accounts.types import AuthenticatedRequest
 from core.forms import add_service_errors, choice_field
+from core.pdf import PdfUnavailableError, html_to_pdf
 from models_registry import selectors, services
 from models_registry.charts import trend_chart
 from models_registry.forms_adapt import (
@@ -27,6 +31,7 @@ from models_registry.forms_adapt import (
     PromptTemplateForm,
     PromptVersionForm,
 )
+from models_registry.model_card import as_markdown
 from models_registry.models import Evaluation, PromptTemplate
 from projects.models import Project
 from projects.pages import project_context
@@ -313,3 +318,51 @@ def evaluation_detail(
     ]
     context = project_context(request, project, TAB, evaluation=evaluation, metrics=metrics)
     return render(request, "models_registry/evaluation_detail.html", context)
+
+
+def _card(request: AuthenticatedRequest, project_id: Any, version_id: Any) -> dict[str, Any]:
+    project = _project(request, project_id)
+    version = selectors.model_version_get_for_user(user=request.user, id=version_id)
+    if version.project_id != project.pk:
+        raise Http404
+    return {"project": project, "card": selectors.model_card(version=version)}
+
+
+@login_required
+@require_http_methods(["GET"])
+def model_card(request: AuthenticatedRequest, project_id: Any, version_id: Any) -> HttpResponse:
+    found = _card(request, project_id, version_id)
+    context = project_context(request, found["project"], TAB, card=found["card"])
+    return render(request, "models_registry/model_card.html", context)
+
+
+def _filename(card: dict[str, Any], extension: str) -> str:
+    return f"model-card-{slugify(card['project'].name)}-v{card['version'].number}.{extension}"
+
+
+@login_required
+@require_http_methods(["GET"])
+def model_card_markdown(
+    request: AuthenticatedRequest, project_id: Any, version_id: Any
+) -> HttpResponse:
+    card = _card(request, project_id, version_id)["card"]
+    response = HttpResponse(as_markdown(card), content_type="text/markdown; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_filename(card, "md")}"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET"])
+def model_card_pdf(request: AuthenticatedRequest, project_id: Any, version_id: Any) -> HttpResponse:
+    found = _card(request, project_id, version_id)
+    html = render_to_string(
+        "models_registry/model_card_print.html",
+        {"project": found["project"], "card": found["card"], "generated_at": timezone.now()},
+    )
+    try:
+        pdf = html_to_pdf(html)
+    except PdfUnavailableError as exc:
+        return HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{_filename(found["card"], "pdf")}"'
+    return response

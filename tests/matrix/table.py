@@ -278,6 +278,9 @@ TABLE: dict[str, dict[str, Rule]] = {
     "models_registry:run-create": {"POST": PROJECT_CONTRIBUTE},
     "models_registry:evaluation-create": {"POST": PROJECT_CONTRIBUTE},
     "models_registry:evaluation-detail": {"GET": PROJECT_VIEW},
+    "models_registry:model-card": {"GET": PROJECT_VIEW},
+    "models_registry:model-card-markdown": {"GET": PROJECT_VIEW},
+    "models_registry:model-card-pdf": {"GET": PROJECT_VIEW},
     # --- models registry API: a project's selection -----------------------------------------
     "models-registry-api:criterion-list": {"GET": PROJECT_VIEW, "POST": PROJECT_MANAGE},
     "models-registry-api:criterion-detail": {
@@ -483,6 +486,9 @@ PK_BY_PREFIX: dict[str, str] = {
 }
 # Per-route kwargs that are not objects, or name another object than the default.
 OVERRIDES: dict[str, dict[str, str]] = {
+    "models_registry:model-card": {"version_id": "model_version"},
+    "models_registry:model-card-markdown": {"version_id": "model_version"},
+    "models_registry:model-card-pdf": {"version_id": "model_version"},
     "projects:project-member-role": {"membership_id": "project_membership"},
     "projects:project-member-remove": {"membership_id": "project_membership"},
     "projects:scope-version-action": {"action": "=approve"},
