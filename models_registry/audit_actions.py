@@ -40,3 +40,7 @@ class ModelsRegistryAction(models.TextChoices):
     EVALUATION_RECORDED = "evaluation.recorded"
     BIAS_CHECK_RUN = "bias_check.run"
     BIAS_CHECK_REVIEWED = "bias_check.reviewed"
+    USER_TEST_RECORDED = "user_test.recorded"
+    FEEDBACK_RECORDED = "human_feedback.recorded"
+    FEEDBACK_TRIAGED = "human_feedback.triaged"
+    FEEDBACK_ADDRESSED = "human_feedback.addressed"

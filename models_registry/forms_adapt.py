@@ -150,3 +150,31 @@ class EvaluationForm(forms.Form):
         ]
         extra: list[dict[str, Any]] = self.cleaned_data["extra_metrics"]
         return bound + extra
+
+
+class FeedbackForm(forms.Form):
+    text = forms.CharField(max_length=4000, widget=forms.Textarea(attrs={"rows": 2}))
+    model_version = forms.ChoiceField(required=False, label="About version")
+
+
+class UserTestForm(forms.Form):
+    model_version = forms.ChoiceField()
+    held_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    participants = forms.IntegerField(min_value=1, help_text="How many took part (no names).")
+    tasks = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text="One task per line."
+    )
+    attempts = forms.IntegerField(min_value=1, help_text="Task attempts in all.")
+    successes = forms.IntegerField(min_value=0, help_text="Attempts that succeeded.")
+    satisfaction = forms.DecimalField(
+        max_digits=3,
+        decimal_places=2,
+        min_value=1,
+        max_value=5,
+        required=False,
+        help_text="Mean, on a 1–5 scale.",
+    )
+    findings = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean_tasks(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["tasks"].splitlines() if line.strip()]

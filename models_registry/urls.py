@@ -70,6 +70,9 @@ urlpatterns = [
     path(f"{A}/datasets/new/", adapt.dataset_create, name="dataset-create"),
     path(f"{A}/runs/new/", adapt.run_create, name="run-create"),
     path(f"{A}/evaluations/new/", adapt.evaluation_create, name="evaluation-create"),
+    path(f"{A}/feedback/new/", adapt.feedback_create, name="feedback-create"),
+    path(f"{A}/feedback/<uuid:feedback_id>/triage/", adapt.feedback_triage, name="feedback-triage"),
+    path(f"{A}/user-tests/new/", adapt.user_test_create, name="user-test-create"),
     path(
         f"{A}/evaluations/<uuid:evaluation_id>/",
         adapt.evaluation_detail,

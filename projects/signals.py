@@ -8,3 +8,8 @@ from django.dispatch import Signal
 
 # Sent by project_create once the project and its manager are saved: project=, actor=.
 project_created = Signal()
+
+# Sent when an end user's feedback about the product arrives through the intake, for the
+# apps that turn it into work (models_registry triages it as human feedback of the model):
+# project=, feedback_id=, rating=, comment=, model_ref= (the version the client named).
+product_feedback_received = Signal()

@@ -422,3 +422,119 @@ class BiasCheck(BaseModel):
     @property
     def is_completed(self) -> bool:
         return bool(self.outcome)
+
+
+class UserTestSession(BaseModel):
+    """A user-testing session of a version: how many took part (counts only — no personal
+    data of the participants), the tasks, how many attempts succeeded, satisfaction, and
+    what was found."""
+
+    policy_project_path = "project"
+
+    project = models.ForeignKey(
+        "projects.Project", on_delete=models.CASCADE, related_name="user_tests"
+    )
+    model_version = models.ForeignKey(ModelVersion, on_delete=models.PROTECT, related_name="+")
+    prompt_version = models.ForeignKey(
+        PromptVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    held_on = models.DateField()
+    participants = models.PositiveIntegerField(validators=[MinValueValidator(1)])
+    tasks = models.JSONField(default=list)  # the tasks set, as short statements
+    attempts = models.PositiveIntegerField(validators=[MinValueValidator(1)])
+    successes = models.PositiveIntegerField()
+    # Mean satisfaction on a 1–5 scale, if asked.
+    satisfaction = models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True)
+    findings = LimitedTextField(blank=True, max_length=10000)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-held_on", "-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(successes__lte=models.F("attempts")),
+                name="%(app_label)s_%(class)s_successes_within_attempts",
+            ),
+            models.CheckConstraint(
+                condition=Q(satisfaction__isnull=True)
+                | Q(satisfaction__gte=1, satisfaction__lte=5),
+                name="%(app_label)s_%(class)s_satisfaction_one_to_five",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"User test of {self.model_version} on {self.held_on}"
+
+    @property
+    def success_rate(self) -> float:
+        return self.successes / self.attempts
+
+
+class HumanFeedback(BaseModel):
+    """A piece of human feedback on the model's behaviour — entered by hand, or arriving from
+    the product-feedback intake — triaged, and linked to the version that addressed it: the
+    model's "you said, we did"."""
+
+    policy_project_path = "project"
+
+    class Source(models.TextChoices):
+        MANUAL = "manual", "Entered by hand"
+        PRODUCT = "product", "Product-feedback intake"
+
+    class Status(models.TextChoices):
+        NEW = "new", "New"
+        ACCEPTED = "accepted", "Accepted"
+        NEEDS_CHANGE = "needs_change", "Needs a change"
+        REJECTED = "rejected", "Rejected"
+        ADDRESSED = "addressed", "Addressed"
+
+    project = models.ForeignKey(
+        "projects.Project", on_delete=models.CASCADE, related_name="human_feedback"
+    )
+    source = models.CharField(max_length=8, choices=Source.choices, default=Source.MANUAL)
+    # The intake's record, for feedback that came through it (by id: its app is a sibling).
+    source_id = models.UUIDField(null=True, blank=True, unique=True)
+    text = LimitedTextField(max_length=4000)
+    rating = models.PositiveSmallIntegerField(null=True, blank=True)
+    model_version = models.ForeignKey(
+        ModelVersion, on_delete=models.SET_NULL, null=True, blank=True, related_name="feedback"
+    )
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.NEW)
+    triage_note = LimitedTextField(blank=True, max_length=4000)
+    triaged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    triaged_at = models.DateTimeField(null=True, blank=True)
+    addressed_in = models.ForeignKey(
+        ModelVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="addresses"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    status__in=["new", "accepted", "needs_change", "rejected", "addressed"]
+                ),
+                name="%(app_label)s_%(class)s_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(source__in=["manual", "product"]),
+                name="%(app_label)s_%(class)s_source_valid",
+            ),
+            # Addressed means a version that addressed it, and only then.
+            models.CheckConstraint(
+                condition=Q(status="addressed", addressed_in__isnull=False)
+                | (~Q(status="addressed") & Q(addressed_in__isnull=True)),
+                name="%(app_label)s_%(class)s_addressed_in_a_version",
+            ),
+        ]
+        indexes = [models.Index(fields=["project", "status"])]
+
+    def __str__(self) -> str:
+        return self.text[:60]

@@ -19,9 +19,11 @@ from models_registry.models import (
     Evaluation,
     EvaluationMetric,
     FineTuneRun,
+    HumanFeedback,
     ModelVersion,
     PromptTemplate,
     PromptVersion,
+    UserTestSession,
 )
 from models_registry.prompts import DiffRow, side_by_side
 from projects.models import Project, SuccessCriterion
@@ -263,3 +265,38 @@ def version_bias_cleared(*, version: ModelVersion) -> bool:
         model_version=version,
         outcome__in=[BiasCheck.Outcome.ACCEPTABLE, BiasCheck.Outcome.MITIGATED],
     ).exists()
+
+
+def feedback_list(*, project: Project, status: str = "") -> QuerySet[HumanFeedback]:
+    rows = HumanFeedback.objects.filter(project=project).select_related(
+        "model_version", "addressed_in", "triaged_by"
+    )
+    return rows.filter(status=status) if status else rows
+
+
+def feedback_get_for_user(*, user: Actor, id: Any) -> HumanFeedback:
+    return visible_object_get(
+        user=user,
+        model=HumanFeedback,
+        id=id,
+        queryset=visible(user, HumanFeedback).select_related(
+            "project__organization", "model_version", "addressed_in", "triaged_by"
+        ),
+    )
+
+
+def user_test_list(*, project: Project) -> QuerySet[UserTestSession]:
+    return UserTestSession.objects.filter(project=project).select_related(
+        "model_version", "prompt_version__template", "created_by"
+    )
+
+
+def user_test_get_for_user(*, user: Actor, id: Any) -> UserTestSession:
+    return visible_object_get(
+        user=user,
+        model=UserTestSession,
+        id=id,
+        queryset=visible(user, UserTestSession).select_related(
+            "project__organization", "model_version", "prompt_version__template", "created_by"
+        ),
+    )

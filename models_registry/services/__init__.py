@@ -21,6 +21,13 @@ from models_registry.services.catalogue import (
     organization_currency_set,
 )
 from models_registry.services.decisions import decision_record, decision_sign_compliance
+from models_registry.services.feedback import (
+    feedback_addressed,
+    feedback_from_product,
+    feedback_record,
+    feedback_triage,
+    user_test_record,
+)
 from models_registry.services.scores import score_record, sheet_abstain, sheet_submit
 from models_registry.services.selection import (
     candidate_create,
@@ -54,6 +61,10 @@ __all__ = [
     "decision_sign_compliance",
     "evaluation_record",
     "exchange_rate_set",
+    "feedback_addressed",
+    "feedback_from_product",
+    "feedback_record",
+    "feedback_triage",
     "fine_tune_run_create",
     "fine_tune_run_update",
     "model_version_create",
@@ -64,6 +75,7 @@ __all__ = [
     "selection_defaults_create",
     "sheet_abstain",
     "sheet_submit",
+    "user_test_record",
     "vendor_assess",
     "vendor_create",
     "vendor_update",

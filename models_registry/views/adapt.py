@@ -26,10 +26,12 @@ from models_registry.charts import trend_chart
 from models_registry.forms_adapt import (
     DatasetForm,
     EvaluationForm,
+    FeedbackForm,
     FineTuneRunForm,
     ModelVersionForm,
     PromptTemplateForm,
     PromptVersionForm,
+    UserTestForm,
 )
 from models_registry.model_card import as_markdown
 from models_registry.models import Evaluation, PromptTemplate
@@ -55,28 +57,36 @@ def _version_choices(project: Project, *, blank: bool = False) -> list[tuple[str
     return [("", "—"), *choices] if blank else choices
 
 
-def _evaluation_form(project: Project, data: Any = None) -> EvaluationForm:
+def _evaluation_form(
+    project: Project, data: Any = None, versions: list[tuple[str, str]] | None = None
+) -> EvaluationForm:
     form = EvaluationForm(data, criteria=list(approved_success_criteria(project=project)))
-    choice_field(form, "model_version").choices = _version_choices(project)
+    choice_field(form, "model_version").choices = versions or _version_choices(project)
     return form
 
 
 def _forms(project: Project, data: Any = None) -> dict[str, forms.Form]:
-    """The tab's blank forms with their per-project choices."""
+    """The tab's blank forms with their per-project choices (the versions read once)."""
+    versions = _version_choices(project)
     version_form = ModelVersionForm(data)
-    choice_field(version_form, "parent").choices = _version_choices(project)
+    choice_field(version_form, "parent").choices = versions
     run_form = FineTuneRunForm(data, initial={"cost_currency": project.organization.currency})
-    choice_field(run_form, "base_version").choices = _version_choices(project)
+    choice_field(run_form, "base_version").choices = versions
     choice_field(run_form, "dataset").choices = [
         (str(d.pk), d.name) for d in selectors.dataset_list(project=project)
     ]
-    evaluation_form = _evaluation_form(project, data)
+    feedback_form = FeedbackForm(data)
+    choice_field(feedback_form, "model_version").choices = [("", "—"), *versions]
+    user_test_form = UserTestForm(data)
+    choice_field(user_test_form, "model_version").choices = versions
     return {
+        "feedback_form": feedback_form,
+        "user_test_form": user_test_form,
         "version_form": version_form,
         "prompt_form": PromptTemplateForm(data),
         "dataset_form": DatasetForm(data),
         "run_form": run_form,
-        "evaluation_form": evaluation_form,
+        "evaluation_form": _evaluation_form(project, data, versions),
     }
 
 
@@ -99,6 +109,9 @@ def _page(
         prompts=list(selectors.prompt_template_list(project=project)),
         datasets=list(selectors.dataset_list(project=project)),
         runs=list(selectors.fine_tune_run_list(project=project)),
+        bias_checks=list(selectors.bias_check_list(project=project)),
+        feedback=list(selectors.feedback_list(project=project)[:RECENT_EVALUATIONS]),
+        user_tests=list(selectors.user_test_list(project=project)),
         may_contribute=can(request.user, Perm.PROJECT_CONTRIBUTE, project),
         has_base=any(v.adaptation == "base" for v in versions),
         **(_forms(project) | sent),
@@ -366,3 +379,69 @@ def model_card_pdf(request: AuthenticatedRequest, project_id: Any, version_id: A
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{_filename(found["card"], "pdf")}"'
     return response
+
+
+@login_required
+@require_POST
+def feedback_create(request: AuthenticatedRequest, project_id: Any) -> HttpResponse:
+    project = _project(request, project_id, Perm.PROJECT_CONTRIBUTE)
+    form = _forms(project, request.POST)["feedback_form"]
+    if form.is_valid():
+        try:
+            services.feedback_record(
+                actor=request.user,
+                project=project,
+                text=form.cleaned_data["text"],
+                model_version=_version(project, form.cleaned_data["model_version"]),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return _saved(request, project, "Feedback recorded.")
+    return _page(request, project, status=400, feedback_form=form)
+
+
+def _feedback(request: AuthenticatedRequest, project: Project, feedback_id: Any) -> Any:
+    item = selectors.feedback_get_for_user(user=request.user, id=feedback_id)
+    if item.project_id != project.pk:
+        raise Http404
+    return item
+
+
+@login_required
+@require_POST
+def feedback_triage(
+    request: AuthenticatedRequest, project_id: Any, feedback_id: Any
+) -> HttpResponse:
+    """Triage a piece of feedback, or (with a version) say which version addressed it."""
+    project = _project(request, project_id, Perm.PROJECT_CONTRIBUTE)
+    item = _feedback(request, project, feedback_id)
+    status, note = request.POST.get("status", ""), request.POST.get("note", "")
+    try:
+        if status == "addressed":
+            version = _version(project, request.POST.get("version") or None)
+            if version is None:
+                raise ValidationError({"version": "Pick the version that addressed it."})
+            services.feedback_addressed(actor=request.user, item=item, version=version, note=note)
+        else:
+            services.feedback_triage(actor=request.user, item=item, status=status, note=note)
+    except ValidationError as error:
+        return _page(request, project, status=400, errors=error.messages)
+    return _saved(request, project, "Feedback triaged.")
+
+
+@login_required
+@require_POST
+def user_test_create(request: AuthenticatedRequest, project_id: Any) -> HttpResponse:
+    project = _project(request, project_id, Perm.PROJECT_CONTRIBUTE)
+    form = _forms(project, request.POST)["user_test_form"]
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        data["model_version"] = _version(project, data["model_version"])
+        try:
+            services.user_test_record(actor=request.user, project=project, **data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return _saved(request, project, "User test recorded.")
+    return _page(request, project, status=400, user_test_form=form)

@@ -15,6 +15,7 @@ from accounts.permissions import Perm, require
 from audit.writer import audit_record
 from core.errors import reject_unknown_fields
 from projects.models import Project
+from projects.signals import product_feedback_received
 from stakeholders.audit_actions import StakeholdersAction
 from stakeholders.models import IntakeKey, ProductFeedback
 
@@ -89,5 +90,13 @@ def product_feedback_receive(*, key: IntakeKey, **fields: Any) -> ProductFeedbac
         target=feedback,
         project=key.project,
         data={"rating": feedback.rating, "key_prefix": key.prefix, "model_ref": feedback.model_ref},
+    )
+    product_feedback_received.send(
+        sender=ProductFeedback,
+        project=key.project,
+        feedback_id=feedback.pk,
+        rating=feedback.rating,
+        comment=feedback.comment,
+        model_ref=feedback.model_ref,
     )
     return feedback

@@ -42,9 +42,11 @@ from models_registry.models import (
     Evaluation,
     EvaluationMetric,
     FineTuneRun,
+    HumanFeedback,
     ModelVersion,
     PromptTemplate,
     PromptVersion,
+    UserTestSession,
 )
 from projects import services as project_services
 from projects.models import PhaseChange
@@ -586,6 +588,36 @@ def training_records(w: World, n: int) -> None:
         )
 
 
+def human_feedback(w: World, n: int) -> None:
+    """n more items, triaged by several people, some addressed by the world's version."""
+    version = w.objects["model_version"]
+    people = [w.users["manager"], w.users["contributor"]]
+    for i in range(n):
+        HumanFeedback.objects.create(
+            project=version.project,
+            text=f"Feedback {_n()}",
+            model_version=version.parent,
+            status="addressed" if i % 2 else "accepted",
+            addressed_in=version if i % 2 else None,
+            triaged_by=people[i % 2],
+        )
+
+
+def user_tests(w: World, n: int) -> None:
+    version = w.objects["model_version"]
+    people = [w.users["manager"], w.users["contributor"]]
+    for i in range(n):
+        UserTestSession.objects.create(
+            project=version.project,
+            model_version=version,
+            held_on=date(2026, 11, 1),
+            participants=5,
+            attempts=10,
+            successes=8,
+            created_by=people[i % 2],
+        )
+
+
 BUILDERS: dict[str, tuple[str, Builder, str]] = {
     "accounts-api:organization-list": ("org_admin", organizations, ""),
     "accounts-api:organization-member-list": ("org_admin", members, ""),
@@ -628,6 +660,8 @@ BUILDERS: dict[str, tuple[str, Builder, str]] = {
     "models-registry-api:fine-tune-run-list": ("viewer", fine_tune_runs, ""),
     "models-registry-api:evaluation-list": ("viewer", evaluations, ""),
     "models-registry-api:bias-check-list": ("viewer", bias_checks, ""),
+    "models-registry-api:human-feedback-list": ("viewer", human_feedback, ""),
+    "models-registry-api:user-test-list": ("viewer", user_tests, ""),
     "projects:feasibility-list": ("manager", feasibility_studies, ""),
     "projects:project-tasks": ("manager", tasks, ""),
     "projects:project-audit": ("manager", audit_events, ""),

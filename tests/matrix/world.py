@@ -262,7 +262,22 @@ def _adapt_records(project: Any, users: dict[str, User], runner: User) -> dict[s
     bias_check = registry_services.bias_check_run(
         actor=runner, evaluation=evaluation, metric_name="median_hours", slice_key="team"
     )
+    human_feedback = registry_services.feedback_record(
+        actor=manager, project=project, text="It sent a hail claim to the motor team."
+    )
+    user_test = registry_services.user_test_record(
+        actor=manager,
+        project=project,
+        model_version=tuned,
+        held_on=date(2026, 11, 20),
+        participants=6,
+        tasks=["Route five claims"],
+        attempts=30,
+        successes=27,
+    )
     return {
+        "human_feedback": human_feedback,
+        "user_test": user_test,
         "bias_check": bias_check,
         "model_version": tuned,
         "prompt": prompt,

@@ -158,9 +158,37 @@ def test_the_tab_and_the_api_list_cost_the_same_queries_for_5_and_200_evaluation
         for e in evaluations
     )
     api = token_client(manager)
-    # The same count for both sizes (measured: 21 and 8); a query per row would blow it.
-    with django_assert_max_num_queries(21):
+    # The same count for both sizes (measured: 22 and 8); a query per row would blow it.
+    with django_assert_max_num_queries(22):
         assert signed_in.get(page(project)).status_code == 200
     with django_assert_max_num_queries(8):
         listed = api.get(f"/api/v1/projects/{project.pk}/adapt/evaluations/")
     assert listed.status_code == 200
+
+
+def test_feedback_is_triaged_on_the_page_and_a_user_test_recorded(project, manager, signed_in):
+    v1 = base_version(project, manager)
+    item = services.feedback_record(actor=manager, project=project, text="Too terse.")
+    triage = reverse("models_registry:feedback-triage", args=[project.pk, item.pk])
+    refused = signed_in.post(triage, {"status": "rejected"})
+    assert refused.status_code == 400
+    assert "Say why the feedback is rejected." in refused.content.decode()
+    assert signed_in.post(triage, {"status": "accepted"}).status_code == 302
+    no_version = signed_in.post(triage, {"status": "addressed"})
+    assert no_version.status_code == 400
+    recorded = signed_in.post(
+        reverse("models_registry:user-test-create", args=[project.pk]),
+        {
+            "model_version": str(v1.pk),
+            "held_on": "2026-11-20",
+            "participants": "6",
+            "tasks": "Route five claims\n\nExplain one",
+            "attempts": "30",
+            "successes": "24",
+            "satisfaction": "4.2",
+        },
+    )
+    assert recorded.status_code == 302
+    html = " ".join(signed_in.get(page(project)).content.decode().split())
+    assert "80 % (24/30)" in html
+    assert "Accepted" in html
