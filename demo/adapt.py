@@ -188,3 +188,24 @@ def claims_adaptation(project: Project, *, pm: User, reviewer: User) -> None:
         threshold=Decimal("5"),
     )
     services.bias_check_review(actor=reviewer, check=cleared, outcome="acceptable")
+    said = services.feedback_record(
+        actor=pm,
+        project=project,
+        text="Dutch hail-damage reports keep going to the motor team.",
+        model_version=v1,
+    )
+    services.feedback_triage(actor=pm, item=said, status="needs_change", note="More Dutch data.")
+    services.feedback_addressed(actor=pm, item=said, version=v2)
+    services.user_test_record(
+        actor=pm,
+        project=project,
+        model_version=v2,
+        prompt_version=prompt_v2,
+        held_on=timezone.localdate() - timedelta(days=3),
+        participants=8,
+        tasks=["Route ten new claims", "Override one routing and say why"],
+        attempts=80,
+        successes=74,
+        satisfaction=Decimal("4.3"),
+        findings="Handlers want the reason shown before the suggested team.",
+    )
