@@ -1,6 +1,6 @@
 from django.urls import path
 
-from compliance.views import audit, checks, workspace
+from compliance.views import audit, catalogue, checks, workspace
 
 app_name = "compliance"
 
@@ -21,4 +21,17 @@ urlpatterns = [
     path(f"{P}/checks/<uuid:check_id>/", checks.check_detail, name="check-detail"),
     path(f"{P}/checks/<uuid:check_id>/submit/", checks.check_submit, name="check-submit"),
     path(f"{P}/checks/<uuid:check_id>/review/", checks.check_review, name="check-review"),
+    # the framework catalogue, and the frameworks the organisation follows
+    path("frameworks/", catalogue.catalogue, name="catalogue"),
+    path("frameworks/<uuid:framework_id>/", catalogue.framework_detail, name="framework-detail"),
+    path(
+        "frameworks/<uuid:framework_id>/follow/",
+        catalogue.framework_follow_toggle,
+        name="framework-follow",
+    ),
+    path(
+        "requirements/<uuid:requirement_id>/",
+        catalogue.requirement_detail,
+        name="requirement-detail",
+    ),
 ]

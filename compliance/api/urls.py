@@ -3,6 +3,7 @@
 from rest_framework.routers import SimpleRouter
 
 from compliance.api.audit_events import AuditEventViewSet
+from compliance.api.catalogue import FollowedFrameworkViewSet, FrameworkViewSet, RequirementViewSet
 from compliance.api.checks import (
     ClassificationViewSet,
     ComplianceCheckViewSet,
@@ -20,5 +21,15 @@ router.register(
 )
 router.register(f"{PROJECT}/classifications", ClassificationViewSet, basename="classification")
 router.register(f"{PROJECT}/compliance-checks", ComplianceCheckViewSet, basename="compliance-check")
+
+# the framework catalogue, and the frameworks an organisation follows
+router.register("frameworks", FrameworkViewSet, basename="framework")
+router.register("requirements", RequirementViewSet, basename="requirement")
+router.register(
+    r"organizations/(?P<organization_id>[^/]+)/frameworks",
+    FollowedFrameworkViewSet,
+    basename="followed-framework",
+)
+
 
 urlpatterns = router.urls

@@ -926,6 +926,12 @@ ALL_PATHS = {
     "/api/v1/projects/{project_id}/selection/my-sheet/",
     "/api/v1/projects/{project_id}/selection/my-sheet/submit/",
     "/api/v1/projects/{project_id}/selection/my-sheet/abstain/",
+    "/api/v1/frameworks/",
+    "/api/v1/frameworks/{id}/",
+    "/api/v1/requirements/",
+    "/api/v1/requirements/{id}/",
+    "/api/v1/organizations/{organization_id}/frameworks/",
+    "/api/v1/organizations/{organization_id}/frameworks/{id}/",
 }
 
 

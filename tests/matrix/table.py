@@ -13,8 +13,10 @@ from tests.matrix.rules import (
     CATALOGUE_MANAGE,
     CHECK_REVIEW,
     CLASSIFY,
+    COMPLIANCE_MANAGE,
     COMPLIANCE_SIGNOFF,
     CURRENT_CATALOGUE_MANAGE,
+    CURRENT_COMPLIANCE_MANAGE,
     CURRENT_ORG_MANAGE,
     CURRENT_ORG_VIEW,
     CURRENT_PROJECT_CREATE,
@@ -322,6 +324,17 @@ TABLE: dict[str, dict[str, Rule]] = {
     "compliance-api:compliance-check-review": {"POST": CHECK_REVIEW},
     "compliance-api:audit-event-list": {"GET": SIGNED_IN},  # as much as one may read
     "compliance-api:audit-event-detail": {"GET": PROJECT_VIEW},  # an event of the project
+    # --- the framework catalogue (global, read by everyone signed in) and following ------
+    "compliance:catalogue": {"GET": SIGNED_IN},
+    "compliance:framework-detail": {"GET": SIGNED_IN},
+    "compliance:requirement-detail": {"GET": SIGNED_IN},
+    "compliance:framework-follow": {"POST": CURRENT_COMPLIANCE_MANAGE},
+    "compliance-api:framework-list": {"GET": SIGNED_IN},
+    "compliance-api:framework-detail": {"GET": SIGNED_IN},
+    "compliance-api:requirement-list": {"GET": SIGNED_IN},
+    "compliance-api:requirement-detail": {"GET": SIGNED_IN},
+    "compliance-api:followed-framework-list": {"GET": ORG_VIEW, "POST": COMPLIANCE_MANAGE},
+    "compliance-api:followed-framework-detail": {"DELETE": COMPLIANCE_MANAGE},
 }
 
 # HTML pages that list rows (API lists are found by their DRF "-list" names): each needs a
@@ -349,6 +362,8 @@ HTML_LISTS = {
     "models_registry:vendor-detail",
     "compliance:project-compliance",
     "compliance:org-checks",
+    "compliance:catalogue",
+    "compliance:framework-detail",
 }
 
 # --- URL kwargs ---------------------------------------------------------------------------------
@@ -382,6 +397,8 @@ KWARGS: dict[str, str] = {
     "check_id": "compliance_check",
     "model_id": "catalogue_model",
     "vendor_id": "vendor",
+    "framework_id": "framework",
+    "requirement_id": "requirement",
 }
 # The API's `pk`, by the longest route-name prefix it starts with.
 PK_BY_PREFIX: dict[str, str] = {
@@ -411,6 +428,9 @@ PK_BY_PREFIX: dict[str, str] = {
     "models-registry-api:decision-": "decision",
     "models-registry-api:catalogue-model-": "catalogue_model",
     "models-registry-api:vendor-": "vendor",
+    "compliance-api:framework-": "framework",
+    "compliance-api:requirement-": "requirement",
+    "compliance-api:followed-framework-": "framework",
 }
 # Per-route kwargs that are not objects, or name another object than the default.
 OVERRIDES: dict[str, dict[str, str]] = {

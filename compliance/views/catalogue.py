@@ -1,0 +1,128 @@
+"""The framework catalogue pages: every framework, one framework's requirements and key dates,
+one requirement with its crosswalk; following a framework for the organisation."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from accounts.permissions import Perm, can
+from accounts.selectors import current_organization
+from accounts.types import AuthenticatedRequest
+from compliance.catalogue_loader import KINDS
+from compliance.models import Requirement
+from compliance.selectors.catalogue import (
+    framework_dates,
+    framework_get,
+    framework_list,
+    requirement_get,
+    requirement_groups,
+    requirement_list,
+    requirement_mappings,
+)
+from compliance.services.catalogue import framework_follow, framework_unfollow
+from core.htmx import render_htmx
+
+PAGE_SIZE = 200  # the largest framework (the EU AI Act, 130 rows) fits on one page
+KIND_LABELS = dict(Requirement.Kind.choices)
+
+
+class RequirementFilterForm(forms.Form):
+    text = forms.CharField(required=False, max_length=200, label="Text")
+    group = forms.ChoiceField(required=False, label="Group")
+    kind = forms.ChoiceField(required=False, label="Kind")
+
+    def __init__(self, *args: object, groups: list[str], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["group"].choices = [("", "Any"), *((g, g) for g in groups)]  # type: ignore[attr-defined]
+        self.fields["kind"].choices = [("", "Any"), *((k, KIND_LABELS[k]) for k in KINDS)]  # type: ignore[attr-defined]
+
+
+def _may_manage(request: AuthenticatedRequest) -> tuple[object, bool]:
+    org = current_organization(request)
+    return org, bool(org is not None and can(request.user, Perm.COMPLIANCE_MANAGE, org))
+
+
+@login_required
+@require_http_methods(["GET"])
+def catalogue(request: AuthenticatedRequest) -> HttpResponse:
+    """Every framework of the catalogue, with what the organisation follows."""
+    org, may_manage = _may_manage(request)
+    context = {
+        "nav": "compliance",
+        "organization": org,
+        "frameworks": list(framework_list(organization=org)),  # type: ignore[arg-type]
+        "may_manage": may_manage,
+    }
+    return render(request, "compliance/catalogue.html", context)
+
+
+@login_required
+@require_http_methods(["GET"])
+def framework_detail(request: AuthenticatedRequest, framework_id: str) -> HttpResponse:
+    """A framework's requirements (filtered), its key dates and its source."""
+    org, may_manage = _may_manage(request)
+    framework = framework_get(id=framework_id, organization=org)  # type: ignore[arg-type]
+    form = RequirementFilterForm(
+        request.GET or None, groups=requirement_groups(framework=framework)
+    )
+    filters = form.cleaned_data if form.is_valid() else {}
+    page = Paginator(requirement_list(framework=framework, filters=filters), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    context = {
+        "nav": "compliance",
+        "framework": framework,
+        "form": form,
+        "page": page,
+        "requirements": page.object_list,
+        "dates": list(framework_dates(framework=framework)),
+        "may_manage": may_manage,
+    }
+    return render_htmx(
+        request,
+        "compliance/framework_detail.html",
+        context,
+        partial="requirements",
+        target="requirements",
+    )
+
+
+@login_required
+@require_http_methods(["GET"])
+def requirement_detail(request: AuthenticatedRequest, requirement_id: str) -> HttpResponse:
+    """A requirement: its guidance, and the requirements of other frameworks it maps to."""
+    requirement = requirement_get(id=requirement_id)
+    context = {
+        "nav": "compliance",
+        "requirement": requirement,
+        "mappings": requirement_mappings(requirement=requirement),
+    }
+    return render(request, "compliance/requirement_detail.html", context)
+
+
+@login_required
+@require_http_methods(["POST"])
+def framework_follow_toggle(request: AuthenticatedRequest, framework_id: str) -> HttpResponse:
+    """Follow, or stop following, a framework for the current organisation."""
+    org, may_manage = _may_manage(request)
+    if org is None:
+        return redirect("accounts:organization-create")
+    framework = framework_get(id=framework_id, organization=org)  # type: ignore[arg-type]
+    if not may_manage:
+        raise PermissionDenied
+    service = framework_unfollow if framework.is_followed else framework_follow  # type: ignore[attr-defined]
+    try:
+        service(actor=request.user, organization=org, framework=framework)  # type: ignore[arg-type]
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("compliance:catalogue")
+    verb = "stopped following" if framework.is_followed else "now follows"  # type: ignore[attr-defined]
+    messages.success(request, f"The organisation {verb} {framework.name}.")
+    return redirect("compliance:catalogue")

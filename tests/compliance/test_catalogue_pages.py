@@ -1,0 +1,227 @@
+"""The catalogue pages and API: every signed-in person reads the catalogue; compliance officers
+and administrators follow frameworks (audited, checks re-synced); another organisation's
+followed frameworks are a 404; list pages cost a fixed number of queries."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from audit.models import AuditEvent
+from compliance import services
+from compliance.models import ComplianceCheck, Framework, OrganizationFramework, Requirement
+from compliance.services.catalogue import framework_follow
+from tests.helpers import client_for, event_count
+
+pytestmark = pytest.mark.django_db
+
+
+def _framework(key: str) -> Framework:
+    return Framework.objects.get(key=key)
+
+
+# --- pages ------------------------------------------------------------------------------------
+
+
+def test_the_catalogue_lists_every_framework_with_counts_and_what_is_followed(
+    client, catalogue, org, org_member
+):
+    OrganizationFramework.objects.create(organization=org, framework=_framework("gdpr"))
+    client.force_login(org_member())
+    with CaptureQueriesContext(connection) as queries:
+        body = client.get("/compliance/frameworks/").content.decode()
+    assert "EU AI Act" in body
+    assert "OWASP Top 10 for LLM Applications" in body
+    assert "2026.12.1" in body
+    assert "1 unverified" in body  # CCPA § 7221
+    assert body.count('<span class="badge ok">followed</span>') == 1
+    assert "Stop following" not in body  # a member may not choose
+    assert len(queries) <= 8
+
+
+def test_the_catalogue_query_count_does_not_grow_with_frameworks(client, catalogue, org_member):
+    client.force_login(org_member())
+    client.get("/compliance/frameworks/")
+    with CaptureQueriesContext(connection) as before:
+        client.get("/compliance/frameworks/")
+    Framework.objects.create(
+        key="extra",
+        name="Extra",
+        edition="1",
+        publisher="x",
+        source_url="https://example.org/",
+        data_version="t",
+    )
+    with CaptureQueriesContext(connection) as after:
+        client.get("/compliance/frameworks/")
+    assert len(after) == len(before)
+
+
+def test_a_framework_page_filters_flags_unverified_and_shows_retired_and_dates(
+    client, catalogue, org_member
+):
+    act = _framework("eu-ai-act")
+    Requirement.objects.filter(framework=act, ref="Art. 111").update(retired_in="2026.12.1")
+    client.force_login(org_member())
+    url = f"/compliance/frameworks/{act.pk}/"
+    body = client.get(url).content.decode()
+    assert "Art. 113" in body
+    assert "retired in 2026.12.1" in body
+    assert "Key dates" in body
+    assert "High-risk obligations for stand-alone Annex III systems (new)" in body
+    assert "as of 27 Jul 2026" in body
+
+    partial = client.get(
+        url,
+        {"text": "human oversight"},
+        headers={"HX-Request": "true", "HX-Target": "requirements"},
+    )
+    html = partial.content.decode()
+    assert "<html" not in html
+    assert "Art. 14" in html
+    assert "Art. 9<" not in html
+
+    by_kind = client.get(url, {"kind": "annex_point"}).content.decode()
+    assert "Annex III.4" in by_kind
+    assert ">Art. 5<" not in by_kind
+
+    ccpa = _framework("ccpa")
+    body = client.get(f"/compliance/frameworks/{ccpa.pk}/").content.decode()
+    assert body.count(">unverified</span>") == 1
+
+
+def test_a_requirement_page_shows_guidance_and_the_crosswalk_both_ways(
+    client, catalogue, org_member
+):
+    art15 = Requirement.objects.get(framework__key="eu-ai-act", ref="Art. 15")
+    client.force_login(org_member())
+    body = client.get(f"/compliance/requirements/{art15.pk}/").content.decode()
+    assert "accuracy, robustness and cybersecurity" in body
+    # mapped from ISO A.6.2.4 and NIST MEASURE 2.5 (to Art. 15), and from OWASP LLM01
+    assert "ISO/IEC 42001 A.6.2.4" in body
+    assert "NIST AI Risk Management Framework MEASURE 2.5" in body
+    assert "OWASP Top 10 for LLM Applications LLM01" in body
+    assert client.get("/compliance/requirements/not-a-uuid/").status_code == 404
+
+
+def test_a_compliance_officer_follows_and_stops_following_from_the_page(
+    client, catalogue, org, project, compliance_officer
+):
+    owasp = _framework("owasp-llm-top10")
+    client.force_login(compliance_officer)
+    before = event_count()
+
+    response = client.post(f"/compliance/frameworks/{owasp.pk}/follow/")
+
+    assert response.status_code == 302
+    assert OrganizationFramework.objects.filter(organization=org, framework=owasp).exists()
+    assert (
+        ComplianceCheck.objects.filter(project=project, requirement__framework=owasp).count() == 10
+    )
+    actions = list(AuditEvent.objects.order_by("occurred_at").values_list("action", flat=True))[
+        before:
+    ]
+    assert actions == ["organization_framework.adopted", "compliance_check.generated"]
+
+    client.post(f"/compliance/frameworks/{owasp.pk}/follow/")
+    assert not OrganizationFramework.objects.filter(organization=org, framework=owasp).exists()
+    assert (
+        not ComplianceCheck.objects.filter(project=project, requirement__framework=owasp)
+        .exclude(status="not_applicable")
+        .exists()
+    )
+
+
+def test_a_member_may_not_follow(client, catalogue, org, org_member):
+    gdpr = _framework("gdpr")
+    client.force_login(org_member())
+    before = event_count()
+    assert client.post(f"/compliance/frameworks/{gdpr.pk}/follow/").status_code == 403
+    assert not OrganizationFramework.objects.exists()
+    assert event_count() == before
+
+
+# --- API --------------------------------------------------------------------------------------
+
+
+def test_the_api_lists_frameworks_and_requirements_with_filters(catalogue, outsider):
+    api = client_for(outsider)  # the catalogue is global: any signed-in person reads it
+    frameworks = api.get("/api/v1/frameworks/").json()
+    assert frameworks["count"] == 7
+    act = next(f for f in frameworks["results"] if f["key"] == "eu-ai-act")
+    assert act["requirement_count"] == 130
+    detail = api.get(f"/api/v1/frameworks/{act['id']}/").json()
+    assert len(detail["dates"]) == 19
+    assert {"milestone", "date", "reference", "status", "as_of"} <= set(detail["dates"][0])
+
+    found = api.get("/api/v1/requirements/", {"framework": "nist-ai-rmf", "text": "GOVERN 1."})
+    assert found.status_code == 200
+    assert [r["ref"] for r in found.json()["results"]] == [f"GOVERN 1.{i}" for i in range(1, 8)]
+    controls = api.get("/api/v1/requirements/", {"kind": "control"}).json()
+    assert controls["count"] == 38
+    assert api.get("/api/v1/requirements/", {"kind": "nonsense"}).status_code == 400
+
+
+def test_the_api_requirement_detail_includes_its_mappings(catalogue, org_member):
+    iso = Requirement.objects.get(framework__key="iso-42001", ref="A.6.2.4")
+    body = client_for(org_member()).get(f"/api/v1/requirements/{iso.pk}/").json()
+    assert body["verified"] is True
+    assert {(m["requirement"]["framework"], m["requirement"]["ref"]) for m in body["mappings"]} == {
+        ("eu-ai-act", "Art. 15"),
+        ("nist-ai-rmf", "MEASURE 2.5"),
+    }
+
+
+def test_following_through_the_api(catalogue, org, project, compliance_officer, org_member):
+    url = f"/api/v1/organizations/{org.pk}/frameworks/"
+    officer = client_for(compliance_officer)
+
+    created = officer.post(url, {"framework": "gdpr"}, format="json")
+    assert created.status_code == 201
+    assert created.json()["framework"]["key"] == "gdpr"
+    assert officer.post(url, {"framework": "gdpr"}, format="json").status_code == 400
+    assert officer.post(url, {"framework": "hipaa"}, format="json").status_code == 400
+
+    listed = client_for(org_member()).get(url).json()
+    assert [f["framework"]["key"] for f in listed["results"]] == ["gdpr"]
+    assert (
+        client_for(org_member()).post(url, {"framework": "ccpa"}, format="json").status_code == 403
+    )
+
+    gdpr = _framework("gdpr")
+    assert officer.delete(f"{url}{gdpr.pk}/").status_code == 204
+    assert not OrganizationFramework.objects.filter(organization=org).exists()
+    assert officer.delete(f"{url}{gdpr.pk}/").status_code == 404
+
+
+def test_another_organisations_followed_frameworks_are_a_404(
+    catalogue, org, other_org, compliance_officer, outsider
+):
+    framework_follow(actor=compliance_officer, organization=org, framework=_framework("gdpr"))
+    url = f"/api/v1/organizations/{org.pk}/frameworks/"
+    api = client_for(outsider)
+    before = event_count()
+    assert api.get(url).status_code == 404
+    assert api.post(url, {"framework": "ccpa"}, format="json").status_code == 404
+    assert api.delete(f"{url}{_framework('gdpr').pk}/").status_code == 404
+    assert OrganizationFramework.objects.filter(organization=org).count() == 1
+    assert event_count() == before
+
+
+def test_the_follow_service_checks_the_permission_and_syncs_classified_projects(
+    catalogue, org, project, compliance_officer, org_member
+):
+    from django.core.exceptions import PermissionDenied
+
+    services.classification_propose(
+        actor=compliance_officer,
+        project=project,
+        answers={"role": "deployer", "interacts_with_people": True},
+        rationale="A chatbot.",
+    )
+    with pytest.raises(PermissionDenied):
+        framework_follow(actor=org_member(), organization=org, framework=_framework("eu-ai-act"))
+    framework_follow(actor=compliance_officer, organization=org, framework=_framework("eu-ai-act"))
+    refs = set(
+        ComplianceCheck.objects.filter(project=project).values_list("requirement__ref", flat=True)
+    )
+    assert refs == {"Art. 4", "Art. 50"}
