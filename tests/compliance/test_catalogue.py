@@ -80,6 +80,8 @@ def test_loading_twice_changes_nothing_and_takes_few_queries(catalogue, django_a
     assert _state() == before
 
 
+# `make migrate` loads the catalogue on SQLite for the quickstart: the smoke run repeats this.
+@pytest.mark.sqlite_smoke
 def test_the_command_loads_then_says_nothing_changed(db):
     first, second = StringIO(), StringIO()
     call_command("load_frameworks", stdout=first)
