@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from compliance.applicability import check_applies_when
+from core.models import CONTROL_CHARACTERS
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 CATALOGUE_FILE = "catalogue.json"
@@ -236,6 +237,12 @@ def _requirements(path: Path, framework: str, problems: list[str]) -> list[Requi
         for name, limit in LIMITS.items():
             if len(row[name]) > limit:
                 problems.append(f"{where}: {name} is longer than {limit} characters")
+        # one-line fields stay on one line (BaseModel.clean_fields; bulk writes skip it)
+        problems.extend(
+            f"{where}: {name} must be one line of text"
+            for name in ("ref", "title", "group", "phase")
+            if CONTROL_CHARACTERS.search(row[name])
+        )
         if row["kind"] not in KINDS:
             problems.append(f"{where}: unknown kind {row['kind']!r}")
         if row["phase"] and row["phase"] not in PHASES:

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -29,6 +29,8 @@ from compliance.selectors.catalogue import (
 from compliance.services.catalogue import framework_follow, framework_unfollow
 from core.htmx import render_htmx
 
+FOLLOW_CHOICES = ("yes", "no")
+FOLLOW_CHOICE_MISSING = "Say follow=yes or follow=no."
 PAGE_SIZE = 200  # the largest framework (the EU AI Act, 130 rows) fits on one page
 KIND_LABELS = dict(Requirement.Kind.choices)
 
@@ -110,19 +112,23 @@ def requirement_detail(request: AuthenticatedRequest, requirement_id: str) -> Ht
 @login_required
 @require_http_methods(["POST"])
 def framework_follow_toggle(request: AuthenticatedRequest, framework_id: str) -> HttpResponse:
-    """Follow, or stop following, a framework for the current organisation."""
+    """Follow (`follow=yes`) or stop following (`follow=no`) a framework for the current
+    organisation. The choice is explicit, so a form submitted twice does not flip it back."""
     org, may_manage = _may_manage(request)
     if org is None:
         return redirect("accounts:organization-create")
     framework = framework_get(id=framework_id, organization=org)  # type: ignore[arg-type]
     if not may_manage:
         raise PermissionDenied
-    service = framework_unfollow if framework.is_followed else framework_follow  # type: ignore[attr-defined]
+    choice = request.POST.get("follow")
+    if choice not in FOLLOW_CHOICES:
+        return HttpResponseBadRequest(FOLLOW_CHOICE_MISSING)
+    service = framework_follow if choice == "yes" else framework_unfollow
     try:
         service(actor=request.user, organization=org, framework=framework)  # type: ignore[arg-type]
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("compliance:catalogue")
-    verb = "stopped following" if framework.is_followed else "now follows"  # type: ignore[attr-defined]
+    verb = "now follows" if choice == "yes" else "stopped following"
     messages.success(request, f"The organisation {verb} {framework.name}.")
     return redirect("compliance:catalogue")

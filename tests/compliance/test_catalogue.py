@@ -233,6 +233,11 @@ ROW = "X1,Title,risk,Group,,adapt,no,yes,yes,Guidance"
             "unknown phase 'deploy'",
         ),
         (
+            _append("owasp-llm-top10.csv", ROW.replace("Title", '"Two\nlines"')),
+            "owasp-llm-top10.csv",
+            "title must be one line of text",
+        ),
+        (
             _line_of("dates.csv", "Entry into force,", ("2024-08-01", "2024-02-30")),
             "dates.csv",
             "date '2024-02-30' is not a date",

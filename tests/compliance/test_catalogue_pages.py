@@ -114,7 +114,8 @@ def test_a_compliance_officer_follows_and_stops_following_from_the_page(
     client.force_login(compliance_officer)
     before = event_count()
 
-    response = client.post(f"/compliance/frameworks/{owasp.pk}/follow/")
+    url = f"/compliance/frameworks/{owasp.pk}/follow/"
+    response = client.post(url, {"follow": "yes"})
 
     assert response.status_code == 302
     assert OrganizationFramework.objects.filter(organization=org, framework=owasp).exists()
@@ -126,7 +127,12 @@ def test_a_compliance_officer_follows_and_stops_following_from_the_page(
     ]
     assert actions == ["organization_framework.adopted", "compliance_check.generated"]
 
-    client.post(f"/compliance/frameworks/{owasp.pk}/follow/")
+    again = client.post(url, {"follow": "yes"}, follow=True)  # submitted twice: no flip
+    assert "already follows" in again.content.decode()
+    assert OrganizationFramework.objects.filter(organization=org, framework=owasp).exists()
+    assert client.post(url, {"follow": "maybe"}).status_code == 400
+
+    client.post(url, {"follow": "no"})
     assert not OrganizationFramework.objects.filter(organization=org, framework=owasp).exists()
     assert (
         not ComplianceCheck.objects.filter(project=project, requirement__framework=owasp)
@@ -139,7 +145,8 @@ def test_a_member_may_not_follow(client, catalogue, org, org_member):
     gdpr = _framework("gdpr")
     client.force_login(org_member())
     before = event_count()
-    assert client.post(f"/compliance/frameworks/{gdpr.pk}/follow/").status_code == 403
+    response = client.post(f"/compliance/frameworks/{gdpr.pk}/follow/", {"follow": "yes"})
+    assert response.status_code == 403
     assert not OrganizationFramework.objects.exists()
     assert event_count() == before
 
