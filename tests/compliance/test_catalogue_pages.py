@@ -248,3 +248,32 @@ def test_the_follow_service_checks_the_permission_and_syncs_classified_projects(
         ComplianceCheck.objects.filter(project=project).values_list("requirement__ref", flat=True)
     )
     assert refs == {"Art. 4", "Art. 50"}
+
+
+def test_the_workspace_links_the_catalogue(client, org, compliance_officer):
+    client.force_login(compliance_officer)
+    body = client.get("/compliance/workspace/").content.decode()
+    assert 'href="/compliance/frameworks/"' in body
+
+
+def test_stopping_records_the_event_and_keeps_met_checks(
+    catalogue, org, project, compliance_officer
+):
+    from compliance.services.catalogue import framework_unfollow
+
+    owasp = _framework("owasp-llm-top10")
+    framework_follow(actor=compliance_officer, organization=org, framework=owasp)
+    met = ComplianceCheck.objects.filter(project=project, requirement__ref="LLM01")
+    met.update(status="met")
+    before = event_count()
+
+    framework_unfollow(actor=compliance_officer, organization=org, framework=owasp)
+
+    events = list(AuditEvent.objects.order_by("occurred_at")[before:])
+    assert [e.action for e in events] == [
+        "organization_framework.dropped",
+        "compliance_check.generated",
+    ]
+    assert events[0].data == {"framework": "owasp-llm-top10"}
+    assert events[1].data["no_longer_applicable"] == 9
+    assert met.get().status == "met"  # what was proven stays proven
