@@ -81,11 +81,12 @@ def _frameworks(data: CatalogueData, counts: dict[str, int]) -> dict[str, Framew
         framework = existing.get(item.key)
         if framework is None:
             framework = Framework(key=item.key, **values)
-            framework.full_clean()
+            # Field checks only: the reader refused duplicate keys, the table has the last word.
+            framework.full_clean(validate_unique=False, validate_constraints=False)
             created.append(framework)
             existing[item.key] = framework
         elif _changed(framework, values):
-            framework.full_clean()
+            framework.full_clean(validate_unique=False, validate_constraints=False)
             updated.append(framework)
     Framework.objects.bulk_create(created)
     Framework.objects.bulk_update(updated, [*FRAMEWORK_FIELDS, "updated_at"])

@@ -59,9 +59,10 @@ def _reference(name: str) -> list[dict[str, str]]:
 # --- loading ----------------------------------------------------------------------------------
 
 
-def test_the_first_load_records_one_event_on_the_system_chain(db):
+def test_the_first_load_records_one_event_on_the_system_chain(db, django_assert_max_num_queries):
     before = event_count()
-    result = catalogue_load()
+    with django_assert_max_num_queries(15):  # bulk writes: a few queries per table, not per row
+        result = catalogue_load()
     assert result["changed"] is True
     assert result["requirements_added"] == Requirement.objects.count() == 328
     events = list(AuditEvent.objects.order_by("occurred_at")[before:])
