@@ -461,3 +461,13 @@ def test_one_piece_of_evidence_counts_for_the_requirements_the_shipped_crosswalk
     assert evidence_counting_for(checks["Art. 15"]) == [evidence]
     assert evidence_counting_for(checks["MEASURE 2.5"]) == [evidence]
     assert evidence_counting_for(checks["Art. 9"]) == []
+
+
+def test_the_readers_vocabulary_matches_the_models():
+    """The reader is pure, so it keeps its own copy of the phases and kinds: they must not
+    drift from the models'."""
+    from compliance.catalogue_loader import KINDS, PHASES
+    from projects.models import Project
+
+    assert set(PHASES) == set(Project.Phase.values) - {"retired"}
+    assert set(KINDS) == set(Requirement.Kind.values)
