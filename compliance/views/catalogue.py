@@ -3,7 +3,6 @@ one requirement with its crosswalk; following a framework for the organisation."
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,11 +11,11 @@ from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from accounts.models import Organization
 from accounts.permissions import Perm, can
 from accounts.selectors import current_organization
 from accounts.types import AuthenticatedRequest
-from compliance.catalogue_loader import KINDS
-from compliance.models import Requirement
+from compliance.forms_catalogue import RequirementFilterForm
 from compliance.selectors.catalogue import (
     framework_dates,
     framework_get,
@@ -32,21 +31,9 @@ from core.htmx import render_htmx
 FOLLOW_CHOICES = ("yes", "no")
 FOLLOW_CHOICE_MISSING = "Say follow=yes or follow=no."
 PAGE_SIZE = 200  # the largest framework (the EU AI Act, 130 rows) fits on one page
-KIND_LABELS = dict(Requirement.Kind.choices)
 
 
-class RequirementFilterForm(forms.Form):
-    text = forms.CharField(required=False, max_length=200, label="Text")
-    group = forms.ChoiceField(required=False, label="Group")
-    kind = forms.ChoiceField(required=False, label="Kind")
-
-    def __init__(self, *args: object, groups: list[str], **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["group"].choices = [("", "Any"), *((g, g) for g in groups)]  # type: ignore[attr-defined]
-        self.fields["kind"].choices = [("", "Any"), *((k, KIND_LABELS[k]) for k in KINDS)]  # type: ignore[attr-defined]
-
-
-def _may_manage(request: AuthenticatedRequest) -> tuple[object, bool]:
+def _may_manage(request: AuthenticatedRequest) -> tuple[Organization | None, bool]:
     org = current_organization(request)
     return org, bool(org is not None and can(request.user, Perm.COMPLIANCE_MANAGE, org))
 
@@ -59,7 +46,7 @@ def catalogue(request: AuthenticatedRequest) -> HttpResponse:
     context = {
         "nav": "compliance",
         "organization": org,
-        "frameworks": list(framework_list(organization=org)),  # type: ignore[arg-type]
+        "frameworks": list(framework_list(organization=org)),
         "may_manage": may_manage,
     }
     return render(request, "compliance/catalogue.html", context)
@@ -70,7 +57,7 @@ def catalogue(request: AuthenticatedRequest) -> HttpResponse:
 def framework_detail(request: AuthenticatedRequest, framework_id: str) -> HttpResponse:
     """A framework's requirements (filtered), its key dates and its source."""
     org, may_manage = _may_manage(request)
-    framework = framework_get(id=framework_id, organization=org)  # type: ignore[arg-type]
+    framework = framework_get(id=framework_id, organization=org)
     form = RequirementFilterForm(
         request.GET or None, groups=requirement_groups(framework=framework)
     )
@@ -117,7 +104,7 @@ def framework_follow_toggle(request: AuthenticatedRequest, framework_id: str) ->
     org, may_manage = _may_manage(request)
     if org is None:
         return redirect("accounts:organization-create")
-    framework = framework_get(id=framework_id, organization=org)  # type: ignore[arg-type]
+    framework = framework_get(id=framework_id, organization=org)
     if not may_manage:
         raise PermissionDenied
     choice = request.POST.get("follow")
@@ -125,7 +112,7 @@ def framework_follow_toggle(request: AuthenticatedRequest, framework_id: str) ->
         return HttpResponseBadRequest(FOLLOW_CHOICE_MISSING)
     service = framework_follow if choice == "yes" else framework_unfollow
     try:
-        service(actor=request.user, organization=org, framework=framework)  # type: ignore[arg-type]
+        service(actor=request.user, organization=org, framework=framework)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("compliance:catalogue")
