@@ -53,6 +53,7 @@ $(VENV_STAMP): pyproject.toml uv.lock
 # --- quickstart ---------------------------------------------------------------------------------
 migrate: venv
 	$(QUICKSTART_ENV) $(BIN)/python manage.py migrate --noinput
+	$(QUICKSTART_ENV) $(BIN)/python manage.py load_frameworks
 
 # The demo data lives in its own app, demo/, the top floor (docs/architecture.md).
 demo: migrate

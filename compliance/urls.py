@@ -1,6 +1,6 @@
 from django.urls import path
 
-from compliance.views import audit, checks, evidence, literacy, workspace
+from compliance.views import audit, catalogue, checks, evidence, literacy, workspace
 
 app_name = "compliance"
 
@@ -44,4 +44,17 @@ urlpatterns = [
     path("literacy/", literacy.training_list, name="training-list"),
     path("literacy/<uuid:record_id>/", literacy.training_edit, name="training-edit"),
     path("literacy/<uuid:record_id>/delete/", literacy.training_delete, name="training-delete"),
+    # the framework catalogue, and the frameworks the organisation follows
+    path("frameworks/", catalogue.catalogue, name="catalogue"),
+    path("frameworks/<uuid:framework_id>/", catalogue.framework_detail, name="framework-detail"),
+    path(
+        "frameworks/<uuid:framework_id>/follow/",
+        catalogue.framework_follow_toggle,
+        name="framework-follow",
+    ),
+    path(
+        "requirements/<uuid:requirement_id>/",
+        catalogue.requirement_detail,
+        name="requirement-detail",
+    ),
 ]

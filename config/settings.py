@@ -275,6 +275,7 @@ SPECTACULAR_SETTINGS = {
         "InvitationStatusEnum": "accounts.models.Invitation.Status",
         "ProjectStatusEnum": "projects.models.Project.Status",
         "PhaseEnum": "projects.models.Project.Phase",
+        "RequirementKindEnum": "compliance.models.Requirement.Kind",
         "UseCaseProposalStatusEnum": "projects.models.UseCaseProposal.Status",
         "ScopeVersionStatusEnum": "projects.models.ScopeVersion.Status",
         "FeasibilityRatingEnum": "projects.models.feasibility.Rating",

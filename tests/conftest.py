@@ -141,3 +141,12 @@ def _fresh_rate_limits(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every test counts its rate limits in a namespace of its own on the real Redis: it
     starts at zero and leaves other tests' counters alone (all tests share one address)."""
     monkeypatch.setattr(ratelimit, "NAMESPACE", f"test:{uuid.uuid4().hex}")
+
+
+@pytest.fixture
+def catalogue(db: None) -> dict[str, object]:
+    """The shipped framework catalogue, loaded through its service (a handful of bulk
+    queries, so every test that needs the real catalogue can afford a fresh one)."""
+    from compliance.services.catalogue import catalogue_load
+
+    return catalogue_load()

@@ -3,6 +3,7 @@
 from rest_framework.routers import SimpleRouter
 
 from compliance.api.audit_events import AuditEventViewSet
+from compliance.api.catalogue import FollowedFrameworkViewSet, FrameworkViewSet, RequirementViewSet
 from compliance.api.checks import (
     ClassificationViewSet,
     ComplianceCheckViewSet,
@@ -28,5 +29,15 @@ router.register(
     TrainingRecordViewSet,
     basename="training-record",
 )
+
+# the framework catalogue, and the frameworks an organisation follows
+router.register("frameworks", FrameworkViewSet, basename="framework")
+router.register("requirements", RequirementViewSet, basename="requirement")
+router.register(
+    r"organizations/(?P<organization_id>[^/]+)/frameworks",
+    FollowedFrameworkViewSet,
+    basename="followed-framework",
+)
+
 
 urlpatterns = router.urls

@@ -956,6 +956,12 @@ ALL_PATHS = {
     "/api/v1/projects/{project_id}/evidence/{id}/download/",
     "/api/v1/organizations/{organization_id}/training-records/",
     "/api/v1/organizations/{organization_id}/training-records/{id}/",
+    "/api/v1/frameworks/",
+    "/api/v1/frameworks/{id}/",
+    "/api/v1/requirements/",
+    "/api/v1/requirements/{id}/",
+    "/api/v1/organizations/{organization_id}/frameworks/",
+    "/api/v1/organizations/{organization_id}/frameworks/{id}/",
 }
 
 

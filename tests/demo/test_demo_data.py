@@ -166,3 +166,16 @@ def test_the_demo_follows_the_segregation_of_duties():
     studies = FeasibilityStudy.objects.exclude(signed_off_by=None)
     assert studies.count() == 2
     assert all(study.signed_off_by_id != study.created_by_id for study in studies)
+
+
+def test_the_demo_organisation_follows_the_eu_ai_act_gdpr_and_iso_42001():
+    from compliance.models import OrganizationFramework, Requirement
+
+    _load()
+    followed = OrganizationFramework.objects.filter(organization__name="Demo Insurance Co.")
+    assert sorted(followed.values_list("framework__key", flat=True)) == [
+        "eu-ai-act",
+        "gdpr",
+        "iso-42001",
+    ]
+    assert Requirement.objects.filter(framework__key="nist-ai-rmf").count() == 72  # loaded

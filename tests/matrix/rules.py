@@ -196,3 +196,8 @@ def expected(rule: Rule, role: Role, *, is_api: bool) -> Outcome:
     if visible and project_perms(role) & rule.linked_project_perms:
         return Outcome.ALLOWED
     return Outcome.FORBIDDEN if visible else Outcome.NOT_FOUND
+
+
+# the frameworks an organisation follows (compliance officers and administrators)
+COMPLIANCE_MANAGE = org_rule(Perm.COMPLIANCE_MANAGE)
+CURRENT_COMPLIANCE_MANAGE = current_org_rule(Perm.COMPLIANCE_MANAGE)

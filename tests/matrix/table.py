@@ -14,8 +14,10 @@ from tests.matrix.rules import (
     CATALOGUE_MANAGE,
     CHECK_REVIEW,
     CLASSIFY,
+    COMPLIANCE_MANAGE,
     COMPLIANCE_SIGNOFF,
     CURRENT_CATALOGUE_MANAGE,
+    CURRENT_COMPLIANCE_MANAGE,
     CURRENT_ORG_MANAGE,
     CURRENT_ORG_VIEW,
     CURRENT_PROJECT_CREATE,
@@ -389,6 +391,17 @@ TABLE: dict[str, dict[str, Rule]] = {
         "PATCH": LITERACY_MANAGE,
         "DELETE": LITERACY_MANAGE,
     },
+    # --- the framework catalogue (global, read by everyone signed in) and following ------
+    "compliance:catalogue": {"GET": SIGNED_IN},
+    "compliance:framework-detail": {"GET": SIGNED_IN},
+    "compliance:requirement-detail": {"GET": SIGNED_IN},
+    "compliance:framework-follow": {"POST": CURRENT_COMPLIANCE_MANAGE},
+    "compliance-api:framework-list": {"GET": SIGNED_IN},
+    "compliance-api:framework-detail": {"GET": SIGNED_IN},
+    "compliance-api:requirement-list": {"GET": SIGNED_IN},
+    "compliance-api:requirement-detail": {"GET": SIGNED_IN},
+    "compliance-api:followed-framework-list": {"GET": ORG_VIEW, "POST": COMPLIANCE_MANAGE},
+    "compliance-api:followed-framework-detail": {"DELETE": COMPLIANCE_MANAGE},
 }
 
 # HTML pages that list rows (API lists are found by their DRF "-list" names): each needs a
@@ -418,6 +431,8 @@ HTML_LISTS = {
     "compliance:org-checks",
     "compliance:evidence-list",
     "compliance:training-list",
+    "compliance:catalogue",
+    "compliance:framework-detail",
 }
 
 # --- URL kwargs ---------------------------------------------------------------------------------
@@ -456,6 +471,8 @@ KWARGS: dict[str, str] = {
     "evaluation_id": "evaluation",
     "evidence_id": "evidence",
     "record_id": "training_record",
+    "framework_id": "framework",
+    "requirement_id": "requirement",
 }
 # The API's `pk`, by the longest route-name prefix it starts with.
 PK_BY_PREFIX: dict[str, str] = {
@@ -495,6 +512,9 @@ PK_BY_PREFIX: dict[str, str] = {
     "models-registry-api:vendor-": "vendor",
     "compliance-api:evidence-": "evidence",
     "compliance-api:training-record-": "training_record",
+    "compliance-api:framework-": "framework",
+    "compliance-api:requirement-": "requirement",
+    "compliance-api:followed-framework-": "framework",
 }
 # Per-route kwargs that are not objects, or name another object than the default.
 OVERRIDES: dict[str, dict[str, str]] = {

@@ -27,6 +27,7 @@ from compliance.models import (
     ComplianceCheck,
     Evidence,
     Framework,
+    OrganizationFramework,
     Requirement,
     TrainingRecord,
 )
@@ -618,6 +619,34 @@ def user_tests(w: World, n: int) -> None:
         )
 
 
+def frameworks(w: World, n: int) -> None:
+    """n more frameworks, each with a requirement, every other one followed."""
+    for i in range(n):
+        number = _n()
+        framework = Framework.objects.create(
+            key=f"matrix-extra-{number}",
+            name=f"Extra framework {number}",
+            edition="1",
+            publisher="Charter tests",
+            source_url="https://example.org/",
+            data_version="test",
+        )
+        Requirement.objects.create(
+            framework=framework, ref="E-1", title="Extra", kind="control", added_in="test"
+        )
+        if i % 2:
+            OrganizationFramework.objects.create(organization=w.org, framework=framework)
+
+
+def requirements(w: World, n: int) -> None:
+    """n more requirements of the world's framework."""
+    framework = Framework.objects.get(key="matrix-framework")
+    for _ in range(n):
+        Requirement.objects.create(
+            framework=framework, ref=f"R-{_n()}", title="More", kind="control", added_in="test"
+        )
+
+
 BUILDERS: dict[str, tuple[str, Builder, str]] = {
     "accounts-api:organization-list": ("org_admin", organizations, ""),
     "accounts-api:organization-member-list": ("org_admin", members, ""),
@@ -685,6 +714,11 @@ BUILDERS: dict[str, tuple[str, Builder, str]] = {
     "compliance-api:evidence-list": ("viewer", evidence, ""),
     "compliance:training-list": ("org_admin", training_records, ""),
     "compliance-api:training-record-list": ("org_admin", training_records, ""),
+    "compliance:catalogue": ("org_member", frameworks, ""),
+    "compliance:framework-detail": ("org_member", requirements, ""),
+    "compliance-api:framework-list": ("org_member", frameworks, ""),
+    "compliance-api:requirement-list": ("org_member", requirements, ""),
+    "compliance-api:followed-framework-list": ("org_member", frameworks, ""),
 }
 
 

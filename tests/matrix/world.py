@@ -318,6 +318,8 @@ def _compliance_records(project: Any, users: dict[str, User]) -> dict[str, Any]:
     return {
         "classification": classification,
         "compliance_check": ComplianceCheck.objects.get(project=project),
+        "framework": framework,
+        "requirement": Requirement.objects.get(framework=framework, ref="M-1"),
     }
 
 

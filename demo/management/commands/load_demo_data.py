@@ -17,6 +17,8 @@ from django.utils import timezone
 
 from accounts import services as accounts_services
 from accounts.models import Organization, OrganizationMembership, ProjectMembership, User
+from compliance.models import Framework
+from compliance.services.catalogue import catalogue_load, framework_follow
 from demo.adapt import claims_adaptation
 from demo.logins import DEMO_LOGINS, DEMO_ORGANIZATION, DEMO_PASSWORD, SECOND_ORGANIZATION
 from demo.selection import claims_selection
@@ -84,6 +86,8 @@ UNDERWRITING = {
         "intended_purpose": "Summaries for a human underwriter; no pricing or acceptance.",
     },
 }
+# The frameworks the demo organisation follows (chosen by its compliance officer).
+DEMO_FRAMEWORKS = ("eu-ai-act", "gdpr", "iso-42001")
 NORTHWIND_PROJECT: dict[str, Any] = {
     "name": "Clinical notes summariser",
     "description": "Drafts discharge summaries from clinical notes for a physician to review.",
@@ -94,6 +98,8 @@ class Command(BaseCommand):
     help = "Load the demo organisations, people and projects (idempotent)."
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if not Framework.objects.filter(key__in=DEMO_FRAMEWORKS).exists():
+            catalogue_load()  # the demo follows frameworks, so the catalogue comes first
         for name, build in (
             (DEMO_ORGANIZATION, _demo_insurance),
             (SECOND_ORGANIZATION, _northwind),
@@ -182,6 +188,9 @@ def _demo_insurance() -> None:
     services.risk_create_from_library(
         actor=pm, project=underwriting, library_ref="nist-ai-600-1:2", owner=pm
     )
+    # Chosen last, as an organisation adopting Charter would: the checks they bring start now.
+    for framework in Framework.objects.filter(key__in=DEMO_FRAMEWORKS):
+        framework_follow(actor=compliance, organization=org, framework=framework)
 
 
 def _project(pm: User, org: Organization, spec: dict[str, Any], viewer: User) -> Project:
