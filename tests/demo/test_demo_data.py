@@ -1,5 +1,6 @@
 """`load_demo_data`: built through the services, idempotent, and its trail verifies."""
 
+import hashlib
 from io import StringIO
 
 import pytest
@@ -14,6 +15,7 @@ from accounts.models import (
 )
 from accounts.permissions import projects_visible_to
 from audit.models import AuditEvent
+from compliance.models import Classification, ComplianceCheck, Evidence
 from demo.logins import DEMO_LOGINS, DEMO_PASSWORD
 from models_registry.models import (
     BiasCheck,
@@ -179,3 +181,27 @@ def test_the_demo_organisation_follows_the_eu_ai_act_gdpr_and_iso_42001():
         "iso-42001",
     ]
     assert Requirement.objects.filter(framework__key="nist-ai-rmf").count() == 72  # loaded
+
+
+@pytest.mark.sqlite_smoke
+def test_the_demo_projects_are_classified_with_checks_in_several_states_and_real_files():
+    _load()
+    tiers = dict(
+        Classification.objects.filter(status="confirmed").values_list("project__name", "tier")
+    )
+    assert tiers == {
+        "Claims triage assistant": "high",
+        "Customer-support RAG chatbot": "limited",
+        "Underwriting summariser": "minimal",
+    }
+    shown = dict(Project.objects.values_list("name", "risk_tier"))
+    assert {name: shown[name] for name in tiers} == tiers  # the badge and the filter read it
+    claims = Project.objects.get(name="Claims triage assistant")
+    states = set(ComplianceCheck.objects.filter(project=claims).values_list("status", flat=True))
+    assert {"met", "in_review", "in_progress", "not_started"} <= states
+    files = Evidence.objects.filter(project=claims, kind="file")
+    assert files.count() == 3
+    for evidence in files:
+        with evidence.file.open("rb") as stored:
+            assert hashlib.sha256(stored.read()).hexdigest() == evidence.sha256
+    assert sorted(files.values_list("status", flat=True)) == ["accepted", "pending", "pending"]

@@ -20,6 +20,7 @@ from accounts.models import Organization, OrganizationMembership, ProjectMembers
 from compliance.models import Framework
 from compliance.services.catalogue import catalogue_load, framework_follow
 from demo.adapt import claims_adaptation
+from demo.compliance import claims_evidence, demo_classifications
 from demo.logins import DEMO_LOGINS, DEMO_ORGANIZATION, DEMO_PASSWORD, SECOND_ORGANIZATION
 from demo.selection import claims_selection
 from projects import services
@@ -191,6 +192,10 @@ def _demo_insurance() -> None:
     # Chosen last, as an organisation adopting Charter would: the checks they bring start now.
     for framework in Framework.objects.filter(key__in=DEMO_FRAMEWORKS):
         framework_follow(actor=compliance, organization=org, framework=framework)
+    demo_classifications(
+        claims=claims, support=support, underwriting=underwriting, compliance=compliance
+    )
+    claims_evidence(claims, pm=pm, compliance=compliance)
 
 
 def _project(pm: User, org: Organization, spec: dict[str, Any], viewer: User) -> Project:
