@@ -88,6 +88,7 @@ class Rule(StrEnum):
     CLASSIFICATION_CONFIRM = "classification.confirm"  # a compliance officer, not its author
     CHECK_REVIEW = "compliance_check.review"  # not its owner, nor an owner of its evidence
     BIAS_CHECK_REVIEW = "bias_check.review"  # reviewers and compliance officers, not who ran it
+    BIAS_AUDIT_SIGN_OFF = "bias_audit.sign_off"  # a compliance officer who did not conduct it
 
     EVIDENCE_JUDGE = "evidence.judge"  # reviewers and compliance officers, never its owner
     EVIDENCE_EXPIRE = "evidence.expire"  # the system, once the evidence's expiry date passed
@@ -159,6 +160,7 @@ SCORE_FIRST = "Submit your own scores (or abstain) first: until then you see nob
 OWN_CLASSIFICATION = "You classified this project: another compliance officer confirms it."
 OWN_CHECK = "You own this check: someone else reviews it."
 OWN_EVIDENCE = "You provided evidence for this check: someone else reviews it."
+OWN_BIAS_AUDIT = "You conducted this audit: another compliance officer signs it off."
 OWN_BIAS_CHECK = "You ran this bias check: someone else reviews it."
 SAME_DECISION_SIGNER = "You approved this decision as its manager: another person signs it off."
 STAKEHOLDER_NOT_YOURS = (
@@ -449,6 +451,14 @@ def _training_view(user: Actor, record: Any) -> Decision:
     return ALLOW if can(user, Perm.LITERACY_MANAGE, record) else DENY
 
 
+def _bias_audit_sign_off(user: Actor, audit: Any) -> Decision:
+    if not can(user, Perm.PROJECT_APPROVE_COMPLIANCE, audit):
+        return DENY
+    if _is(user, audit.conducted_by_id):
+        return Decision(False, OWN_BIAS_AUDIT)
+    return ALLOW
+
+
 RULES: dict[Rule, Callable[[Actor, Any], Decision]] = {
     Rule.TASK_CREATE: _contributes_or_reviews,
     Rule.TASK_MOVE: _task_move,
@@ -468,6 +478,7 @@ RULES: dict[Rule, Callable[[Actor, Any], Decision]] = {
     Rule.CLASSIFICATION_CONFIRM: _classification_confirm,
     Rule.CHECK_REVIEW: _check_review,
     Rule.BIAS_CHECK_REVIEW: _bias_check_review,
+    Rule.BIAS_AUDIT_SIGN_OFF: _bias_audit_sign_off,
     Rule.EVIDENCE_JUDGE: _evidence_judge,
     Rule.EVIDENCE_EXPIRE: _evidence_expire,
     Rule.TRAINING_VIEW: _training_view,

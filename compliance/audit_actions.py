@@ -31,3 +31,7 @@ class ComplianceAction(models.TextChoices):
     TRAINING_RECORDED = "training_record.recorded"
     TRAINING_UPDATED = "training_record.updated"
     TRAINING_DELETED = "training_record.deleted"
+    # bias audits
+    BIAS_AUDIT_SCHEDULED = "bias_audit.scheduled"
+    BIAS_AUDIT_CONDUCTED = "bias_audit.conducted"
+    BIAS_AUDIT_SIGNED_OFF = "bias_audit.signed_off"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from compliance.views import audit, catalogue, checks, evidence, literacy, workspace
+from compliance.views import audit, bias_audits, catalogue, checks, evidence, literacy, workspace
 
 app_name = "compliance"
 
@@ -22,6 +22,19 @@ urlpatterns = [
     path(f"{P}/checks/<uuid:check_id>/submit/", checks.check_submit, name="check-submit"),
     path(f"{P}/checks/<uuid:check_id>/review/", checks.check_review, name="check-review"),
     # evidence and the AI-literacy register
+    path(f"{P}/bias-audits/", bias_audits.bias_audits, name="bias-audits"),
+    path(f"{P}/bias-audits/new/", bias_audits.bias_audit_new, name="bias-audit-new"),
+    path(f"{P}/bias-audits/ad-hoc/", bias_audits.bias_audit_conduct_view, name="bias-audit-ad-hoc"),
+    path(
+        f"{P}/bias-audits/<uuid:audit_id>/conduct/",
+        bias_audits.bias_audit_conduct_view,
+        name="bias-audit-conduct",
+    ),
+    path(
+        f"{P}/bias-audits/<uuid:audit_id>/sign-off/",
+        bias_audits.bias_audit_sign,
+        name="bias-audit-sign",
+    ),
     path(f"{P}/evidence/", evidence.evidence_list, name="evidence-list"),
     path(f"{P}/evidence/add/", evidence.evidence_add, name="evidence-add"),
     path(f"{P}/evidence/<uuid:evidence_id>/", evidence.evidence_detail, name="evidence-detail"),

@@ -296,6 +296,8 @@ SPECTACULAR_SETTINGS = {
         "CatalogueModelSourceEnum": "models_registry.models.CatalogueModel.Source",
         "FineTuneRunStatusEnum": "models_registry.models.FineTuneRun.Status",
         "BiasCheckMethodEnum": "models_registry.models.BiasCheck.Method",
+        "BiasAuditStatusEnum": "compliance.models.BiasAudit.Status",
+        "BiasAuditKindEnum": "compliance.models.BiasAudit.Kind",
         "FineTuneMethodEnum": "models_registry.models.FineTuneRun.Method",
         "EvidenceStatusEnum": "compliance.models.Evidence.Status",
         "EvidenceKindEnum": "compliance.models.Evidence.Kind",

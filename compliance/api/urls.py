@@ -3,6 +3,7 @@
 from rest_framework.routers import SimpleRouter
 
 from compliance.api.audit_events import AuditEventViewSet
+from compliance.api.bias_audits import BiasAuditViewSet
 from compliance.api.catalogue import FollowedFrameworkViewSet, FrameworkViewSet, RequirementViewSet
 from compliance.api.checks import (
     ClassificationViewSet,
@@ -24,6 +25,7 @@ router.register(f"{PROJECT}/classifications", ClassificationViewSet, basename="c
 router.register(f"{PROJECT}/compliance-checks", ComplianceCheckViewSet, basename="compliance-check")
 
 router.register(f"{PROJECT}/evidence", EvidenceViewSet, basename="evidence")
+router.register(f"{PROJECT}/bias-audits", BiasAuditViewSet, basename="bias-audit")
 router.register(
     r"organizations/(?P<organization_id>[^/]+)/training-records",
     TrainingRecordViewSet,

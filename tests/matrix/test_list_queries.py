@@ -23,6 +23,7 @@ from django.utils import timezone
 from accounts import services as account_services
 from accounts.models import Organization, OrganizationMembership, User
 from compliance.models import (
+    BiasAudit,
     Classification,
     ComplianceCheck,
     Evidence,
@@ -647,6 +648,25 @@ def requirements(w: World, n: int) -> None:
         )
 
 
+def bias_audits(w: World, n: int) -> None:
+    """n more audits, conducted and signed off by several people."""
+    first = w.objects["bias_audit"]
+    people = [w.users["manager"], w.users["compliance_officer"]]
+    for i in range(n):
+        BiasAudit.objects.create(
+            project=first.project,
+            kind="ad_hoc",
+            status="signed_off",
+            scheduled_by=people[i % 2],
+            reviewed_checks=first.reviewed_checks,
+            findings="Fine.",
+            conducted_by=people[i % 2],
+            conducted_at=timezone.now(),
+            signed_off_by=w.users["org_admin"],
+            signed_off_at=timezone.now(),
+        )
+
+
 BUILDERS: dict[str, tuple[str, Builder, str]] = {
     "accounts-api:organization-list": ("org_admin", organizations, ""),
     "accounts-api:organization-member-list": ("org_admin", members, ""),
@@ -689,6 +709,7 @@ BUILDERS: dict[str, tuple[str, Builder, str]] = {
     "models-registry-api:fine-tune-run-list": ("viewer", fine_tune_runs, ""),
     "models-registry-api:evaluation-list": ("viewer", evaluations, ""),
     "models-registry-api:bias-check-list": ("viewer", bias_checks, ""),
+    "compliance-api:bias-audit-list": ("viewer", bias_audits, ""),
     "models-registry-api:human-feedback-list": ("viewer", human_feedback, ""),
     "models-registry-api:user-test-list": ("viewer", user_tests, ""),
     "projects:feasibility-list": ("manager", feasibility_studies, ""),

@@ -32,6 +32,7 @@ from accounts.models import (
 from audit.models import AuditEvent
 from compliance import services as compliance_services
 from compliance.models import ComplianceCheck, Framework, OrganizationFramework, Requirement
+from compliance.services.bias_audits import bias_audit_conduct
 from core.actors import SYSTEM
 from models_registry import services as registry_services
 from models_registry import services as selection_services
@@ -115,6 +116,10 @@ def build_world() -> World:
     objects |= _selection_records(project, users, requester)
     objects |= _compliance_records(project, users)
     objects |= _adapt_records(project, users, requester)
+    # An ad-hoc bias audit conducted by the requester, so every officer under test may sign.
+    objects["bias_audit"] = bias_audit_conduct(
+        actor=requester, project=project, findings="Slices within the threshold."
+    )
 
     objects |= _evidence_records(project, users, requester, objects["compliance_check"])
     objects["project_membership"] = ProjectMembership.objects.get(
