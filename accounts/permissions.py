@@ -89,6 +89,8 @@ class Rule(StrEnum):
     CHECK_REVIEW = "compliance_check.review"  # not its owner, nor an owner of its evidence
     BIAS_CHECK_REVIEW = "bias_check.review"  # reviewers and compliance officers, not who ran it
     BIAS_AUDIT_SIGN_OFF = "bias_audit.sign_off"  # a compliance officer who did not conduct it
+    ROLLOUT_APPROVE = "deployment.approve"  # a manager who did not write the rollout plan
+    INCIDENT_SERIOUS = "incident.serious"  # managers and compliance officers: the Art. 73 call
 
     EVIDENCE_JUDGE = "evidence.judge"  # reviewers and compliance officers, never its owner
     EVIDENCE_EXPIRE = "evidence.expire"  # the system, once the evidence's expiry date passed
@@ -160,6 +162,7 @@ SCORE_FIRST = "Submit your own scores (or abstain) first: until then you see nob
 OWN_CLASSIFICATION = "You classified this project: another compliance officer confirms it."
 OWN_CHECK = "You own this check: someone else reviews it."
 OWN_EVIDENCE = "You provided evidence for this check: someone else reviews it."
+OWN_ROLLOUT_PLAN = "You wrote this rollout plan: another manager approves it."
 OWN_BIAS_AUDIT = "You conducted this audit: another compliance officer signs it off."
 OWN_BIAS_CHECK = "You ran this bias check: someone else reviews it."
 SAME_DECISION_SIGNER = "You approved this decision as its manager: another person signs it off."
@@ -459,6 +462,14 @@ def _bias_audit_sign_off(user: Actor, audit: Any) -> Decision:
     return ALLOW
 
 
+def _rollout_approve(user: Actor, deployment: Any) -> Decision:
+    if not can(user, Perm.PROJECT_MANAGE, deployment):
+        return DENY
+    if _is(user, deployment.created_by_id):
+        return Decision(False, OWN_ROLLOUT_PLAN)
+    return ALLOW
+
+
 RULES: dict[Rule, Callable[[Actor, Any], Decision]] = {
     Rule.TASK_CREATE: _contributes_or_reviews,
     Rule.TASK_MOVE: _task_move,
@@ -479,6 +490,8 @@ RULES: dict[Rule, Callable[[Actor, Any], Decision]] = {
     Rule.CHECK_REVIEW: _check_review,
     Rule.BIAS_CHECK_REVIEW: _bias_check_review,
     Rule.BIAS_AUDIT_SIGN_OFF: _bias_audit_sign_off,
+    Rule.ROLLOUT_APPROVE: _rollout_approve,
+    Rule.INCIDENT_SERIOUS: _classify,  # the same people: the project's managers and officers
     Rule.EVIDENCE_JUDGE: _evidence_judge,
     Rule.EVIDENCE_EXPIRE: _evidence_expire,
     Rule.TRAINING_VIEW: _training_view,

@@ -20,6 +20,13 @@ from models_registry.models.catalogue import (
     Vendor,
     VendorAssessment,
 )
+from models_registry.models.operate import (
+    Deployment,
+    DeploymentEvent,
+    Incident,
+    IncidentUpdate,
+    RolloutStage,
+)
 from models_registry.models.selection import (
     MAX_SCORE,
     MIN_SCORE,
@@ -44,14 +51,19 @@ __all__ = [
     "Dataset",
     "DecisionApproval",
     "DecisionRecord",
+    "Deployment",
+    "DeploymentEvent",
     "Evaluation",
     "EvaluationMetric",
     "ExchangeRate",
     "FineTuneRun",
     "HumanFeedback",
+    "Incident",
+    "IncidentUpdate",
     "ModelVersion",
     "PromptTemplate",
     "PromptVersion",
+    "RolloutStage",
     "Score",
     "ScoreSheet",
     "UserTestSession",

@@ -43,6 +43,15 @@ from models_registry.selectors.catalogue import (
     vendor_list,
 )
 from models_registry.selectors.model_card import model_card
+from models_registry.selectors.operate import (
+    clock,
+    deployment_get_for_user,
+    deployment_in_project,
+    deployment_list,
+    incident_get_for_user,
+    incident_list,
+    serious_clocks,
+)
 from models_registry.selectors.selection import (
     candidate_get_for_user,
     candidate_in_project,
@@ -80,6 +89,7 @@ __all__ = [
     "catalogue_model_list",
     "catalogue_models_not_candidates",
     "catalogue_providers",
+    "clock",
     "cost_estimates",
     "criteria_standing",
     "criterion_get_for_user",
@@ -90,6 +100,9 @@ __all__ = [
     "dataset_list",
     "decision_get_for_user",
     "decision_list",
+    "deployment_get_for_user",
+    "deployment_in_project",
+    "deployment_list",
     "evaluation_get_for_user",
     "evaluation_in_project",
     "evaluation_list",
@@ -98,6 +111,8 @@ __all__ = [
     "feedback_list",
     "fine_tune_run_get_for_user",
     "fine_tune_run_list",
+    "incident_get_for_user",
+    "incident_list",
     "latest_rates",
     "matrix_access",
     "matrix_for_user",
@@ -116,6 +131,7 @@ __all__ = [
     "scoring_started",
     "selection_matrix",
     "selection_shares",
+    "serious_clocks",
     "sheet_list",
     "user_test_get_for_user",
     "user_test_list",
