@@ -186,6 +186,7 @@ def test_a_serious_incident_starts_its_clock_and_the_report_stops_it(
     )
     assert serious.report_due_at == aware + timedelta(days=2)
     countdown = selectors.clock(serious)
+    assert countdown is not None
     assert countdown["late"] is True
     assert countdown["source"] == "Regulation (EU) 2024/1689, Art. 73(3)"
     assert list(selectors.serious_clocks(user=officer, organization=project.organization)) == [
