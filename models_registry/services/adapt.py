@@ -351,25 +351,26 @@ def fine_tune_run_update(*, actor: Actor, run: FineTuneRun, **changes: Any) -> F
 def _metric_rows(
     evaluation: Evaluation, metrics: Sequence[Mapping[str, Any]], criteria: dict[str, Any]
 ) -> list[EvaluationMetric]:
-    """The batch as rows, or a ValidationError naming each bad item ("metrics": {i: …})."""
+    """The batch as rows, or one ValidationError on "metrics" naming each bad item by its
+    place in the batch ("Metric 2: …", counted from 1)."""
     problems = batch_problems(metrics)
     if isinstance(problems, str):
         raise ValidationError({"metrics": problems})
-    errors: dict[int, Any] = dict(problems)
+    errors: dict[int, list[str]] = {i: [text] for i, text in problems.items()}
     rows = []
     for position, metric in enumerate(metrics):
         unknown = sorted(set(metric) - set(METRIC_KEYS))
         if unknown:
-            errors[position] = f"Unknown keys: {', '.join(unknown)}."
+            errors.setdefault(position, []).append(f"Unknown keys: {', '.join(unknown)}.")
         if position in errors:
             continue
         criterion = metric.get("criterion")
         criterion_id = getattr(criterion, "pk", criterion)
         if criterion_id is not None and str(criterion_id) not in criteria:
-            errors[position] = CRITERION_NOT_APPROVED
+            errors[position] = [CRITERION_NOT_APPROVED]
             continue
         if criterion_id is not None and metric.get("slice_key"):
-            errors[position] = CRITERION_ON_SLICE
+            errors[position] = [CRITERION_ON_SLICE]
             continue
         row = EvaluationMetric(
             evaluation=evaluation,
@@ -385,11 +386,23 @@ def _metric_rows(
         try:
             row.full_clean(exclude=["evaluation"], validate_constraints=False)
         except ValidationError as exc:
-            errors[position] = exc.message_dict
+            errors[position] = [
+                f"{field.replace('_', ' ')}: {message}"
+                for field, messages in exc.message_dict.items()
+                for message in messages
+            ]
             continue
         rows.append(row)
     if errors:
-        raise ValidationError({"metrics": [errors]})
+        raise ValidationError(
+            {
+                "metrics": [
+                    f"Metric {position + 1}: {text}"
+                    for position in sorted(errors)
+                    for text in errors[position]
+                ]
+            }
+        )
     return rows
 
 

@@ -379,3 +379,19 @@ def test_a_run_id_posted_twice_records_one_evaluation(project, manager):
         )
     assert RUN_ID_TAKEN_DIFFERENTLY in str(clash.value)
     assert Evaluation.objects.count() == 1
+
+
+def test_a_metric_the_model_refuses_is_named_by_its_place_and_nothing_is_recorded(project, manager):
+    """A name too long for the table used to crash the refusal itself (a 500)."""
+    v1 = base_version(project, manager)
+    with pytest.raises(ValidationError) as refused:
+        services.evaluation_record(
+            actor=manager,
+            project=project,
+            model_version=v1,
+            benchmark="Hold-out",
+            metrics=[metric("accuracy", "0.9"), metric("x" * 200, "0.5")],
+        )
+    [message] = refused.value.message_dict["metrics"]
+    assert message.startswith("Metric 2: name: Ensure this value has at most 120 characters")
+    assert not Evaluation.objects.exists()
