@@ -21,6 +21,12 @@ from models_registry.services.catalogue import (
     organization_currency_set,
 )
 from models_registry.services.decisions import decision_record, decision_sign_compliance
+from models_registry.services.imports import (
+    MlflowImport,
+    evaluation_import_inspect,
+    evaluation_import_lm_eval,
+    evaluation_import_mlflow,
+)
 from models_registry.services.scores import score_record, sheet_abstain, sheet_submit
 from models_registry.services.selection import (
     candidate_create,
@@ -35,6 +41,7 @@ from models_registry.services.selection import (
 from models_registry.services.vendors import vendor_assess, vendor_create, vendor_update
 
 __all__ = [
+    "MlflowImport",
     "bias_check_review",
     "bias_check_run",
     "candidate_create",
@@ -52,6 +59,9 @@ __all__ = [
     "dataset_update",
     "decision_record",
     "decision_sign_compliance",
+    "evaluation_import_inspect",
+    "evaluation_import_lm_eval",
+    "evaluation_import_mlflow",
     "evaluation_record",
     "exchange_rate_set",
     "fine_tune_run_create",

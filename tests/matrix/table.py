@@ -320,6 +320,10 @@ TABLE: dict[str, dict[str, Rule]] = {
     "models-registry-api:bias-check-list": VIEW_CONTRIBUTE,
     "models-registry-api:bias-check-detail": {"GET": PROJECT_VIEW},
     "models-registry-api:bias-check-review": {"POST": CHECK_REVIEW},
+    # --- models registry API: evaluations imported from lm-eval, Inspect AI and MLflow ---
+    "models-registry-api:import-lm-eval": {"POST": PROJECT_CONTRIBUTE},
+    "models-registry-api:import-inspect": {"POST": PROJECT_CONTRIBUTE},
+    "models-registry-api:import-mlflow": {"POST": PROJECT_CONTRIBUTE},
     # --- models_registry API: the catalogue and its vendors -------------------------------
     "models-registry-api:catalogue-model-list": {"GET": ORG_VIEW, "POST": CATALOGUE_MANAGE},
     "models-registry-api:catalogue-model-detail": {
