@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from decimal import ROUND_HALF_EVEN, Decimal
 from typing import IO, Any
 
 from django.conf import settings
@@ -29,6 +30,9 @@ from models_registry.services.adapt import NOT_THIS_PROJECT, evaluation_record, 
 from projects.models import Project
 
 EMPTY = "The file is empty."
+OUT_OF_RANGE = "The figure of {name} is too large to record."
+EIGHT_PLACES = Decimal("0.00000001")
+LARGEST = Decimal(10) ** 16  # EvaluationMetric.value: 24 digits, 8 of them decimals
 TOO_LARGE = "The file is larger than the import limit of {limit} MB: nothing was read."
 ZIP_MAGIC = b"PK\x03\x04"
 
@@ -60,6 +64,18 @@ def _parsed(read: Any, *args: Any, **kwargs: Any) -> ParsedEvaluation:
         raise ValidationError({"file": str(exc)}) from exc
 
 
+def _fitted(metrics: list[dict[str, Any]], field_name: str) -> list[dict[str, Any]]:
+    """Figures as the metric table keeps them: harnesses report more digits than anyone reads,
+    so eight decimals are kept, rounded half-even (as the evaluations API does)."""
+    fitted = []
+    for metric in metrics:
+        value = Decimal(str(metric["value"])).quantize(EIGHT_PLACES, rounding=ROUND_HALF_EVEN)
+        if abs(value) >= LARGEST:
+            raise ValidationError({field_name: OUT_OF_RANGE.format(name=metric["name"])})
+        fitted.append(metric | {"value": value})
+    return fitted
+
+
 def _record(
     *,
     actor: Actor,
@@ -73,7 +89,7 @@ def _record(
         project=project,
         model_version=model_version,
         benchmark=parsed.benchmark,
-        metrics=parsed.metrics,
+        metrics=_fitted(parsed.metrics, "file"),
         run_id=parsed.run_id,
         evaluated_at=parsed.evaluated_at,
         findings=parsed.findings,
@@ -247,10 +263,13 @@ def evaluation_import_mlflow(
             project=project,
             model_version=by_run.get(run.run_id, parent),
             benchmark=clipped(found.name, 200),
-            metrics=[
-                {"name": clipped(key, 120), "value": value}
-                for key, value in sorted(run.metrics.items())
-            ],
+            metrics=_fitted(
+                [
+                    {"name": clipped(key, 120), "value": value}
+                    for key, value in sorted(run.metrics.items())
+                ],
+                "experiment",
+            ),
             run_id=clipped(run_id, 200),
             evaluated_at=_ended(run),
             findings=_run_findings(url, found, run),
