@@ -204,28 +204,32 @@ def test_the_api_answers_201_then_200(
 
 @pytest.fixture
 def silent_server():
-    """Accepts connections and never answers (stops itself after a few seconds)."""
+    """Accepts connections and never answers (and stops with the test)."""
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen(4)
-    listener.settimeout(5)
-    held = []
+    listener.settimeout(0.2)
+    held: list[socket.socket] = []
+    stop = threading.Event()
 
     def serve():
-        try:
-            while len(held) < 4:
+        while not stop.is_set() and len(held) < 4:
+            try:
                 connection, _ = listener.accept()
-                held.append(connection)
-        except OSError:
-            pass
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            held.append(connection)
 
     thread = threading.Thread(target=serve, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+    stop.set()
+    thread.join(timeout=2)
     listener.close()
     for connection in held:
         connection.close()
-    thread.join(timeout=6)
 
 
 @pytest.mark.django_db
