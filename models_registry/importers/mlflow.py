@@ -40,6 +40,10 @@ class _Missing(ImportProblem):
     """The server answered that the thing asked for does not exist."""
 
 
+class UnknownExperiment(ImportProblem):
+    """The server has no such experiment: the experiment field is what to correct."""
+
+
 @dataclass(frozen=True)
 class MlflowRun:
     run_id: str
@@ -150,7 +154,7 @@ def _experiment(client: Client, experiment: str) -> dict[str, Any]:
         else:
             answer = client.call("experiments/get-by-name", query={"experiment_name": wanted})
     except _Missing as exc:
-        raise ImportProblem(NO_EXPERIMENT.format(experiment=clipped(wanted, 100))) from exc
+        raise UnknownExperiment(NO_EXPERIMENT.format(experiment=clipped(wanted, 100))) from exc
     found = answer.get("experiment") if isinstance(answer, dict) else None
     if not isinstance(found, dict) or not found.get("experiment_id"):
         raise ImportProblem(NOT_MLFLOW.format(url=client.url))

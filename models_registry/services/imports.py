@@ -72,7 +72,7 @@ def _fitted(metrics: list[dict[str, Any]], field_name: str) -> list[dict[str, An
         value = Decimal(str(metric["value"])).quantize(EIGHT_PLACES, rounding=ROUND_HALF_EVEN)
         if abs(value) >= LARGEST:
             raise ValidationError({field_name: OUT_OF_RANGE.format(name=metric["name"])})
-        fitted.append(metric | {"value": value})
+        fitted.append(metric | {"name": clipped(str(metric["name"]), 120), "value": value})
     return fitted
 
 
@@ -238,6 +238,8 @@ def evaluation_import_mlflow(
             timeout=float(settings.CHARTER_MLFLOW_TIMEOUT),
             allowed_hosts=settings.CHARTER_MLFLOW_ALLOWED_HOSTS,
         )
+    except mlflow_reader.UnknownExperiment as exc:
+        raise ValidationError({"experiment": str(exc)}) from exc
     except ImportProblem as exc:
         raise ValidationError({"tracking_url": str(exc)}) from exc
     url = mlflow_reader.checked_url(tracking_url)
@@ -264,10 +266,7 @@ def evaluation_import_mlflow(
             model_version=by_run.get(run.run_id, parent),
             benchmark=clipped(found.name, 200),
             metrics=_fitted(
-                [
-                    {"name": clipped(key, 120), "value": value}
-                    for key, value in sorted(run.metrics.items())
-                ],
+                [{"name": key, "value": value} for key, value in sorted(run.metrics.items())],
                 "experiment",
             ),
             run_id=clipped(run_id, 200),

@@ -27,6 +27,7 @@ from models_registry.forms_adapt import (
     PromptTemplateForm,
     PromptVersionForm,
 )
+from models_registry.forms_imports import import_forms
 from models_registry.models import Evaluation, PromptTemplate
 from projects.models import Project
 from projects.pages import project_context
@@ -58,15 +59,16 @@ def _evaluation_form(project: Project, data: Any = None) -> EvaluationForm:
 
 def _forms(project: Project, data: Any = None) -> dict[str, forms.Form]:
     """The tab's blank forms with their per-project choices."""
+    versions = _version_choices(project)
     version_form = ModelVersionForm(data)
-    choice_field(version_form, "parent").choices = _version_choices(project)
+    choice_field(version_form, "parent").choices = versions
     run_form = FineTuneRunForm(data, initial={"cost_currency": project.organization.currency})
     choice_field(run_form, "base_version").choices = _version_choices(project)
     choice_field(run_form, "dataset").choices = [
         (str(d.pk), d.name) for d in selectors.dataset_list(project=project)
     ]
     evaluation_form = _evaluation_form(project, data)
-    return {
+    return import_forms(versions) | {
         "version_form": version_form,
         "prompt_form": PromptTemplateForm(data),
         "dataset_form": DatasetForm(data),

@@ -278,6 +278,9 @@ TABLE: dict[str, dict[str, Rule]] = {
     "models_registry:run-create": {"POST": PROJECT_CONTRIBUTE},
     "models_registry:evaluation-create": {"POST": PROJECT_CONTRIBUTE},
     "models_registry:evaluation-detail": {"GET": PROJECT_VIEW},
+    # --- evaluations imported from a results file or log, or an MLflow experiment ---
+    "models_registry:results-import": {"POST": PROJECT_CONTRIBUTE},
+    "models_registry:mlflow-import": {"POST": PROJECT_CONTRIBUTE},
     # --- models registry API: a project's selection -----------------------------------------
     "models-registry-api:criterion-list": {"GET": PROJECT_VIEW, "POST": PROJECT_MANAGE},
     "models-registry-api:criterion-detail": {
