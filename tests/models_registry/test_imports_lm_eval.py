@@ -210,3 +210,42 @@ def test_a_viewer_may_not_import(project, v1, project_member, token_client):
     )
     assert answer.status_code == 403
     assert Evaluation.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_fifty_megabytes_of_junk_are_refused_unread_at_the_default_limit(project, manager, v1):
+    junk = upload(b"\xff" * (50 * 1024 * 1024))
+    with pytest.raises(ValidationError, match=r"larger than the import limit of 20\.0 MB"):
+        services.evaluation_import_lm_eval(
+            actor=manager, project=project, model_version=v1, upload=junk
+        )
+    assert junk.tell() == 0
+    assert Evaluation.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_the_same_file_for_another_version_is_refused(project, manager, v1):
+    v2 = services.model_version_create(
+        actor=manager, project=project, parent=v1, adaptation="fine_tune", name="v2"
+    )
+    services.evaluation_import_lm_eval(
+        actor=manager, project=project, model_version=v1, upload=upload(LM_EVAL_SINGLE)
+    )
+    with pytest.raises(ValidationError) as caught:
+        services.evaluation_import_lm_eval(
+            actor=manager, project=project, model_version=v2, upload=upload(LM_EVAL_SINGLE)
+        )
+    assert "run_id" in caught.value.message_dict
+    assert Evaluation.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_version_not_of_this_project_is_a_400_on_the_field(project, v1, ci):
+    answer = ci.post(
+        API.format(project=project.pk),
+        {"file": upload(LM_EVAL_SINGLE), "model_version": "3f1c2b4a-5d6e-4f70-8a9b-0c1d2e3f4a5b"},
+        format="multipart",
+    )
+    assert answer.status_code == 400
+    assert "Not a model version of this project." in json.dumps(answer.json())
+    assert Evaluation.objects.count() == 0
