@@ -66,7 +66,14 @@ def _member(archive: zipfile.ZipFile, raw: io.BytesIO, name: str, limit: int) ->
             raw.seek(info.header_offset + 30 + name_length + extra_length)
             packed = raw.read(info.compress_size)
             reader = zstandard.ZstdDecompressor().stream_reader(io.BytesIO(packed))
-            data = reader.read(limit + 1)
+            chunks: list[bytes] = []
+            unpacked = 0
+            while unpacked <= limit and (chunk := reader.read(min(1 << 20, limit + 1))):
+                chunks.append(chunk)
+                unpacked += len(chunk)
+            data = b"".join(chunks)
+            if len(data) > limit:  # more than its header declared: a bomb, not a log
+                raise ImportProblem(MEMBER_TOO_LARGE)
             if zlib.crc32(data) != info.CRC:
                 raise ImportProblem(UNREADABLE)
     except (zipfile.BadZipFile, zstandard.ZstdError, NotImplementedError, EOFError) as exc:

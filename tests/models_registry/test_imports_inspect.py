@@ -201,3 +201,20 @@ def test_the_api_answers_201_then_200(project, v1, inspect_logs, project_member,
     )
     assert junk.status_code == 400
     assert Evaluation.objects.count() == 1
+
+
+def test_a_zstandard_member_that_unpacks_past_its_declared_size_is_refused(inspect_logs):
+    """A member whose header lies about its size is stopped at the limit, not unpacked."""
+    import zstandard
+
+    packed = zstandard.ZstdCompressor().compress(b" " * 3_000_000)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED) as archive:
+        archive.writestr("header.json", packed)
+    content = bytearray(out.getvalue())
+    # Mark the member as Zstandard (method 93) in the local and central headers.
+    for signature, offset in ((b"PK\x03\x04", 8), (b"PK\x01\x02", 10)):
+        at = content.index(signature)
+        content[at + offset : at + offset + 2] = (93).to_bytes(2, "little")
+    with pytest.raises(ImportProblem, match="more than the import limit"):
+        inspect_log.parse_eval(bytes(content), limit=1_000_000)
