@@ -27,6 +27,7 @@ PAGE = 200
 
 BAD_SCHEME = "The tracking URL must start with http:// or https://."
 NO_HOST = "The tracking URL needs a host name."
+WITH_CREDENTIALS = "Give the tracking URL without a user name or password: it is recorded."
 HOST_NOT_ALLOWED = "This MLflow host is not on the list this Charter may reach."
 DOWN = "The MLflow server at {url} cannot be reached ({reason}): nothing was imported."
 SLOW = "The MLflow server at {url} did not answer within {timeout} s: nothing was imported."
@@ -86,6 +87,8 @@ def checked_url(url: str, *, allowed_hosts: Iterable[str] = ()) -> str:
         raise ImportProblem(BAD_SCHEME)
     if not parts.hostname:
         raise ImportProblem(NO_HOST)
+    if parts.username is not None or parts.password is not None:
+        raise ImportProblem(WITH_CREDENTIALS)
     allowed = {h.lower() for h in allowed_hosts if h}
     if allowed and parts.hostname.lower() not in allowed:
         raise ImportProblem(HOST_NOT_ALLOWED)

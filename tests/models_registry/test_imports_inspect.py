@@ -7,6 +7,7 @@ import subprocess
 import sys
 import zipfile
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -74,7 +75,11 @@ def test_the_parser_does_not_need_inspect_ai(inspect_logs):
         "print('inspect_ai' in sys.modules)"
     )
     answer = subprocess.run(  # noqa: S603 (our own interpreter, our own script)
-        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[2],
     )
     assert answer.stdout.strip() == "False"
 

@@ -260,6 +260,7 @@ def test_a_server_that_never_answers_times_out(project, manager, v1, silent_serv
         ("file:///etc/passwd", [], reader.BAD_SCHEME),
         ("gopher://127.0.0.1:70/", [], reader.BAD_SCHEME),
         ("http://", [], reader.NO_HOST),
+        ("https://ci:secret@mlflow.example.com/", [], reader.WITH_CREDENTIALS),
         ("http://169.254.169.254/latest/", ["mlflow.example.com"], reader.HOST_NOT_ALLOWED),
     ],
 )
