@@ -378,3 +378,11 @@ CHARTER_EVIDENCE_TYPES = env.list(
     "CHARTER_EVIDENCE_TYPES",
     default=["pdf", "png", "jpg", "jpeg", "txt", "md", "csv", "json", "docx", "xlsx", "odt", "ods"],
 )
+
+# Evaluation results imported from where they live (docs/adapt.md): an uploaded lm-evaluation-
+# harness results file or Inspect AI log is refused above this size before it is read, and an
+# MLflow tracking server is a server-side request from Charter (SSRF: set the allowed hosts in
+# production so a URL cannot point Charter at an internal service), each call bounded in time.
+CHARTER_IMPORT_MAX_BYTES = env.int("CHARTER_IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
+CHARTER_MLFLOW_TIMEOUT = env.float("CHARTER_MLFLOW_TIMEOUT", default=10.0)
+CHARTER_MLFLOW_ALLOWED_HOSTS = env.list("CHARTER_MLFLOW_ALLOWED_HOSTS", default=[])

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from models_registry.views import adapt, catalogue, selection, vendors
+from models_registry.views import adapt, catalogue, imports, selection, vendors
 
 app_name = "models_registry"
 
@@ -78,4 +78,7 @@ urlpatterns = [
         adapt.evaluation_detail,
         name="evaluation-detail",
     ),
+    # Evaluations imported from where they live: a results file or log, an MLflow experiment.
+    path(f"{A}/imports/results/", imports.results_import, name="results-import"),
+    path(f"{A}/imports/mlflow/", imports.mlflow_import, name="mlflow-import"),
 ]

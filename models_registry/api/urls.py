@@ -13,6 +13,7 @@ from models_registry.api.catalogue import CatalogueModelViewSet, ExchangeRateVie
 from models_registry.api.decisions import DecisionRecordViewSet
 from models_registry.api.evaluations import BiasCheckViewSet, EvaluationViewSet
 from models_registry.api.feedback import HumanFeedbackViewSet, UserTestViewSet
+from models_registry.api.imports import EvaluationFileImportViewSet, MlflowImportViewSet
 from models_registry.api.selection import (
     SelectionCandidateViewSet,
     SelectionCriterionViewSet,
@@ -85,4 +86,23 @@ adapt = [
     )
 ]
 
-urlpatterns = [*router.urls, *selection, *adapt]
+
+# Evaluations imported from where they live: lm-evaluation-harness, Inspect AI, MLflow.
+IMPORTS = "projects/<str:project_id>/adapt/imports"
+imports = [
+    path(
+        f"{IMPORTS}/lm-eval/",
+        EvaluationFileImportViewSet.as_view({"post": "lm_eval"}),
+        name="import-lm-eval",
+    ),
+    path(
+        f"{IMPORTS}/inspect/",
+        EvaluationFileImportViewSet.as_view({"post": "inspect"}),
+        name="import-inspect",
+    ),
+    path(
+        f"{IMPORTS}/mlflow/", MlflowImportViewSet.as_view({"post": "mlflow"}), name="import-mlflow"
+    ),
+]
+
+urlpatterns = [*router.urls, *selection, *adapt, *imports]

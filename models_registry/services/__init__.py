@@ -43,6 +43,12 @@ from models_registry.services.operate import (
     incident_resolve,
     incident_update,
 )
+from models_registry.services.imports import (
+    MlflowImport,
+    evaluation_import_inspect,
+    evaluation_import_lm_eval,
+    evaluation_import_mlflow,
+)
 from models_registry.services.scores import score_record, sheet_abstain, sheet_submit
 from models_registry.services.selection import (
     candidate_create,
@@ -57,6 +63,7 @@ from models_registry.services.selection import (
 from models_registry.services.vendors import vendor_assess, vendor_create, vendor_update
 
 __all__ = [
+    "MlflowImport",
     "bias_check_review",
     "bias_check_run",
     "candidate_create",
@@ -82,6 +89,9 @@ __all__ = [
     "deployment_resume",
     "deployment_rollback",
     "deployment_start",
+    "evaluation_import_inspect",
+    "evaluation_import_lm_eval",
+    "evaluation_import_mlflow",
     "evaluation_record",
     "exchange_rate_set",
     "feedback_addressed",

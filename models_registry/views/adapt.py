@@ -33,6 +33,7 @@ from models_registry.forms_adapt import (
     PromptVersionForm,
     UserTestForm,
 )
+from models_registry.forms_imports import import_forms
 from models_registry.model_card import as_markdown
 from models_registry.models import Evaluation, PromptTemplate
 from projects.models import Project
@@ -79,7 +80,7 @@ def _forms(project: Project, data: Any = None) -> dict[str, forms.Form]:
     choice_field(feedback_form, "model_version").choices = [("", "—"), *versions]
     user_test_form = UserTestForm(data)
     choice_field(user_test_form, "model_version").choices = versions
-    return {
+    return import_forms(versions) | {
         "feedback_form": feedback_form,
         "user_test_form": user_test_form,
         "version_form": version_form,

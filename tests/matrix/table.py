@@ -296,6 +296,9 @@ TABLE: dict[str, dict[str, Rule]] = {
     "models_registry:user-test-create": {"POST": PROJECT_CONTRIBUTE},
     "models_registry:model-card-markdown": {"GET": PROJECT_VIEW},
     "models_registry:model-card-pdf": {"GET": PROJECT_VIEW},
+    # --- evaluations imported from a results file or log, or an MLflow experiment ---
+    "models_registry:results-import": {"POST": PROJECT_CONTRIBUTE},
+    "models_registry:mlflow-import": {"POST": PROJECT_CONTRIBUTE},
     # --- models registry API: a project's selection -----------------------------------------
     "models-registry-api:criterion-list": {"GET": PROJECT_VIEW, "POST": PROJECT_MANAGE},
     "models-registry-api:criterion-detail": {
@@ -344,6 +347,10 @@ TABLE: dict[str, dict[str, Rule]] = {
     "models-registry-api:human-feedback-addressed": {"POST": PROJECT_CONTRIBUTE},
     "models-registry-api:user-test-list": VIEW_CONTRIBUTE,
     "models-registry-api:user-test-detail": {"GET": PROJECT_VIEW},
+    # --- models registry API: evaluations imported from lm-eval, Inspect AI and MLflow ---
+    "models-registry-api:import-lm-eval": {"POST": PROJECT_CONTRIBUTE},
+    "models-registry-api:import-inspect": {"POST": PROJECT_CONTRIBUTE},
+    "models-registry-api:import-mlflow": {"POST": PROJECT_CONTRIBUTE},
     # --- models_registry API: the catalogue and its vendors -------------------------------
     "models-registry-api:catalogue-model-list": {"GET": ORG_VIEW, "POST": CATALOGUE_MANAGE},
     "models-registry-api:catalogue-model-detail": {
