@@ -28,6 +28,12 @@ from models_registry.services.feedback import (
     feedback_triage,
     user_test_record,
 )
+from models_registry.services.imports import (
+    MlflowImport,
+    evaluation_import_inspect,
+    evaluation_import_lm_eval,
+    evaluation_import_mlflow,
+)
 from models_registry.services.operate import (
     deployment_approve,
     deployment_confirm_exit,
@@ -42,12 +48,6 @@ from models_registry.services.operate import (
     incident_reported,
     incident_resolve,
     incident_update,
-)
-from models_registry.services.imports import (
-    MlflowImport,
-    evaluation_import_inspect,
-    evaluation_import_lm_eval,
-    evaluation_import_mlflow,
 )
 from models_registry.services.scores import score_record, sheet_abstain, sheet_submit
 from models_registry.services.selection import (
