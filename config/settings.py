@@ -296,6 +296,8 @@ SPECTACULAR_SETTINGS = {
         "CatalogueModelSourceEnum": "models_registry.models.CatalogueModel.Source",
         "FineTuneRunStatusEnum": "models_registry.models.FineTuneRun.Status",
         "BiasCheckMethodEnum": "models_registry.models.BiasCheck.Method",
+        # A proposal's urgency and an incident's severity share low … critical.
+        "LevelEnum": "projects.models.UseCaseProposal.Urgency",
         "BiasAuditStatusEnum": "compliance.models.BiasAudit.Status",
         "BiasAuditKindEnum": "compliance.models.BiasAudit.Kind",
         "FineTuneMethodEnum": "models_registry.models.FineTuneRun.Method",

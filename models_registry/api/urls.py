@@ -14,6 +14,7 @@ from models_registry.api.decisions import DecisionRecordViewSet
 from models_registry.api.evaluations import BiasCheckViewSet, EvaluationViewSet
 from models_registry.api.feedback import HumanFeedbackViewSet, UserTestViewSet
 from models_registry.api.imports import EvaluationFileImportViewSet, MlflowImportViewSet
+from models_registry.api.operate import DeploymentViewSet, IncidentViewSet
 from models_registry.api.selection import (
     SelectionCandidateViewSet,
     SelectionCriterionViewSet,
@@ -26,6 +27,7 @@ app_name = "models-registry-api"
 ORG = r"organizations/(?P<organization_id>[^/]+)"
 SELECTION = r"projects/(?P<project_id>[^/]+)/selection"
 ADAPT = r"projects/(?P<project_id>[^/]+)/adapt"
+OPERATE = r"projects/(?P<project_id>[^/]+)/operate"
 
 router = SimpleRouter(trailing_slash=True)
 # the organisation's catalogue and its vendors
@@ -50,6 +52,9 @@ router.register(f"{ADAPT}/evaluations", EvaluationViewSet, basename="evaluation"
 router.register(f"{ADAPT}/bias-checks", BiasCheckViewSet, basename="bias-check")
 router.register(f"{ADAPT}/feedback", HumanFeedbackViewSet, basename="human-feedback")
 router.register(f"{ADAPT}/user-tests", UserTestViewSet, basename="user-test")
+# a project's Integrate & operate record
+router.register(f"{OPERATE}/deployments", DeploymentViewSet, basename="deployment")
+router.register(f"{OPERATE}/incidents", IncidentViewSet, basename="incident")
 
 # One object per project: plain routes rather than a router's list/detail pair.
 S = "projects/<str:project_id>/selection"

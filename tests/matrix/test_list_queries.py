@@ -41,13 +41,18 @@ from models_registry.models import (
     Dataset,
     DecisionApproval,
     DecisionRecord,
+    Deployment,
+    DeploymentEvent,
     Evaluation,
     EvaluationMetric,
     FineTuneRun,
     HumanFeedback,
+    Incident,
+    IncidentUpdate,
     ModelVersion,
     PromptTemplate,
     PromptVersion,
+    RolloutStage,
     UserTestSession,
 )
 from projects import services as project_services
@@ -667,6 +672,45 @@ def bias_audits(w: World, n: int) -> None:
         )
 
 
+def deployments(w: World, n: int) -> None:
+    """n more deployments, each with two stages and a timeline line, by several people."""
+    first = w.objects["deployment"]
+    people = [w.users["manager"], w.users["contributor"]]
+    for i in range(n):
+        deployment = Deployment.objects.create(
+            project=first.project,
+            name=f"Deployment {_n()}",
+            environment="staging",
+            model_version=first.model_version,
+            created_by=people[i % 2],
+        )
+        for position, percent in ((1, 20), (2, 100)):
+            RolloutStage.objects.create(
+                deployment=deployment,
+                position=position,
+                traffic_percent=percent,
+                starts_on=date(2026, 1, position),
+                exit_criteria="Stable",
+            )
+        DeploymentEvent.objects.create(deployment=deployment, kind="planned", actor=people[i % 2])
+
+
+def incidents(w: World, n: int) -> None:
+    """n more incidents, each with an update, owned by several people."""
+    first = w.objects["incident"]
+    people = [w.users["manager"], w.users["contributor"]]
+    for i in range(n):
+        incident = Incident.objects.create(
+            project=first.project,
+            title=f"Incident {_n()}",
+            severity="low",
+            deployment=first.deployment,
+            owner=people[i % 2],
+            occurred_at=timezone.now(),
+        )
+        IncidentUpdate.objects.create(incident=incident, text="Looking.", author=people[i % 2])
+
+
 BUILDERS: dict[str, tuple[str, Builder, str]] = {
     "accounts-api:organization-list": ("org_admin", organizations, ""),
     "accounts-api:organization-member-list": ("org_admin", members, ""),
@@ -709,6 +753,8 @@ BUILDERS: dict[str, tuple[str, Builder, str]] = {
     "models-registry-api:fine-tune-run-list": ("viewer", fine_tune_runs, ""),
     "models-registry-api:evaluation-list": ("viewer", evaluations, ""),
     "models-registry-api:bias-check-list": ("viewer", bias_checks, ""),
+    "models-registry-api:deployment-list": ("viewer", deployments, ""),
+    "models-registry-api:incident-list": ("viewer", incidents, ""),
     "compliance-api:bias-audit-list": ("viewer", bias_audits, ""),
     "models-registry-api:human-feedback-list": ("viewer", human_feedback, ""),
     "models-registry-api:user-test-list": ("viewer", user_tests, ""),

@@ -280,7 +280,29 @@ def _adapt_records(project: Any, users: dict[str, User], runner: User) -> dict[s
         attempts=30,
         successes=27,
     )
+    # A plan written by the requester (so every manager under test may approve it) and an
+    # incident of its deployment.
+    deployment = registry_services.deployment_plan(
+        actor=runner,
+        project=project,
+        name="Production",
+        environment="production",
+        model_version=tuned,
+        stages=[
+            {"traffic_percent": 10, "starts_on": date(2026, 1, 5), "exit_criteria": "No errors"},
+            {"traffic_percent": 100, "starts_on": date(2026, 1, 12), "exit_criteria": "Stable"},
+        ],
+    )
+    incident = registry_services.incident_open(
+        actor=manager,
+        project=project,
+        title="Slow answers",
+        severity="medium",
+        deployment=deployment,
+    )
     return {
+        "deployment": deployment,
+        "incident": incident,
         "human_feedback": human_feedback,
         "user_test": user_test,
         "bias_check": bias_check,
