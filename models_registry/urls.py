@@ -1,6 +1,6 @@
 from django.urls import path
 
-from models_registry.views import adapt, catalogue, imports, selection, vendors
+from models_registry.views import adapt, catalogue, imports, operate, selection, vendors
 
 app_name = "models_registry"
 
@@ -9,6 +9,7 @@ M = f"{C}/<uuid:model_id>"
 V = "organizations/vendors"
 S = "projects/<uuid:project_id>/selection"
 A = "projects/<uuid:project_id>/adapt"
+OP = "projects/<uuid:project_id>/operate"
 
 urlpatterns = [
     # the organisation's catalogue
@@ -81,4 +82,19 @@ urlpatterns = [
     # Evaluations imported from where they live: a results file or log, an MLflow experiment.
     path(f"{A}/imports/results/", imports.results_import, name="results-import"),
     path(f"{A}/imports/mlflow/", imports.mlflow_import, name="mlflow-import"),
+    # a project's Integrate & operate tab
+    path(f"{OP}/", operate.operate_page, name="operate"),
+    path(f"{OP}/deployments/new/", operate.deployment_create, name="deployment-create"),
+    path(
+        f"{OP}/deployments/<uuid:deployment_id>/<str:step>/",
+        operate.deployment_step,
+        name="deployment-step",
+    ),
+    path(f"{OP}/incidents/new/", operate.incident_create, name="incident-create"),
+    path(f"{OP}/incidents/<uuid:incident_id>/", operate.incident_detail, name="incident-detail"),
+    path(
+        f"{OP}/incidents/<uuid:incident_id>/<str:step>/",
+        operate.incident_step,
+        name="incident-step",
+    ),
 ]

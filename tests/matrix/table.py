@@ -281,6 +281,12 @@ TABLE: dict[str, dict[str, Rule]] = {
     "models_registry:evaluation-create": {"POST": PROJECT_CONTRIBUTE},
     "models_registry:evaluation-detail": {"GET": PROJECT_VIEW},
     "models_registry:model-card": {"GET": PROJECT_VIEW},
+    "models_registry:operate": {"GET": PROJECT_VIEW},
+    "models_registry:deployment-create": {"POST": PROJECT_CONTRIBUTE},
+    "models_registry:deployment-step": {"POST": PROJECT_MANAGE},  # promote
+    "models_registry:incident-create": {"POST": PROJECT_CONTRIBUTE},
+    "models_registry:incident-detail": {"GET": PROJECT_VIEW},
+    "models_registry:incident-step": {"POST": PROJECT_CONTRIBUTE},  # an update
     "compliance:bias-audits": {"GET": PROJECT_VIEW},
     "compliance:bias-audit-new": {"POST": CLASSIFY},
     "compliance:bias-audit-ad-hoc": {"POST": CLASSIFY},
@@ -500,6 +506,8 @@ KWARGS: dict[str, str] = {
     "model_id": "catalogue_model",
     "vendor_id": "vendor",
     "template_id": "prompt",
+    "deployment_id": "deployment",
+    "incident_id": "incident",
     "audit_id": "bias_audit",
     "feedback_id": "human_feedback",
     "evaluation_id": "evaluation",
@@ -555,6 +563,8 @@ PK_BY_PREFIX: dict[str, str] = {
 }
 # Per-route kwargs that are not objects, or name another object than the default.
 OVERRIDES: dict[str, dict[str, str]] = {
+    "models_registry:deployment-step": {"step": "=promote"},
+    "models_registry:incident-step": {"step": "=update"},
     "models_registry:model-card": {"version_id": "model_version"},
     "models_registry:model-card-markdown": {"version_id": "model_version"},
     "models_registry:model-card-pdf": {"version_id": "model_version"},
