@@ -20,6 +20,7 @@ from accounts.permissions import Rule, can, visible
 from compliance.models import CheckReview, Classification, ComplianceCheck, Evidence
 from compliance.selectors.checks import DONE, OPEN
 from models_registry.models import DecisionRecord
+from models_registry.selectors import clock, serious_clocks
 from projects.models import GateRequest, Project, ScopeVersion
 
 DUE_SOON_DAYS = 14
@@ -206,3 +207,12 @@ def waiting_for_review(*, user: User, organization: Organization) -> dict[str, l
 def _may_judge(user: User, evidence: Evidence) -> bool:
     """Whoever reviews checks on the project judges its evidence (never its owner)."""
     return can(user, Rule.EVIDENCE_JUDGE, evidence)
+
+
+def serious_incident_clocks(*, user: User, organization: Organization) -> list[dict[str, Any]]:
+    """The organisation's serious incidents still to be reported, each with its Art. 73
+    countdown, soonest deadline first."""
+    return [
+        {"incident": incident, "clock": clock(incident)}
+        for incident in serious_clocks(user=user, organization=organization)
+    ]

@@ -14,9 +14,15 @@ from accounts.permissions import Perm, can
 from accounts.selectors import current_organization
 from accounts.types import AuthenticatedRequest
 from compliance.forms_checks import OrgCheckFilterForm
-from compliance.models import ComplianceCheck, Framework
+from compliance.models import ComplianceCheck
+from compliance.selectors.catalogue import framework_list
 from compliance.selectors.evidence import literacy_share_org
-from compliance.selectors.workspace import org_check_list, overview, waiting_for_review
+from compliance.selectors.workspace import (
+    org_check_list,
+    overview,
+    serious_incident_clocks,
+    waiting_for_review,
+)
 from core.htmx import render_htmx
 from projects.models import Project
 
@@ -58,6 +64,7 @@ def workspace(request: AuthenticatedRequest) -> HttpResponse:
         ],
         "chart_height": chart_height,
         "literacy": literacy_share_org(organization=org),
+        "serious": serious_incident_clocks(user=request.user, organization=org),
     }
     return render(request, "compliance/workspace.html", context)
 
@@ -69,7 +76,7 @@ def org_checks(request: AuthenticatedRequest) -> HttpResponse:
     org = current_organization(request)
     if org is None:
         return redirect("accounts:organization-create")
-    frameworks = list(Framework.objects.order_by("name").values_list("key", "name"))
+    frameworks = [(f.key, f.name) for f in framework_list(organization=None)]
     form = OrgCheckFilterForm(request.GET or None, frameworks=frameworks)
     filters = form.cleaned_data if form.is_valid() else {}
     page = Paginator(

@@ -82,3 +82,22 @@ def test_an_incident_page_counts_down_to_the_report(project, manager, signed_in,
     )
     assert denied.status_code == 403
     assert Incident.objects.get().updates.count() == 0
+
+
+def test_the_compliance_workspace_lists_serious_incidents_to_report(
+    project, manager, compliance_officer, client
+):
+    incident = services.incident_open(
+        actor=manager, project=project, title="Outage", severity="critical"
+    )
+    services.incident_mark_serious(
+        actor=compliance_officer, incident=incident, kind="widespread_or_critical_infrastructure"
+    )
+    client.force_login(compliance_officer)
+    html = " ".join(client.get(reverse("compliance:workspace")).content.decode().split())
+    assert "Serious incidents to report" in html
+    assert "Outage</a>" in html
+    assert "1 days (47 hours) left" in html
+    services.incident_reported(actor=compliance_officer, incident=incident, reference="MSA-1")
+    html = client.get(reverse("compliance:workspace")).content.decode()
+    assert "Serious incidents to report" not in html
