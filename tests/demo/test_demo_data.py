@@ -21,7 +21,9 @@ from models_registry.models import (
     BiasCheck,
     Candidate,
     DecisionRecord,
+    Deployment,
     FineTuneRun,
+    Incident,
     ModelVersion,
     PromptTemplate,
     ScoreSheet,
@@ -205,3 +207,17 @@ def test_the_demo_projects_are_classified_with_checks_in_several_states_and_real
         with evidence.file.open("rb") as stored:
             assert hashlib.sha256(stored.read()).hexdigest() == evidence.sha256
     assert sorted(files.values_list("status", flat=True)) == ["accepted", "pending", "pending"]
+
+
+@pytest.mark.sqlite_smoke
+def test_the_claims_project_is_on_staging_with_a_production_plan_and_incidents():
+    _load()
+    claims = Project.objects.get(name="Claims triage assistant")
+    deployments = dict(
+        Deployment.objects.filter(project=claims).values_list("environment", "status")
+    )
+    assert deployments == {"staging": "completed", "production": "planned"}
+    assert sorted(Incident.objects.filter(project=claims).values_list("status", flat=True)) == [
+        "open",
+        "resolved",
+    ]

@@ -22,6 +22,7 @@ from compliance.services.catalogue import catalogue_load, framework_follow
 from demo.adapt import claims_adaptation
 from demo.compliance import claims_evidence, demo_classifications
 from demo.logins import DEMO_LOGINS, DEMO_ORGANIZATION, DEMO_PASSWORD, SECOND_ORGANIZATION
+from demo.operate import claims_operation
 from demo.selection import claims_selection
 from projects import services
 from projects.models import Project, ScopeVersion
@@ -175,6 +176,7 @@ def _demo_insurance() -> None:
     services.gate_approve(actor=admin, request=request, capacity="manager")
     services.gate_approve(actor=compliance, request=request, capacity="compliance")
     claims_adaptation(claims, pm=pm, reviewer=reviewer)
+    claims_operation(claims, pm=pm, admin=admin)
 
     support = _project(pm, org, SUPPORT, viewer)
     _ready_for_select_gate(support, pm, admin, compliance, workshop_with="Tom Becker")
