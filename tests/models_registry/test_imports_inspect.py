@@ -20,49 +20,20 @@ from tests.models_registry.adapt_support import approve_scope, base_version
 from tests.models_registry.import_support import upload
 
 API = "/api/v1/projects/{project}/adapt/imports/inspect/"
-SAMPLES = [
-    ("Capital of France?", "Paris"),
-    ("Capital of Italy?", "Rome"),
-    ("Capital of Spain?", "Madrid"),
-]
-
-
+SAMPLE_SCRIPT = Path(__file__).with_name("inspect_sample.py")
 @pytest.fixture(scope="session")
 def inspect_logs(tmp_path_factory):
-    """A tiny task run by Inspect AI on its mock model, its log written as .eval and .json."""
-    from inspect_ai import Task
-    from inspect_ai import eval as inspect_eval
-    from inspect_ai.dataset import MemoryDataset, Sample
-    from inspect_ai.model import ModelOutput, ModelUsage, get_model
-    from inspect_ai.scorer import includes, match
-    from inspect_ai.solver import generate
-
-    def always_paris(*_args):
-        # The usage is given so that Inspect need not count tokens (its tokenizer would be
-        # downloaded, and the tests run offline).
-        output = ModelOutput.from_content(model="mockllm/model", content="Paris")
-        output.usage = ModelUsage(input_tokens=5, output_tokens=1, total_tokens=6)
-        return output
-
-    task = Task(
-        name="capitals",
-        dataset=MemoryDataset(
-            [Sample(input=q, target=a) for q, a in SAMPLES], name="capitals-mini"
-        ),
-        solver=[generate()],
-        scorer=[match(), includes()],
-    )
+    """A tiny task run by Inspect AI on its mock model, its log written as .eval and .json (in
+    a process of its own: see inspect_sample.py)."""
     paths = {}
     for log_format in ("eval", "json"):
         folder = tmp_path_factory.mktemp(f"inspect-{log_format}")
-        [log] = inspect_eval(
-            task,
-            model=get_model("mockllm/model", custom_outputs=always_paris),
-            log_dir=str(folder),
-            log_format=log_format,
-            display="none",
+        subprocess.run(  # noqa: S603 (our own script, with our own arguments)
+            [sys.executable, str(SAMPLE_SCRIPT), str(folder), log_format],
+            check=True,
+            capture_output=True,
+            timeout=300,
         )
-        assert log.status == "success", log.error
         [paths[log_format]] = folder.glob(f"*.{log_format}")
     return paths
 
