@@ -298,6 +298,7 @@ SPECTACULAR_SETTINGS = {
         "BiasCheckMethodEnum": "models_registry.models.BiasCheck.Method",
         # A proposal's urgency and an incident's severity share low … critical.
         "LevelEnum": "projects.models.UseCaseProposal.Urgency",
+        "ThresholdDirectionEnum": "models_registry.models.MonitoringThreshold.Direction",
         "BiasAuditStatusEnum": "compliance.models.BiasAudit.Status",
         "BiasAuditKindEnum": "compliance.models.BiasAudit.Kind",
         "FineTuneMethodEnum": "models_registry.models.FineTuneRun.Method",

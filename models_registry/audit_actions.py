@@ -59,3 +59,5 @@ class ModelsRegistryAction(models.TextChoices):
     INCIDENT_MARKED_SERIOUS = "incident.marked_serious"
     INCIDENT_REPORTED = "incident.reported"
     INCIDENT_RESOLVED = "incident.resolved"
+    MONITORING_THRESHOLD_SET = "monitoring_threshold.set"
+    MONITORING_BATCH_RECORDED = "monitoring_batch.recorded"

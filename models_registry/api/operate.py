@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.dateparse import parse_datetime
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -17,14 +20,14 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.permissions import Perm, Rule
+from accounts.permissions import Perm, Rule, can
 from accounts.rest import UserSummaryOutputSerializer
 from accounts.types import signed_in_user
 from core.api.schema import ID, READ, WRITE, problems
 from core.api.serializers import AwareDateTimeField, StrictInputSerializer, validated
 from models_registry.api.adapt import VersionSummarySerializer, in_project, version_named
 from models_registry.incident_clock import serious_kinds
-from models_registry.models import Deployment, DeploymentEvent, Incident
+from models_registry.models import Deployment, DeploymentEvent, Incident, MonitoringThreshold
 from models_registry.selectors import (
     clock,
     deployment_get_for_user,
@@ -48,6 +51,8 @@ from models_registry.services import (
     incident_reported,
     incident_resolve,
     incident_update,
+    monitoring_ingest,
+    monitoring_threshold_set,
 )
 from projects.rest import PROJECT_ID, ProjectChildViewSet, person_in
 
@@ -234,6 +239,132 @@ class DeploymentViewSet(ProjectChildViewSet):
     @action(detail=True, methods=["post"])
     def rollback(self, request: Request, project_id: str, pk: str) -> Response:
         return self._step(request, deployment_rollback, ReasonInputSerializer)
+
+
+# --- monitoring ---------------------------------------------------------------------------------
+
+
+@extend_schema_serializer(component_name="MonitoringPointWrite")
+class PointInputSerializer(serializers.Serializer):
+    metric = serializers.CharField(max_length=80)
+    at = serializers.CharField(help_text="ISO 8601 with its time zone.")
+    value = serializers.JSONField(help_text="A finite number.")
+
+
+@extend_schema_serializer(component_name="MonitoringBatchWrite")
+class BatchInputSerializer(StrictInputSerializer):
+    batch_id = serializers.CharField(max_length=200, help_text="Posting it again adds nothing.")
+    points = serializers.ListField(
+        child=serializers.DictField(), help_text="At most 10,000: {metric, at, value}."
+    )
+
+
+@extend_schema_serializer(component_name="MonitoringBatch")
+class BatchOutputSerializer(serializers.Serializer):
+    batch_id = serializers.CharField()
+    points = serializers.IntegerField()
+    created = serializers.BooleanField()
+    incidents_opened = serializers.ListField(child=serializers.UUIDField())
+
+
+@extend_schema_serializer(component_name="MonitoringThreshold")
+class ThresholdSerializer(serializers.Serializer):
+    id = serializers.UUIDField(read_only=True)
+    metric = serializers.CharField(max_length=80)
+    direction = serializers.ChoiceField(choices=MonitoringThreshold.Direction.choices)
+    value = serializers.DecimalField(max_digits=20, decimal_places=6)
+    for_minutes = serializers.IntegerField(min_value=0, max_value=10080, required=False)
+    severity = serializers.ChoiceField(choices=Incident.Severity.choices, required=False)
+
+
+@extend_schema_serializer(component_name="MonitoringThresholdWrite")
+class ThresholdInputSerializer(StrictInputSerializer, ThresholdSerializer):
+    pass
+
+
+def _points(raw: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The points with their times read (a time that does not parse stays as given, and the
+    service names it)."""
+    read = []
+    for point in raw:
+        at = point.get("at")
+        parsed = parse_datetime(at) if isinstance(at, str) else None
+        read.append({**point, "at": parsed or at})
+    return read
+
+
+@extend_schema(parameters=[PROJECT_ID])
+class MonitoringViewSet(ProjectChildViewSet):
+    """A deployment's monitoring: thresholds, and points pushed by the production system."""
+
+    policy_perms = {
+        "thresholds": Perm.PROJECT_VIEW,
+        "threshold_set": Perm.PROJECT_MANAGE,
+        "points": Perm.PROJECT_CONTRIBUTE,
+    }
+
+    def _deployment(self, pk: str) -> Deployment:
+        project = self.get_project()
+        deployment = deployment_get_for_user(user=signed_in_user(self.request), id=pk)
+        if deployment.project_id != project.pk:
+            raise Http404
+        return deployment
+
+    @extend_schema(
+        summary="List the deployment's thresholds",
+        parameters=[ID],
+        responses={200: ThresholdSerializer(many=True), **problems(*READ)},
+    )
+    def thresholds(self, request: Request, project_id: str, pk: str) -> Response:
+        deployment = self._deployment(pk)
+        return Response(ThresholdSerializer(deployment.thresholds.all(), many=True).data)
+
+    @extend_schema(
+        summary="Set a threshold on a metric",
+        description="Above or below a value for at least so many minutes; a breach opens one "
+        "incident while that incident is unresolved.",
+        parameters=[ID],
+        request=ThresholdInputSerializer,
+        responses={200: ThresholdSerializer, **problems(*WRITE)},
+    )
+    def threshold_set(self, request: Request, project_id: str, pk: str) -> Response:
+        deployment = self._deployment(pk)
+        if not can(signed_in_user(request), Perm.PROJECT_MANAGE, deployment):
+            raise PermissionDenied
+        data: dict[str, Any] = validated(ThresholdInputSerializer, request.data)
+        threshold = monitoring_threshold_set(
+            actor=signed_in_user(request), deployment=deployment, **data
+        )
+        return Response(ThresholdSerializer(threshold).data)
+
+    @extend_schema(
+        summary="Push monitoring points",
+        description="As a production system does, with a personal API token: up to 10,000 "
+        "points, accepted whole or refused whole; the same batch id posted again answers 200 "
+        "and adds nothing.",
+        parameters=[ID],
+        request=BatchInputSerializer,
+        responses={201: BatchOutputSerializer, 200: BatchOutputSerializer, **problems(*WRITE)},
+    )
+    def points(self, request: Request, project_id: str, pk: str) -> Response:
+        deployment = self._deployment(pk)
+        data: dict[str, Any] = validated(BatchInputSerializer, request.data)
+        batch, created, opened = monitoring_ingest(
+            actor=signed_in_user(request),
+            deployment=deployment,
+            batch_id=data["batch_id"],
+            points=_points(data["points"]),
+        )
+        body = {
+            "batch_id": batch.batch_id,
+            "points": batch.points,
+            "created": created,
+            "incidents_opened": [incident.pk for incident in opened],
+        }
+        return Response(
+            BatchOutputSerializer(body).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
 
 
 # --- incidents ----------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from models_registry.api.decisions import DecisionRecordViewSet
 from models_registry.api.evaluations import BiasCheckViewSet, EvaluationViewSet
 from models_registry.api.feedback import HumanFeedbackViewSet, UserTestViewSet
 from models_registry.api.imports import EvaluationFileImportViewSet, MlflowImportViewSet
-from models_registry.api.operate import DeploymentViewSet, IncidentViewSet
+from models_registry.api.operate import DeploymentViewSet, IncidentViewSet, MonitoringViewSet
 from models_registry.api.selection import (
     SelectionCandidateViewSet,
     SelectionCriterionViewSet,
@@ -111,3 +111,15 @@ imports = [
 ]
 
 urlpatterns = [*router.urls, *selection, *adapt, *imports]
+
+# A deployment's monitoring: thresholds, and points pushed by the production system.
+D = "projects/<str:project_id>/operate/deployments/<str:pk>"
+operate = [
+    path(
+        f"{D}/thresholds/",
+        MonitoringViewSet.as_view({"get": "thresholds", "post": "threshold_set"}),
+        name="deployment-thresholds",
+    ),
+    path(f"{D}/points/", MonitoringViewSet.as_view({"post": "points"}), name="deployment-points"),
+]
+urlpatterns += operate

@@ -25,6 +25,9 @@ from models_registry.models.operate import (
     DeploymentEvent,
     Incident,
     IncidentUpdate,
+    MonitoringBatch,
+    MonitoringPoint,
+    MonitoringThreshold,
     RolloutStage,
 )
 from models_registry.models.selection import (
@@ -61,6 +64,9 @@ __all__ = [
     "Incident",
     "IncidentUpdate",
     "ModelVersion",
+    "MonitoringBatch",
+    "MonitoringPoint",
+    "MonitoringThreshold",
     "PromptTemplate",
     "PromptVersion",
     "RolloutStage",

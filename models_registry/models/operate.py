@@ -3,6 +3,8 @@ incidents the system has in production — with the EU AI Act's serious-incident
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -221,6 +223,14 @@ class Incident(BaseModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # The threshold whose breach opened it: while it is unresolved, no second one opens.
+    threshold = models.ForeignKey(
+        "models_registry.MonitoringThreshold",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="incidents",
+    )
 
     class Meta:
         ordering = ["-occurred_at"]
@@ -246,6 +256,14 @@ class Incident(BaseModel):
             ),
         ]
         indexes = [models.Index(fields=["project", "status"])]
+        constraints += [
+            # One unresolved incident per breached threshold, whatever races.
+            models.UniqueConstraint(
+                fields=["threshold"],
+                condition=Q(threshold__isnull=False) & ~Q(status="resolved"),
+                name="incident_one_open_per_threshold",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -272,3 +290,88 @@ class IncidentUpdate(BaseModel):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+
+class MonitoringThreshold(BaseModel):
+    """A limit on a monitored metric of a deployment: above or below a value for at least so
+    many minutes (0: at once). A breach opens one incident, not one per point."""
+
+    policy_project_path = "deployment__project"
+
+    class Direction(models.TextChoices):
+        ABOVE = "above", "Above"
+        BELOW = "below", "Below"
+
+    deployment = models.ForeignKey(Deployment, on_delete=models.CASCADE, related_name="thresholds")
+    metric = models.CharField(max_length=80)  # "latency_p95_ms", "error_rate", "drift_psi"…
+    direction = models.CharField(max_length=5, choices=Direction.choices)
+    value = models.DecimalField(max_digits=20, decimal_places=6)
+    for_minutes = models.PositiveIntegerField(default=0, validators=[MaxValueValidator(10080)])
+    severity = models.CharField(max_length=8, choices=Incident.Severity.choices, default="high")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["metric"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["deployment", "metric", "direction"], name="monitoring_threshold_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(direction__in=["above", "below"]),
+                name="%(app_label)s_%(class)s_direction_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.metric} {self.direction} {self.value}"
+
+    def breached_by(self, value: Any) -> bool:
+        return value > self.value if self.direction == self.Direction.ABOVE else value < self.value
+
+
+class MonitoringBatch(BaseModel):
+    """One posting of monitoring points, by the client's batch id: posted again, it adds
+    nothing."""
+
+    policy_project_path = "deployment__project"
+
+    deployment = models.ForeignKey(Deployment, on_delete=models.CASCADE, related_name="batches")
+    batch_id = models.CharField(max_length=200)
+    points = models.PositiveIntegerField()
+    posted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["deployment", "batch_id"], name="monitoring_batch_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.batch_id
+
+
+class MonitoringPoint(models.Model):
+    """One value of a monitored metric at one instant. Many rows, so a plain integer key and
+    no updated_at: points are written once, in bulk, and never changed."""
+
+    deployment = models.ForeignKey(Deployment, on_delete=models.CASCADE, related_name="points")
+    batch = models.ForeignKey(MonitoringBatch, on_delete=models.CASCADE, related_name="+")
+    metric = models.CharField(max_length=80)
+    at = models.DateTimeField()
+    value = models.DecimalField(max_digits=20, decimal_places=6)
+
+    policy_project_path = "deployment__project"
+
+    class Meta:
+        ordering = ["deployment", "metric", "at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["deployment", "metric", "at"], name="monitoring_point_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.metric}@{self.at:%Y-%m-%d %H:%M}={self.value}"

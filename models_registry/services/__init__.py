@@ -34,6 +34,7 @@ from models_registry.services.imports import (
     evaluation_import_lm_eval,
     evaluation_import_mlflow,
 )
+from models_registry.services.monitoring import monitoring_ingest, monitoring_threshold_set
 from models_registry.services.operate import (
     deployment_approve,
     deployment_confirm_exit,
@@ -106,6 +107,8 @@ __all__ = [
     "incident_resolve",
     "incident_update",
     "model_version_create",
+    "monitoring_ingest",
+    "monitoring_threshold_set",
     "organization_currency_set",
     "prompt_template_create",
     "prompt_version_create",

@@ -21,6 +21,8 @@ from tests.models_registry.import_support import upload
 
 API = "/api/v1/projects/{project}/adapt/imports/inspect/"
 SAMPLE_SCRIPT = Path(__file__).with_name("inspect_sample.py")
+
+
 @pytest.fixture(scope="session")
 def inspect_logs(tmp_path_factory):
     """A tiny task run by Inspect AI on its mock model, its log written as .eval and .json (in

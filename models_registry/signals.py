@@ -1,0 +1,9 @@
+"""What models_registry announces to the apps that act on it (the notifications of the jobs
+work subscribe here; models_registry never imports them).
+
+Receivers run inside the sending service's transaction."""
+
+from django.dispatch import Signal
+
+# Sent when an incident is opened by a monitoring threshold's breach: incident=.
+incident_opened = Signal()
