@@ -61,3 +61,5 @@ class ModelsRegistryAction(models.TextChoices):
     INCIDENT_RESOLVED = "incident.resolved"
     MONITORING_THRESHOLD_SET = "monitoring_threshold.set"
     MONITORING_BATCH_RECORDED = "monitoring_batch.recorded"
+    POST_MARKET_PLAN_SET = "post_market_plan.set"
+    POST_MARKET_REVIEW_RECORDED = "post_market_review.recorded"

@@ -1,10 +1,12 @@
 """The gate criteria models_registry owns. Select → Adapt: an approved decision record,
 backed by at least two reviewers' complete scores. Adapt → Integrate: a version that meets
-every success criterion of the approved scope, with a bias check cleared."""
+every success criterion of the approved scope, with a bias check cleared. Integrate → Operate:
+an approved production rollout plan with monitoring thresholds, and a post-market monitoring
+plan."""
 
 from __future__ import annotations
 
-from models_registry.models import DecisionRecord, ModelVersion
+from models_registry.models import DecisionRecord, Deployment, ModelVersion, PostMarketPlan
 from models_registry.selectors.adapt import criteria_standing, version_bias_cleared
 from projects.lifecycle import gates
 from projects.models import Project
@@ -119,3 +121,73 @@ def bias_check_cleared(project: Project) -> tuple[bool, str]:
     if version_bias_cleared(version=version):
         return True, ""
     return False, f"{version.name} has no bias check completed as acceptable or mitigated."
+
+
+# --- Integrate → Operate -----------------------------------------------------------------------
+
+LIVE = (Deployment.Status.APPROVED, Deployment.Status.ROLLING_OUT, Deployment.Status.COMPLETED)
+
+
+def _production(project: Project) -> Deployment | None:
+    return (
+        Deployment.objects.filter(
+            project=project, environment=Deployment.Environment.PRODUCTION, status__in=LIVE
+        )
+        .order_by("-created_at")
+        .first()
+    )
+
+
+@gates.register(
+    "integrate",
+    "operate",
+    key="rollout_plan_approved",
+    label="A production rollout plan approved by a manager who did not write it",
+    section="operate",
+    owner_app="models_registry",
+    order=10,
+)
+def rollout_plan_approved(project: Project) -> tuple[bool, str]:
+    if _production(project) is not None:
+        return True, ""
+    pending = Deployment.objects.filter(
+        project=project,
+        environment=Deployment.Environment.PRODUCTION,
+        status=Deployment.Status.PLANNED,
+    ).exists()
+    if pending:
+        return False, "The production rollout plan awaits another manager's approval."
+    return False, "No production rollout plan yet."
+
+
+@gates.register(
+    "integrate",
+    "operate",
+    key="monitoring_thresholds_set",
+    label="Monitoring thresholds set for the production deployment",
+    section="operate",
+    owner_app="models_registry",
+    order=20,
+)
+def monitoring_thresholds_set(project: Project) -> tuple[bool, str]:
+    deployment = _production(project)
+    if deployment is None:
+        return False, "No approved production deployment to set thresholds for."
+    if deployment.thresholds.exists():
+        return True, ""
+    return False, f"{deployment.name} has no monitoring threshold."
+
+
+@gates.register(
+    "integrate",
+    "operate",
+    key="post_market_plan",
+    label="A post-market monitoring plan (EU AI Act Art. 72)",
+    section="operate",
+    owner_app="models_registry",
+    order=30,
+)
+def post_market_plan(project: Project) -> tuple[bool, str]:
+    if PostMarketPlan.objects.filter(project=project).exists():
+        return True, ""
+    return False, "No post-market monitoring plan yet."

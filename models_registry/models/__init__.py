@@ -28,6 +28,8 @@ from models_registry.models.operate import (
     MonitoringBatch,
     MonitoringPoint,
     MonitoringThreshold,
+    PostMarketPlan,
+    PostMarketReview,
     RolloutStage,
 )
 from models_registry.models.selection import (
@@ -67,6 +69,8 @@ __all__ = [
     "MonitoringBatch",
     "MonitoringPoint",
     "MonitoringThreshold",
+    "PostMarketPlan",
+    "PostMarketReview",
     "PromptTemplate",
     "PromptVersion",
     "RolloutStage",

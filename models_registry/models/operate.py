@@ -375,3 +375,45 @@ class MonitoringPoint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.metric}@{self.at:%Y-%m-%d %H:%M}={self.value}"
+
+
+class PostMarketPlan(BaseModel):
+    """The post-market monitoring plan of EU AI Act Art. 72: what is watched, how often it is
+    reviewed, and by whom. Each review cycle leaves a dated record."""
+
+    policy_project_path = "project"
+
+    project = models.OneToOneField(
+        "projects.Project", on_delete=models.CASCADE, related_name="post_market_plan"
+    )
+    monitored = LimitedTextField(max_length=10000)  # what is monitored, and from which data
+    review_every_days = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(366)]
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"Post-market monitoring plan of {self.project_id}"
+
+
+class PostMarketReview(BaseModel):
+    policy_project_path = "plan__project"
+
+    plan = models.ForeignKey(PostMarketPlan, on_delete=models.CASCADE, related_name="reviews")
+    reviewed_on = models.DateField()
+    findings = LimitedTextField(max_length=10000)
+    actions = LimitedTextField(blank=True, max_length=10000)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-reviewed_on", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"Review of {self.reviewed_on}"

@@ -49,6 +49,8 @@ from models_registry.services.operate import (
     incident_reported,
     incident_resolve,
     incident_update,
+    post_market_plan_set,
+    post_market_review_record,
 )
 from models_registry.services.scores import score_record, sheet_abstain, sheet_submit
 from models_registry.services.selection import (
@@ -110,6 +112,8 @@ __all__ = [
     "monitoring_ingest",
     "monitoring_threshold_set",
     "organization_currency_set",
+    "post_market_plan_set",
+    "post_market_review_record",
     "prompt_template_create",
     "prompt_version_create",
     "score_record",

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.permissions import Actor, Perm, Rule, check_person_sees, require
+from accounts.permissions import Actor, Perm, Rule, can, check_person_sees, require
 from audit.writer import audit_record
 from core.errors import reject_unknown_fields
 from models_registry.audit_actions import ModelsRegistryAction as Action
@@ -28,6 +28,8 @@ from models_registry.models import (
     Incident,
     IncidentUpdate,
     ModelVersion,
+    PostMarketPlan,
+    PostMarketReview,
     PromptVersion,
     RolloutStage,
 )
@@ -434,3 +436,61 @@ def incident_resolve(
     locked.save()
     _incident_audit(actor, Action.INCIDENT_RESOLVED, locked)
     return locked
+
+
+# --- the post-market monitoring plan (Art. 72) ---------------------------------------------------
+
+NOT_ON_PROJECT = "The reviewer must be someone who can see this project."
+REVIEW_FINDINGS = "Say what the review found."
+REVIEW_IN_FUTURE = "A review is recorded once it has happened."
+
+
+@transaction.atomic
+def post_market_plan_set(
+    *, actor: User, project: Project, monitored: str, review_every_days: int, reviewer: User
+) -> PostMarketPlan:
+    """Write (or rewrite) the project's post-market monitoring plan."""
+    require(actor, Perm.PROJECT_MANAGE, project)
+    check_person_sees(reviewer, project, field="reviewer", message=NOT_ON_PROJECT)
+    plan = PostMarketPlan.objects.filter(project=project).first() or PostMarketPlan(
+        project=project, written_by=actor
+    )
+    plan.monitored, plan.review_every_days, plan.reviewer = monitored, review_every_days, reviewer
+    plan.full_clean()
+    plan.save()
+    audit_record(
+        actor=actor,
+        action=Action.POST_MARKET_PLAN_SET,
+        target=plan,
+        project=project,
+        data={"review_every_days": review_every_days, "reviewer": str(reviewer.pk)},
+    )
+    return plan
+
+
+@transaction.atomic
+def post_market_review_record(
+    *, actor: User, plan: PostMarketPlan, reviewed_on: date, findings: str, actions: str = ""
+) -> PostMarketReview:
+    """One review cycle of the plan, by its reviewer or a manager."""
+    if not (plan.reviewer_id == actor.pk or can(actor, Perm.PROJECT_MANAGE, plan)):
+        require(actor, Perm.PROJECT_MANAGE, plan)  # refuses, with the policy's reason
+    if not findings.strip():
+        raise ValidationError({"findings": REVIEW_FINDINGS})
+    if reviewed_on > timezone.localdate():
+        raise ValidationError({"reviewed_on": REVIEW_IN_FUTURE})
+    review = PostMarketReview.objects.create(
+        plan=plan,
+        reviewed_on=reviewed_on,
+        findings=findings.strip(),
+        actions=actions.strip(),
+        reviewer=actor,
+    )
+    audit_record(
+        actor=actor,
+        action=Action.POST_MARKET_REVIEW_RECORDED,
+        target=review,
+        project=plan.project,
+        data={"reviewed_on": reviewed_on.isoformat()},
+    )
+    return review

@@ -27,6 +27,7 @@ SECTION_URLS = {
     "workshops": "stakeholders:workshop-list",
     "decision": "models_registry:selection",
     "adapt": "models_registry:adapt",
+    "operate": "models_registry:operate",
     "compliance": "compliance:project-compliance",
 }
 

@@ -3,6 +3,7 @@ one confirmed stage at a time, paused and rolled back; incidents and the Art. 73
 from data with its legal source."""
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -225,3 +226,67 @@ def test_an_incident_is_updated_and_resolved_with_how(project, manager):
             occurred_at=timezone.now() + timedelta(days=1),
         )
     assert Incident.objects.count() == 1
+
+
+def _operate_gate(project):
+    from projects.lifecycle import gates
+    from projects.models import Project
+
+    Project.objects.filter(pk=project.pk).update(phase="integrate")
+    project.refresh_from_db()
+    return {r.key: r for r in gates.evaluate(project)}
+
+
+def test_the_operate_gate_waits_for_an_approved_plan_thresholds_and_a_post_market_plan(
+    project, manager, second_manager, project_member
+):
+    results = _operate_gate(project)
+    assert not results["rollout_plan_approved"].met
+    assert not results["monitoring_thresholds_set"].met
+    assert not results["post_market_plan"].met
+    deployment = services.deployment_plan(
+        actor=manager,
+        project=project,
+        name="Production",
+        environment="production",
+        model_version=base_version(project, manager),
+        stages=stages(10, 100),
+    )
+    assert "awaits another manager" in _operate_gate(project)["rollout_plan_approved"].detail
+    services.deployment_approve(actor=second_manager, deployment=deployment)
+    results = _operate_gate(project)
+    assert results["rollout_plan_approved"].met
+    assert "no monitoring threshold" in results["monitoring_thresholds_set"].detail
+    services.monitoring_threshold_set(
+        actor=manager,
+        deployment=deployment,
+        metric="error_rate",
+        direction="above",
+        value=Decimal("0.05"),
+    )
+    reviewer = project_member(project, ProjectMembership.Role.REVIEWER)
+    plan = services.post_market_plan_set(
+        actor=manager,
+        project=project,
+        monitored="Routing accuracy weekly from handler overrides; drift of claim types monthly.",
+        review_every_days=30,
+        reviewer=reviewer,
+    )
+    results = _operate_gate(project)
+    assert all(
+        results[k].met
+        for k in ("rollout_plan_approved", "monitoring_thresholds_set", "post_market_plan")
+    )
+    with pytest.raises(ValidationError, match="found"):
+        services.post_market_review_record(
+            actor=reviewer, plan=plan, reviewed_on=TODAY(), findings=" "
+        )
+    review = services.post_market_review_record(
+        actor=reviewer, plan=plan, reviewed_on=TODAY(), findings="Overrides steady at 8 %."
+    )
+    assert review.reviewer == reviewer
+    viewer = project_member(project, ProjectMembership.Role.VIEWER)
+    with pytest.raises(PermissionDenied):
+        services.post_market_review_record(
+            actor=viewer, plan=plan, reviewed_on=TODAY(), findings="x"
+        )
