@@ -91,6 +91,7 @@ class Rule(StrEnum):
     BIAS_AUDIT_SIGN_OFF = "bias_audit.sign_off"  # a compliance officer who did not conduct it
     ROLLOUT_APPROVE = "deployment.approve"  # a manager who did not write the rollout plan
     INCIDENT_SERIOUS = "incident.serious"  # managers and compliance officers: the Art. 73 call
+    POST_MARKET_REVIEW = "post_market_plan.review"  # the plan's reviewer, or a manager
 
     EVIDENCE_JUDGE = "evidence.judge"  # reviewers and compliance officers, never its owner
     EVIDENCE_EXPIRE = "evidence.expire"  # the system, once the evidence's expiry date passed
@@ -470,6 +471,12 @@ def _rollout_approve(user: Actor, deployment: Any) -> Decision:
     return ALLOW
 
 
+def _post_market_review(user: Actor, plan: Any) -> Decision:
+    if not can_see(user, plan):
+        return DENY
+    return ALLOW if _is(user, plan.reviewer_id) or can(user, Perm.PROJECT_MANAGE, plan) else DENY
+
+
 RULES: dict[Rule, Callable[[Actor, Any], Decision]] = {
     Rule.TASK_CREATE: _contributes_or_reviews,
     Rule.TASK_MOVE: _task_move,
@@ -491,6 +498,7 @@ RULES: dict[Rule, Callable[[Actor, Any], Decision]] = {
     Rule.BIAS_CHECK_REVIEW: _bias_check_review,
     Rule.BIAS_AUDIT_SIGN_OFF: _bias_audit_sign_off,
     Rule.ROLLOUT_APPROVE: _rollout_approve,
+    Rule.POST_MARKET_REVIEW: _post_market_review,
     Rule.INCIDENT_SERIOUS: _classify,  # the same people: the project's managers and officers
     Rule.EVIDENCE_JUDGE: _evidence_judge,
     Rule.EVIDENCE_EXPIRE: _evidence_expire,

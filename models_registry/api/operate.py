@@ -27,7 +27,13 @@ from core.api.schema import ID, READ, WRITE, problems
 from core.api.serializers import AwareDateTimeField, StrictInputSerializer, validated
 from models_registry.api.adapt import VersionSummarySerializer, in_project, version_named
 from models_registry.incident_clock import serious_kinds
-from models_registry.models import Deployment, DeploymentEvent, Incident, MonitoringThreshold
+from models_registry.models import (
+    Deployment,
+    DeploymentEvent,
+    Incident,
+    MonitoringThreshold,
+    PostMarketPlan,
+)
 from models_registry.selectors import (
     clock,
     deployment_get_for_user,
@@ -35,6 +41,7 @@ from models_registry.selectors import (
     deployment_list,
     incident_get_for_user,
     incident_list,
+    post_market_plan_get,
     prompt_version_in_project,
 )
 from models_registry.services import (
@@ -53,6 +60,8 @@ from models_registry.services import (
     incident_update,
     monitoring_ingest,
     monitoring_threshold_set,
+    post_market_plan_set,
+    post_market_review_record,
 )
 from projects.rest import PROJECT_ID, ProjectChildViewSet, person_in
 
@@ -568,3 +577,95 @@ class IncidentViewSet(ProjectChildViewSet):
         data: dict[str, Any] = validated(ResolveInputSerializer, request.data)
         incident_resolve(actor=signed_in_user(request), incident=incident, **data)
         return Response(self._out(incident))
+
+
+# --- the post-market monitoring plan -------------------------------------------------------------
+
+
+@extend_schema_serializer(component_name="PostMarketReview")
+class PostMarketReviewSerializer(serializers.Serializer):
+    reviewed_on = serializers.DateField()
+    findings = serializers.CharField(max_length=10000)
+    actions = serializers.CharField(max_length=10000, required=False, allow_blank=True)
+    reviewer = UserSummaryOutputSerializer(read_only=True)
+
+
+@extend_schema_serializer(component_name="PostMarketReviewWrite")
+class PostMarketReviewInputSerializer(StrictInputSerializer):
+    reviewed_on = serializers.DateField()
+    findings = serializers.CharField(max_length=10000)
+    actions = serializers.CharField(max_length=10000, required=False, allow_blank=True)
+
+
+@extend_schema_serializer(component_name="PostMarketPlan")
+class PostMarketPlanSerializer(serializers.Serializer):
+    monitored = serializers.CharField()
+    review_every_days = serializers.IntegerField()
+    reviewer = UserSummaryOutputSerializer()
+    reviews = PostMarketReviewSerializer(many=True, source="reviews.all")
+    updated_at = serializers.DateTimeField()
+
+
+@extend_schema_serializer(component_name="PostMarketPlanWrite")
+class PostMarketPlanInputSerializer(StrictInputSerializer):
+    monitored = serializers.CharField(
+        max_length=10000, help_text="What is watched, from which data."
+    )
+    review_every_days = serializers.IntegerField(min_value=1, max_value=366)
+    reviewer = serializers.UUIDField(help_text="Someone who can see the project.")
+
+
+@extend_schema(parameters=[PROJECT_ID])
+class PostMarketPlanViewSet(ProjectChildViewSet):
+    """The project's post-market monitoring plan (EU AI Act Art. 72) and its reviews."""
+
+    policy_perms = {
+        "plan": Perm.PROJECT_VIEW,
+        "plan_set": Perm.PROJECT_MANAGE,
+        "review": Perm.PROJECT_VIEW,  # its reviewer or a manager: the service decides
+    }
+
+    def _plan(self) -> PostMarketPlan:
+        found = post_market_plan_get(project=self.get_project())
+        if found is None:
+            raise Http404
+        return found
+
+    @extend_schema(
+        summary="Get the post-market monitoring plan",
+        responses={200: PostMarketPlanSerializer, **problems(*READ)},
+    )
+    def plan(self, request: Request, project_id: str) -> Response:
+        return Response(PostMarketPlanSerializer(self._plan()).data)
+
+    @extend_schema(
+        summary="Write the post-market monitoring plan",
+        request=PostMarketPlanInputSerializer,
+        responses={200: PostMarketPlanSerializer, **problems(*WRITE)},
+    )
+    def plan_set(self, request: Request, project_id: str) -> Response:
+        project = self.get_project()
+        data: dict[str, Any] = validated(PostMarketPlanInputSerializer, request.data)
+        data["reviewer"] = person_in(
+            user=signed_in_user(request),
+            organization=project.organization,
+            person_id=data["reviewer"],
+            field="reviewer",
+            message="Not a member of this organisation.",
+        )
+        post_market_plan_set(actor=signed_in_user(request), project=project, **data)
+        return Response(PostMarketPlanSerializer(self._plan()).data)
+
+    @extend_schema(
+        summary="Record a review cycle of the plan",
+        description="The plan's reviewer or a manager.",
+        request=PostMarketReviewInputSerializer,
+        responses={201: PostMarketPlanSerializer, **problems(*WRITE)},
+    )
+    def review(self, request: Request, project_id: str) -> Response:
+        plan = self._plan()
+        if not can(signed_in_user(request), Rule.POST_MARKET_REVIEW, plan):
+            raise PermissionDenied  # before a word about the body
+        data: dict[str, Any] = validated(PostMarketReviewInputSerializer, request.data)
+        post_market_review_record(actor=signed_in_user(request), plan=plan, **data)
+        return Response(PostMarketPlanSerializer(self._plan()).data, status=status.HTTP_201_CREATED)

@@ -14,7 +14,12 @@ from models_registry.api.decisions import DecisionRecordViewSet
 from models_registry.api.evaluations import BiasCheckViewSet, EvaluationViewSet
 from models_registry.api.feedback import HumanFeedbackViewSet, UserTestViewSet
 from models_registry.api.imports import EvaluationFileImportViewSet, MlflowImportViewSet
-from models_registry.api.operate import DeploymentViewSet, IncidentViewSet, MonitoringViewSet
+from models_registry.api.operate import (
+    DeploymentViewSet,
+    IncidentViewSet,
+    MonitoringViewSet,
+    PostMarketPlanViewSet,
+)
 from models_registry.api.selection import (
     SelectionCandidateViewSet,
     SelectionCriterionViewSet,
@@ -121,5 +126,18 @@ operate = [
         name="deployment-thresholds",
     ),
     path(f"{D}/points/", MonitoringViewSet.as_view({"post": "points"}), name="deployment-points"),
+]
+PM = "projects/<str:project_id>/operate/post-market-plan"
+operate += [
+    path(
+        f"{PM}/",
+        PostMarketPlanViewSet.as_view({"get": "plan", "put": "plan_set"}),
+        name="post-market-plan",
+    ),
+    path(
+        f"{PM}/reviews/",
+        PostMarketPlanViewSet.as_view({"post": "review"}),
+        name="post-market-reviews",
+    ),
 ]
 urlpatterns += operate

@@ -50,6 +50,7 @@ from models_registry.selectors.operate import (
     deployment_list,
     incident_get_for_user,
     incident_list,
+    post_market_plan_get,
     serious_clocks,
 )
 from models_registry.selectors.selection import (
@@ -123,6 +124,7 @@ __all__ = [
     "model_version_list",
     "my_scores",
     "my_sheet",
+    "post_market_plan_get",
     "prompt_diff",
     "prompt_template_get_for_user",
     "prompt_template_list",

@@ -13,7 +13,13 @@ from accounts.models import Organization
 from accounts.permissions import Actor, visible
 from accounts.selectors import visible_object_get
 from models_registry.incident_clock import remaining, serious_kinds
-from models_registry.models import Deployment, DeploymentEvent, Incident, RolloutStage
+from models_registry.models import (
+    Deployment,
+    DeploymentEvent,
+    Incident,
+    PostMarketPlan,
+    RolloutStage,
+)
 from projects.models import Project
 
 _DEPLOYMENT = ("model_version", "prompt_version__template", "created_by", "approved_by")
@@ -107,3 +113,12 @@ def clock(incident: Incident, now: datetime | None = None) -> dict[str, Any] | N
         "days": kind.days if kind else None,
         "source": kind.source if kind else "",
     }
+
+
+def post_market_plan_get(*, project: Project) -> PostMarketPlan | None:
+    return (
+        PostMarketPlan.objects.filter(project=project)
+        .select_related("reviewer")
+        .prefetch_related("reviews__reviewer")
+        .first()
+    )

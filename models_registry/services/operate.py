@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.permissions import Actor, Perm, Rule, can, check_person_sees, require
+from accounts.permissions import Actor, Perm, Rule, check_person_sees, require
 from audit.writer import audit_record
 from core.errors import reject_unknown_fields
 from models_registry.audit_actions import ModelsRegistryAction as Action
@@ -473,8 +473,7 @@ def post_market_review_record(
     *, actor: User, plan: PostMarketPlan, reviewed_on: date, findings: str, actions: str = ""
 ) -> PostMarketReview:
     """One review cycle of the plan, by its reviewer or a manager."""
-    if not (plan.reviewer_id == actor.pk or can(actor, Perm.PROJECT_MANAGE, plan)):
-        require(actor, Perm.PROJECT_MANAGE, plan)  # refuses, with the policy's reason
+    require(actor, Rule.POST_MARKET_REVIEW, plan)
     if not findings.strip():
         raise ValidationError({"findings": REVIEW_FINDINGS})
     if reviewed_on > timezone.localdate():

@@ -300,6 +300,13 @@ def _adapt_records(project: Any, users: dict[str, User], runner: User) -> dict[s
         severity="medium",
         deployment=deployment,
     )
+    registry_services.post_market_plan_set(
+        actor=manager,
+        project=project,
+        monitored="Routing accuracy from handler overrides, weekly.",
+        review_every_days=30,
+        reviewer=manager,
+    )
     return {
         "deployment": deployment,
         "incident": incident,
