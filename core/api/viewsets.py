@@ -3,7 +3,10 @@
 from collections.abc import Mapping
 from typing import Any, cast
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.db import IntegrityError
+from rest_framework.exceptions import ParseError
 from rest_framework.metadata import SimpleMetadata
 from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
@@ -11,6 +14,8 @@ from rest_framework.response import Response
 from rest_framework.viewsets import GenericViewSet
 
 from core.api.errors import CONCURRENT_CHANGE, Conflict, unique_violation
+
+TOO_BIG = "The request body is larger than the {megabytes} MB a request may carry."
 
 
 class ApiMetadata(SimpleMetadata):
@@ -47,6 +52,10 @@ class ApiViewSet(GenericViewSet):
     policy_perms: Mapping[str, str] = {}
 
     def handle_exception(self, exc: Exception) -> Response:
+        # A body over Django's limit would be a bare HTML 400: answer a problem saying which.
+        if isinstance(exc, RequestDataTooBig):
+            limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0
+            exc = ParseError(TOO_BIG.format(megabytes=round(limit / 1_000_000, 1)))
         # A unique constraint hit by a concurrent request (the services check first, the
         # database has the last word); the service's transaction has already rolled back.
         # Any other integrity error is a bug: it propagates and answers 500.

@@ -168,3 +168,13 @@ def test_only_managers_set_thresholds_and_outsiders_get_404(
         .status_code
         == 404
     )
+
+
+def test_a_body_over_the_size_limit_is_a_problem_saying_so(deployment, system, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100_000
+    big = {"batch_id": "big", "points": series("error_rate", [0.01] * 2_000)}
+    response = system.post(points_url(deployment), big, format="json")
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/problem+json")
+    assert "larger than the 0.1 MB" in response.json()["detail"]
+    assert not MonitoringPoint.objects.exists()
