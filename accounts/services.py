@@ -166,16 +166,36 @@ def user_password_change(*, actor: User, password: str) -> None:
     _password_set(user=actor, password=password, via="change")
 
 
+# Reset requests: a few per address an hour (nobody's inbox is flooded with reset mails),
+# more per client (a shared office address), and beyond either nothing more is sent.
+RESET_PER_EMAIL = 3
+RESET_PER_CLIENT = 20
+RESET_WINDOW_SECONDS = 60 * 60
+
+
 @transaction.atomic
-def user_password_reset_request(*, email: str) -> None:
+def user_password_reset_request(*, email: str, client_address: str | None = None) -> None:
     """Ask for a reset link to be mailed to `email`, if an active account with a password has
     it (the rule of Django's reset form); the mail and its link are the outbox's.
 
     The caller learns nothing about the address, and neither does the clock: the lookup is the
     same either way and nothing is sent inside the request (`password_reset_enqueue`). Not on
     the audit trail: anyone may ask for anyone; the reset itself is recorded when it happens.
+    Over the rate limits the answer is the same, and nothing is sent.
     """
-    user = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
+    email = email.strip()
+    per_email = hit(
+        "password-reset:email", email.lower(), limit=RESET_PER_EMAIL, window=RESET_WINDOW_SECONDS
+    )
+    per_client = hit(
+        "password-reset:client",
+        client_address or "unknown",
+        limit=RESET_PER_CLIENT,
+        window=RESET_WINDOW_SECONDS,
+    )
+    if not (per_email and per_client):
+        return
+    user = User.objects.filter(email__iexact=email, is_active=True).first()
     if user is not None and not user.has_usable_password():
         user = None
     password_reset_enqueue(user=user)

@@ -28,6 +28,7 @@ from accounts.forms import (
 from accounts.models import APIToken, Invitation, Organization, User
 from accounts.permissions import Perm, can_map
 from accounts.types import AuthenticatedRequest
+from core.clientip import client_address
 from core.forms import add_service_errors, choice_field
 from core.htmx import render_htmx
 
@@ -75,7 +76,9 @@ class PasswordResetView(auth_views.PasswordResetView):
 
     def form_valid(self, form: Any) -> HttpResponse:
         # Instead of form.save(), which looks up the accounts and mails them inside the request.
-        services.user_password_reset_request(email=form.cleaned_data["email"])
+        services.user_password_reset_request(
+            email=form.cleaned_data["email"], client_address=client_address(self.request)
+        )
         return HttpResponseRedirect(self.get_success_url())
 
 

@@ -894,3 +894,23 @@ def test_the_500_page_renders_without_the_database(django_assert_num_queries):
         html = render_to_string("500.html")
     assert "<h1>Something went wrong</h1>" in html
     assert "{% extends" not in html
+
+
+def test_reset_requests_are_limited_per_address_and_per_client_with_the_same_answer(
+    client, admin, org_member
+):
+    """Found trying it: anyone could flood an inbox with reset mails, one request each."""
+    from accounts.services import RESET_PER_CLIENT, RESET_PER_EMAIL
+
+    answers = {
+        client.post("/accounts/password/reset/", {"email": admin.email})["Location"]
+        for _ in range(RESET_PER_EMAIL + 2)
+    }
+    assert answers == {"/accounts/password/reset/sent/"}  # the same answer past the limit
+    assert outbox_deliver_due() == RESET_PER_EMAIL
+    others = [org_member().email for _ in range(RESET_PER_CLIENT)]
+    for email in others:
+        client.post("/accounts/password/reset/", {"email": email})
+    # The client asked RESET_PER_EMAIL + 2 times already: past its limit the rest send nothing.
+    sent = RESET_PER_CLIENT - (RESET_PER_EMAIL + 2)
+    assert outbox_deliver_due() == sent
