@@ -44,3 +44,8 @@ class ModelsRegistryAction(models.TextChoices):
     FEEDBACK_RECORDED = "human_feedback.recorded"
     FEEDBACK_TRIAGED = "human_feedback.triaged"
     FEEDBACK_ADDRESSED = "human_feedback.addressed"
+    # Integrate & operate: A/B tests
+    AB_TEST_CREATED = "ab_test.created"
+    AB_TEST_STARTED = "ab_test.started"
+    AB_TEST_RESULTS_POSTED = "ab_test.results_posted"
+    AB_TEST_FINISHED = "ab_test.finished"

@@ -20,6 +20,7 @@ from models_registry.models.catalogue import (
     Vendor,
     VendorAssessment,
 )
+from models_registry.models.experiments import ABTest, ABVariant
 from models_registry.models.selection import (
     MAX_SCORE,
     MIN_SCORE,
@@ -37,6 +38,8 @@ __all__ = [
     "MIN_SCORE",
     "MODALITIES",
     "VENDOR_CERTIFICATIONS",
+    "ABTest",
+    "ABVariant",
     "BiasCheck",
     "Candidate",
     "CatalogueModel",

@@ -42,6 +42,14 @@ from models_registry.selectors.catalogue import (
     vendor_get_for_user,
     vendor_list,
 )
+from models_registry.selectors.experiments import (
+    ABTestDetail,
+    ab_test_detail,
+    ab_test_get_for_user,
+    ab_test_in_project,
+    ab_test_list,
+    ab_variant_in_test,
+)
 from models_registry.selectors.model_card import model_card
 from models_registry.selectors.selection import (
     candidate_get_for_user,
@@ -68,6 +76,12 @@ from models_registry.selectors.selection import (
 )
 
 __all__ = [
+    "ABTestDetail",
+    "ab_test_detail",
+    "ab_test_get_for_user",
+    "ab_test_in_project",
+    "ab_test_list",
+    "ab_variant_in_test",
     "bias_check_get_for_user",
     "bias_check_list",
     "candidate_get_for_user",

@@ -21,6 +21,12 @@ from models_registry.services.catalogue import (
     organization_currency_set,
 )
 from models_registry.services.decisions import decision_record, decision_sign_compliance
+from models_registry.services.experiments import (
+    ab_test_create,
+    ab_test_finish,
+    ab_test_results_post,
+    ab_test_start,
+)
 from models_registry.services.feedback import (
     feedback_addressed,
     feedback_from_product,
@@ -42,6 +48,10 @@ from models_registry.services.selection import (
 from models_registry.services.vendors import vendor_assess, vendor_create, vendor_update
 
 __all__ = [
+    "ab_test_create",
+    "ab_test_finish",
+    "ab_test_results_post",
+    "ab_test_start",
     "bias_check_review",
     "bias_check_run",
     "candidate_create",
