@@ -12,6 +12,7 @@ from models_registry.api.adapt import (
 from models_registry.api.catalogue import CatalogueModelViewSet, ExchangeRateViewSet
 from models_registry.api.decisions import DecisionRecordViewSet
 from models_registry.api.evaluations import BiasCheckViewSet, EvaluationViewSet
+from models_registry.api.experiments import ABTestViewSet
 from models_registry.api.feedback import HumanFeedbackViewSet, UserTestViewSet
 from models_registry.api.selection import (
     SelectionCandidateViewSet,
@@ -49,6 +50,10 @@ router.register(f"{ADAPT}/evaluations", EvaluationViewSet, basename="evaluation"
 router.register(f"{ADAPT}/bias-checks", BiasCheckViewSet, basename="bias-check")
 router.register(f"{ADAPT}/feedback", HumanFeedbackViewSet, basename="human-feedback")
 router.register(f"{ADAPT}/user-tests", UserTestViewSet, basename="user-test")
+# a project's Integrate & operate record
+router.register(
+    r"projects/(?P<project_id>[^/]+)/operate/ab-tests", ABTestViewSet, basename="ab-test"
+)
 
 # One object per project: plain routes rather than a router's list/detail pair.
 S = "projects/<str:project_id>/selection"

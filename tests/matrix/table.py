@@ -344,6 +344,12 @@ TABLE: dict[str, dict[str, Rule]] = {
     "models-registry-api:human-feedback-addressed": {"POST": PROJECT_CONTRIBUTE},
     "models-registry-api:user-test-list": VIEW_CONTRIBUTE,
     "models-registry-api:user-test-detail": {"GET": PROJECT_VIEW},
+    # --- models registry API: a project's Integrate & operate record ---------------------------
+    "models-registry-api:ab-test-list": VIEW_CONTRIBUTE,
+    "models-registry-api:ab-test-detail": {"GET": PROJECT_VIEW},
+    "models-registry-api:ab-test-start": {"POST": PROJECT_CONTRIBUTE},
+    "models-registry-api:ab-test-results": {"POST": PROJECT_CONTRIBUTE},
+    "models-registry-api:ab-test-finish": {"POST": PROJECT_CONTRIBUTE},
     # --- models_registry API: the catalogue and its vendors -------------------------------
     "models-registry-api:catalogue-model-list": {"GET": ORG_VIEW, "POST": CATALOGUE_MANAGE},
     "models-registry-api:catalogue-model-detail": {
@@ -519,6 +525,7 @@ PK_BY_PREFIX: dict[str, str] = {
     "models-registry-api:bias-check-": "bias_check",
     "models-registry-api:human-feedback-": "human_feedback",
     "models-registry-api:user-test-": "user_test",
+    "models-registry-api:ab-test-": "ab_test",
     "models-registry-api:catalogue-model-": "catalogue_model",
     "models-registry-api:vendor-": "vendor",
     "compliance-api:evidence-": "evidence",
