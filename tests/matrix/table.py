@@ -293,6 +293,13 @@ TABLE: dict[str, dict[str, Rule]] = {
     "compliance-api:bias-audit-sign-off": {"POST": COMPLIANCE_SIGNOFF},
     "models_registry:feedback-create": {"POST": PROJECT_CONTRIBUTE},
     "models_registry:feedback-triage": {"POST": PROJECT_CONTRIBUTE},
+    # Integrate & operate: A/B tests
+    "models_registry:ab-tests": {"GET": PROJECT_VIEW},
+    "models_registry:ab-test-create": {"POST": PROJECT_CONTRIBUTE},
+    "models_registry:ab-test-detail": {"GET": PROJECT_VIEW},
+    "models_registry:ab-test-start": {"POST": PROJECT_CONTRIBUTE},
+    "models_registry:ab-test-results": {"POST": PROJECT_CONTRIBUTE},
+    "models_registry:ab-test-finish": {"POST": PROJECT_CONTRIBUTE},
     "models_registry:user-test-create": {"POST": PROJECT_CONTRIBUTE},
     "models_registry:model-card-markdown": {"GET": PROJECT_VIEW},
     "models_registry:model-card-pdf": {"GET": PROJECT_VIEW},
@@ -449,6 +456,7 @@ HTML_LISTS = {
     "compliance:training-list",
     "compliance:catalogue",
     "compliance:framework-detail",
+    "models_registry:ab-tests",
 }
 
 # --- URL kwargs ---------------------------------------------------------------------------------
@@ -490,6 +498,7 @@ KWARGS: dict[str, str] = {
     "record_id": "training_record",
     "framework_id": "framework",
     "requirement_id": "requirement",
+    "test_id": "ab_test",
 }
 # The API's `pk`, by the longest route-name prefix it starts with.
 PK_BY_PREFIX: dict[str, str] = {
