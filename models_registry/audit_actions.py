@@ -49,3 +49,4 @@ class ModelsRegistryAction(models.TextChoices):
     AB_TEST_STARTED = "ab_test.started"
     AB_TEST_RESULTS_POSTED = "ab_test.results_posted"
     AB_TEST_FINISHED = "ab_test.finished"
+    OPTIMISATION_RECORDED = "optimisation.recorded"

@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 
-from models_registry.models import ABTest
+from models_registry.models import ABTest, OptimisationRecord
 
 TEST_FIELDS = (
     "name",
@@ -91,5 +91,37 @@ class ResultsForm(forms.Form):
 
 class FinishForm(forms.Form):
     conclusion = forms.CharField(
+        max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+def _measure(label: str) -> forms.DecimalField:
+    return forms.DecimalField(
+        required=False, min_value=0, max_digits=12, decimal_places=4, label=label
+    )
+
+
+class OptimisationForm(forms.Form):
+    technique = forms.ChoiceField(choices=OptimisationRecord.Technique.choices)
+    before = forms.ChoiceField(label="Version before (the teacher, for a distillation)")
+    after = forms.ChoiceField(label="Version after (the student)")
+    bits = forms.IntegerField(required=False, min_value=1, max_value=32, label="Bit width")
+    method = forms.CharField(max_length=120, required=False, help_text="GPTQ, AWQ, int8…")
+    pruned_percent = forms.DecimalField(
+        required=False, min_value=0, max_value=100, decimal_places=2, label="Pruned %"
+    )
+    hardware = forms.CharField(max_length=120, required=False, help_text="TensorRT on L4…")
+    before_evaluation = forms.ChoiceField(required=False, label="Evaluation before")
+    after_evaluation = forms.ChoiceField(required=False, label="Evaluation after")
+    quality_metric = forms.CharField(max_length=120, required=False)
+    latency_p50_before = _measure("Latency p50 before (ms)")
+    latency_p50_after = _measure("Latency p50 after (ms)")
+    latency_p95_before = _measure("Latency p95 before (ms)")
+    latency_p95_after = _measure("Latency p95 after (ms)")
+    memory_mb_before = _measure("Memory before (MB)")
+    memory_mb_after = _measure("Memory after (MB)")
+    cost_per_1k_before = _measure("Cost per 1,000 requests before")
+    cost_per_1k_after = _measure("Cost per 1,000 requests after")
+    notes = forms.CharField(
         max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

@@ -99,4 +99,9 @@ urlpatterns += [
         experiments.ab_test_finish,
         name="ab-test-finish",
     ),
+    path(
+        f"{OPERATE}/optimisations/new/",
+        experiments.optimisation_create,
+        name="optimisation-create",
+    ),
 ]

@@ -20,7 +20,7 @@ from models_registry.models.catalogue import (
     Vendor,
     VendorAssessment,
 )
-from models_registry.models.experiments import ABTest, ABVariant
+from models_registry.models.experiments import ABTest, ABVariant, OptimisationRecord
 from models_registry.models.selection import (
     MAX_SCORE,
     MIN_SCORE,
@@ -53,6 +53,7 @@ __all__ = [
     "FineTuneRun",
     "HumanFeedback",
     "ModelVersion",
+    "OptimisationRecord",
     "PromptTemplate",
     "PromptVersion",
     "Score",

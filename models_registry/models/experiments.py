@@ -165,3 +165,87 @@ class ABVariant(BaseModel):
     @property
     def has_results(self) -> bool:
         return self.sample_size is not None
+
+
+class OptimisationRecord(BaseModel):
+    """An optimisation of a model version into another (quantisation, pruning, distillation,
+    compilation for given hardware), with what it bought and what it cost: latency, memory
+    and serving cost before and after, and the quality metric of a chosen evaluation of each."""
+
+    policy_project_path = "project"
+
+    class Technique(models.TextChoices):
+        QUANTIZATION = "quantization", "Quantization"
+        PRUNING = "pruning", "Pruning"
+        DISTILLATION = "distillation", "Distillation (teacher → student)"
+        COMPILATION = "compilation", "Hardware-specific compilation"
+
+    project = models.ForeignKey(
+        "projects.Project", on_delete=models.CASCADE, related_name="optimisations"
+    )
+    technique = models.CharField(max_length=16, choices=Technique.choices)
+    # Quantization: bit width and method (GPTQ, AWQ, int8 dynamic…); pruning: the share
+    # removed; compilation: the target (TensorRT on L4…). Distillation's teacher is `before`.
+    bits = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(32)]
+    )
+    method = models.CharField(max_length=120, blank=True)
+    pruned_percent = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+    )
+    hardware = models.CharField(max_length=120, blank=True)
+    before = models.ForeignKey(
+        "models_registry.ModelVersion", on_delete=models.PROTECT, related_name="+"
+    )
+    after = models.ForeignKey(
+        "models_registry.ModelVersion", on_delete=models.PROTECT, related_name="+"
+    )
+    before_evaluation = models.ForeignKey(
+        "models_registry.Evaluation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    after_evaluation = models.ForeignKey(
+        "models_registry.Evaluation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    quality_metric = models.CharField(max_length=120, blank=True)
+    latency_p50_before = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    latency_p50_after = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    latency_p95_before = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    latency_p95_after = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    memory_mb_before = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    memory_mb_after = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    cost_per_1k_before = models.DecimalField(max_digits=12, decimal_places=4, null=True, blank=True)
+    cost_per_1k_after = models.DecimalField(max_digits=12, decimal_places=4, null=True, blank=True)
+    notes = LimitedTextField(blank=True, max_length=5000)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["project", "-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    technique__in=["quantization", "pruning", "distillation", "compilation"]
+                ),
+                name="%(app_label)s_%(class)s_technique_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(before=models.F("after")),
+                name="%(app_label)s_%(class)s_two_versions",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_technique_display()}: {self.before_id} → {self.after_id}"

@@ -49,6 +49,7 @@ from models_registry.selectors.experiments import (
     ab_test_in_project,
     ab_test_list,
     ab_variant_in_test,
+    optimisation_list,
 )
 from models_registry.selectors.model_card import model_card
 from models_registry.selectors.selection import (
@@ -122,6 +123,7 @@ __all__ = [
     "model_version_list",
     "my_scores",
     "my_sheet",
+    "optimisation_list",
     "prompt_diff",
     "prompt_template_get_for_user",
     "prompt_template_list",

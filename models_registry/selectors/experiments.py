@@ -4,6 +4,7 @@ the variants' current totals."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Prefetch, QuerySet
@@ -11,7 +12,7 @@ from django.db.models import Count, Prefetch, QuerySet
 from accounts.permissions import Actor, visible
 from accounts.selectors import visible_object_get
 from models_registry.experimenting import Analysis, analyse
-from models_registry.models import ABTest, ABVariant
+from models_registry.models import ABTest, ABVariant, EvaluationMetric, OptimisationRecord
 from projects.models import Project
 
 _VARIANTS = Prefetch(
@@ -57,3 +58,42 @@ def ab_test_detail(*, test: ABTest) -> ABTestDetail:
     fresh = ABTest.objects.prefetch_related(_VARIANTS).select_related("winner").get(pk=test.pk)
     rows = list(fresh.variants.all())
     return ABTestDetail(test=fresh, variants=rows, analysis=analyse(fresh, rows))
+
+
+# --- optimisation records -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TradeOff:
+    record: OptimisationRecord
+    quality_before: Decimal | None
+    quality_after: Decimal | None
+
+
+def optimisation_list(*, project: Project) -> list[TradeOff]:
+    """The project's optimisations with the quality metric of each side's evaluation (two
+    queries: the records, then the overall figures they name)."""
+    records = list(
+        OptimisationRecord.objects.filter(project=project)
+        .select_related("before", "after")
+        .order_by("-created_at")
+    )
+    evaluation_ids = {
+        pk
+        for r in records
+        if r.quality_metric
+        for pk in (r.before_evaluation_id, r.after_evaluation_id)
+        if pk is not None
+    }
+    figures: dict[tuple[Any, str], Decimal] = {
+        (m.evaluation_id, m.name): m.value
+        for m in EvaluationMetric.objects.filter(evaluation_id__in=evaluation_ids, slice_key="")
+    }
+    return [
+        TradeOff(
+            record=r,
+            quality_before=figures.get((r.before_evaluation_id, r.quality_metric)),
+            quality_after=figures.get((r.after_evaluation_id, r.quality_metric)),
+        )
+        for r in records
+    ]

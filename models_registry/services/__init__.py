@@ -34,6 +34,7 @@ from models_registry.services.feedback import (
     feedback_triage,
     user_test_record,
 )
+from models_registry.services.optimisation import optimisation_record
 from models_registry.services.scores import score_record, sheet_abstain, sheet_submit
 from models_registry.services.selection import (
     candidate_create,
@@ -78,6 +79,7 @@ __all__ = [
     "fine_tune_run_create",
     "fine_tune_run_update",
     "model_version_create",
+    "optimisation_record",
     "organization_currency_set",
     "prompt_template_create",
     "prompt_version_create",

@@ -18,7 +18,13 @@ from accounts.types import AuthenticatedRequest
 from core.forms import add_service_errors, choice_field
 from models_registry import selectors, services
 from models_registry.charts import difference_chart
-from models_registry.forms_experiments import TEST_FIELDS, ABTestForm, FinishForm, ResultsForm
+from models_registry.forms_experiments import (
+    TEST_FIELDS,
+    ABTestForm,
+    FinishForm,
+    OptimisationForm,
+    ResultsForm,
+)
 from models_registry.models import ABTest
 from projects.models import Project
 from projects.pages import project_context
@@ -47,8 +53,27 @@ def _versions(project: Project) -> list[tuple[str, str]]:
     return [(str(v.pk), v.name) for v in selectors.model_version_list(project=project)]
 
 
+def _optimisation_form(project: Project, data: Any = None) -> OptimisationForm:
+    form = OptimisationForm(data)
+    versions = _versions(project)
+    choice_field(form, "before").choices = versions
+    choice_field(form, "after").choices = versions
+    evaluations = [("", "—")] + [
+        (str(e.pk), f"{e.model_version.name} · {e.benchmark} · {e.evaluated_at:%Y-%m-%d}")
+        for e in selectors.evaluation_list(project=project)
+    ]
+    choice_field(form, "before_evaluation").choices = evaluations
+    choice_field(form, "after_evaluation").choices = evaluations
+    return form
+
+
 def _list_page(
-    request: AuthenticatedRequest, project: Project, *, status: int = 200, form: Any = None
+    request: AuthenticatedRequest,
+    project: Project,
+    *,
+    status: int = 200,
+    form: Any = None,
+    optimisation_form: Any = None,
 ) -> HttpResponse:
     context = project_context(
         request,
@@ -56,6 +81,8 @@ def _list_page(
         TAB,
         tests=list(selectors.ab_test_list(project=project)),
         form=form or ABTestForm(versions=_versions(project)),
+        optimisations=selectors.optimisation_list(project=project),
+        optimisation_form=optimisation_form or _optimisation_form(project),
         may_contribute=can(request.user, Perm.PROJECT_CONTRIBUTE, project),
     )
     return render(request, "models_registry/experiments.html", context, status=status)
@@ -192,3 +219,28 @@ def ab_test_finish(request: AuthenticatedRequest, project_id: Any, test_id: Any)
             messages.success(request, "Test finished; its outcome is recorded.")
             return redirect("models_registry:ab-test-detail", project.pk, test.pk)
     return _detail_page(request, project, test, status=400, finish_form=form)
+
+
+@login_required
+@require_POST
+def optimisation_create(request: AuthenticatedRequest, project_id: Any) -> HttpResponse:
+    project = _project(request, project_id, Perm.PROJECT_CONTRIBUTE)
+    form = _optimisation_form(project, request.POST)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        for field in ("before", "after"):
+            data[field] = selectors.model_version_in_project(project=project, id=data[field])
+        for field in ("before_evaluation", "after_evaluation"):
+            data[field] = (
+                selectors.evaluation_in_project(project=project, id=data[field])
+                if data[field]
+                else None
+            )
+        try:
+            services.optimisation_record(actor=request.user, project=project, **data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Optimisation recorded.")
+            return redirect("models_registry:ab-tests", project.pk)
+    return _list_page(request, project, status=400, optimisation_form=form)

@@ -300,6 +300,7 @@ TABLE: dict[str, dict[str, Rule]] = {
     "models_registry:ab-test-start": {"POST": PROJECT_CONTRIBUTE},
     "models_registry:ab-test-results": {"POST": PROJECT_CONTRIBUTE},
     "models_registry:ab-test-finish": {"POST": PROJECT_CONTRIBUTE},
+    "models_registry:optimisation-create": {"POST": PROJECT_CONTRIBUTE},
     "models_registry:user-test-create": {"POST": PROJECT_CONTRIBUTE},
     "models_registry:model-card-markdown": {"GET": PROJECT_VIEW},
     "models_registry:model-card-pdf": {"GET": PROJECT_VIEW},
