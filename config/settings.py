@@ -305,6 +305,9 @@ SPECTACULAR_SETTINGS = {
         "EvidenceStatusEnum": "compliance.models.Evidence.Status",
         "EvidenceKindEnum": "compliance.models.Evidence.Kind",
         "EvidenceFilterStatusEnum": "compliance.selectors.evidence.EVIDENCE_STATUSES",
+        # Integrate & operate: A/B tests
+        "ABTestStatusEnum": "models_registry.models.ABTest.Status",
+        "ABTestMetricKindEnum": "models_registry.models.ABTest.MetricKind",
     },
 }
 

@@ -63,3 +63,9 @@ class ModelsRegistryAction(models.TextChoices):
     MONITORING_BATCH_RECORDED = "monitoring_batch.recorded"
     POST_MARKET_PLAN_SET = "post_market_plan.set"
     POST_MARKET_REVIEW_RECORDED = "post_market_review.recorded"
+    # Integrate & operate: A/B tests
+    AB_TEST_CREATED = "ab_test.created"
+    AB_TEST_STARTED = "ab_test.started"
+    AB_TEST_RESULTS_POSTED = "ab_test.results_posted"
+    AB_TEST_FINISHED = "ab_test.finished"
+    OPTIMISATION_RECORDED = "optimisation.recorded"

@@ -74,3 +74,41 @@ def trend_chart(points: list[dict[str, Any]], target: Any) -> dict[str, Any]:
         "left": TREND_PAD,
         "right": TREND_WIDTH - TREND_PAD,
     }
+
+
+# --- A/B tests: each variant's difference from the control with its interval, against zero ----
+
+DIFF_WIDTH, DIFF_ROW, DIFF_PAD = 320, 28, 16
+
+
+def difference_chart(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Where to draw each variant's difference (a dot) and its confidence interval (a bar)
+    against the zero line, as inline SVG coordinates: one row per variant, the scale symmetric
+    around zero so the side of the line reads at a glance. Rows are dicts with `label`,
+    `difference`, `ci_low` and `ci_high` (floats)."""
+    reach = max((max(abs(r["ci_low"]), abs(r["ci_high"])) for r in rows), default=0.0) or 1.0
+    reach *= 1.1
+    inner = DIFF_WIDTH - 2 * DIFF_PAD
+
+    def x(value: float) -> float:
+        return round(DIFF_PAD + inner * (value + reach) / (2 * reach), 1)
+
+    drawn = [
+        row
+        | {
+            "y": DIFF_PAD + i * DIFF_ROW,
+            "x": x(row["difference"]),
+            "low_x": x(row["ci_low"]),
+            "high_x": x(row["ci_high"]),
+        }
+        for i, row in enumerate(rows)
+    ]
+    return {
+        "width": DIFF_WIDTH,
+        "height": 2 * DIFF_PAD + max(len(rows) - 1, 0) * DIFF_ROW,
+        "rows": drawn,
+        "zero_x": x(0.0),
+        "top": DIFF_PAD // 2,
+        "bottom": DIFF_PAD + max(len(rows) - 1, 0) * DIFF_ROW + DIFF_PAD // 2,
+        "reach": reach / 1.1,
+    }

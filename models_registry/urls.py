@@ -1,6 +1,14 @@
 from django.urls import path
 
-from models_registry.views import adapt, catalogue, imports, operate, selection, vendors
+from models_registry.views import (
+    adapt,
+    catalogue,
+    experiments,
+    imports,
+    operate,
+    selection,
+    vendors,
+)
 
 app_name = "models_registry"
 
@@ -96,5 +104,31 @@ urlpatterns = [
         f"{OP}/incidents/<uuid:incident_id>/<str:step>/",
         operate.incident_step,
         name="incident-step",
+    ),
+]
+
+# Integrate & operate: A/B tests
+OPERATE = "projects/<uuid:project_id>/operate"
+urlpatterns += [
+    path(f"{OPERATE}/ab-tests/", experiments.ab_test_list, name="ab-tests"),
+    path(f"{OPERATE}/ab-tests/new/", experiments.ab_test_create, name="ab-test-create"),
+    path(f"{OPERATE}/ab-tests/<uuid:test_id>/", experiments.ab_test_detail, name="ab-test-detail"),
+    path(
+        f"{OPERATE}/ab-tests/<uuid:test_id>/start/", experiments.ab_test_start, name="ab-test-start"
+    ),
+    path(
+        f"{OPERATE}/ab-tests/<uuid:test_id>/results/",
+        experiments.ab_test_results,
+        name="ab-test-results",
+    ),
+    path(
+        f"{OPERATE}/ab-tests/<uuid:test_id>/finish/",
+        experiments.ab_test_finish,
+        name="ab-test-finish",
+    ),
+    path(
+        f"{OPERATE}/optimisations/new/",
+        experiments.optimisation_create,
+        name="optimisation-create",
     ),
 ]

@@ -12,6 +12,7 @@ from models_registry.api.adapt import (
 from models_registry.api.catalogue import CatalogueModelViewSet, ExchangeRateViewSet
 from models_registry.api.decisions import DecisionRecordViewSet
 from models_registry.api.evaluations import BiasCheckViewSet, EvaluationViewSet
+from models_registry.api.experiments import ABTestViewSet
 from models_registry.api.feedback import HumanFeedbackViewSet, UserTestViewSet
 from models_registry.api.imports import EvaluationFileImportViewSet, MlflowImportViewSet
 from models_registry.api.operate import (
@@ -60,6 +61,9 @@ router.register(f"{ADAPT}/user-tests", UserTestViewSet, basename="user-test")
 # a project's Integrate & operate record
 router.register(f"{OPERATE}/deployments", DeploymentViewSet, basename="deployment")
 router.register(f"{OPERATE}/incidents", IncidentViewSet, basename="incident")
+router.register(
+    r"projects/(?P<project_id>[^/]+)/operate/ab-tests", ABTestViewSet, basename="ab-test"
+)
 
 # One object per project: plain routes rather than a router's list/detail pair.
 S = "projects/<str:project_id>/selection"

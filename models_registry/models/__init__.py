@@ -20,6 +20,7 @@ from models_registry.models.catalogue import (
     Vendor,
     VendorAssessment,
 )
+from models_registry.models.experiments import ABTest, ABVariant, OptimisationRecord
 from models_registry.models.operate import (
     Deployment,
     DeploymentEvent,
@@ -49,6 +50,8 @@ __all__ = [
     "MIN_SCORE",
     "MODALITIES",
     "VENDOR_CERTIFICATIONS",
+    "ABTest",
+    "ABVariant",
     "BiasCheck",
     "Candidate",
     "CatalogueModel",
@@ -69,6 +72,7 @@ __all__ = [
     "MonitoringBatch",
     "MonitoringPoint",
     "MonitoringThreshold",
+    "OptimisationRecord",
     "PostMarketPlan",
     "PostMarketReview",
     "PromptTemplate",

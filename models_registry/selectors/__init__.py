@@ -42,6 +42,15 @@ from models_registry.selectors.catalogue import (
     vendor_get_for_user,
     vendor_list,
 )
+from models_registry.selectors.experiments import (
+    ABTestDetail,
+    ab_test_detail,
+    ab_test_get_for_user,
+    ab_test_in_project,
+    ab_test_list,
+    ab_variant_in_test,
+    optimisation_list,
+)
 from models_registry.selectors.model_card import model_card
 from models_registry.selectors.operate import (
     clock,
@@ -78,6 +87,12 @@ from models_registry.selectors.selection import (
 )
 
 __all__ = [
+    "ABTestDetail",
+    "ab_test_detail",
+    "ab_test_get_for_user",
+    "ab_test_in_project",
+    "ab_test_list",
+    "ab_variant_in_test",
     "bias_check_get_for_user",
     "bias_check_list",
     "candidate_get_for_user",
@@ -124,6 +139,7 @@ __all__ = [
     "model_version_list",
     "my_scores",
     "my_sheet",
+    "optimisation_list",
     "post_market_plan_get",
     "prompt_diff",
     "prompt_template_get_for_user",

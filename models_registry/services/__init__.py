@@ -21,6 +21,12 @@ from models_registry.services.catalogue import (
     organization_currency_set,
 )
 from models_registry.services.decisions import decision_record, decision_sign_compliance
+from models_registry.services.experiments import (
+    ab_test_create,
+    ab_test_finish,
+    ab_test_results_post,
+    ab_test_start,
+)
 from models_registry.services.feedback import (
     feedback_addressed,
     feedback_from_product,
@@ -52,6 +58,7 @@ from models_registry.services.operate import (
     post_market_plan_set,
     post_market_review_record,
 )
+from models_registry.services.optimisation import optimisation_record
 from models_registry.services.scores import score_record, sheet_abstain, sheet_submit
 from models_registry.services.selection import (
     candidate_create,
@@ -67,6 +74,10 @@ from models_registry.services.vendors import vendor_assess, vendor_create, vendo
 
 __all__ = [
     "MlflowImport",
+    "ab_test_create",
+    "ab_test_finish",
+    "ab_test_results_post",
+    "ab_test_start",
     "bias_check_review",
     "bias_check_run",
     "candidate_create",
@@ -111,6 +122,7 @@ __all__ = [
     "model_version_create",
     "monitoring_ingest",
     "monitoring_threshold_set",
+    "optimisation_record",
     "organization_currency_set",
     "post_market_plan_set",
     "post_market_review_record",

@@ -957,6 +957,12 @@ ALL_PATHS = {
     "/api/v1/projects/{project_id}/adapt/imports/lm-eval/",
     "/api/v1/projects/{project_id}/adapt/imports/inspect/",
     "/api/v1/projects/{project_id}/adapt/imports/mlflow/",
+    # Integrate & operate: A/B tests
+    "/api/v1/projects/{project_id}/operate/ab-tests/",
+    "/api/v1/projects/{project_id}/operate/ab-tests/{id}/",
+    "/api/v1/projects/{project_id}/operate/ab-tests/{id}/finish/",
+    "/api/v1/projects/{project_id}/operate/ab-tests/{id}/results/",
+    "/api/v1/projects/{project_id}/operate/ab-tests/{id}/start/",
     "/api/v1/projects/{project_id}/selection/criteria/",
     "/api/v1/projects/{project_id}/selection/criteria/{id}/",
     "/api/v1/projects/{project_id}/selection/candidates/",

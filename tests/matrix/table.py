@@ -299,6 +299,14 @@ TABLE: dict[str, dict[str, Rule]] = {
     "compliance-api:bias-audit-sign-off": {"POST": COMPLIANCE_SIGNOFF},
     "models_registry:feedback-create": {"POST": PROJECT_CONTRIBUTE},
     "models_registry:feedback-triage": {"POST": PROJECT_CONTRIBUTE},
+    # Integrate & operate: A/B tests
+    "models_registry:ab-tests": {"GET": PROJECT_VIEW},
+    "models_registry:ab-test-create": {"POST": PROJECT_CONTRIBUTE},
+    "models_registry:ab-test-detail": {"GET": PROJECT_VIEW},
+    "models_registry:ab-test-start": {"POST": PROJECT_CONTRIBUTE},
+    "models_registry:ab-test-results": {"POST": PROJECT_CONTRIBUTE},
+    "models_registry:ab-test-finish": {"POST": PROJECT_CONTRIBUTE},
+    "models_registry:optimisation-create": {"POST": PROJECT_CONTRIBUTE},
     "models_registry:user-test-create": {"POST": PROJECT_CONTRIBUTE},
     "models_registry:model-card-markdown": {"GET": PROJECT_VIEW},
     "models_registry:model-card-pdf": {"GET": PROJECT_VIEW},
@@ -377,6 +385,12 @@ TABLE: dict[str, dict[str, Rule]] = {
     "models-registry-api:import-lm-eval": {"POST": PROJECT_CONTRIBUTE},
     "models-registry-api:import-inspect": {"POST": PROJECT_CONTRIBUTE},
     "models-registry-api:import-mlflow": {"POST": PROJECT_CONTRIBUTE},
+    # --- models registry API: a project's Integrate & operate record ---------------------------
+    "models-registry-api:ab-test-list": VIEW_CONTRIBUTE,
+    "models-registry-api:ab-test-detail": {"GET": PROJECT_VIEW},
+    "models-registry-api:ab-test-start": {"POST": PROJECT_CONTRIBUTE},
+    "models-registry-api:ab-test-results": {"POST": PROJECT_CONTRIBUTE},
+    "models-registry-api:ab-test-finish": {"POST": PROJECT_CONTRIBUTE},
     # --- models_registry API: the catalogue and its vendors -------------------------------
     "models-registry-api:catalogue-model-list": {"GET": ORG_VIEW, "POST": CATALOGUE_MANAGE},
     "models-registry-api:catalogue-model-detail": {
@@ -476,6 +490,7 @@ HTML_LISTS = {
     "compliance:training-list",
     "compliance:catalogue",
     "compliance:framework-detail",
+    "models_registry:ab-tests",
 }
 
 # --- URL kwargs ---------------------------------------------------------------------------------
@@ -519,6 +534,7 @@ KWARGS: dict[str, str] = {
     "record_id": "training_record",
     "framework_id": "framework",
     "requirement_id": "requirement",
+    "test_id": "ab_test",
 }
 # The API's `pk`, by the longest route-name prefix it starts with.
 PK_BY_PREFIX: dict[str, str] = {
@@ -556,6 +572,7 @@ PK_BY_PREFIX: dict[str, str] = {
     "models-registry-api:incident-": "incident",
     "models-registry-api:human-feedback-": "human_feedback",
     "models-registry-api:user-test-": "user_test",
+    "models-registry-api:ab-test-": "ab_test",
     "models-registry-api:catalogue-model-": "catalogue_model",
     "models-registry-api:vendor-": "vendor",
     "compliance-api:evidence-": "evidence",

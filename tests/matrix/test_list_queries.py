@@ -34,6 +34,8 @@ from compliance.models import (
 )
 from models_registry import services as registry_services
 from models_registry.models import (
+    ABTest,
+    ABVariant,
     BiasCheck,
     Candidate,
     CatalogueModel,
@@ -625,6 +627,27 @@ def user_tests(w: World, n: int) -> None:
         )
 
 
+def ab_tests(w: World, n: int) -> None:
+    """n more A/B tests, each with two variants, every other one finished by another person."""
+    first = w.objects["ab_test"]
+    version = w.objects["model_version"]
+    people = [w.users["manager"], w.users["contributor"]]
+    for i in range(n):
+        test = ABTest.objects.create(
+            project=first.project,
+            name=f"A/B {_n()}",
+            metric_name="csat",
+            metric_kind="mean",
+            status="finished" if i % 2 else "draft",
+            outcome="not_significant" if i % 2 else "",
+            created_by=people[i % 2],
+        )
+        ABVariant.objects.create(
+            test=test, name="a", is_control=True, model_version=version.parent, traffic_share=60
+        )
+        ABVariant.objects.create(test=test, name="b", model_version=version, traffic_share=40)
+
+
 def frameworks(w: World, n: int) -> None:
     """n more frameworks, each with a requirement, every other one followed."""
     for i in range(n):
@@ -758,6 +781,8 @@ BUILDERS: dict[str, tuple[str, Builder, str]] = {
     "compliance-api:bias-audit-list": ("viewer", bias_audits, ""),
     "models-registry-api:human-feedback-list": ("viewer", human_feedback, ""),
     "models-registry-api:user-test-list": ("viewer", user_tests, ""),
+    "models-registry-api:ab-test-list": ("viewer", ab_tests, ""),
+    "models_registry:ab-tests": ("viewer", ab_tests, ""),
     "projects:feasibility-list": ("manager", feasibility_studies, ""),
     "projects:project-tasks": ("manager", tasks, ""),
     "projects:project-audit": ("manager", audit_events, ""),

@@ -116,6 +116,7 @@ def build_world() -> World:
     objects |= _selection_records(project, users, requester)
     objects |= _compliance_records(project, users)
     objects |= _adapt_records(project, users, requester)
+    objects |= _experiment_records(project, users, objects["model_version"])
     # An ad-hoc bias audit conducted by the requester, so every officer under test may sign.
     objects["bias_audit"] = bias_audit_conduct(
         actor=requester, project=project, findings="Slices within the threshold."
@@ -319,6 +320,37 @@ def _adapt_records(project: Any, users: dict[str, User], runner: User) -> dict[s
         "fine_tune_run": run,
         "evaluation": evaluation,
     }
+
+
+# --- Integrate & operate: A/B tests ------------------------------------------------------------
+
+
+def _experiment_records(project: Any, users: dict[str, User], tuned: Any) -> dict[str, Any]:
+    """A running A/B test of the base version (control) against the tuned one, with totals
+    posted for both arms, so its detail shows a real analysis."""
+    manager = users["manager"]
+    test = registry_services.ab_test_create(
+        actor=manager,
+        project=project,
+        name="Routing A/B",
+        metric_name="routed right",
+        metric_kind="rate",
+        variants=[
+            {
+                "name": "base",
+                "is_control": True,
+                "model_version": tuned.parent,
+                "traffic_share": 50,
+            },
+            {"name": "tuned", "model_version": tuned, "traffic_share": 50},
+        ],
+    )
+    registry_services.ab_test_start(actor=manager, test=test)
+    for variant, successes in zip(test.variants.order_by("-is_control"), (120, 150), strict=True):
+        registry_services.ab_test_results_post(
+            actor=manager, variant=variant, sample_size=1000, successes=successes
+        )
+    return {"ab_test": test}
 
 
 def _compliance_records(project: Any, users: dict[str, User]) -> dict[str, Any]:
