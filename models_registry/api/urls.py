@@ -21,6 +21,7 @@ from models_registry.api.operate import (
     MonitoringViewSet,
     PostMarketPlanViewSet,
 )
+from models_registry.api.optimisation import OptimisationViewSet
 from models_registry.api.selection import (
     SelectionCandidateViewSet,
     SelectionCriterionViewSet,
@@ -61,6 +62,7 @@ router.register(f"{ADAPT}/user-tests", UserTestViewSet, basename="user-test")
 # a project's Integrate & operate record
 router.register(f"{OPERATE}/deployments", DeploymentViewSet, basename="deployment")
 router.register(f"{OPERATE}/incidents", IncidentViewSet, basename="incident")
+router.register(f"{OPERATE}/optimisations", OptimisationViewSet, basename="optimisation")
 router.register(
     r"projects/(?P<project_id>[^/]+)/operate/ab-tests", ABTestViewSet, basename="ab-test"
 )

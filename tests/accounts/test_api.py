@@ -938,6 +938,7 @@ ALL_PATHS = {
     "/api/v1/projects/{project_id}/operate/deployments/{id}/thresholds/",
     "/api/v1/projects/{project_id}/operate/deployments/{id}/points/",
     "/api/v1/projects/{project_id}/operate/post-market-plan/",
+    "/api/v1/projects/{project_id}/operate/optimisations/",
     "/api/v1/projects/{project_id}/operate/post-market-plan/reviews/",
     "/api/v1/projects/{project_id}/operate/incidents/",
     "/api/v1/projects/{project_id}/operate/incidents/{id}/",

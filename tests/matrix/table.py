@@ -369,6 +369,7 @@ TABLE: dict[str, dict[str, Rule]] = {
     "models-registry-api:deployment-points": {"POST": PROJECT_CONTRIBUTE},
     "models-registry-api:post-market-plan": {"GET": PROJECT_VIEW, "PUT": PROJECT_MANAGE},
     "models-registry-api:post-market-reviews": {"POST": PROJECT_MANAGE},
+    "models-registry-api:optimisation-list": VIEW_CONTRIBUTE,
     "models-registry-api:incident-list": VIEW_CONTRIBUTE,
     "models-registry-api:incident-detail": {"GET": PROJECT_VIEW},
     "models-registry-api:incident-updates": {"POST": PROJECT_CONTRIBUTE},

@@ -52,6 +52,7 @@ from models_registry.models import (
     Incident,
     IncidentUpdate,
     ModelVersion,
+    OptimisationRecord,
     PromptTemplate,
     PromptVersion,
     RolloutStage,
@@ -734,6 +735,22 @@ def incidents(w: World, n: int) -> None:
         IncidentUpdate.objects.create(incident=incident, text="Looking.", author=people[i % 2])
 
 
+def optimisations(w: World, n: int) -> None:
+    """n more quantizations of the world's base version into its adaptation."""
+    tuned = w.objects["model_version"]
+    for _ in range(n):
+        OptimisationRecord.objects.create(
+            project=tuned.project,
+            technique="quantization",
+            bits=4,
+            method=f"GPTQ {_n()}",
+            before=tuned.parent,
+            after=tuned,
+            latency_p95_before=900,
+            latency_p95_after=400,
+        )
+
+
 BUILDERS: dict[str, tuple[str, Builder, str]] = {
     "accounts-api:organization-list": ("org_admin", organizations, ""),
     "accounts-api:organization-member-list": ("org_admin", members, ""),
@@ -778,6 +795,7 @@ BUILDERS: dict[str, tuple[str, Builder, str]] = {
     "models-registry-api:bias-check-list": ("viewer", bias_checks, ""),
     "models-registry-api:deployment-list": ("viewer", deployments, ""),
     "models-registry-api:incident-list": ("viewer", incidents, ""),
+    "models-registry-api:optimisation-list": ("viewer", optimisations, ""),
     "compliance-api:bias-audit-list": ("viewer", bias_audits, ""),
     "models-registry-api:human-feedback-list": ("viewer", human_feedback, ""),
     "models-registry-api:user-test-list": ("viewer", user_tests, ""),
