@@ -48,13 +48,6 @@ class SignOffForm(forms.Form):
     comment = forms.CharField(max_length=5000, required=False)
 
 
-def _project(request: AuthenticatedRequest, project_id: Any, perm: Perm | Rule) -> Project:
-    project = project_get_for_user(user=request.user, id=project_id)
-    if not can(request.user, perm, project):
-        raise PermissionDenied
-    return project
-
-
 def _page(
     request: AuthenticatedRequest, project: Project, *, status: int = 200, **sent: Any
 ) -> HttpResponse:
@@ -77,13 +70,15 @@ def _page(
 @login_required
 @require_http_methods(["GET"])
 def bias_audits(request: AuthenticatedRequest, project_id: Any) -> HttpResponse:
-    return _page(request, _project(request, project_id, Perm.PROJECT_VIEW))
+    return _page(
+        request, project_get_for_user(user=request.user, id=project_id, perm=Perm.PROJECT_VIEW)
+    )
 
 
 @login_required
 @require_POST
 def bias_audit_new(request: AuthenticatedRequest, project_id: Any) -> HttpResponse:
-    project = _project(request, project_id, Rule.CLASSIFY)
+    project = project_get_for_user(user=request.user, id=project_id, perm=Rule.CLASSIFY)
     form = ScheduleForm(request.POST)
     if form.is_valid():
         try:
@@ -109,7 +104,7 @@ def bias_audit_conduct_view(
     request: AuthenticatedRequest, project_id: Any, audit_id: Any | None = None
 ) -> HttpResponse:
     """Conduct the planned audit `audit_id`, or an ad-hoc one without it."""
-    project = _project(request, project_id, Rule.CLASSIFY)
+    project = project_get_for_user(user=request.user, id=project_id, perm=Rule.CLASSIFY)
     audit = _audit(request, project, audit_id) if audit_id else None
     form = ConductForm(request.POST)
     if form.is_valid():
@@ -128,7 +123,7 @@ def bias_audit_conduct_view(
 @login_required
 @require_POST
 def bias_audit_sign(request: AuthenticatedRequest, project_id: Any, audit_id: Any) -> HttpResponse:
-    project = _project(request, project_id, Perm.PROJECT_VIEW)
+    project = project_get_for_user(user=request.user, id=project_id, perm=Perm.PROJECT_VIEW)
     audit = _audit(request, project, audit_id)
     if not can(request.user, Rule.BIAS_AUDIT_SIGN_OFF, audit):
         raise PermissionDenied

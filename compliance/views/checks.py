@@ -37,20 +37,11 @@ from projects.selectors import project_get_for_user, project_people, project_per
 TAB = "compliance"
 
 
-def _project(
-    request: AuthenticatedRequest, project_id: Any, perm: Perm | Rule = Perm.PROJECT_VIEW
-) -> Project:
-    project = project_get_for_user(user=request.user, id=project_id)
-    if not can(request.user, perm, project):
-        raise PermissionDenied
-    return project
-
-
 @login_required
 @require_http_methods(["GET"])
 def project_compliance(request: AuthenticatedRequest, project_id: Any) -> HttpResponse:
     """The classification and the checks, filtered in place (htmx)."""
-    return _compliance_page(request, _project(request, project_id))
+    return _compliance_page(request, project_get_for_user(user=request.user, id=project_id))
 
 
 def _compliance_page(
@@ -87,7 +78,7 @@ def _compliance_page(
 @login_required
 @require_http_methods(["GET", "POST"])
 def classify(request: AuthenticatedRequest, project_id: Any) -> HttpResponse:
-    project = _project(request, project_id, Rule.CLASSIFY)
+    project = project_get_for_user(user=request.user, id=project_id, perm=Rule.CLASSIFY)
     current = selectors.current_classification(project=project)
     initial = dict(current.answers) if current else {}
     form = ClassificationForm(request.POST or None, initial=initial)
@@ -122,7 +113,9 @@ def classify(request: AuthenticatedRequest, project_id: Any) -> HttpResponse:
 def classification_confirm(
     request: AuthenticatedRequest, project_id: Any, classification_id: Any
 ) -> HttpResponse:
-    project = _project(request, project_id, Perm.PROJECT_APPROVE_COMPLIANCE)
+    project = project_get_for_user(
+        user=request.user, id=project_id, perm=Perm.PROJECT_APPROVE_COMPLIANCE
+    )
     classification = selectors.classification_get_for_user(user=request.user, id=classification_id)
     if classification.project_id != project.pk:
         raise Http404
@@ -200,7 +193,7 @@ def _check_page(
 @require_http_methods(["GET", "POST"])
 def check_detail(request: AuthenticatedRequest, project_id: Any, check_id: Any) -> HttpResponse:
     """The check; its POST assigns owner, reviewer, due date and status (contributors)."""
-    project = _project(request, project_id)
+    project = project_get_for_user(user=request.user, id=project_id)
     check = _check(request, project, check_id)
     if request.method == "GET":
         return _check_page(request, project, check)
@@ -232,7 +225,7 @@ def check_detail(request: AuthenticatedRequest, project_id: Any, check_id: Any) 
 @login_required
 @require_POST
 def check_submit(request: AuthenticatedRequest, project_id: Any, check_id: Any) -> HttpResponse:
-    project = _project(request, project_id, Perm.PROJECT_CONTRIBUTE)
+    project = project_get_for_user(user=request.user, id=project_id, perm=Perm.PROJECT_CONTRIBUTE)
     check = _check(request, project, check_id)
     form = CheckSubmitForm(request.POST)
     if form.is_valid():
@@ -249,7 +242,7 @@ def check_submit(request: AuthenticatedRequest, project_id: Any, check_id: Any) 
 @login_required
 @require_POST
 def check_review(request: AuthenticatedRequest, project_id: Any, check_id: Any) -> HttpResponse:
-    project = _project(request, project_id)
+    project = project_get_for_user(user=request.user, id=project_id)
     check = _check(request, project, check_id)
     if not decide(request.user, Rule.CHECK_REVIEW, check).allowed:
         raise PermissionDenied

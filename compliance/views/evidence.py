@@ -25,11 +25,12 @@ from compliance.forms_evidence import (
     EvidenceJudgeForm,
 )
 from compliance.models import ComplianceCheck, Evidence
-from compliance.views.checks import TAB, _check, _check_page, _project
+from compliance.views.checks import TAB, _check, _check_page
 from core.forms import add_service_errors
 from core.htmx import render_htmx
 from projects.models import Project
 from projects.pages import project_context
+from projects.selectors import project_get_for_user
 
 
 def _evidence(request: AuthenticatedRequest, project: Project, evidence_id: Any) -> Evidence:
@@ -50,7 +51,7 @@ def _check_choices(project: Project) -> list[tuple[str, str]]:
 @require_http_methods(["GET"])
 def evidence_list(request: AuthenticatedRequest, project_id: Any) -> HttpResponse:
     """The project's evidence, filtered in place (htmx)."""
-    project = _project(request, project_id)
+    project = project_get_for_user(user=request.user, id=project_id)
     form = EvidenceFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     context = project_context(
@@ -73,7 +74,7 @@ def evidence_list(request: AuthenticatedRequest, project_id: Any) -> HttpRespons
 @require_http_methods(["GET", "POST"])
 def evidence_add(request: AuthenticatedRequest, project_id: Any) -> HttpResponse:
     """Add a file, a record link or a URL; `?check=` preselects that check and returns to it."""
-    project = _project(request, project_id, Perm.PROJECT_CONTRIBUTE)
+    project = project_get_for_user(user=request.user, id=project_id, perm=Perm.PROJECT_CONTRIBUTE)
     choices = _check_choices(project)
     wanted = request.GET.get("check", "")
     initial = {"checks": [wanted]} if wanted in {pk for pk, _ in choices} else {}
@@ -144,7 +145,7 @@ def _detail_page(
 def evidence_detail(
     request: AuthenticatedRequest, project_id: Any, evidence_id: Any
 ) -> HttpResponse:
-    project = _project(request, project_id)
+    project = project_get_for_user(user=request.user, id=project_id)
     return _detail_page(request, project, _evidence(request, project, evidence_id))
 
 
@@ -154,7 +155,7 @@ def evidence_judge(
     request: AuthenticatedRequest, project_id: Any, evidence_id: Any
 ) -> HttpResponse:
     """Accept or reject; back to the check it was judged from (`check` in the form), if any."""
-    project = _project(request, project_id)
+    project = project_get_for_user(user=request.user, id=project_id)
     evidence = _evidence(request, project, evidence_id)
     if not can(request.user, Rule.EVIDENCE_JUDGE, evidence):
         raise PermissionDenied
@@ -191,7 +192,7 @@ def evidence_download(
 ) -> FileResponse:
     """The stored file as an attachment under its sanitised name and recorded type: never
     rendered inline, never sniffed into something else (404 for whoever cannot see it)."""
-    project = _project(request, project_id)
+    project = project_get_for_user(user=request.user, id=project_id)
     evidence = _evidence(request, project, evidence_id)
     if evidence.kind != Evidence.Kind.FILE or not evidence.file:
         raise Http404
@@ -220,7 +221,7 @@ def evidence_download(
 def check_evidence_attach(
     request: AuthenticatedRequest, project_id: Any, check_id: Any
 ) -> HttpResponse:
-    project = _project(request, project_id, Perm.PROJECT_CONTRIBUTE)
+    project = project_get_for_user(user=request.user, id=project_id, perm=Perm.PROJECT_CONTRIBUTE)
     check = _check(request, project, check_id)
     choices = [(str(e.pk), e.title) for e in selectors.evidence_attachable(check=check)]
     form = EvidenceAttachForm(request.POST, evidence_choices=choices)
@@ -241,7 +242,7 @@ def check_evidence_attach(
 def check_evidence_detach(
     request: AuthenticatedRequest, project_id: Any, check_id: Any, evidence_id: Any
 ) -> HttpResponse:
-    project = _project(request, project_id, Perm.PROJECT_CONTRIBUTE)
+    project = project_get_for_user(user=request.user, id=project_id, perm=Perm.PROJECT_CONTRIBUTE)
     check = _check(request, project, check_id)
     evidence = _evidence(request, project, evidence_id)
     try:

@@ -44,15 +44,6 @@ TAB = "adapt"
 RECENT_EVALUATIONS = 20
 
 
-def _project(
-    request: AuthenticatedRequest, project_id: Any, perm: Perm = Perm.PROJECT_VIEW
-) -> Project:
-    project = project_get_for_user(user=request.user, id=project_id)
-    if not can(request.user, perm, project):
-        raise PermissionDenied
-    return project
-
-
 def _version_choices(project: Project, *, blank: bool = False) -> list[tuple[str, str]]:
     choices = [(str(v.pk), v.name) for v in selectors.model_version_list(project=project)]
     return [("", "—"), *choices] if blank else choices
@@ -123,7 +114,7 @@ def _page(
 @login_required
 @require_http_methods(["GET"])
 def adapt_page(request: AuthenticatedRequest, project_id: Any) -> HttpResponse:
-    return _page(request, _project(request, project_id))
+    return _page(request, project_get_for_user(user=request.user, id=project_id))
 
 
 def _saved(request: AuthenticatedRequest, project: Project, text: str) -> HttpResponse:
@@ -139,7 +130,7 @@ def _version(project: Project, value: Any) -> Any:
 @require_POST
 def base_version_create(request: AuthenticatedRequest, project_id: Any) -> HttpResponse:
     """Start the lineage with the model the approved decision chose."""
-    project = _project(request, project_id, Perm.PROJECT_CONTRIBUTE)
+    project = project_get_for_user(user=request.user, id=project_id, perm=Perm.PROJECT_CONTRIBUTE)
     try:
         version = services.model_version_create(actor=request.user, project=project)
     except ValidationError as error:
@@ -150,7 +141,7 @@ def base_version_create(request: AuthenticatedRequest, project_id: Any) -> HttpR
 @login_required
 @require_POST
 def version_create(request: AuthenticatedRequest, project_id: Any) -> HttpResponse:
-    project = _project(request, project_id, Perm.PROJECT_CONTRIBUTE)
+    project = project_get_for_user(user=request.user, id=project_id, perm=Perm.PROJECT_CONTRIBUTE)
     form = _forms(project, request.POST)["version_form"]
     if form.is_valid():
         data = dict(form.cleaned_data)
@@ -169,7 +160,7 @@ def version_create(request: AuthenticatedRequest, project_id: Any) -> HttpRespon
 @login_required
 @require_POST
 def prompt_create(request: AuthenticatedRequest, project_id: Any) -> HttpResponse:
-    project = _project(request, project_id, Perm.PROJECT_CONTRIBUTE)
+    project = project_get_for_user(user=request.user, id=project_id, perm=Perm.PROJECT_CONTRIBUTE)
     form = PromptTemplateForm(request.POST)
     if form.is_valid():
         try:
@@ -187,7 +178,7 @@ def prompt_create(request: AuthenticatedRequest, project_id: Any) -> HttpRespons
 @login_required
 @require_POST
 def dataset_create(request: AuthenticatedRequest, project_id: Any) -> HttpResponse:
-    project = _project(request, project_id, Perm.PROJECT_CONTRIBUTE)
+    project = project_get_for_user(user=request.user, id=project_id, perm=Perm.PROJECT_CONTRIBUTE)
     form = DatasetForm(request.POST)
     if form.is_valid():
         try:
@@ -204,7 +195,7 @@ def dataset_create(request: AuthenticatedRequest, project_id: Any) -> HttpRespon
 @login_required
 @require_POST
 def run_create(request: AuthenticatedRequest, project_id: Any) -> HttpResponse:
-    project = _project(request, project_id, Perm.PROJECT_CONTRIBUTE)
+    project = project_get_for_user(user=request.user, id=project_id, perm=Perm.PROJECT_CONTRIBUTE)
     form = _forms(project, request.POST)["run_form"]
     if form.is_valid():
         data = dict(form.cleaned_data)
@@ -223,7 +214,7 @@ def run_create(request: AuthenticatedRequest, project_id: Any) -> HttpResponse:
 @login_required
 @require_POST
 def evaluation_create(request: AuthenticatedRequest, project_id: Any) -> HttpResponse:
-    project = _project(request, project_id, Perm.PROJECT_CONTRIBUTE)
+    project = project_get_for_user(user=request.user, id=project_id, perm=Perm.PROJECT_CONTRIBUTE)
     form = _evaluation_form(project, request.POST)
     if form.is_valid():
         try:
@@ -264,7 +255,7 @@ def _template(request: AuthenticatedRequest, project: Project, template_id: Any)
 @require_http_methods(["GET", "POST"])
 def prompt_detail(request: AuthenticatedRequest, project_id: Any, template_id: Any) -> HttpResponse:
     """A prompt's versions, two of them side by side, and the form for the next one."""
-    project = _project(request, project_id)
+    project = project_get_for_user(user=request.user, id=project_id)
     template = _template(request, project, template_id)
     form = PromptVersionForm(request.POST or None)
     choice_field(form, "model_version").choices = _version_choices(project, blank=True)
@@ -322,7 +313,7 @@ def _compared(
 def evaluation_detail(
     request: AuthenticatedRequest, project_id: Any, evaluation_id: Any
 ) -> HttpResponse:
-    project = _project(request, project_id)
+    project = project_get_for_user(user=request.user, id=project_id)
     evaluation: Evaluation = selectors.evaluation_get_for_user(user=request.user, id=evaluation_id)
     if evaluation.project_id != project.pk:
         raise Http404
@@ -335,7 +326,7 @@ def evaluation_detail(
 
 
 def _card(request: AuthenticatedRequest, project_id: Any, version_id: Any) -> dict[str, Any]:
-    project = _project(request, project_id)
+    project = project_get_for_user(user=request.user, id=project_id)
     version = selectors.model_version_get_for_user(user=request.user, id=version_id)
     if version.project_id != project.pk:
         raise Http404
@@ -385,7 +376,7 @@ def model_card_pdf(request: AuthenticatedRequest, project_id: Any, version_id: A
 @login_required
 @require_POST
 def feedback_create(request: AuthenticatedRequest, project_id: Any) -> HttpResponse:
-    project = _project(request, project_id, Perm.PROJECT_CONTRIBUTE)
+    project = project_get_for_user(user=request.user, id=project_id, perm=Perm.PROJECT_CONTRIBUTE)
     form = _forms(project, request.POST)["feedback_form"]
     if form.is_valid():
         try:
@@ -415,7 +406,7 @@ def feedback_triage(
     request: AuthenticatedRequest, project_id: Any, feedback_id: Any
 ) -> HttpResponse:
     """Triage a piece of feedback, or (with a version) say which version addressed it."""
-    project = _project(request, project_id, Perm.PROJECT_CONTRIBUTE)
+    project = project_get_for_user(user=request.user, id=project_id, perm=Perm.PROJECT_CONTRIBUTE)
     item = _feedback(request, project, feedback_id)
     status, note = request.POST.get("status", ""), request.POST.get("note", "")
     try:
@@ -434,7 +425,7 @@ def feedback_triage(
 @login_required
 @require_POST
 def user_test_create(request: AuthenticatedRequest, project_id: Any) -> HttpResponse:
-    project = _project(request, project_id, Perm.PROJECT_CONTRIBUTE)
+    project = project_get_for_user(user=request.user, id=project_id, perm=Perm.PROJECT_CONTRIBUTE)
     form = _forms(project, request.POST)["user_test_form"]
     if form.is_valid():
         data = dict(form.cleaned_data)

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -31,15 +31,6 @@ from projects.pages import project_context
 from projects.selectors import project_get_for_user
 
 TAB = "operate"
-
-
-def _project(
-    request: AuthenticatedRequest, project_id: Any, perm: Perm = Perm.PROJECT_VIEW
-) -> Project:
-    project = project_get_for_user(user=request.user, id=project_id)
-    if not can(request.user, perm, project):
-        raise PermissionDenied
-    return project
 
 
 def _test(project: Project, test_id: Any) -> ABTest:
@@ -91,13 +82,13 @@ def _list_page(
 @login_required
 @require_http_methods(["GET"])
 def ab_test_list(request: AuthenticatedRequest, project_id: Any) -> HttpResponse:
-    return _list_page(request, _project(request, project_id))
+    return _list_page(request, project_get_for_user(user=request.user, id=project_id))
 
 
 @login_required
 @require_POST
 def ab_test_create(request: AuthenticatedRequest, project_id: Any) -> HttpResponse:
-    project = _project(request, project_id, Perm.PROJECT_CONTRIBUTE)
+    project = project_get_for_user(user=request.user, id=project_id, perm=Perm.PROJECT_CONTRIBUTE)
     form = ABTestForm(request.POST, versions=_versions(project))
     if form.is_valid():
         data = {name: form.cleaned_data[name] for name in TEST_FIELDS}
@@ -164,14 +155,14 @@ def _detail_page(
 @login_required
 @require_http_methods(["GET"])
 def ab_test_detail(request: AuthenticatedRequest, project_id: Any, test_id: Any) -> HttpResponse:
-    project = _project(request, project_id)
+    project = project_get_for_user(user=request.user, id=project_id)
     return _detail_page(request, project, _test(project, test_id))
 
 
 @login_required
 @require_POST
 def ab_test_start(request: AuthenticatedRequest, project_id: Any, test_id: Any) -> HttpResponse:
-    project = _project(request, project_id, Perm.PROJECT_CONTRIBUTE)
+    project = project_get_for_user(user=request.user, id=project_id, perm=Perm.PROJECT_CONTRIBUTE)
     test = _test(project, test_id)
     try:
         services.ab_test_start(actor=request.user, test=test)
@@ -184,7 +175,7 @@ def ab_test_start(request: AuthenticatedRequest, project_id: Any, test_id: Any) 
 @login_required
 @require_POST
 def ab_test_results(request: AuthenticatedRequest, project_id: Any, test_id: Any) -> HttpResponse:
-    project = _project(request, project_id, Perm.PROJECT_CONTRIBUTE)
+    project = project_get_for_user(user=request.user, id=project_id, perm=Perm.PROJECT_CONTRIBUTE)
     test = _test(project, test_id)
     form = ResultsForm(request.POST)
     choice_field(form, "variant").choices = [(str(v.pk), v.name) for v in test.variants.all()]
@@ -207,7 +198,7 @@ def ab_test_results(request: AuthenticatedRequest, project_id: Any, test_id: Any
 @login_required
 @require_POST
 def ab_test_finish(request: AuthenticatedRequest, project_id: Any, test_id: Any) -> HttpResponse:
-    project = _project(request, project_id, Perm.PROJECT_CONTRIBUTE)
+    project = project_get_for_user(user=request.user, id=project_id, perm=Perm.PROJECT_CONTRIBUTE)
     test = _test(project, test_id)
     form = FinishForm(request.POST)
     if form.is_valid():
@@ -224,7 +215,7 @@ def ab_test_finish(request: AuthenticatedRequest, project_id: Any, test_id: Any)
 @login_required
 @require_POST
 def optimisation_create(request: AuthenticatedRequest, project_id: Any) -> HttpResponse:
-    project = _project(request, project_id, Perm.PROJECT_CONTRIBUTE)
+    project = project_get_for_user(user=request.user, id=project_id, perm=Perm.PROJECT_CONTRIBUTE)
     form = _optimisation_form(project, request.POST)
     if form.is_valid():
         data = dict(form.cleaned_data)

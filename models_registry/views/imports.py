@@ -18,8 +18,9 @@ from accounts.types import AuthenticatedRequest
 from core.forms import add_service_errors
 from models_registry import selectors, services
 from models_registry.forms_imports import LM_EVAL, import_forms
-from models_registry.views.adapt import _page, _project, _version_choices
+from models_registry.views.adapt import _page, _version_choices
 from projects.models import Project
+from projects.selectors import project_get_for_user
 
 NOT_A_VERSION = "Pick one of this project's versions."
 
@@ -37,7 +38,7 @@ def _chosen_version(project: Project, form: Any) -> Any:
 @require_POST
 def results_import(request: AuthenticatedRequest, project_id: Any) -> HttpResponse:
     """An lm-evaluation-harness results file or an Inspect AI log, as one evaluation."""
-    project = _project(request, project_id, Perm.PROJECT_CONTRIBUTE)
+    project = project_get_for_user(user=request.user, id=project_id, perm=Perm.PROJECT_CONTRIBUTE)
     form = import_forms(_version_choices(project), request.POST, request.FILES)[
         "results_import_form"
     ]
@@ -69,7 +70,7 @@ def results_import(request: AuthenticatedRequest, project_id: Any) -> HttpRespon
 @require_POST
 def mlflow_import(request: AuthenticatedRequest, project_id: Any) -> HttpResponse:
     """The finished runs of an MLflow experiment and the versions registered from them."""
-    project = _project(request, project_id, Perm.PROJECT_CONTRIBUTE)
+    project = project_get_for_user(user=request.user, id=project_id, perm=Perm.PROJECT_CONTRIBUTE)
     form = import_forms(_version_choices(project), request.POST)["mlflow_import_form"]
     if form.is_valid() and (version := _chosen_version(project, form)) is not None:
         try:

@@ -10,7 +10,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -66,15 +66,6 @@ class IncidentForm(forms.Form):
     )
 
 
-def _project(
-    request: AuthenticatedRequest, project_id: Any, perm: Perm | Rule = Perm.PROJECT_VIEW
-) -> Project:
-    project = project_get_for_user(user=request.user, id=project_id)
-    if not can(request.user, perm, project):
-        raise PermissionDenied
-    return project
-
-
 def _forms(project: Project, data: Any = None) -> dict[str, forms.Form]:
     deployment_form = DeploymentForm(data)
     choice_field(deployment_form, "model_version").choices = [
@@ -114,13 +105,13 @@ def _page(
 @login_required
 @require_http_methods(["GET"])
 def operate_page(request: AuthenticatedRequest, project_id: Any) -> HttpResponse:
-    return _page(request, _project(request, project_id))
+    return _page(request, project_get_for_user(user=request.user, id=project_id))
 
 
 @login_required
 @require_POST
 def deployment_create(request: AuthenticatedRequest, project_id: Any) -> HttpResponse:
-    project = _project(request, project_id, Perm.PROJECT_CONTRIBUTE)
+    project = project_get_for_user(user=request.user, id=project_id, perm=Perm.PROJECT_CONTRIBUTE)
     form = _forms(project, request.POST)["deployment_form"]
     if form.is_valid():
         data = dict(form.cleaned_data)
@@ -154,7 +145,7 @@ def deployment_step(
     request: AuthenticatedRequest, project_id: Any, deployment_id: Any, step: str
 ) -> HttpResponse:
     """One step of a rollout; the policy of each step is the service's."""
-    project = _project(request, project_id)
+    project = project_get_for_user(user=request.user, id=project_id)
     deployment = selectors.deployment_get_for_user(user=request.user, id=deployment_id)
     if deployment.project_id != project.pk or step not in STEPS:
         raise Http404
@@ -171,7 +162,7 @@ def deployment_step(
 @login_required
 @require_POST
 def incident_create(request: AuthenticatedRequest, project_id: Any) -> HttpResponse:
-    project = _project(request, project_id, Perm.PROJECT_CONTRIBUTE)
+    project = project_get_for_user(user=request.user, id=project_id, perm=Perm.PROJECT_CONTRIBUTE)
     form = _forms(project, request.POST)["incident_form"]
     if form.is_valid():
         data = dict(form.cleaned_data)
@@ -224,7 +215,7 @@ def _incident_page(
 def incident_detail(
     request: AuthenticatedRequest, project_id: Any, incident_id: Any
 ) -> HttpResponse:
-    project = _project(request, project_id)
+    project = project_get_for_user(user=request.user, id=project_id)
     return _incident_page(request, project, _incident(request, project, incident_id))
 
 
@@ -234,7 +225,7 @@ def incident_step(
     request: AuthenticatedRequest, project_id: Any, incident_id: Any, step: str
 ) -> HttpResponse:
     """An update, the serious mark, the report to the authority, or the resolution."""
-    project = _project(request, project_id)
+    project = project_get_for_user(user=request.user, id=project_id)
     incident = _incident(request, project, incident_id)
     post = request.POST
     try:

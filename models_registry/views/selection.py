@@ -36,15 +36,6 @@ from projects.selectors import project_get_for_user
 TAB = "selection"
 
 
-def _project(
-    request: AuthenticatedRequest, project_id: Any, perm: Perm | Rule = Perm.PROJECT_VIEW
-) -> Project:
-    project = project_get_for_user(user=request.user, id=project_id)
-    if not can(request.user, perm, project):
-        raise PermissionDenied
-    return project
-
-
 def _catalogue_choices(project: Project) -> list[tuple[str, str]]:
     models = selectors.catalogue_models_not_candidates(project=project)
     return [(str(m.pk), m.label) for m in models]
@@ -97,7 +88,7 @@ def _page(
 @login_required
 @require_http_methods(["GET"])
 def selection_page(request: AuthenticatedRequest, project_id: Any) -> HttpResponse:
-    return _page(request, _project(request, project_id))
+    return _page(request, project_get_for_user(user=request.user, id=project_id))
 
 
 def _refused(
@@ -109,7 +100,7 @@ def _refused(
 @login_required
 @require_POST
 def criterion_create(request: AuthenticatedRequest, project_id: Any) -> HttpResponse:
-    project = _project(request, project_id, Perm.PROJECT_MANAGE)
+    project = project_get_for_user(user=request.user, id=project_id, perm=Perm.PROJECT_MANAGE)
     form = CriterionForm(request.POST)
     if form.is_valid():
         try:
@@ -134,7 +125,7 @@ def _criterion(request: AuthenticatedRequest, project: Project, criterion_id: An
 def criterion_edit(
     request: AuthenticatedRequest, project_id: Any, criterion_id: Any
 ) -> HttpResponse:
-    project = _project(request, project_id, Perm.PROJECT_MANAGE)
+    project = project_get_for_user(user=request.user, id=project_id, perm=Perm.PROJECT_MANAGE)
     criterion = _criterion(request, project, criterion_id)
     form = CriterionForm(request.POST)
     if not form.is_valid():
@@ -152,7 +143,7 @@ def criterion_edit(
 def criterion_delete(
     request: AuthenticatedRequest, project_id: Any, criterion_id: Any
 ) -> HttpResponse:
-    project = _project(request, project_id, Perm.PROJECT_MANAGE)
+    project = project_get_for_user(user=request.user, id=project_id, perm=Perm.PROJECT_MANAGE)
     criterion = _criterion(request, project, criterion_id)
     try:
         services.criterion_delete(actor=request.user, criterion=criterion)
@@ -183,7 +174,7 @@ def _blank_to_none(data: dict[str, Any]) -> dict[str, Any]:
 @login_required
 @require_POST
 def candidate_create(request: AuthenticatedRequest, project_id: Any) -> HttpResponse:
-    project = _project(request, project_id, Perm.PROJECT_CONTRIBUTE)
+    project = project_get_for_user(user=request.user, id=project_id, perm=Perm.PROJECT_CONTRIBUTE)
     form = CandidateForm(request.POST, models=_catalogue_choices(project))
     if form.is_valid():
         data = _blank_to_none(form.cleaned_data)
@@ -219,7 +210,7 @@ def _candidate(request: AuthenticatedRequest, project: Project, candidate_id: An
 def candidate_edit(
     request: AuthenticatedRequest, project_id: Any, candidate_id: Any
 ) -> HttpResponse:
-    project = _project(request, project_id, Perm.PROJECT_CONTRIBUTE)
+    project = project_get_for_user(user=request.user, id=project_id, perm=Perm.PROJECT_CONTRIBUTE)
     candidate = _candidate(request, project, candidate_id)
     form = CandidateCostForm(request.POST)
     if not form.is_valid():
@@ -239,7 +230,7 @@ def candidate_edit(
 def candidate_delete(
     request: AuthenticatedRequest, project_id: Any, candidate_id: Any
 ) -> HttpResponse:
-    project = _project(request, project_id, Perm.PROJECT_MANAGE)
+    project = project_get_for_user(user=request.user, id=project_id, perm=Perm.PROJECT_MANAGE)
     candidate = _candidate(request, project, candidate_id)
     try:
         services.candidate_delete(actor=request.user, candidate=candidate)
@@ -252,7 +243,7 @@ def candidate_delete(
 @login_required
 @require_POST
 def workload_edit(request: AuthenticatedRequest, project_id: Any) -> HttpResponse:
-    project = _project(request, project_id, Perm.PROJECT_CONTRIBUTE)
+    project = project_get_for_user(user=request.user, id=project_id, perm=Perm.PROJECT_CONTRIBUTE)
     form = WorkloadForm(request.POST)
     if form.is_valid():
         try:
@@ -272,7 +263,7 @@ def workload_edit(request: AuthenticatedRequest, project_id: Any) -> HttpRespons
 @require_http_methods(["GET", "POST"])
 def score_sheet(request: AuthenticatedRequest, project_id: Any) -> HttpResponse:
     """Your scores: saved as a draft you may change, then submitted once complete."""
-    project = _project(request, project_id, Rule.SELECTION_SCORE)
+    project = project_get_for_user(user=request.user, id=project_id, perm=Rule.SELECTION_SCORE)
     candidates = list(selectors.candidate_list(project=project))
     criteria = list(selectors.criterion_list(project=project))
     sheet = selectors.my_sheet(user=request.user, project=project)
@@ -321,7 +312,7 @@ def score_sheet(request: AuthenticatedRequest, project_id: Any) -> HttpResponse:
 @login_required
 @require_POST
 def sheet_abstain(request: AuthenticatedRequest, project_id: Any) -> HttpResponse:
-    project = _project(request, project_id, Rule.SELECTION_SCORE)
+    project = project_get_for_user(user=request.user, id=project_id, perm=Rule.SELECTION_SCORE)
     try:
         services.sheet_abstain(actor=request.user, project=project)
     except ValidationError as error:
@@ -337,7 +328,7 @@ def sheet_abstain(request: AuthenticatedRequest, project_id: Any) -> HttpRespons
 @require_http_methods(["GET"])
 def matrix_page(request: AuthenticatedRequest, project_id: Any) -> HttpResponse:
     """Per-reviewer scores, weighted totals, spread, ranking and sensitivity — once you may."""
-    project = _project(request, project_id)
+    project = project_get_for_user(user=request.user, id=project_id)
     matrix = selectors.matrix_for_user(user=request.user, project=project)
     candidates = list(selectors.candidate_list(project=project))
     context = project_context(
@@ -364,7 +355,7 @@ def matrix_page(request: AuthenticatedRequest, project_id: Any) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def decision_new(request: AuthenticatedRequest, project_id: Any) -> HttpResponse:
-    project = _project(request, project_id, Perm.PROJECT_MANAGE)
+    project = project_get_for_user(user=request.user, id=project_id, perm=Perm.PROJECT_MANAGE)
     candidates = [(str(c.pk), c.name) for c in selectors.candidate_list(project=project)]
     form = DecisionForm(request.POST or None, candidates=candidates)
     status = 200
@@ -441,14 +432,16 @@ def _decision_page(
 def decision_detail(
     request: AuthenticatedRequest, project_id: Any, decision_id: Any
 ) -> HttpResponse:
-    project = _project(request, project_id)
+    project = project_get_for_user(user=request.user, id=project_id)
     return _decision_page(request, project, _decision(request, project, decision_id))
 
 
 @login_required
 @require_POST
 def decision_sign(request: AuthenticatedRequest, project_id: Any, decision_id: Any) -> HttpResponse:
-    project = _project(request, project_id, Perm.PROJECT_APPROVE_COMPLIANCE)
+    project = project_get_for_user(
+        user=request.user, id=project_id, perm=Perm.PROJECT_APPROVE_COMPLIANCE
+    )
     decision = _decision(request, project, decision_id)
     form = DecisionSignForm(request.POST)
     if form.is_valid():
