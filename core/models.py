@@ -3,6 +3,7 @@
 import re
 import uuid
 from collections.abc import Collection
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -32,6 +33,15 @@ def control_character_errors(
         if isinstance(value, str) and CONTROL_CHARACTERS.search(value):
             errors[field.name] = [ValidationError(SINGLE_LINE, code="control_characters")]
     return errors
+
+
+def project_id_of(obj: Any) -> Any:
+    """The project id of a governed row, walking its `policy_project_path` (the convention
+    the permission policy reads: "project", "template__project", …)."""
+    *path, last = obj.policy_project_path.split("__")
+    for part in path:
+        obj = getattr(obj, part)
+    return getattr(obj, f"{last}_id")
 
 
 class BaseModel(models.Model):

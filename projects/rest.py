@@ -15,6 +15,7 @@ from accounts.permissions import Perm
 from accounts.selectors import membership_list
 from accounts.types import signed_in_user
 from core.api.viewsets import ApiViewSet
+from core.models import project_id_of
 from projects.models import Project
 from projects.selectors import project_get_for_user
 
@@ -30,14 +31,6 @@ class ProjectsApiViewSet(ApiViewSet):
         """`obj` (fetched through a policy-scoped selector) after the action's object check."""
         self.check_object_permissions(self.request, obj)
         return obj
-
-
-def project_id_of(obj: Any) -> Any:
-    """The project id of a governed row, walking its `policy_project_path`."""
-    *path, last = obj.policy_project_path.split("__")
-    for part in path:
-        obj = getattr(obj, part)
-    return getattr(obj, f"{last}_id")
 
 
 class ProjectChildViewSet(ProjectsApiViewSet):

@@ -35,6 +35,7 @@ from models_registry.models import (
     PromptVersion,
 )
 from models_registry.prompts import placeholders
+from models_registry.services.records import author, check_in_project
 from projects.models import Project
 from projects.selectors import approved_success_criteria
 
@@ -77,7 +78,6 @@ METRIC_KEYS = (
 BASE_HAS_NO_PARENT = "The base version starts the lineage: it has no parent."
 NEEDS_PARENT = "Say which version this one was adapted from."
 ONE_BASE = "The project already has its base version: adapt from it instead."
-NOT_THIS_PROJECT = "Pick one of this project's own records."
 NO_DECISION = (
     "The base version is the model chosen in the Select phase, and no decision is approved yet."
 )
@@ -96,16 +96,6 @@ CRITERION_ON_SLICE = "A success criterion judges the overall figure, not one sli
 RUN_ID_TAKEN_DIFFERENTLY = (
     "An evaluation with this run id is already recorded for another version or benchmark."
 )
-
-
-def _same_project(record: Any, project: Project, field: str) -> None:
-    if record is not None and record.project_id != project.pk:
-        raise ValidationError({field: NOT_THIS_PROJECT})
-
-
-def _user(actor: Actor) -> Any:
-    """Who to name as the record's author (the system, for an import job, is nobody)."""
-    return actor if getattr(actor, "is_authenticated", False) else None
 
 
 def _lock(project: Project) -> Project:
@@ -134,7 +124,7 @@ def model_version_create(*, actor: Actor, project: Project, **fields: Any) -> Mo
     reject_unknown_fields(fields, VERSION_FIELDS)
     project = _lock(project)
     parent = fields.get("parent")
-    _same_project(parent, project, "parent")
+    check_in_project(parent, project.pk, "parent")
     adaptation = fields.get("adaptation", ModelVersion.Adaptation.BASE if parent is None else "")
     fields["adaptation"] = adaptation
     versions = ModelVersion.objects.filter(project=project)
@@ -156,7 +146,7 @@ def model_version_create(*, actor: Actor, project: Project, **fields: Any) -> Mo
         fields.pop("base_model", None)
     number = (versions.aggregate(last=Max("number"))["last"] or 0) + 1
     fields.setdefault("name", f"v{number}")
-    version = ModelVersion(project=project, number=number, created_by=_user(actor), **fields)
+    version = ModelVersion(project=project, number=number, created_by=author(actor), **fields)
     version.full_clean()
     version.save()
     audit_record(
@@ -206,7 +196,7 @@ def prompt_version_create(
     """The next version of a template's text (refused when the text has not changed)."""
     require(actor, Perm.PROJECT_CONTRIBUTE, template)
     template = PromptTemplate.objects.select_for_update().get(pk=template.pk)
-    _same_project(model_version, template.project, "model_version")
+    check_in_project(model_version, template.project.pk, "model_version")
     latest = template.versions.order_by("-number").first()
     if latest is not None and latest.text == text:
         raise ValidationError({"text": SAME_TEXT})
@@ -217,7 +207,7 @@ def prompt_version_create(
         variables=placeholders(text),
         model_version=model_version,
         change_note=change_note,
-        created_by=_user(actor),
+        created_by=author(actor),
     )
     version.full_clean()
     version.save()
@@ -310,8 +300,8 @@ def fine_tune_run_create(*, actor: Actor, project: Project, **fields: Any) -> Fi
     require(actor, Perm.PROJECT_CONTRIBUTE, project)
     reject_unknown_fields(fields, RUN_FIELDS)
     for field in ("base_version", "dataset", "result_version"):
-        _same_project(fields.get(field), project, field)
-    run = FineTuneRun(project=project, created_by=_user(actor), **fields)
+        check_in_project(fields.get(field), project.pk, field)
+    run = FineTuneRun(project=project, created_by=author(actor), **fields)
     _check_run(run)
     run.full_clean()
     run.save()
@@ -330,7 +320,7 @@ def fine_tune_run_update(*, actor: Actor, run: FineTuneRun, **changes: Any) -> F
     """Its progress and outcome: status, resulting version, compute and cost."""
     require(actor, Perm.PROJECT_CONTRIBUTE, run)
     locked = FineTuneRun.objects.select_for_update().get(pk=run.pk)
-    _same_project(changes.get("result_version"), locked.project, "result_version")
+    check_in_project(changes.get("result_version"), locked.project.pk, "result_version")
     locked, changed = model_update(
         instance=locked, fields=RUN_UPDATABLE, data=changes, check=_check_run
     )
@@ -426,10 +416,9 @@ def evaluation_record(
     recorded evaluation unchanged (a retried post creates nothing), for another one it is
     refused."""
     require(actor, Perm.PROJECT_CONTRIBUTE, project)
-    _same_project(model_version, project, "model_version")
-    _same_project(dataset, project, "dataset")
-    if prompt_version is not None and prompt_version.template.project_id != project.pk:
-        raise ValidationError({"prompt_version": NOT_THIS_PROJECT})
+    check_in_project(model_version, project.pk, "model_version")
+    check_in_project(dataset, project.pk, "dataset")
+    check_in_project(prompt_version, project.pk, "prompt_version")
     if run_id:
         project = _lock(project)  # two retries of one post must not both pass this check
         existing = Evaluation.objects.filter(project=project, run_id=run_id).first()
@@ -448,7 +437,7 @@ def evaluation_record(
         run_id=run_id,
         evaluated_at=evaluated_at or timezone.now(),
         findings=findings,
-        created_by=_user(actor),
+        created_by=author(actor),
     )
     evaluation.full_clean()
     criteria = {str(c.pk): c for c in approved_success_criteria(project=project)}

@@ -20,6 +20,7 @@ from models_registry.audit_actions import ModelsRegistryAction as Action
 from models_registry.evaluating import finite_decimal
 from models_registry.experimenting import analyse
 from models_registry.models import ABTest, ABVariant, ModelVersion, PromptVersion
+from models_registry.services.records import author
 from projects.models import Project
 
 TEST_FIELDS = (
@@ -49,10 +50,6 @@ MEAN_N_MIN = "A mean needs at least two observations."
 SD_NEGATIVE = "A standard deviation cannot be negative."
 NOT_A_NUMBER = "Enter a finite number."
 BATCH_DIFFERENT = "This batch id was already posted with other totals."
-
-
-def _user(actor: Actor) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
 
 
 def _variant(test: ABTest, index: int, raw: Mapping[str, Any]) -> ABVariant:
@@ -97,7 +94,7 @@ def ab_test_create(
     """The test and all its variants, or nothing: the shares add up to 100, one control."""
     require(actor, Perm.PROJECT_CONTRIBUTE, project)
     reject_unknown_fields(fields, TEST_FIELDS)
-    test = ABTest(project=project, created_by=_user(actor), **fields)
+    test = ABTest(project=project, created_by=author(actor), **fields)
     test.full_clean()
     if len(variants) < 2:
         raise ValidationError({"variants": TOO_FEW_VARIANTS})

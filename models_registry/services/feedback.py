@@ -17,6 +17,7 @@ from core.errors import reject_unknown_fields
 from core.services import snapshot
 from models_registry.audit_actions import ModelsRegistryAction as Action
 from models_registry.models import HumanFeedback, ModelVersion, UserTestSession
+from models_registry.services.records import check_in_project
 from projects.models import Project
 
 Status = HumanFeedback.Status
@@ -34,7 +35,6 @@ USER_TEST_FIELDS = (
     "satisfaction",
     "findings",
 )
-NOT_THIS_PROJECT = "Pick one of this project's own records."
 NOT_A_TRIAGE = "Triage it as accepted, needs a change, or rejected."
 EXPLAIN_REJECTION = "Say why the feedback is rejected."
 NOT_ADDRESSABLE = "Only accepted feedback, or feedback that needs a change, is addressed."
@@ -43,17 +43,12 @@ MORE_SUCCESSES = "More successes than attempts."
 TASKS_LIST = "Tasks are a list of short statements."
 
 
-def _same_project(version: ModelVersion | None, project_id: Any, field: str) -> None:
-    if version is not None and version.project_id != project_id:
-        raise ValidationError({field: NOT_THIS_PROJECT})
-
-
 @transaction.atomic
 def feedback_record(
     *, actor: User, project: Project, text: str, model_version: ModelVersion | None = None
 ) -> HumanFeedback:
     require(actor, Perm.PROJECT_CONTRIBUTE, project)
-    _same_project(model_version, project.pk, "model_version")
+    check_in_project(model_version, project.pk, "model_version")
     item = HumanFeedback(project=project, text=text, model_version=model_version, created_by=actor)
     item.full_clean()
     item.save()
@@ -128,7 +123,7 @@ def feedback_addressed(
         .select_related("model_version")
         .get(pk=item.pk)
     )
-    _same_project(version, locked.project_id, "version")
+    check_in_project(version, locked.project_id, "version")
     if locked.status not in (Status.ACCEPTED, Status.NEEDS_CHANGE):
         raise ValidationError({"status": NOT_ADDRESSABLE})
     if locked.model_version is not None and version.number <= locked.model_version.number:
@@ -152,10 +147,8 @@ def feedback_addressed(
 def user_test_record(*, actor: User, project: Project, **fields: Any) -> UserTestSession:
     require(actor, Perm.PROJECT_CONTRIBUTE, project)
     reject_unknown_fields(fields, USER_TEST_FIELDS)
-    _same_project(fields.get("model_version"), project.pk, "model_version")
-    prompt = fields.get("prompt_version")
-    if prompt is not None and prompt.template.project_id != project.pk:
-        raise ValidationError({"prompt_version": NOT_THIS_PROJECT})
+    check_in_project(fields.get("model_version"), project.pk, "model_version")
+    check_in_project(fields.get("prompt_version"), project.pk, "prompt_version")
     tasks = fields.get("tasks", [])
     if not isinstance(tasks, list) or not all(isinstance(t, str) and t.strip() for t in tasks):
         raise ValidationError({"tasks": TASKS_LIST})

@@ -26,7 +26,8 @@ from accounts.permissions import Actor, Perm, require
 from models_registry.importers import ImportProblem, ParsedEvaluation, clipped, inspect_log, lm_eval
 from models_registry.importers import mlflow as mlflow_reader
 from models_registry.models import Evaluation, ModelVersion
-from models_registry.services.adapt import NOT_THIS_PROJECT, evaluation_record, model_version_create
+from models_registry.services.adapt import evaluation_record, model_version_create
+from models_registry.services.records import NOT_THIS_PROJECT
 from projects.models import Project
 
 EMPTY = "The file is empty."

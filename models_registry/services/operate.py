@@ -33,6 +33,7 @@ from models_registry.models import (
     PromptVersion,
     RolloutStage,
 )
+from models_registry.services.records import NOT_THIS_PROJECT, check_in_project
 from projects.models import Project
 
 Status = Deployment.Status
@@ -42,7 +43,6 @@ NO_STAGES = "A rollout plan has at least one stage."
 TOO_MANY_STAGES = "At most 20 stages."
 GOING_DOWN = "Each stage serves more traffic than the one before (stage {n}: {p} %)."
 DATES_BACK = "Each stage starts on or after the one before (stage {n})."
-NOT_THIS_PROJECT = "Pick one of this project's own records."
 NOT_PLANNED = "Only a plan awaiting approval is approved (this one is {status})."
 NOT_APPROVED = "Start a rollout once its plan is approved (this one is {status})."
 NOT_ROLLING = "Only a rollout in progress is {verb} (this one is {status})."
@@ -59,16 +59,6 @@ NOT_SERIOUS = "Only a serious incident is reported to the authority."
 RESOLVE_WITH_WHAT = "Say how it was resolved."
 ALREADY_RESOLVED = "This incident is resolved: add an update to reopen it."
 OCCURRED_IN_FUTURE = "It cannot have happened in the future."
-
-
-def _same_project(record: Any, project: Project, field: str) -> None:
-    if record is None:
-        return
-    project_id = getattr(record, "project_id", None)
-    if project_id is None and isinstance(record, PromptVersion):
-        project_id = record.template.project_id
-    if project_id != project.pk:
-        raise ValidationError({field: NOT_THIS_PROJECT})
 
 
 def _event(deployment: Deployment, actor: Actor, kind: str, note: str = "") -> None:
@@ -124,8 +114,8 @@ def deployment_plan(
 ) -> Deployment:
     """A deployment and its rollout plan, whole or not at all, awaiting a manager's approval."""
     require(actor, Perm.PROJECT_CONTRIBUTE, project)
-    _same_project(model_version, project, "model_version")
-    _same_project(prompt_version, project, "prompt_version")
+    check_in_project(model_version, project.pk, "model_version")
+    check_in_project(prompt_version, project.pk, "prompt_version")
     rows = _check_stages(stages)
     deployment = Deployment(
         project=project,
@@ -314,8 +304,8 @@ def incident_open(
     source: str = Incident.Source.MANUAL,
 ) -> Incident:
     require(actor, Perm.PROJECT_CONTRIBUTE, project)
-    _same_project(deployment, project, "deployment")
-    _same_project(model_version, project, "model_version")
+    check_in_project(deployment, project.pk, "deployment")
+    check_in_project(model_version, project.pk, "model_version")
     if owner is not None:
         check_person_sees(owner, project, field="owner", message=NOT_THIS_PROJECT)
     now = timezone.now()

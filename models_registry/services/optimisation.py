@@ -15,6 +15,7 @@ from core.errors import reject_unknown_fields
 from core.services import snapshot
 from models_registry.audit_actions import ModelsRegistryAction as Action
 from models_registry.models import EvaluationMetric, OptimisationRecord
+from models_registry.services.records import author
 from projects.models import Project
 
 MEASURES = (
@@ -87,18 +88,13 @@ def _check(record: OptimisationRecord, project: Project) -> None:
                 raise ValidationError({field: NO_SUCH_METRIC})
 
 
-def _user(actor: Actor) -> Any:
-    """Who to name as the record's author (the system, for an import job, is nobody)."""
-    return actor if getattr(actor, "is_authenticated", False) else None
-
-
 @transaction.atomic
 def optimisation_record(*, actor: Actor, project: Project, **fields: Any) -> OptimisationRecord:
     require(actor, Perm.PROJECT_CONTRIBUTE, project)
     reject_unknown_fields(fields, OPTIMISATION_FIELDS)
     record = OptimisationRecord(
         project=project,
-        created_by=_user(actor),
+        created_by=author(actor),
         **fields,
     )
     # The service's own checks say why in words; the constraints stand behind them.

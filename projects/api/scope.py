@@ -16,8 +16,9 @@ from accounts.rest import UserSummaryOutputSerializer
 from accounts.types import signed_in_user
 from core.api.schema import ID, READ, WRITE, problems
 from core.api.serializers import StrictInputSerializer, validated
+from core.models import project_id_of
 from projects.models import ScopeReviewComment, ScopeVersion, SuccessCriterion
-from projects.rest import PROJECT_ID, ProjectChildViewSet, project_id_of
+from projects.rest import PROJECT_ID, ProjectChildViewSet
 from projects.selectors import scope_version_diff, scope_version_get_for_user, scope_version_list
 from projects.services import (
     scope_version_approve,
