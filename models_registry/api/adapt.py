@@ -19,6 +19,7 @@ from accounts.rest import UserSummaryOutputSerializer
 from accounts.types import signed_in_user
 from core.api.schema import ID, READ, WRITE, problems
 from core.api.serializers import StrictInputSerializer, validated
+from models_registry.api.lookups import in_project, version_named
 from models_registry.models import Dataset, FineTuneRun, ModelVersion
 from models_registry.selectors import (
     catalogue_model_for_project,
@@ -28,7 +29,6 @@ from models_registry.selectors import (
     fine_tune_run_get_for_user,
     fine_tune_run_list,
     model_version_get_for_user,
-    model_version_in_project,
     model_version_list,
     prompt_diff,
     prompt_template_get_for_user,
@@ -45,29 +45,11 @@ from models_registry.services import (
     prompt_template_create,
     prompt_version_create,
 )
-from projects.models import Project
 from projects.rest import PROJECT_ID, ProjectChildViewSet
 
-NOT_A_VERSION = "Not a model version of this project."
 NOT_A_DATASET = "Not a dataset of this project."
 NOT_A_MODEL = "Not a model of this organisation's catalogue."
 NO_SUCH_PROMPT_VERSION = "This template has no version with that number."
-
-
-def in_project(found: Any, field: str, message: str) -> Any:
-    """The project's own record a body named, or a 400 on that field."""
-    if found is None:
-        raise serializers.ValidationError({field: [message]})
-    return found
-
-
-def version_named(project: Project, value: Any, field: str) -> ModelVersion | None:
-    if value is None:
-        return None
-    found: ModelVersion | None = in_project(
-        model_version_in_project(project=project, id=value), field, NOT_A_VERSION
-    )
-    return found
 
 
 # --- model versions -----------------------------------------------------------------------------

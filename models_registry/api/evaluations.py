@@ -7,12 +7,9 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_EVEN
 from typing import Any
-from uuid import UUID
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
-    OpenApiParameter,
     extend_schema,
     extend_schema_serializer,
 )
@@ -26,12 +23,8 @@ from accounts.rest import UserSummaryOutputSerializer
 from accounts.types import signed_in_user
 from core.api.schema import ID, READ, WRITE, problems
 from core.api.serializers import AwareDateTimeField, StrictInputSerializer, validated
-from models_registry.api.adapt import (
-    NOT_A_DATASET,
-    VersionSummarySerializer,
-    in_project,
-    version_named,
-)
+from models_registry.api.adapt import NOT_A_DATASET, VersionSummarySerializer
+from models_registry.api.lookups import in_project, version_named
 from models_registry.models import BiasCheck, Evaluation
 from models_registry.selectors import (
     bias_check_get_for_user,
@@ -42,7 +35,6 @@ from models_registry.selectors import (
     evaluation_in_project,
     evaluation_list,
     metric_passes,
-    model_version_in_project,
     prompt_version_in_project,
 )
 from models_registry.services import bias_check_review, bias_check_run, evaluation_record
@@ -172,9 +164,10 @@ class CriterionStandingSerializer(serializers.Serializer):
     points = StandingPointSerializer(many=True, help_text="Oldest version first.")
 
 
-MODEL_VERSION_FILTER = OpenApiParameter(
-    "model_version", OpenApiTypes.UUID, description="Only this version's evaluations."
-)
+class EvaluationListQuerySerializer(serializers.Serializer):
+    model_version = serializers.UUIDField(
+        required=False, help_text="Only this version's evaluations."
+    )
 
 
 @extend_schema(parameters=[PROJECT_ID])
@@ -193,17 +186,13 @@ class EvaluationViewSet(ProjectChildViewSet):
 
     @extend_schema(
         summary="List the evaluations",
-        parameters=[MODEL_VERSION_FILTER],
+        parameters=[EvaluationListQuerySerializer],
         responses={200: EvaluationOutputSerializer, **problems(400, *READ)},
     )
     def list(self, request: Request, project_id: str) -> Response:
         project = self.get_project()
-        wanted = request.query_params.get("model_version")
-        version = None
-        if wanted:
-            version = in_project(
-                _version_or_none(project, wanted), "model_version", "Not a model version."
-            )
+        query = validated(EvaluationListQuerySerializer, request.query_params)
+        version = version_named(project, query.get("model_version"), "model_version")
         rows = evaluation_list(project=project, model_version=version)
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(EvaluationOutputSerializer(page, many=True).data)
@@ -267,14 +256,6 @@ class EvaluationViewSet(ProjectChildViewSet):
     def criteria(self, request: Request, project_id: str) -> Response:
         standing = criteria_standing(project=self.get_project())
         return Response(CriterionStandingSerializer(standing, many=True).data)
-
-
-def _version_or_none(project: Any, value: str) -> Any:
-    try:
-        wanted = UUID(value)
-    except ValueError:
-        return None
-    return model_version_in_project(project=project, id=wanted)
 
 
 # --- bias checks --------------------------------------------------------------------------------

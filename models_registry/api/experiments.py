@@ -17,7 +17,8 @@ from accounts.permissions import Perm
 from accounts.types import signed_in_user
 from core.api.schema import ID, READ, WRITE, problems
 from core.api.serializers import StrictInputSerializer, validated
-from models_registry.api.adapt import VersionSummarySerializer, in_project, version_named
+from models_registry.api.adapt import VersionSummarySerializer
+from models_registry.api.lookups import in_project, version_named
 from models_registry.experimenting import Analysis
 from models_registry.models import ABTest
 from models_registry.selectors import (

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -17,12 +16,8 @@ from accounts.rest import UserSummaryOutputSerializer
 from accounts.types import signed_in_user
 from core.api.schema import ID, READ, WRITE, problems
 from core.api.serializers import StrictInputSerializer, validated
-from models_registry.api.adapt import (
-    NOT_A_VERSION,
-    VersionSummarySerializer,
-    in_project,
-    version_named,
-)
+from models_registry.api.adapt import VersionSummarySerializer
+from models_registry.api.lookups import NOT_A_VERSION, in_project, version_named
 from models_registry.models import HumanFeedback, UserTestSession
 from models_registry.selectors import (
     feedback_get_for_user,
@@ -76,9 +71,8 @@ class AddressedInputSerializer(StrictInputSerializer):
     note = serializers.CharField(max_length=4000, required=False, allow_blank=True)
 
 
-STATUS_FILTER = OpenApiParameter(
-    "status", OpenApiTypes.STR, enum=[s for s, _ in HumanFeedback.Status.choices]
-)
+class FeedbackListQuerySerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=HumanFeedback.Status.choices, required=False)
 
 
 @extend_schema(parameters=[PROJECT_ID])
@@ -102,14 +96,13 @@ class HumanFeedbackViewSet(ProjectChildViewSet):
 
     @extend_schema(
         summary="List the human feedback",
-        parameters=[STATUS_FILTER],
+        parameters=[FeedbackListQuerySerializer],
         responses={200: FeedbackOutputSerializer, **problems(*READ)},
     )
     def list(self, request: Request, project_id: str) -> Response:
-        wanted = request.query_params.get("status", "")
-        if wanted and wanted not in HumanFeedback.Status.values:
-            raise serializers.ValidationError({"status": ["Not a feedback status."]})
-        page = self.paginate_queryset(feedback_list(project=self.get_project(), status=wanted))
+        query = validated(FeedbackListQuerySerializer, request.query_params)
+        rows = feedback_list(project=self.get_project(), status=query.get("status", ""))
+        page = self.paginate_queryset(rows)
         return self.get_paginated_response(FeedbackOutputSerializer(page, many=True).data)
 
     @extend_schema(

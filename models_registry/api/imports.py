@@ -17,8 +17,9 @@ from accounts.permissions import Perm
 from accounts.types import signed_in_user
 from core.api.schema import WRITE, problems
 from core.api.serializers import StrictInputSerializer, validated
-from models_registry.api.adapt import NOT_A_VERSION, VersionSummarySerializer, in_project
+from models_registry.api.adapt import VersionSummarySerializer
 from models_registry.api.evaluations import EvaluationOutputSerializer
+from models_registry.api.lookups import NOT_A_VERSION, in_project
 from models_registry.models import Evaluation, ModelVersion
 from models_registry.selectors import evaluation_get_for_user, model_version_in_project
 from models_registry.services import (

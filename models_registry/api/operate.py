@@ -8,9 +8,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.dateparse import parse_datetime
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
-    OpenApiParameter,
     extend_schema,
     extend_schema_field,
     extend_schema_serializer,
@@ -25,7 +23,8 @@ from accounts.rest import UserSummaryOutputSerializer
 from accounts.types import signed_in_user
 from core.api.schema import ID, READ, WRITE, problems
 from core.api.serializers import AwareDateTimeField, StrictInputSerializer, validated
-from models_registry.api.adapt import VersionSummarySerializer, in_project, version_named
+from models_registry.api.adapt import VersionSummarySerializer
+from models_registry.api.lookups import in_project, version_named
 from models_registry.incident_clock import serious_kinds
 from models_registry.models import (
     Deployment,
@@ -337,9 +336,7 @@ class MonitoringViewSet(ProjectChildViewSet):
         responses={200: ThresholdSerializer, **problems(*WRITE)},
     )
     def threshold_set(self, request: Request, project_id: str, pk: str) -> Response:
-        deployment = self._deployment(pk)
-        if not can(signed_in_user(request), Perm.PROJECT_MANAGE, deployment):
-            raise PermissionDenied
+        deployment = self._deployment(pk)  # policy_perms: managers only, before the body
         data: dict[str, Any] = validated(ThresholdInputSerializer, request.data)
         threshold = monitoring_threshold_set(
             actor=signed_in_user(request), deployment=deployment, **data
@@ -462,7 +459,8 @@ class ResolveInputSerializer(StrictInputSerializer):
     post_incident_review = serializers.CharField(max_length=20000, required=False, allow_blank=True)
 
 
-STATUS = OpenApiParameter("status", OpenApiTypes.STR, enum=list(Incident.Status.values))
+class IncidentListQuerySerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Incident.Status.choices, required=False)
 
 
 def _incident_step(summary: str, request: Any) -> Any:
@@ -497,14 +495,13 @@ class IncidentViewSet(ProjectChildViewSet):
 
     @extend_schema(
         summary="List the incidents",
-        parameters=[STATUS],
+        parameters=[IncidentListQuerySerializer],
         responses={200: IncidentOutputSerializer, **problems(400, *READ)},
     )
     def list(self, request: Request, project_id: str) -> Response:
-        wanted = request.query_params.get("status", "")
-        if wanted and wanted not in Incident.Status.values:
-            raise serializers.ValidationError({"status": ["Not an incident status."]})
-        page = self.paginate_queryset(incident_list(project=self.get_project(), status=wanted))
+        query = validated(IncidentListQuerySerializer, request.query_params)
+        rows = incident_list(project=self.get_project(), status=query.get("status", ""))
+        page = self.paginate_queryset(rows)
         return self.get_paginated_response(IncidentOutputSerializer(page, many=True).data)
 
     @extend_schema(

@@ -14,7 +14,8 @@ from accounts.permissions import Perm
 from accounts.types import signed_in_user
 from core.api.schema import READ, WRITE, problems
 from core.api.serializers import StrictInputSerializer, validated
-from models_registry.api.adapt import VersionSummarySerializer, in_project, version_named
+from models_registry.api.adapt import VersionSummarySerializer
+from models_registry.api.lookups import in_project, version_named
 from models_registry.models import OptimisationRecord
 from models_registry.selectors import evaluation_in_project, optimisation_list
 from models_registry.services import optimisation_record

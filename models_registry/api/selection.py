@@ -21,6 +21,7 @@ from accounts.rest import UserSummaryOutputSerializer
 from accounts.types import signed_in_user
 from core.api.schema import DELETE, ID, READ, WRITE, problems
 from core.api.serializers import StrictInputSerializer, validated
+from models_registry.api.lookups import in_project
 from models_registry.api.matrix import MatrixOutputSerializer
 from models_registry.models import MAX_SCORE, MIN_SCORE, Candidate, Criterion, ScoreSheet
 from models_registry.scoring import matrix_as_dict
@@ -440,13 +441,6 @@ def _my_sheet_body(user: Any, project: Project) -> dict[str, Any]:
     }
 
 
-def _required[T](found: T | None, field: str, message: str) -> T:
-    """The project's own record the body named, or a 400 on that field."""
-    if found is None:
-        raise serializers.ValidationError({field: [message]})
-    return found
-
-
 class SelectionViewSet(ProjectChildViewSet):
     """One project's selection as a whole: its workload, the caller's own sheet, the sheets'
     progress and the matrix."""
@@ -533,12 +527,12 @@ class SelectionViewSet(ProjectChildViewSet):
     def score(self, request: Request, project_id: str) -> Response:
         project = self._scorer_project()
         data = validated(ScoreInputSerializer, request.data)
-        candidate = _required(
+        candidate = in_project(
             candidate_in_project(project=project, id=data["candidate"]),
             "candidate",
             NOT_A_CANDIDATE,
         )
-        criterion = _required(
+        criterion = in_project(
             criterion_in_project(project=project, id=data["criterion"]),
             "criterion",
             NOT_A_CRITERION,
