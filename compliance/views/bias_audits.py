@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import Perm, Rule, can
 from accounts.types import AuthenticatedRequest
+from compliance.forms_bias_audits import ConductForm, ScheduleForm, SignOffForm
 from compliance.models import BiasAudit
 from compliance.selectors.bias_audits import bias_audit_get_for_user, bias_audit_list
 from compliance.services.bias_audits import (
@@ -28,24 +28,6 @@ from projects.pages import project_context
 from projects.selectors import project_get_for_user
 
 TAB = "compliance"
-
-
-class ScheduleForm(forms.Form):
-    due_on = forms.DateField(label="Due on", widget=forms.DateInput(attrs={"type": "date"}))
-    recurrence_months = forms.IntegerField(
-        min_value=1, max_value=24, required=False, label="Repeat every (months)"
-    )
-
-
-class ConductForm(forms.Form):
-    findings = forms.CharField(max_length=20000, widget=forms.Textarea(attrs={"rows": 3}))
-    actions = forms.CharField(
-        max_length=20000, required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
-
-
-class SignOffForm(forms.Form):
-    comment = forms.CharField(max_length=5000, required=False)
 
 
 def _page(

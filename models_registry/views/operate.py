@@ -4,7 +4,6 @@ and incidents with the serious-incident countdown; an incident's own page."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from typing import Any
 
 from django import forms
@@ -19,51 +18,14 @@ from accounts.permissions import Perm, Rule, can
 from accounts.types import AuthenticatedRequest
 from core.forms import add_service_errors, choice_field
 from models_registry import selectors, services
+from models_registry.forms_operate import DeploymentForm, IncidentForm
 from models_registry.incident_clock import serious_kinds
-from models_registry.models import Deployment, Incident
+from models_registry.models import Incident
 from projects.models import Project
 from projects.pages import project_context
 from projects.selectors import project_get_for_user
 
 TAB = "operate"
-BAD_STAGE = "Line {n}: write “percent, start date (YYYY-MM-DD), exit criteria”."
-
-
-class DeploymentForm(forms.Form):
-    name = forms.CharField(max_length=160)
-    environment = forms.ChoiceField(choices=Deployment.Environment.choices)
-    environment_name = forms.CharField(max_length=80, required=False, label="Other environment")
-    model_version = forms.ChoiceField()
-    stages = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}),
-        label="Rollout stages",
-        help_text="One per line: percent of traffic, start date, exit criteria — e.g. "
-        "“5, 2027-01-11, error rate under 1 % for 3 days”.",
-    )
-
-    def clean_stages(self) -> list[dict[str, Any]]:
-        rows = []
-        for n, line in enumerate(self.cleaned_data["stages"].splitlines(), start=1):
-            if not line.strip():
-                continue
-            parts = [part.strip() for part in line.split(",", 2)]
-            try:
-                percent, starts_on, criteria = int(parts[0]), date.fromisoformat(parts[1]), parts[2]
-            except (ValueError, IndexError):
-                raise forms.ValidationError(BAD_STAGE.format(n=n)) from None
-            rows.append(
-                {"traffic_percent": percent, "starts_on": starts_on, "exit_criteria": criteria}
-            )
-        return rows
-
-
-class IncidentForm(forms.Form):
-    title = forms.CharField(max_length=200)
-    severity = forms.ChoiceField(choices=Incident.Severity.choices)
-    deployment = forms.ChoiceField(required=False)
-    description = forms.CharField(
-        max_length=10000, required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
 
 
 def _forms(project: Project, data: Any = None) -> dict[str, forms.Form]:
