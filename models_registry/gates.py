@@ -7,7 +7,11 @@ plan."""
 from __future__ import annotations
 
 from models_registry.models import DecisionRecord, Deployment, ModelVersion, PostMarketPlan
-from models_registry.selectors.adapt import criteria_standing, version_bias_cleared
+from models_registry.selectors.adapt import (
+    criteria_missed,
+    criteria_standing,
+    version_bias_cleared,
+)
 from projects.lifecycle import gates
 from projects.models import Project
 from projects.selectors import approved_success_criteria
@@ -71,18 +75,10 @@ def _candidate(project: Project) -> tuple[ModelVersion | None, list[str]]:
     versions = list(ModelVersion.objects.filter(project=project).order_by("-number"))
     if not standing or not versions:
         return None, []
-    newest_missing: list[str] = []
     for version in versions:
-        missing = []
-        for entry in standing:
-            mine = [p for p in entry.points if p["version"].pk == version.pk]
-            if not mine or not mine[-1]["passed"]:
-                missing.append(str(entry.criterion))
-        if not missing:
+        if not criteria_missed(standing, version):
             return version, []
-        if version is versions[0]:
-            newest_missing = missing
-    return None, newest_missing
+    return None, criteria_missed(standing, versions[0])
 
 
 @gates.register(

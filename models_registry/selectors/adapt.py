@@ -230,16 +230,23 @@ def criteria_standing(*, project: Project) -> list[CriterionStanding]:
     return [standing[c.pk] for c in criteria]
 
 
+def criteria_missed(standing: list[CriterionStanding], version: ModelVersion) -> list[str]:
+    """The criteria `version` has no passing latest figure for, read from a standing already
+    fetched (so a caller looking at many versions reads it once)."""
+    missed = []
+    for entry in standing:
+        mine = [p for p in entry.points if p["version"].pk == version.pk]
+        if not mine or not mine[-1]["passed"]:
+            missed.append(str(entry.criterion))
+    return missed
+
+
 def version_passes_all_criteria(*, version: ModelVersion) -> tuple[bool, list[str]]:
     """Does `version` have a passing bound figure for every criterion of the approved scope?
     Returns the answer and the criteria it still misses (for the gate's message)."""
-    missing = []
-    for entry in criteria_standing(project=version.project):
-        mine = [p for p in entry.points if p["version"].pk == version.pk]
-        if not mine or not mine[-1]["passed"]:
-            missing.append(str(entry.criterion))
-    criteria_count = len(list(approved_success_criteria(project=version.project)))
-    return criteria_count > 0 and not missing, missing
+    standing = criteria_standing(project=version.project)
+    missing = criteria_missed(standing, version)
+    return bool(standing) and not missing, missing
 
 
 def bias_check_list(*, project: Project) -> QuerySet[BiasCheck]:
