@@ -6,7 +6,7 @@ class ComplianceConfig(AppConfig):
 
     def ready(self) -> None:
         from audit.actions import register_actions
-        from compliance import gates  # noqa: F401  (registers this app's gate criteria)
+        from compliance import gates, receivers  # noqa: F401  (register criteria, receivers)
         from compliance.audit_actions import ComplianceAction
 
         register_actions(ComplianceAction)

@@ -69,3 +69,6 @@ class ModelsRegistryAction(models.TextChoices):
     AB_TEST_RESULTS_POSTED = "ab_test.results_posted"
     AB_TEST_FINISHED = "ab_test.finished"
     OPTIMISATION_RECORDED = "optimisation.recorded"
+    # Integrate & operate: possible substantial modifications
+    MODIFICATION_FLAGGED = "modification.flagged"
+    MODIFICATION_ASSESSED = "modification.assessed"

@@ -19,6 +19,11 @@ class ModelVersionForm(forms.Form):
     parent = forms.ChoiceField(label="Adapted from")
     adaptation = forms.ChoiceField(choices=ADAPTATIONS)
     name = forms.CharField(max_length=120, required=False, help_text="Default: v<number>.")
+    base_model = forms.ChoiceField(
+        required=False,
+        label="Base model, if it changed",
+        help_text="Leave blank to keep the parent's. Another model is a change of base model.",
+    )
     description = forms.CharField(
         max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

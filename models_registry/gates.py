@@ -2,11 +2,17 @@
 backed by at least two reviewers' complete scores. Adapt → Integrate: a version that meets
 every success criterion of the approved scope, with a bias check cleared. Integrate → Operate:
 an approved production rollout plan with monitoring thresholds, and a post-market monitoring
-plan."""
+plan, and every possible substantial modification assessed."""
 
 from __future__ import annotations
 
-from models_registry.models import DecisionRecord, Deployment, ModelVersion, PostMarketPlan
+from models_registry.models import (
+    DecisionRecord,
+    Deployment,
+    ModelVersion,
+    ModificationFlag,
+    PostMarketPlan,
+)
 from models_registry.selectors.adapt import (
     criteria_missed,
     criteria_standing,
@@ -187,3 +193,20 @@ def post_market_plan(project: Project) -> tuple[bool, str]:
     if PostMarketPlan.objects.filter(project=project).exists():
         return True, ""
     return False, "No post-market monitoring plan yet."
+
+
+@gates.register(
+    "integrate",
+    "operate",
+    key="modifications_assessed",
+    label="Every possible substantial modification assessed by a compliance officer",
+    section="operate",
+    owner_app="models_registry",
+    order=40,
+)
+def modifications_assessed(project: Project) -> tuple[bool, str]:
+    waiting = ModificationFlag.objects.filter(project=project, status=ModificationFlag.Status.OPEN)
+    count = waiting.count()
+    if count == 0:
+        return True, ""
+    return False, f"{count} change(s) to the model await a compliance officer's assessment."

@@ -7,3 +7,7 @@ from django.dispatch import Signal
 
 # Sent when an incident is opened by a monitoring threshold's breach: incident=.
 incident_opened = Signal()
+
+# Sent when a change to a project in Integrate or Operate is flagged as a possible substantial
+# modification: flag=, actor=. Compliance re-opens the checks the change touches.
+modification_flagged = Signal()

@@ -98,6 +98,11 @@ urlpatterns = [
         operate.deployment_step,
         name="deployment-step",
     ),
+    path(
+        f"{OP}/modifications/<uuid:flag_id>/assess/",
+        operate.modification_assess,
+        name="modification-assess",
+    ),
     path(f"{OP}/incidents/new/", operate.incident_create, name="incident-create"),
     path(f"{OP}/incidents/<uuid:incident_id>/", operate.incident_detail, name="incident-detail"),
     path(

@@ -31,7 +31,7 @@ class ComplianceCheck(BaseModel):
         MET = "met", "Met"
         NOT_MET = "not_met", "Not met"
         NOT_APPLICABLE = "not_applicable", "Not applicable"
-        NEEDS_REVIEW = "needs_review", "Needs review (evidence expired)"
+        NEEDS_REVIEW = "needs_review", "Needs review"
 
     project = models.ForeignKey(
         "projects.Project", on_delete=models.CASCADE, related_name="compliance_checks"

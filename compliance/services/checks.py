@@ -9,16 +9,19 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 
 from accounts.models import User
-from accounts.permissions import Actor, Perm, Rule, check_person_sees, require
+from accounts.permissions import SYSTEM, Actor, Perm, Rule, check_person_sees, require
 from audit.writer import audit_record
 from compliance.applicability import applies
 from compliance.audit_actions import ComplianceAction as Action
 from compliance.models import Classification, ComplianceCheck, OrganizationFramework, Requirement
+from compliance.modification_reviews import reviews_for
 from compliance.selectors.checks import evidence_counting_for
 from core.errors import ConflictError
 from core.services import model_update
+from models_registry.models import ModificationFlag
 from projects.models import Project
 
 Status = ComplianceCheck.Status
@@ -35,6 +38,7 @@ NEEDS_EVIDENCE = "Attach evidence before claiming the requirement is met."
 NOT_IN_REVIEW = "This check is not awaiting review."
 CANNOT_SUBMIT = "Only a check being worked on can be submitted (this one is {status})."
 EXPLAIN = "Say why you reject it."
+MODIFIED = "Possible substantial modification ({kind}: {summary}). {why}"
 NO_ACCEPTED_EVIDENCE = (
     "None of its evidence has been accepted yet: judge the evidence first, or reject the check."
 )
@@ -221,6 +225,54 @@ def check_review(
         data={"claim": locked.claim, "status": locked.status},
     )
     return locked
+
+
+def check_send_back(
+    *, actor: Actor, check: ComplianceCheck, project: Project, reason: str, **data: str
+) -> None:
+    """A met check whose proof no longer holds goes back to review ("needs review"): its
+    evidence expired, or the model it judged has changed. `check` is locked by the caller."""
+    check.status = Status.NEEDS_REVIEW
+    check.version += 1
+    check.save(update_fields=["status", "version", "updated_at"])
+    audit_record(
+        actor=actor,
+        action=Action.CHECK_NEEDS_REVIEW,
+        target=check,
+        project=project,
+        data={"status": {"old": Status.MET, "new": Status.NEEDS_REVIEW}, "reason": reason, **data},
+    )
+
+
+@transaction.atomic
+def checks_reopen_for_modification(*, flag: ModificationFlag) -> int:
+    """Send back to review the met checks a possible substantial modification touches (by
+    kind of change, from data); how many went back."""
+    reviews = {(r.framework, r.ref): r.why for r in reviews_for(flag.kind)}
+    if not reviews:
+        return 0
+    touched = Q()
+    for framework, ref in reviews:
+        touched |= Q(requirement__framework__key=framework, requirement__ref=ref)
+    checks = (
+        ComplianceCheck.objects.filter(touched, project_id=flag.project_id, status=Status.MET)
+        .select_related("project", "requirement__framework")
+        .select_for_update(of=("self",))
+        .order_by("pk")
+    )
+    count = 0
+    for check in checks:
+        why = reviews[(check.requirement.framework.key, check.requirement.ref)]
+        reason = MODIFIED.format(kind=flag.get_kind_display(), summary=flag.summary, why=why)
+        check_send_back(
+            actor=SYSTEM,
+            check=check,
+            project=check.project,
+            reason=reason,
+            modification=str(flag.pk),
+        )
+        count += 1
+    return count
 
 
 def open_blocking(checks: Iterable[ComplianceCheck]) -> list[ComplianceCheck]:

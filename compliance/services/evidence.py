@@ -24,6 +24,7 @@ from compliance.audit_actions import ComplianceAction as Action
 from compliance.evidence_records import record_resolve
 from compliance.models import CheckEvidence, ComplianceCheck, Evidence
 from compliance.selectors.checks import mapped_requirement_ids
+from compliance.services.checks import check_send_back
 from compliance.uploads import inspect_upload
 from projects.models import Project
 
@@ -253,22 +254,14 @@ def evidence_expire(*, actor: Actor, evidence: Evidence) -> Evidence:
     )
     reason = NEEDS_REVIEW_REASON.format(title=locked.title, date=locked.expires_on)
     for check in checks_relying_on(locked):
-        if check.status != CheckStatus.MET:
-            continue
-        check.status = CheckStatus.NEEDS_REVIEW
-        check.version += 1
-        check.save(update_fields=["status", "version", "updated_at"])
-        audit_record(
-            actor=actor,
-            action=Action.CHECK_NEEDS_REVIEW,
-            target=check,
-            project=locked.project,
-            data={
-                "status": {"old": CheckStatus.MET, "new": CheckStatus.NEEDS_REVIEW},
-                "evidence": str(locked.pk),
-                "reason": reason,
-            },
-        )
+        if check.status == CheckStatus.MET:
+            check_send_back(
+                actor=actor,
+                check=check,
+                project=locked.project,
+                reason=reason,
+                evidence=str(locked.pk),
+            )
     return locked
 
 

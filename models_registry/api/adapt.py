@@ -92,7 +92,10 @@ class ModelVersionInputSerializer(StrictInputSerializer):
     base_model = serializers.UUIDField(
         required=False,
         allow_null=True,
-        help_text="The base version only; default: the model the approved decision chose.",
+        help_text=(
+            "The base version: default the model the approved decision chose. An adapted "
+            "version: default its parent's; another model here is a change of base model."
+        ),
     )
     description = serializers.CharField(max_length=5000, required=False, allow_blank=True)
     artifact_uri = serializers.CharField(max_length=500, required=False, allow_blank=True)

@@ -15,6 +15,7 @@ from models_registry.api.evaluations import BiasCheckViewSet, EvaluationViewSet
 from models_registry.api.experiments import ABTestViewSet
 from models_registry.api.feedback import HumanFeedbackViewSet, UserTestViewSet
 from models_registry.api.imports import EvaluationFileImportViewSet, MlflowImportViewSet
+from models_registry.api.modifications import ModificationFlagViewSet
 from models_registry.api.operate import (
     DeploymentViewSet,
     IncidentViewSet,
@@ -63,6 +64,7 @@ router.register(f"{ADAPT}/user-tests", UserTestViewSet, basename="user-test")
 router.register(f"{OPERATE}/deployments", DeploymentViewSet, basename="deployment")
 router.register(f"{OPERATE}/incidents", IncidentViewSet, basename="incident")
 router.register(f"{OPERATE}/optimisations", OptimisationViewSet, basename="optimisation")
+router.register(f"{OPERATE}/modifications", ModificationFlagViewSet, basename="modification-flag")
 router.register(
     r"projects/(?P<project_id>[^/]+)/operate/ab-tests", ABTestViewSet, basename="ab-test"
 )

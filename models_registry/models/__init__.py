@@ -21,6 +21,7 @@ from models_registry.models.catalogue import (
     VendorAssessment,
 )
 from models_registry.models.experiments import ABTest, ABVariant, OptimisationRecord
+from models_registry.models.modifications import MODIFICATION_KINDS, ModificationFlag
 from models_registry.models.operate import (
     Deployment,
     DeploymentEvent,
@@ -49,6 +50,7 @@ __all__ = [
     "MAX_SCORE",
     "MIN_SCORE",
     "MODALITIES",
+    "MODIFICATION_KINDS",
     "VENDOR_CERTIFICATIONS",
     "ABTest",
     "ABVariant",
@@ -69,6 +71,7 @@ __all__ = [
     "Incident",
     "IncidentUpdate",
     "ModelVersion",
+    "ModificationFlag",
     "MonitoringBatch",
     "MonitoringPoint",
     "MonitoringThreshold",

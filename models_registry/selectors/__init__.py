@@ -52,6 +52,10 @@ from models_registry.selectors.experiments import (
     optimisation_list,
 )
 from models_registry.selectors.model_card import model_card
+from models_registry.selectors.modifications import (
+    modification_flag_get_for_user,
+    modification_flag_list,
+)
 from models_registry.selectors.operate import (
     clock,
     deployment_get_for_user,
@@ -68,6 +72,7 @@ from models_registry.selectors.selection import (
     candidate_list,
     catalogue_model_for_project,
     catalogue_models_not_candidates,
+    catalogue_models_of,
     cost_estimates,
     criterion_get_for_user,
     criterion_in_project,
@@ -104,6 +109,7 @@ __all__ = [
     "catalogue_model_get_for_user",
     "catalogue_model_list",
     "catalogue_models_not_candidates",
+    "catalogue_models_of",
     "catalogue_providers",
     "clock",
     "cost_estimates",
@@ -137,6 +143,8 @@ __all__ = [
     "model_version_get_for_user",
     "model_version_in_project",
     "model_version_list",
+    "modification_flag_get_for_user",
+    "modification_flag_list",
     "my_scores",
     "my_sheet",
     "optimisation_list",

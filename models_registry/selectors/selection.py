@@ -67,6 +67,13 @@ def catalogue_model_for_project(*, project: Project, id: Any) -> CatalogueModel:
     return found
 
 
+def catalogue_models_of(*, project: Project) -> QuerySet[CatalogueModel]:
+    """The project's organisation's catalogue, for picking a model (names only)."""
+    return CatalogueModel.objects.filter(organization_id=project.organization_id).order_by(
+        "provider", "name", "version"
+    )
+
+
 def catalogue_models_not_candidates(*, project: Project) -> QuerySet[CatalogueModel]:
     """The organisation's catalogue models the project has not made candidates yet."""
     taken = Candidate.objects.filter(project=project).values("catalogue_model_id")

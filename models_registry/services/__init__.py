@@ -40,6 +40,7 @@ from models_registry.services.imports import (
     evaluation_import_lm_eval,
     evaluation_import_mlflow,
 )
+from models_registry.services.modifications import modification_assess
 from models_registry.services.monitoring import monitoring_ingest, monitoring_threshold_set
 from models_registry.services.operate import (
     deployment_approve,
@@ -120,6 +121,7 @@ __all__ = [
     "incident_resolve",
     "incident_update",
     "model_version_create",
+    "modification_assess",
     "monitoring_ingest",
     "monitoring_threshold_set",
     "optimisation_record",

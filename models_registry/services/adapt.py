@@ -35,6 +35,7 @@ from models_registry.models import (
     PromptVersion,
 )
 from models_registry.prompts import placeholders
+from models_registry.services.modifications import flag_fine_tune, flag_model_version
 from models_registry.services.records import author, check_in_project
 from projects.models import Project
 from projects.selectors import approved_success_criteria
@@ -141,9 +142,11 @@ def model_version_create(*, actor: Actor, project: Project, **fields: Any) -> Mo
             fields.pop("base_model", None)
     elif parent is None:
         raise ValidationError({"parent": NEEDS_PARENT})
-    else:
-        fields.setdefault("base_model_id", parent.base_model_id)
+    elif fields.get("base_model") is None:
+        # An adaptation keeps its parent's base model unless it names another: a change of
+        # base model (distilling into a smaller one, moving to a newer release).
         fields.pop("base_model", None)
+        fields["base_model_id"] = parent.base_model_id
     number = (versions.aggregate(last=Max("number"))["last"] or 0) + 1
     fields.setdefault("name", f"v{number}")
     version = ModelVersion(project=project, number=number, created_by=author(actor), **fields)
@@ -156,6 +159,7 @@ def model_version_create(*, actor: Actor, project: Project, **fields: Any) -> Mo
         project=project,
         data=snapshot(version, ("number", *VERSION_FIELDS)),
     )
+    flag_model_version(actor=actor, project=project, version=version)
     return version
 
 
@@ -312,6 +316,8 @@ def fine_tune_run_create(*, actor: Actor, project: Project, **fields: Any) -> Fi
         project=project,
         data=snapshot(run, RUN_FIELDS),
     )
+    if run.result_version is not None:
+        flag_fine_tune(actor=actor, project=project, version=run.result_version)
     return run
 
 
@@ -332,6 +338,8 @@ def fine_tune_run_update(*, actor: Actor, run: FineTuneRun, **changes: Any) -> F
             project=locked.project,
             data=changed,
         )
+        if "result_version" in changed and locked.result_version is not None:
+            flag_fine_tune(actor=actor, project=locked.project, version=locked.result_version)
     return locked
 
 

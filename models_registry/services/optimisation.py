@@ -15,6 +15,7 @@ from core.errors import reject_unknown_fields
 from core.services import snapshot
 from models_registry.audit_actions import ModelsRegistryAction as Action
 from models_registry.models import EvaluationMetric, OptimisationRecord
+from models_registry.services.modifications import flag_optimisation
 from models_registry.services.records import author
 from projects.models import Project
 
@@ -108,4 +109,5 @@ def optimisation_record(*, actor: Actor, project: Project, **fields: Any) -> Opt
         project=project,
         data=snapshot(record, OPTIMISATION_FIELDS),
     )
+    flag_optimisation(actor=actor, project=project, record=record)
     return record

@@ -62,6 +62,10 @@ def _forms(project: Project, data: Any = None) -> dict[str, forms.Form]:
     versions = _version_choices(project)
     version_form = ModelVersionForm(data)
     choice_field(version_form, "parent").choices = versions
+    choice_field(version_form, "base_model").choices = [
+        ("", "—"),
+        *((str(m.pk), str(m)) for m in selectors.catalogue_models_of(project=project)),
+    ]
     run_form = FineTuneRunForm(data, initial={"cost_currency": project.organization.currency})
     choice_field(run_form, "base_version").choices = versions
     choice_field(run_form, "dataset").choices = [
@@ -146,6 +150,11 @@ def version_create(request: AuthenticatedRequest, project_id: Any) -> HttpRespon
     if form.is_valid():
         data = dict(form.cleaned_data)
         data["parent"] = _version(project, data["parent"])
+        data["base_model"] = (
+            selectors.catalogue_model_for_project(project=project, id=data["base_model"])
+            if data["base_model"]
+            else None
+        )
         if not data["name"]:
             data.pop("name")
         try:

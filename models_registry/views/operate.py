@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -58,6 +58,8 @@ def _page(
         incidents=incidents,
         may_contribute=can(request.user, Perm.PROJECT_CONTRIBUTE, project),
         may_manage=can(request.user, Perm.PROJECT_MANAGE, project),
+        modifications=list(selectors.modification_flag_list(project=project)),
+        may_assess=can(request.user, Perm.PROJECT_APPROVE_COMPLIANCE, project),
         errors=sent.pop("errors", []),
         **(_forms(project) | sent),
     )
@@ -220,3 +222,28 @@ def incident_step(
         return _incident_page(request, project, fresh, status=400, errors=error.messages)
     messages.success(request, "Incident updated.")
     return redirect("models_registry:incident-detail", project.pk, incident.pk)
+
+
+@login_required
+@require_POST
+def modification_assess(
+    request: AuthenticatedRequest, project_id: Any, flag_id: Any
+) -> HttpResponse:
+    """A compliance officer's verdict on a possible substantial modification."""
+    project = project_get_for_user(user=request.user, id=project_id)
+    flag = selectors.modification_flag_get_for_user(user=request.user, id=flag_id)
+    if flag.project_id != project.pk:
+        raise Http404
+    if not can(request.user, Perm.PROJECT_APPROVE_COMPLIANCE, flag):
+        raise PermissionDenied
+    try:
+        services.modification_assess(
+            actor=request.user,
+            flag=flag,
+            verdict=request.POST.get("verdict", ""),
+            assessment=request.POST.get("assessment", ""),
+        )
+    except ValidationError as error:
+        return _page(request, project, status=400, errors=error.messages)
+    messages.success(request, "Assessment recorded.")
+    return redirect("models_registry:operate", project.pk)

@@ -285,6 +285,7 @@ TABLE: dict[str, dict[str, Rule]] = {
     "models_registry:deployment-create": {"POST": PROJECT_CONTRIBUTE},
     "models_registry:deployment-step": {"POST": PROJECT_MANAGE},  # promote
     "models_registry:incident-create": {"POST": PROJECT_CONTRIBUTE},
+    "models_registry:modification-assess": {"POST": COMPLIANCE_SIGNOFF},
     "models_registry:incident-detail": {"GET": PROJECT_VIEW},
     "models_registry:incident-step": {"POST": PROJECT_CONTRIBUTE},  # an update
     "compliance:bias-audits": {"GET": PROJECT_VIEW},
@@ -370,6 +371,9 @@ TABLE: dict[str, dict[str, Rule]] = {
     "models-registry-api:post-market-plan": {"GET": PROJECT_VIEW, "PUT": PROJECT_MANAGE},
     "models-registry-api:post-market-reviews": {"POST": PROJECT_MANAGE},
     "models-registry-api:optimisation-list": VIEW_CONTRIBUTE,
+    "models-registry-api:modification-flag-list": {"GET": PROJECT_VIEW},
+    "models-registry-api:modification-flag-detail": {"GET": PROJECT_VIEW},
+    "models-registry-api:modification-flag-assess": {"POST": COMPLIANCE_SIGNOFF},
     "models-registry-api:incident-list": VIEW_CONTRIBUTE,
     "models-registry-api:incident-detail": {"GET": PROJECT_VIEW},
     "models-registry-api:incident-updates": {"POST": PROJECT_CONTRIBUTE},
@@ -528,6 +532,7 @@ KWARGS: dict[str, str] = {
     "template_id": "prompt",
     "deployment_id": "deployment",
     "incident_id": "incident",
+    "flag_id": "modification_flag",
     "audit_id": "bias_audit",
     "feedback_id": "human_feedback",
     "evaluation_id": "evaluation",
@@ -571,6 +576,7 @@ PK_BY_PREFIX: dict[str, str] = {
     "models-registry-api:bias-check-": "bias_check",
     "models-registry-api:deployment-": "deployment",
     "models-registry-api:incident-": "incident",
+    "models-registry-api:modification-flag-": "modification_flag",
     "models-registry-api:human-feedback-": "human_feedback",
     "models-registry-api:user-test-": "user_test",
     "models-registry-api:ab-test-": "ab_test",

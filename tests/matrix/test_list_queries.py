@@ -8,6 +8,7 @@ how to add n rows of what it lists — or `test_every_list_has_a_builder` fails.
 from __future__ import annotations
 
 import re
+import uuid
 from collections import Counter
 from collections.abc import Callable
 from datetime import date, timedelta
@@ -52,6 +53,7 @@ from models_registry.models import (
     Incident,
     IncidentUpdate,
     ModelVersion,
+    ModificationFlag,
     OptimisationRecord,
     PromptTemplate,
     PromptVersion,
@@ -751,6 +753,26 @@ def optimisations(w: World, n: int) -> None:
         )
 
 
+def modification_flags(w: World, n: int) -> None:
+    """n more flagged changes, half of them assessed by the compliance officer."""
+    first = w.objects["modification_flag"]
+    for i in range(n):
+        assessed = i % 2 == 1
+        ModificationFlag.objects.create(
+            project=first.project,
+            kind="quantization",
+            phase="operate",
+            source_type="optimisationrecord",
+            source_id=uuid.uuid4(),
+            model_version=first.model_version,
+            summary=f"Quantization {_n()}",
+            status="not_substantial" if assessed else "open",
+            assessment="Same weights class." if assessed else "",
+            assessed_by=w.users["compliance_officer"] if assessed else None,
+            assessed_at=timezone.now() if assessed else None,
+        )
+
+
 BUILDERS: dict[str, tuple[str, Builder, str]] = {
     "accounts-api:organization-list": ("org_admin", organizations, ""),
     "accounts-api:organization-member-list": ("org_admin", members, ""),
@@ -796,6 +818,7 @@ BUILDERS: dict[str, tuple[str, Builder, str]] = {
     "models-registry-api:deployment-list": ("viewer", deployments, ""),
     "models-registry-api:incident-list": ("viewer", incidents, ""),
     "models-registry-api:optimisation-list": ("viewer", optimisations, ""),
+    "models-registry-api:modification-flag-list": ("viewer", modification_flags, ""),
     "compliance-api:bias-audit-list": ("viewer", bias_audits, ""),
     "models-registry-api:human-feedback-list": ("viewer", human_feedback, ""),
     "models-registry-api:user-test-list": ("viewer", user_tests, ""),

@@ -36,7 +36,7 @@ from compliance.services.bias_audits import bias_audit_conduct
 from core.actors import SYSTEM
 from models_registry import services as registry_services
 from models_registry import services as selection_services
-from models_registry.models import CatalogueModel, Criterion
+from models_registry.models import CatalogueModel, Criterion, ModificationFlag
 from projects import services as project_services
 from projects.models import SuccessCriterion
 from stakeholders import links
@@ -308,9 +308,21 @@ def _adapt_records(project: Any, users: dict[str, User], runner: User) -> dict[s
         review_every_days=30,
         reviewer=manager,
     )
+    # A change flagged as a possible substantial modification (flags are raised only after
+    # Adapt, and the world's project is earlier: the row is written as the flagging would).
+    modification_flag = ModificationFlag.objects.create(
+        project=project,
+        kind=ModificationFlag.Kind.FINE_TUNE,
+        phase="operate",
+        source_type="modelversion",
+        source_id=tuned.pk,
+        model_version=tuned,
+        summary=f"{tuned.name}: fine-tuning",
+    )
     return {
         "deployment": deployment,
         "incident": incident,
+        "modification_flag": modification_flag,
         "human_feedback": human_feedback,
         "user_test": user_test,
         "bias_check": bias_check,
