@@ -52,6 +52,7 @@ from models_registry.selectors.experiments import (
     optimisation_list,
 )
 from models_registry.selectors.model_card import model_card
+from models_registry.selectors.monitoring_charts import MetricSeries, monitoring_series_list
 from models_registry.selectors.operate import (
     clock,
     deployment_get_for_user,
@@ -88,6 +89,7 @@ from models_registry.selectors.selection import (
 
 __all__ = [
     "ABTestDetail",
+    "MetricSeries",
     "ab_test_detail",
     "ab_test_get_for_user",
     "ab_test_in_project",
@@ -137,6 +139,7 @@ __all__ = [
     "model_version_get_for_user",
     "model_version_in_project",
     "model_version_list",
+    "monitoring_series_list",
     "my_scores",
     "my_sheet",
     "optimisation_list",
