@@ -31,8 +31,8 @@ class Scale:
     ) -> Scale:
         """The smallest domain holding every figure, widened by `fraction` of its span on
         each side (or of the figure itself when all are equal, or by 1 around zero), so that
-        no point sits on the frame and a flat line still shows."""
-        figures = list(values)
+        no point sits on the frame and a flat line still shows (no figure at all: around 0)."""
+        figures = list(values) or [0.0]
         low, high = min(figures), max(figures)
         margin = (high - low) * fraction or abs(high) * fraction or 1.0
         return cls(low - margin, high + margin, start, end)
