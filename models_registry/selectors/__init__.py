@@ -56,6 +56,7 @@ from models_registry.selectors.modifications import (
     modification_flag_get_for_user,
     modification_flag_list,
 )
+from models_registry.selectors.monitoring_charts import MetricSeries, monitoring_series_list
 from models_registry.selectors.operate import (
     clock,
     deployment_get_for_user,
@@ -93,6 +94,7 @@ from models_registry.selectors.selection import (
 
 __all__ = [
     "ABTestDetail",
+    "MetricSeries",
     "ab_test_detail",
     "ab_test_get_for_user",
     "ab_test_in_project",
@@ -145,6 +147,7 @@ __all__ = [
     "model_version_list",
     "modification_flag_get_for_user",
     "modification_flag_list",
+    "monitoring_series_list",
     "my_scores",
     "my_sheet",
     "optimisation_list",

@@ -28,7 +28,7 @@ _DEPLOYMENT = ("model_version", "prompt_version__template", "created_by", "appro
 def deployment_list(*, project: Project) -> QuerySet[Deployment]:
     return (
         Deployment.objects.filter(project=project)
-        .select_related(*_DEPLOYMENT)
+        .select_related("project", *_DEPLOYMENT)
         .prefetch_related(
             Prefetch("stages", queryset=RolloutStage.objects.order_by("position")),
             Prefetch(

@@ -26,6 +26,7 @@ from models_registry.forms_experiments import (
     ResultsForm,
 )
 from models_registry.models import ABTest
+from models_registry.views.operate_charts import optimisation_chart
 from projects.models import Project
 from projects.pages import project_context
 from projects.selectors import project_get_for_user
@@ -66,13 +67,15 @@ def _list_page(
     form: Any = None,
     optimisation_form: Any = None,
 ) -> HttpResponse:
+    optimisations = selectors.optimisation_list(project=project)
     context = project_context(
         request,
         project,
         TAB,
         tests=list(selectors.ab_test_list(project=project)),
         form=form or ABTestForm(versions=_versions(project)),
-        optimisations=selectors.optimisation_list(project=project),
+        optimisations=optimisations,
+        tradeoff=optimisation_chart(optimisations),
         optimisation_form=optimisation_form or _optimisation_form(project),
         may_contribute=can(request.user, Perm.PROJECT_CONTRIBUTE, project),
     )

@@ -21,6 +21,7 @@ from models_registry import selectors, services
 from models_registry.forms_operate import DeploymentForm, IncidentForm
 from models_registry.incident_clock import serious_kinds
 from models_registry.models import Incident
+from models_registry.views.operate_charts import operate_charts
 from projects.models import Project
 from projects.pages import project_context
 from projects.selectors import project_get_for_user
@@ -61,6 +62,7 @@ def _page(
         modifications=list(selectors.modification_flag_list(project=project)),
         may_assess=can(request.user, Perm.PROJECT_APPROVE_COMPLIANCE, project),
         errors=sent.pop("errors", []),
+        **operate_charts(project=project, deployments=deployments),
         **(_forms(project) | sent),
     )
     return render(request, "models_registry/operate.html", context, status=status)

@@ -496,6 +496,7 @@ HTML_LISTS = {
     "compliance:catalogue",
     "compliance:framework-detail",
     "models_registry:ab-tests",
+    "models_registry:operate",
 }
 
 # --- URL kwargs ---------------------------------------------------------------------------------

@@ -824,6 +824,7 @@ BUILDERS: dict[str, tuple[str, Builder, str]] = {
     "models-registry-api:user-test-list": ("viewer", user_tests, ""),
     "models-registry-api:ab-test-list": ("viewer", ab_tests, ""),
     "models_registry:ab-tests": ("viewer", ab_tests, ""),
+    "models_registry:operate": ("viewer", deployments, ""),
     "projects:feasibility-list": ("manager", feasibility_studies, ""),
     "projects:project-tasks": ("manager", tasks, ""),
     "projects:project-audit": ("manager", audit_events, ""),
