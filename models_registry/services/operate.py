@@ -60,6 +60,7 @@ CANNOT_END = (
     "This deployment is {status}: only a plan (awaiting approval or approved), a paused "
     "rollout or a completed one is ended — pause or roll back a rollout in progress first."
 )
+ALREADY_ENDED = "This deployment is already ended."
 UNKNOWN_SERIOUS = "Pick the kind of serious incident: {kinds}."
 AWARE_IN_FUTURE = "Awareness cannot be in the future."
 ALREADY_SERIOUS = "This incident is already marked serious."
@@ -296,6 +297,8 @@ def deployment_end(*, actor: User, deployment: Deployment, reason: str) -> Deplo
     awaiting approval or approved, a paused rollout or a completed one."""
     locked = _locked(deployment)
     require(actor, Perm.PROJECT_MANAGE, locked)
+    if locked.status == Status.ENDED:
+        raise ValidationError(ALREADY_ENDED)
     if locked.status not in ENDABLE:
         raise ValidationError(CANNOT_END.format(status=locked.get_status_display().lower()))
     if not reason.strip():
