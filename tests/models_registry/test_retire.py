@@ -13,7 +13,7 @@ from accounts.models import ProjectMembership
 from audit.models import AuditEvent
 from core.errors import ConflictError
 from models_registry import services
-from models_registry.models import Deployment, DeploymentEvent
+from models_registry.models import Deployment, DeploymentEvent, ModelVersion
 from projects import services as project_services
 from projects.lifecycle import gates
 from projects.models import GateRequest, PhaseChange, Project
@@ -33,7 +33,7 @@ def make_deployment(project, manager, second_manager):
     """make(status, name=…) → a deployment of the project brought to that status through the
     services, its stages dated in the past so each may start now."""
 
-    versions = []
+    versions: list[ModelVersion] = []
 
     def make(status, name="Claims triage to production"):
         start = timezone.localdate() - timedelta(days=5)
@@ -94,7 +94,7 @@ def test_a_deployment_is_ended_from_each_state_where_nothing_serves_mid_rollout(
     fresh = Deployment.objects.get(pk=ended.pk)
     assert (fresh.status, fresh.end_reason) == ("ended", "Replaced by the v2 service.")
     assert fresh.get_status_display() == "Ended (decommissioned)"
-    last = fresh.events.order_by("created_at").last()
+    last = fresh.events.order_by("created_at").reverse()[0]
     assert (last.kind, last.note, last.actor) == (
         "ended",
         "  Replaced by the v2 service.  ",
