@@ -24,7 +24,7 @@ def no_blocking_checks(project: Project) -> tuple[bool, str]:
     return False, f"{len(blocking)} blocking compliance check(s) open: {listed}{more}."
 
 
-# Every forward gate from Scope to Operate (retiring a project needs no compliance sign-off).
+# Every forward gate from Scope to Operate (no compliance check is due by retiring a project).
 for _from, _to in pairwise(PHASE_ORDER[:5]):
     gates.register(
         _from,

@@ -54,6 +54,7 @@ class ModelsRegistryAction(models.TextChoices):
     DEPLOYMENT_RESUMED = "deployment.resumed"
     DEPLOYMENT_COMPLETED = "deployment.completed"
     DEPLOYMENT_ROLLED_BACK = "deployment.rolled_back"
+    DEPLOYMENT_ENDED = "deployment.ended"
     INCIDENT_OPENED = "incident.opened"
     INCIDENT_UPDATED = "incident.updated"
     INCIDENT_MARKED_SERIOUS = "incident.marked_serious"

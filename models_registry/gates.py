@@ -2,7 +2,8 @@
 backed by at least two reviewers' complete scores. Adapt → Integrate: a version that meets
 every success criterion of the approved scope, with a bias check cleared. Integrate → Operate:
 an approved production rollout plan with monitoring thresholds, and a post-market monitoring
-plan, and every possible substantial modification assessed."""
+plan, and every possible substantial modification assessed. Operate → Retired: every deployment
+rolled back or ended."""
 
 from __future__ import annotations
 
@@ -210,3 +211,38 @@ def modifications_assessed(project: Project) -> tuple[bool, str]:
     if count == 0:
         return True, ""
     return False, f"{count} change(s) to the model await a compliance officer's assessment."
+
+
+# --- Operate → Retired -------------------------------------------------------------------------
+
+WOUND_DOWN = (Deployment.Status.ROLLED_BACK, Deployment.Status.ENDED)
+MAX_LISTED = 5
+
+
+@gates.register(
+    "operate",
+    "retired",
+    key="deployments_wound_down",
+    label="Every deployment rolled back or ended (plans never rolled out included)",
+    section="operate",
+    owner_app="models_registry",
+    order=20,
+)
+def deployments_wound_down(project: Project) -> tuple[bool, str]:
+    # A plan that never rolled out (awaiting approval or approved) still counts: it is ended
+    # (withdrawn) so that nothing can start it after the project is retired.
+    open_ones = list(
+        Deployment.objects.filter(project=project)
+        .exclude(status__in=WOUND_DOWN)
+        .order_by("created_at")
+    )
+    if not open_ones:
+        return True, ""
+    listed = ", ".join(
+        f"{d.name} ({d.get_status_display().lower()})" for d in open_ones[:MAX_LISTED]
+    )
+    more = f" and {len(open_ones) - MAX_LISTED} more" if len(open_ones) > MAX_LISTED else ""
+    return False, (
+        f"{len(open_ones)} deployment(s) still to roll back or end on the operate tab: "
+        f"{listed}{more}."
+    )

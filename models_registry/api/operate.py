@@ -46,6 +46,7 @@ from models_registry.selectors import (
 from models_registry.services import (
     deployment_approve,
     deployment_confirm_exit,
+    deployment_end,
     deployment_pause,
     deployment_plan,
     deployment_promote,
@@ -102,6 +103,7 @@ class DeploymentOutputSerializer(serializers.Serializer):
     timeline = EventSerializer(many=True, source="events.all")
     approved_by = UserSummaryOutputSerializer(allow_null=True)
     rollback_reason = serializers.CharField()
+    end_reason = serializers.CharField(help_text="Why it was ended; blank unless ended.")
     created_at = serializers.DateTimeField()
 
 
@@ -156,6 +158,7 @@ class DeploymentViewSet(ProjectChildViewSet):
         "pause": Perm.PROJECT_MANAGE,
         "resume": Perm.PROJECT_MANAGE,
         "rollback": Perm.PROJECT_MANAGE,
+        "end": Perm.PROJECT_MANAGE,
     }
 
     def fetch_row(self, pk: str) -> Deployment:
@@ -247,6 +250,14 @@ class DeploymentViewSet(ProjectChildViewSet):
     @action(detail=True, methods=["post"])
     def rollback(self, request: Request, project_id: str, pk: str) -> Response:
         return self._step(request, deployment_rollback, ReasonInputSerializer)
+
+    @_deployment_step(
+        "End the deployment (decommission it, or withdraw a plan never rolled out)",
+        ReasonInputSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def end(self, request: Request, project_id: str, pk: str) -> Response:
+        return self._step(request, deployment_end, ReasonInputSerializer)
 
 
 # --- monitoring ---------------------------------------------------------------------------------

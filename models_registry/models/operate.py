@@ -17,7 +17,8 @@ from core.models import BaseModel
 class Deployment(BaseModel):
     """A model version (with its prompt version) deployed to an environment, following a
     rollout plan in stages: planned, approved by a manager who did not write it, then promoted
-    one stage at a time, paused, resumed, completed or rolled back."""
+    one stage at a time, paused, resumed, completed or rolled back — or ended (decommissioned,
+    or a plan withdrawn before it ever rolled out)."""
 
     policy_project_path = "project"
 
@@ -33,6 +34,7 @@ class Deployment(BaseModel):
         PAUSED = "paused", "Paused"
         COMPLETED = "completed", "Fully rolled out"
         ROLLED_BACK = "rolled_back", "Rolled back"
+        ENDED = "ended", "Ended (decommissioned)"
 
     project = models.ForeignKey(
         "projects.Project", on_delete=models.CASCADE, related_name="deployments"
@@ -61,6 +63,7 @@ class Deployment(BaseModel):
     )
     approved_at = models.DateTimeField(null=True, blank=True)
     rollback_reason = LimitedTextField(blank=True, max_length=4000)
+    end_reason = LimitedTextField(blank=True, max_length=4000)
 
     class Meta:
         ordering = ["-created_at"]
@@ -78,6 +81,7 @@ class Deployment(BaseModel):
                         "paused",
                         "completed",
                         "rolled_back",
+                        "ended",
                     ]
                 ),
                 name="%(app_label)s_%(class)s_status_valid",
@@ -89,6 +93,10 @@ class Deployment(BaseModel):
             models.CheckConstraint(
                 condition=~Q(status="rolled_back") | ~Q(rollback_reason=""),
                 name="%(app_label)s_%(class)s_rollback_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="ended") | ~Q(end_reason=""),
+                name="%(app_label)s_%(class)s_end_has_reason",
             ),
         ]
 
@@ -149,6 +157,7 @@ class DeploymentEvent(BaseModel):
         RESUMED = "resumed", "Resumed"
         COMPLETED = "completed", "Fully rolled out"
         ROLLED_BACK = "rolled_back", "Rolled back"
+        ENDED = "ended", "Ended (decommissioned)"
 
     deployment = models.ForeignKey(Deployment, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=16, choices=Kind.choices)

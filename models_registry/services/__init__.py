@@ -45,6 +45,7 @@ from models_registry.services.monitoring import monitoring_ingest, monitoring_th
 from models_registry.services.operate import (
     deployment_approve,
     deployment_confirm_exit,
+    deployment_end,
     deployment_pause,
     deployment_plan,
     deployment_promote,
@@ -98,6 +99,7 @@ __all__ = [
     "decision_sign_compliance",
     "deployment_approve",
     "deployment_confirm_exit",
+    "deployment_end",
     "deployment_pause",
     "deployment_plan",
     "deployment_promote",

@@ -2,8 +2,9 @@
 
 A rollout plan is written in stages whose share of traffic only goes up, approved by a manager
 who did not write it, and promoted one stage at a time once the current stage's exit criteria
-are confirmed; it can be paused, resumed and rolled back with a reason. Each step is a line of
-the deployment's timeline and an audit event.
+are confirmed; it can be paused, resumed and rolled back with a reason, and ended (taken out
+of service for good, or a plan withdrawn before it rolled out) with a reason. Each step is a
+line of the deployment's timeline and an audit event.
 """
 
 from __future__ import annotations
@@ -52,6 +53,14 @@ ALREADY_CONFIRMED = "The exit criteria of stage {n} are already confirmed."
 NOT_YET = "Stage {n} may start on {day}, not before."
 REASON = "Say why."
 CANNOT_ROLL_BACK = "This rollout is {status}: there is nothing to roll back."
+# A plan never started is withdrawn by ending it; a rollout in progress is paused or rolled
+# back first, so traffic is never cut mid-stage by an "end".
+ENDABLE = (Status.PLANNED, Status.APPROVED, Status.PAUSED, Status.COMPLETED)
+CANNOT_END = (
+    "This deployment is {status}: only a plan (awaiting approval or approved), a paused "
+    "rollout or a completed one is ended — pause or roll back a rollout in progress first."
+)
+ALREADY_ENDED = "This deployment is already ended."
 UNKNOWN_SERIOUS = "Pick the kind of serious incident: {kinds}."
 AWARE_IN_FUTURE = "Awareness cannot be in the future."
 ALREADY_SERIOUS = "This incident is already marked serious."
@@ -279,6 +288,32 @@ def deployment_rollback(*, actor: User, deployment: Deployment, reason: str) -> 
     locked.save(update_fields=["status", "rollback_reason", "updated_at"])
     _event(locked, actor, Kind.ROLLED_BACK, reason)
     _audit(actor, Action.DEPLOYMENT_ROLLED_BACK, locked, reason=reason)
+    return locked
+
+
+@transaction.atomic
+def deployment_end(*, actor: User, deployment: Deployment, reason: str) -> Deployment:
+    """End a deployment for good (decommissioned, or a plan withdrawn), saying why: a plan
+    awaiting approval or approved, a paused rollout or a completed one."""
+    locked = _locked(deployment)
+    require(actor, Perm.PROJECT_MANAGE, locked)
+    if locked.status == Status.ENDED:
+        raise ValidationError(ALREADY_ENDED)
+    if locked.status not in ENDABLE:
+        raise ValidationError(CANNOT_END.format(status=locked.get_status_display().lower()))
+    if not reason.strip():
+        raise ValidationError({"reason": REASON})
+    before = locked.status
+    locked.status, locked.end_reason = Status.ENDED, reason.strip()
+    locked.save(update_fields=["status", "end_reason", "updated_at"])
+    _event(locked, actor, Kind.ENDED, reason)
+    _audit(
+        actor,
+        Action.DEPLOYMENT_ENDED,
+        locked,
+        reason=reason,
+        status={"old": before, "new": Status.ENDED},
+    )
     return locked
 
 

@@ -102,6 +102,7 @@ STEPS: dict[str, tuple[Callable[..., Any], str | None]] = {
     "pause": (services.deployment_pause, "reason"),
     "resume": (services.deployment_resume, "note"),
     "rollback": (services.deployment_rollback, "reason"),
+    "end": (services.deployment_end, "reason"),
 }
 
 

@@ -110,7 +110,9 @@ class PhaseChangeOutputSerializer(serializers.Serializer):
     from_phase = serializers.ChoiceField(choices=Project.Phase.choices)
     to_phase = serializers.ChoiceField(choices=Project.Phase.choices)
     direction = serializers.ChoiceField(choices=PhaseChange.Direction.choices)
-    reason = serializers.CharField(help_text="Why it moved back; blank through a gate.")
+    reason = serializers.CharField(
+        help_text="Why it moved back, or why it was retired; blank through another gate."
+    )
     actor = UserSummaryOutputSerializer(allow_null=True)
     gate_request = serializers.UUIDField(source="gate_request_id", allow_null=True)
     created_at = serializers.DateTimeField()
@@ -118,7 +120,12 @@ class PhaseChangeOutputSerializer(serializers.Serializer):
 
 @extend_schema_serializer(component_name="GateRequestCreate")
 class GateRequestInputSerializer(StrictInputSerializer):
-    note = serializers.CharField(max_length=5000, allow_blank=True, required=False)
+    note = serializers.CharField(
+        max_length=5000,
+        allow_blank=True,
+        required=False,
+        help_text="Required from Operate: the retirement reason.",
+    )
 
 
 @extend_schema_serializer(component_name="GateApprove")
@@ -248,7 +255,8 @@ class ProjectGateViewSet(ProjectChildViewSet):
         description=(
             "Project managers. Needs every criterion met; then the manager and a compliance "
             "officer sign it off (two different people). One request may be pending at a "
-            "time (409). " + UNMET
+            "time (409). From Operate the gate leads to Retired and `note`, the retirement "
+            "reason, is required (400). " + UNMET
         ),
         operation_id="projects_gate_request",
         request=GateRequestInputSerializer,

@@ -82,7 +82,7 @@ class ProjectOutputSerializer(serializers.Serializer):
     next_phase = serializers.ChoiceField(
         choices=Project.Phase.choices,
         allow_null=True,
-        help_text="Where the next gate leads; null from operate and retired.",
+        help_text="Where the next gate leads; null once retired.",
     )
     status = serializers.ChoiceField(choices=Project.Status.choices)
     risk_tier = serializers.ChoiceField(

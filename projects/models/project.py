@@ -90,9 +90,9 @@ class Project(BaseModel):
 
     @property
     def next_phase(self) -> str | None:
-        """The phase a gate leads to; None from operate (retiring is a separate step)."""
+        """The phase a gate leads to (operate's leads to retired); None once retired."""
         index = self.phase_index
-        return PHASE_ORDER[index + 1] if index < PHASE_ORDER.index("operate") else None
+        return PHASE_ORDER[index + 1] if index + 1 < len(PHASE_ORDER) else None
 
     @property
     def previous_phase(self) -> str | None:

@@ -26,6 +26,10 @@ NO_CRITERIA = (
     "No criteria decide this gate yet, and a gate is never passed on sign-offs alone: the "
     "records of the next phase are not tracked by this installation."
 )
+RETIREMENT_REASON = (
+    "Say why the project is retired: the note of an Operate → Retired request is its "
+    "retirement reason."
+)
 NOT_PENDING = "This gate request is no longer awaiting sign-off."
 ALREADY_SIGNED = "This sign-off has already been given."
 # Keyed by plain strings: a capacity arrives as one from a form or a body.
@@ -61,7 +65,8 @@ def _lock_project(project: Project) -> Project:
 
 @transaction.atomic
 def gate_request(*, actor: User, project: Project, note: str = "") -> GateRequest:
-    """Ask to pass the project's next gate; refused while any criterion is unmet."""
+    """Ask to pass the project's next gate; refused while any criterion is unmet. Retiring
+    needs a note: the retirement reason, kept on the request and on the phase change."""
     require(actor, Perm.PROJECT_MANAGE, project)
     locked = _lock_project(project)
     to_phase = locked.next_phase
@@ -69,6 +74,9 @@ def gate_request(*, actor: User, project: Project, note: str = "") -> GateReques
         raise ConflictError(NO_NEXT_PHASE, code="gate_none")
     if GateRequest.objects.filter(project=locked, status=GateRequest.Status.PENDING).exists():
         raise ConflictError(ALREADY_PENDING, code="gate_pending")
+    retiring = to_phase == Project.Phase.RETIRED
+    if retiring and not note.strip():
+        raise ValidationError({"note": RETIREMENT_REASON})
     criteria = _evaluate_or_refuse(locked, to_phase)
     request = GateRequest(
         project=locked,
@@ -85,7 +93,8 @@ def gate_request(*, actor: User, project: Project, note: str = "") -> GateReques
         action=ProjectsAction.GATE_REQUEST_CREATED,
         target=request,
         project=locked,
-        data={"from": request.from_phase, "to": request.to_phase},
+        data={"from": request.from_phase, "to": request.to_phase}
+        | ({"retirement_reason": request.note} if retiring else {}),
     )
     return request
 
@@ -146,11 +155,14 @@ def _pass_gate(actor: User, request: GateRequest) -> None:
     request.save(update_fields=["status", "decided_at", "criteria_at_decision", "updated_at"])
     project.phase = request.to_phase
     project.save(update_fields=["phase", "updated_at"])
+    # Retiring keeps its reason in the phase history; other gates need none.
+    reason = request.note if request.to_phase == Project.Phase.RETIRED else ""
     PhaseChange.objects.create(
         project=project,
         from_phase=request.from_phase,
         to_phase=request.to_phase,
         direction=PhaseChange.Direction.FORWARD,
+        reason=reason,
         actor=actor,
         gate_request=request,
     )
@@ -159,7 +171,8 @@ def _pass_gate(actor: User, request: GateRequest) -> None:
         action=ProjectsAction.PROJECT_PHASE_CHANGED,
         target=project,
         project=project,
-        data={"phase": {"old": request.from_phase, "new": request.to_phase}, "via": "gate"},
+        data={"phase": {"old": request.from_phase, "new": request.to_phase}, "via": "gate"}
+        | ({"reason": reason} if reason else {}),
     )
 
 

@@ -75,6 +75,8 @@ def gate_request(request: AuthenticatedRequest, project_id: Any) -> HttpResponse
         services.gate_request(
             actor=request.user, project=project, note=request.POST.get("note", "")[:5000]
         )
+    except ValidationError as error:
+        messages.error(request, error_text(error, "The gate cannot be requested."))
     except ConflictError as error:
         unmet = (
             ", ".join(c["label"] for c in error.details or [])

@@ -935,6 +935,7 @@ ALL_PATHS = {
     "/api/v1/projects/{project_id}/operate/deployments/{id}/pause/",
     "/api/v1/projects/{project_id}/operate/deployments/{id}/resume/",
     "/api/v1/projects/{project_id}/operate/deployments/{id}/rollback/",
+    "/api/v1/projects/{project_id}/operate/deployments/{id}/end/",
     "/api/v1/projects/{project_id}/operate/deployments/{id}/thresholds/",
     "/api/v1/projects/{project_id}/operate/deployments/{id}/points/",
     "/api/v1/projects/{project_id}/operate/post-market-plan/",

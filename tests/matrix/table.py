@@ -366,6 +366,7 @@ TABLE: dict[str, dict[str, Rule]] = {
     "models-registry-api:deployment-pause": {"POST": PROJECT_MANAGE},
     "models-registry-api:deployment-resume": {"POST": PROJECT_MANAGE},
     "models-registry-api:deployment-rollback": {"POST": PROJECT_MANAGE},
+    "models-registry-api:deployment-end": {"POST": PROJECT_MANAGE},
     "models-registry-api:deployment-thresholds": {"GET": PROJECT_VIEW, "POST": PROJECT_MANAGE},
     "models-registry-api:deployment-points": {"POST": PROJECT_CONTRIBUTE},
     "models-registry-api:post-market-plan": {"GET": PROJECT_VIEW, "PUT": PROJECT_MANAGE},

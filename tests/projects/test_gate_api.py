@@ -360,15 +360,21 @@ def test_gate_page_and_request_detail(ready_project, pending, project_member):
     }
 
 
-def test_no_gate_after_operate(ready_project, manager):
-    Project.objects.filter(pk=ready_project.pk).update(phase="operate")
+def test_no_gate_after_retired(ready_project, manager):
+    Project.objects.filter(pk=ready_project.pk).update(phase="retired")
     client = client_for(manager)
 
     gate = client.get(f"{API}/projects/{ready_project.pk}/gate/").json()
-    body = refused(client, "post", f"{API}/projects/{ready_project.pk}/gate/request/", status=409)
+    body = refused(
+        client,
+        "post",
+        f"{API}/projects/{ready_project.pk}/gate/request/",
+        {"note": "x"},
+        status=409,
+    )
 
     assert (gate["phase"], gate["next_phase"], gate["criteria"], gate["all_met"]) == (
-        "operate",
+        "retired",
         None,
         [],
         True,
