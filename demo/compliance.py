@@ -124,6 +124,21 @@ def claims_evidence(project: Project, *, pm: User, compliance: User) -> None:
     )
     services.check_submit(actor=pm, check=dpia, claim="met")  # awaiting the officer
 
+    validation = _check(project, "iso-42001", "A.6.2.4")
+    report = services.evidence_add(
+        actor=pm,
+        project=project,
+        kind="url",
+        title="Validation report of v2 on the 2026 hold-out",
+        url="https://wiki.demo-insurance.example/claims-triage/validation-v2",
+        checks=[validation],
+    )
+    services.evidence_judge(
+        actor=compliance, evidence=report, verdict="accept", comment="Hold-out is representative."
+    )
+    services.check_submit(actor=pm, check=validation, claim="met")
+    services.check_review(actor=compliance, check=validation, verdict="approve")
+
     oversight = _check(project, "eu-ai-act", "Art. 26")
     services.evidence_add(
         actor=pm,

@@ -7,6 +7,8 @@ import uuid
 from django.conf import settings
 from django.db import migrations, models
 
+from audit.rowcapture import capture_tables
+
 
 class Migration(migrations.Migration):
 
@@ -41,4 +43,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.CheckConstraint(condition=models.Q(('kind__in', ['fine_tune', 'quantization', 'pruning', 'distillation', 'base_model_change'])), name='models_registry_modificationflag_kind_valid'), models.CheckConstraint(condition=models.Q(('status__in', ['open', 'substantial', 'not_substantial'])), name='models_registry_modificationflag_status_valid'), models.CheckConstraint(condition=models.Q(('status', 'open'), models.Q(('assessed_at__isnull', False), models.Q(('assessment', ''), _negated=True)), _connector='OR'), name='models_registry_modificationflag_assessment_explained'), models.UniqueConstraint(fields=('source_type', 'source_id', 'kind'), name='modification_flag_once')],
             },
         ),
+        capture_tables({"models_registry_modificationflag": ()}),
     ]

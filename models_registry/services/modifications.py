@@ -47,7 +47,9 @@ def _flag(
     model_version: ModelVersion | None,
     summary: str,
 ) -> ModificationFlag | None:
-    if project.phase not in FLAGGED_PHASES:
+    # Read afresh: the caller's project may predate a gate passed in the meantime.
+    phase = Project.objects.values_list("phase", flat=True).get(pk=project.pk)
+    if phase not in FLAGGED_PHASES:
         return None
     flag, created = ModificationFlag.objects.get_or_create(
         source_type=source._meta.model_name,
@@ -55,7 +57,7 @@ def _flag(
         kind=kind,
         defaults={
             "project": project,
-            "phase": project.phase,
+            "phase": phase,
             "model_version": model_version,
             "summary": summary[:300],
         },
@@ -69,7 +71,7 @@ def _flag(
         project=project,
         data={
             "kind": kind,
-            "phase": project.phase,
+            "phase": phase,
             "source": {"type": flag.source_type, "id": str(source.pk)},
             "model_version": None if model_version is None else str(model_version.pk),
         },

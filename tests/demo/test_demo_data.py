@@ -17,7 +17,9 @@ from accounts.permissions import projects_visible_to
 from audit.models import AuditEvent
 from compliance.models import Classification, ComplianceCheck, Evidence
 from demo.logins import DEMO_LOGINS, DEMO_PASSWORD
+from models_registry.gates import bias_check_cleared, success_criteria_met
 from models_registry.models import (
+    ABTest,
     BiasCheck,
     Candidate,
     DecisionRecord,
@@ -25,11 +27,13 @@ from models_registry.models import (
     FineTuneRun,
     Incident,
     ModelVersion,
+    ModificationFlag,
+    MonitoringPoint,
+    PostMarketPlan,
     PromptTemplate,
     ScoreSheet,
 )
 from models_registry.selectors import criteria_standing
-from projects.lifecycle import gates
 from projects.models import FeasibilityStudy, GateApproval, GateRequest, Project
 
 pytestmark = pytest.mark.django_db
@@ -74,15 +78,17 @@ def test_load_demo_data_twice_builds_the_demo_once_and_the_trail_verifies():
     }
     assert Invitation.objects.filter(status=Invitation.Status.ACCEPTED).count() == 4
     assert dict(Project.objects.values_list("name", "phase")) == {
-        "Claims triage assistant": "adapt",
+        "Claims triage assistant": "operate",
         "Customer-support RAG chatbot": "scope",
         "Underwriting summariser": "scope",
         "Clinical notes summariser": "scope",
     }
-    assert sorted(GateRequest.objects.values_list("project__name", "status")) == [
-        ("Claims triage assistant", "approved"),
-        ("Claims triage assistant", "approved"),
-        ("Customer-support RAG chatbot", "pending"),
+    assert sorted(GateRequest.objects.values_list("project__name", "to_phase", "status")) == [
+        ("Claims triage assistant", "adapt", "approved"),
+        ("Claims triage assistant", "integrate", "approved"),
+        ("Claims triage assistant", "operate", "approved"),
+        ("Claims triage assistant", "select", "approved"),
+        ("Customer-support RAG chatbot", "select", "pending"),
     ]
     assert ProjectMembership.objects.filter(role="manager").count() == 4
     assert (
@@ -113,17 +119,18 @@ def test_the_claims_project_has_a_scored_selection_and_an_approved_decision():
     assert decision.status == "approved"
     assert decision.chosen_label == "OpenAI GPT-4o mini"
     assert decision.frozen_matrix["chosen_rank"] == 1
-    assert claims.phase == "adapt"  # through the Select → Adapt gate
+    assert decision.project.phase == "operate"  # through every gate since Select
 
 
 @pytest.mark.sqlite_smoke
 def test_the_claims_project_adapts_its_model_and_v2_meets_the_criteria_v1_missed():
     _load()
     claims = Project.objects.get(name="Claims triage assistant")
-    v1, v2 = ModelVersion.objects.filter(project=claims).order_by("number")
+    v1, v2, v3 = ModelVersion.objects.filter(project=claims).order_by("number")
     assert v2.parent == v1
+    assert v3.parent == v2  # the quantization, recorded in Operate
     assert FineTuneRun.objects.get(project=claims, result_version=v2).method == "lora"
-    assert PromptTemplate.objects.get(project=claims).versions.count() == 2
+    assert PromptTemplate.objects.get(project=claims).versions.count() == 3
     routing = {
         point["version"].number: point["passed"]
         for entry in criteria_standing(project=claims)
@@ -136,9 +143,9 @@ def test_the_claims_project_adapts_its_model_and_v2_meets_the_criteria_v1_missed
         ("acceptable", 0),
         ("mitigated", 1),
     ]
-    results = {r.key: r.met for r in gates.evaluate(claims)}
-    assert results["success_criteria_met"]
-    assert results["bias_check_cleared"]
+    # the Adapt → Integrate criteria, met still in Operate
+    assert success_criteria_met(claims)[0]
+    assert bias_check_cleared(claims)[0]
 
 
 def test_demo_organisations_do_not_see_each_other():
@@ -164,7 +171,7 @@ def test_the_demo_follows_the_segregation_of_duties():
     _load()
 
     manager_signoffs = GateApproval.objects.filter(capacity="manager").select_related("request")
-    assert manager_signoffs.count() == 3
+    assert manager_signoffs.count() == 5
     assert all(a.approver_id != a.request.requested_by_id for a in manager_signoffs)
     assert not Organization.objects.filter(allow_gate_requester_signoff=True).exists()
     studies = FeasibilityStudy.objects.exclude(signed_off_by=None)
@@ -210,14 +217,55 @@ def test_the_demo_projects_are_classified_with_checks_in_several_states_and_real
 
 
 @pytest.mark.sqlite_smoke
-def test_the_claims_project_is_on_staging_with_a_production_plan_and_incidents():
+def test_the_claims_project_is_in_operation_with_a_month_of_monitoring_and_its_incidents():
     _load()
     claims = Project.objects.get(name="Claims triage assistant")
     deployments = dict(
         Deployment.objects.filter(project=claims).values_list("environment", "status")
     )
-    assert deployments == {"staging": "completed", "production": "planned"}
-    assert sorted(Incident.objects.filter(project=claims).values_list("status", flat=True)) == [
-        "open",
-        "resolved",
+    assert deployments == {"staging": "completed", "production": "completed"}
+    production = Deployment.objects.get(project=claims, environment="production")
+    assert production.stages.count() == 3
+    assert set(production.thresholds.values_list("metric", flat=True)) == {
+        "error_rate",
+        "latency_p95_ms",
+    }
+    points = MonitoringPoint.objects.filter(deployment=production)
+    assert points.count() == 30 * 24 * 3
+    days = points.dates("at", "day")
+    assert len(days) == 30
+    incidents = Incident.objects.filter(project=claims)
+    assert sorted(incidents.values_list("source", "status")) == [
+        ("manual", "open"),
+        ("monitoring", "resolved"),  # the error-rate burst on the breach day, once
     ]
+    test = ABTest.objects.get(project=claims)
+    assert test.status == "finished"
+    assert test.winner is not None
+    assert test.winner.name == "prompt v3"
+    assert PostMarketPlan.objects.get(project=claims).reviews.count() == 1
+
+
+def test_the_quantization_in_operation_is_assessed_and_its_check_awaits_review():
+    _load()
+    claims = Project.objects.get(name="Claims triage assistant")
+    flag = ModificationFlag.objects.get(project=claims)
+    assert (flag.kind, flag.phase, flag.status) == ("quantization", "operate", "not_substantial")
+    validation = ComplianceCheck.objects.get(
+        project=claims, requirement__framework__key="iso-42001", requirement__ref="A.6.2.4"
+    )
+    assert validation.status == "needs_review"
+
+
+@pytest.mark.sqlite_smoke
+def test_the_claims_operate_tab_draws_its_month_of_monitoring(client):
+    # On SQLite too (make run): the charts bucket the points without PostgreSQL's date_bin.
+    _load()
+    claims = Project.objects.get(name="Claims triage assistant")
+    client.force_login(User.objects.get(email="pm@demo.charter.local"))
+    page = client.get(f"/projects/{claims.pk}/operate/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert html.count("<svg") >= 3  # error rate, latency, and the rollouts
+    assert "error_rate" in html
+    assert "Possible substantial modifications" in html

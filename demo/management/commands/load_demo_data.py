@@ -22,7 +22,7 @@ from compliance.services.catalogue import catalogue_load, framework_follow
 from demo.adapt import claims_adaptation
 from demo.compliance import claims_evidence, demo_classifications
 from demo.logins import DEMO_LOGINS, DEMO_ORGANIZATION, DEMO_PASSWORD, SECOND_ORGANIZATION
-from demo.operate import claims_operation
+from demo.operate import claims_modification, claims_operation
 from demo.selection import claims_selection
 from projects import services
 from projects.models import Project, ScopeVersion
@@ -176,7 +176,17 @@ def _demo_insurance() -> None:
     services.gate_approve(actor=admin, request=request, capacity="manager")
     services.gate_approve(actor=compliance, request=request, capacity="compliance")
     claims_adaptation(claims, pm=pm, reviewer=reviewer)
-    claims_operation(claims, pm=pm, admin=admin)
+    request = services.gate_request(
+        actor=pm, project=claims, note="v2 meets every success criterion; bias check cleared."
+    )
+    services.gate_approve(actor=admin, request=request, capacity="manager")
+    services.gate_approve(actor=compliance, request=request, capacity="compliance")
+    claims_operation(claims, pm=pm, admin=admin, compliance=compliance)
+    request = services.gate_request(
+        actor=pm, project=claims, note="In production at 100 %, watched against its thresholds."
+    )
+    services.gate_approve(actor=admin, request=request, capacity="manager")
+    services.gate_approve(actor=compliance, request=request, capacity="compliance")
 
     support = _project(pm, org, SUPPORT, viewer)
     _ready_for_select_gate(support, pm, admin, compliance, workshop_with="Tom Becker")
@@ -198,6 +208,7 @@ def _demo_insurance() -> None:
         claims=claims, support=support, underwriting=underwriting, compliance=compliance
     )
     claims_evidence(claims, pm=pm, compliance=compliance)
+    claims_modification(claims, pm=pm, compliance=compliance)
 
 
 def _project(pm: User, org: Organization, spec: dict[str, Any], viewer: User) -> Project:
