@@ -6,12 +6,14 @@ audit event, the threshold check) and through the HTTP API with a personal token
 (authentication, throttling, JSON parsing, the request serializer, the service, the
 answer). The ceiling is PostgreSQL's `COPY … FROM STDIN` of the same rows into the same
 table on the same connection: no validation, no audit, no ORM. Rounds are interleaved
-(service, COPY, API, then the order rotated), each round's rows are checked and deleted
-before the next, and every round posts under a fresh batch id.
+(service, COPY, API, then the order rotated); each measurement's rows are checked and
+deleted before the next, and every one posts under a fresh batch id, in a window of time of
+its own.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -44,11 +46,16 @@ def _series(count: int, end: datetime) -> list[tuple[str, datetime, float]]:
 
 def _check_and_clean(deployment: Deployment, expected: int) -> None:
     """The round wrote exactly its rows; remove them so the next round starts from the same
-    table (batch rows stay: each round has its own batch id)."""
+    table (batch rows stay: each round has its own batch id). Outside a transaction (not
+    under pytest), VACUUM clears the dead rows too, so no round pays for an earlier one's."""
     landed = MonitoringPoint.objects.filter(deployment=deployment).count()
     if landed != expected:
         raise RuntimeError(f"{landed} points in the table after a round of {expected}")
     MonitoringPoint.objects.filter(deployment=deployment).delete()
+    if not connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            table = sql.Identifier(MonitoringPoint._meta.db_table)
+            cursor.execute(sql.SQL("VACUUM (ANALYZE) {}").format(table))
 
 
 def _service(world: World, rows: list[tuple[str, datetime, float]], batch_id: str) -> None:
@@ -111,8 +118,10 @@ def _api(world: World, rows: list[tuple[str, datetime, float]], batch_id: str) -
 def run(world: World, scale: Scale) -> list[Measurement]:
     """Measure the service and the API against COPY, in interleaved rounds."""
     end = timezone.now() - timedelta(minutes=1)
-    rows = _series(scale.batch, end)
-    warm = _series(WARM_UP_POINTS, end)
+    span = timedelta(seconds=scale.batch // METRICS + 1)
+    # Every measurement gets its own window of time, earlier than the last: the same rows
+    # shifted, so no insert meets the index entries of a deleted row with the same key.
+    windows = (end - span * n for n in itertools.count())
     results: dict[str, list[float]] = {"service": [], "copy": [], "api": []}
     ways: dict[str, Callable[[list[tuple[str, datetime, float]], str], float]] = {
         "service": lambda batch, batch_id: rate(
@@ -124,13 +133,14 @@ def run(world: World, scale: Scale) -> list[Measurement]:
     order = list(ways)
     run_id = timezone.now().strftime("%Y%m%dT%H%M%S")
     for way in order:  # first calls load code and fill caches: not measured
-        ways[way](warm, f"bench-{run_id}-warm-{way}")
-        _check_and_clean(world.deployment, len(warm))
+        ways[way](_series(WARM_UP_POINTS, next(windows)), f"bench-{run_id}-warm-{way}")
+        _check_and_clean(world.deployment, WARM_UP_POINTS)
     for round_number in range(scale.rounds):
         shift = round_number % len(order)
         for way in order[shift:] + order[:shift]:
+            rows = _series(scale.batch, next(windows))
             results[way].append(ways[way](rows, f"bench-{run_id}-{round_number}-{way}"))
-            _check_and_clean(world.deployment, len(rows))
+            _check_and_clean(world.deployment, scale.batch)
     details: dict[str, Any] = {"batch": scale.batch, "metrics": METRICS, "rounds": scale.rounds}
     return [
         Measurement(
