@@ -15,6 +15,9 @@ PYTEST_ARGS ?=
 # (each gets its own test_<name>_gw<N> database and Redis key prefix); 0 runs them in one process.
 PYTEST_WORKERS ?= 2
 TEST_ENV := DATABASE_URL=$(DATABASE_URL) REDIS_URL=$(REDIS_URL) CELERY_BROKER_URL=
+# The benchmarks run on a database of their own beside DATABASE_URL's (<name>_bench, or
+# BENCH_DATABASE_URL), created and migrated if needed (docs/performance.md).
+BENCH_SCALE ?= full
 
 # The quickstart ignores the environment and .env on purpose: a SQLite file and a filesystem
 # broker under var/, debug on, plain http on localhost, mail printed; no server to install.
@@ -29,7 +32,7 @@ DEPLOY_ENV := DJANGO_DEBUG=false DJANGO_ALLOWED_HOSTS=charter.example.com \
 	DJANGO_SECRET_KEY="$$(head -c 48 /dev/urandom | base64 | tr -d '\n')" \
 	DATABASE_URL=$(DATABASE_URL) REDIS_URL=$(REDIS_URL) CELERY_BROKER_URL=
 
-.PHONY: help venv run migrate demo web worker beat test ruff imports lint types services chromium pdflibs pdftotext checks ci clean
+.PHONY: help venv run migrate demo web worker beat test ruff imports lint types services chromium pdflibs pdftotext checks bench bench-tiny ci clean
 
 help:
 	@echo "make run      install, migrate, load the demo and start web + worker + beat (SQLite, no servers)"
@@ -39,6 +42,7 @@ help:
 	@echo "make lint / make checks             ruff check + format check + imports / makemigrations --check, check --deploy"
 	@echo "make imports  the import-linter contracts: floors between apps, layers inside them"
 	@echo "make types    mypy with the Django and DRF plugins (settings in pyproject.toml)"
+	@echo "make bench    the benchmarks against their ceilings (BENCH_SCALE=full|tiny, docs/performance.md)"
 	@echo "make ci       what .ci/run runs (= make test)"
 
 # --- the virtualenv: uv, the locked versions, bytecode compiled once ---------------------------
@@ -120,7 +124,15 @@ checks: venv
 	$(DEPLOY_ENV) $(BIN)/python manage.py check --deploy --fail-level WARNING
 	DJANGO_DEBUG=true DATABASE_URL=sqlite:///:memory: REDIS_URL= $(BIN)/python manage.py spectacular --validate --fail-on-warn --file /dev/null
 
-test: venv services chromium pdftotext ruff imports types checks
+# The benchmarks: Charter's rates against a ceiling measured in the same run. No thresholds:
+# `make test` runs them at tiny scale to prove they run, and fails only if one crashes.
+bench: venv services
+	$(TEST_ENV) $(BIN)/python -m bench --scale $(BENCH_SCALE)
+
+bench-tiny: venv services
+	$(TEST_ENV) $(BIN)/python -m bench --scale tiny
+
+test: venv services chromium pdftotext ruff imports types checks bench-tiny
 	@echo "== pytest on PostgreSQL and Redis"
 	$(TEST_ENV) $(BIN)/python -m pytest --create-db -q -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 	@echo "== pytest -m sqlite_smoke on SQLite"

@@ -1,0 +1,17 @@
+"""The registry of figures: a name and the function that measures it. A new figure is a
+module of this package with a `run(world, scale) -> list[Measurement]`, added here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from bench.figures import monitoring_ingestion
+from bench.measure import Measurement
+from bench.scales import Scale
+from bench.world import World
+
+Figure = Callable[[World, Scale], list[Measurement]]
+
+FIGURES: dict[str, Figure] = {
+    "monitoring_ingestion": monitoring_ingestion.run,
+}
