@@ -46,6 +46,10 @@ INSTALLED_APPS = [
     "stakeholders",
     "models_registry",
     "compliance",
+    "notifications",
+    "webhooks",
+    "reminders",
+    "inbox",
     "axes",
     "demo",  # the top floor: nothing imports it
 ]

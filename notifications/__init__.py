@@ -1,0 +1,1 @@
+"""Notifications: in-app (the bell), email and the daily digest, by each person's preferences."""
