@@ -105,3 +105,27 @@ class RowSeal(models.Model):
 
     def __str__(self) -> str:
         return f"row change {self.row_change_id} sealed by {self.event_id}"
+
+
+class AuditCheckpoint(models.Model):
+    """A chain's head — its last sequence and hash at a moment — signed with the server's
+    Ed25519 key. Written at least hourly here and outside the database (audit/checkpoints.py);
+    a chain later found shorter, or with another hash at that sequence, was truncated or
+    rewritten since. Append-only like the events it vouches for."""
+
+    id = models.BigAutoField(primary_key=True)
+    chain = models.CharField(max_length=36)
+    sequence = models.PositiveBigIntegerField()
+    head_hash = models.CharField(max_length=64)
+    taken_at = models.DateTimeField()
+    key_id = models.CharField(max_length=16)  # which public key verifies it
+    signature = models.CharField(max_length=128)  # hex of the 64-byte Ed25519 signature
+
+    class Meta:
+        ordering = ["chain", "-sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["chain", "sequence"], name="audit_checkpoint_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"checkpoint {self.chain} #{self.sequence}"

@@ -31,3 +31,11 @@ def audit_seal_row_changes() -> int:
 
     event = service()
     return event.data["count"] if event is not None else 0
+
+
+@shared_task(acks_late=True)
+def audit_write_checkpoints() -> int:
+    """Sign every grown chain's head (hourly); returns how many checkpoints were written."""
+    from audit.checkpoints import checkpoints_write
+
+    return len(checkpoints_write())

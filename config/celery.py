@@ -20,6 +20,10 @@ app.conf.beat_schedule = {
         "task": "audit.tasks.audit_verify_chains",
         "schedule": 60 * 60 * 24,
     },
+    "audit-write-checkpoints-hourly": {
+        "task": "audit.tasks.audit_write_checkpoints",
+        "schedule": 60 * 60,
+    },
     "audit-seal-row-changes-every-minute": {
         "task": "audit.tasks.audit_seal_row_changes",
         "schedule": 60,

@@ -383,6 +383,13 @@ LOGGING = {
 # Files are kept under MEDIA_ROOT (no URL serves it: only the permission-checked download
 # view reads them back), under a random name; their type is read from their content
 # (compliance/uploads.py), and the name's extension must agree with it.
+# The audit checkpoints' Ed25519 key: the 32-byte private seed, base64 (`python -c "import os,
+# base64; print(base64.b64encode(os.urandom(32)).decode())"`). Unset, it is derived from
+# SECRET_KEY. Checkpoints are also appended, one JSON line each, to a file in this folder.
+CHARTER_AUDIT_SIGNING_KEY = env("CHARTER_AUDIT_SIGNING_KEY", default="")
+CHARTER_AUDIT_CHECKPOINT_DIR = Path(
+    env("CHARTER_AUDIT_CHECKPOINT_DIR", default=str(DATA_DIR / "audit-checkpoints"))
+)
 CHARTER_EVIDENCE_MAX_BYTES = env.int("CHARTER_EVIDENCE_MAX_BYTES", default=20 * 1024 * 1024)
 CHARTER_EVIDENCE_TYPES = env.list(
     "CHARTER_EVIDENCE_TYPES",

@@ -3,12 +3,14 @@ from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from audit import views as audit_views
 from core.api.errors import api_not_found
 from core.health import healthz
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="projects:project-list"), name="home"),
     path("healthz", healthz, name="healthz"),
+    path(".well-known/charter-audit-key.json", audit_views.public_key, name="audit-public-key"),
     path("", include("accounts.urls")),
     path("projects/", include("projects.urls")),
     path("", include("stakeholders.urls")),

@@ -56,6 +56,7 @@ TABLE: dict[str, dict[str, Rule]] = {
     # --- site-wide ------------------------------------------------------------------------
     "home": EVERY_METHOD_PUBLIC,  # a redirect to the project list
     "healthz": {"GET": PUBLIC},
+    "audit-public-key": {"GET": PUBLIC},
     "api-schema": {"GET": PUBLIC},
     "api-docs": {"GET": PUBLIC},
     # --- accounts pages ---------------------------------------------------------------------

@@ -24,8 +24,14 @@ class Command(BaseCommand):
         broken = [report for report in reports if not report.ok]
         for report in reports:
             if report.ok:
+                held = (
+                    f", held to signed checkpoint #{report.checkpoint}"
+                    if report.checkpoint is not None
+                    else ", no checkpoint yet"
+                )
                 self.stdout.write(
-                    f"OK chain {report.chain}: {report.events} events, head {report.head_hash}"
+                    f"OK chain {report.chain}: {report.events} events, "
+                    f"head {report.head_hash}{held}"
                 )
             else:
                 self.stderr.write(
