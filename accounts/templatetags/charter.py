@@ -4,6 +4,9 @@ import json
 from typing import Any
 
 from django import template
+from django.templatetags.static import static
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from accounts.permissions import can_map
 from core.numbers import plain_number
@@ -11,6 +14,17 @@ from core.numbers import plain_number
 register = template.Library()
 
 MAX_VALUE_CHARS = 100
+HTMX = "django_htmx/htmx-2.min.js"
+
+
+@register.simple_tag(takes_context=True)
+def htmx_library(context: template.Context) -> SafeString:
+    """htmx itself, vendored by django-htmx, without its debug script: in debug mode (the
+    quickstart) that script replaces the whole document with any 400 answer, and ours are
+    forms with their errors, meant to be swapped in place as in production."""
+    return format_html(
+        '<script src="{}" defer nonce="{}"></script>', static(HTMX), context.get("csp_nonce") or ""
+    )
 
 
 @register.simple_tag(takes_context=True)
