@@ -25,7 +25,7 @@ CHARTER_PORT ?= 8000
 QUICKSTART_ENV := DJANGO_DEBUG=true DATABASE_URL= REDIS_URL= CELERY_BROKER_URL= \
 	CHARTER_DATA_DIR=$(CURDIR)/var CHARTER_SECURE=false CHARTER_PORT=$(CHARTER_PORT) \
 	CHARTER_SITE_URL=http://127.0.0.1:$(CHARTER_PORT) DJANGO_ALLOWED_HOSTS=localhost,127.0.0.1,[::1] \
-	DJANGO_EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend
+	DJANGO_EMAIL_BACKEND=core.console_mail.EmailBackend
 
 # The production profile that `check --deploy` must pass without a single warning.
 DEPLOY_ENV := DJANGO_DEBUG=false DJANGO_ALLOWED_HOSTS=charter.example.com \

@@ -175,7 +175,7 @@ WHITENOISE_USE_FINDERS = DEBUG
 # prints mail to the console; production sends through SMTP.
 _email_backend = env(
     "DJANGO_EMAIL_BACKEND",
-    default="django.core.mail.backends.console.EmailBackend"
+    default="core.console_mail.EmailBackend"
     if DEBUG
     else "django.core.mail.backends.smtp.EmailBackend",
 )
