@@ -4,6 +4,8 @@ from django.db import models
 
 
 class ComplianceAction(models.TextChoices):
+    # the audit trail read out
+    AUDIT_TRAIL_EXPORTED = "audit_trail.exported"
     # the catalogue and the frameworks an organisation follows
     CATALOGUE_LOADED = "framework_catalogue.loaded"
     FRAMEWORK_ADOPTED = "organization_framework.adopted"

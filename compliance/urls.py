@@ -8,6 +8,8 @@ P = "projects/<uuid:project_id>"
 
 urlpatterns = [
     path("audit/", audit.audit_trail, name="audit-trail"),
+    path("audit/export.jsonl", audit.audit_trail_export, name="audit-trail-export"),
+    path("audit/verify_export.py", audit.audit_verifier, name="audit-verifier"),
     path("workspace/", workspace.workspace, name="workspace"),
     path("checks/", workspace.org_checks, name="org-checks"),
     # a project's classification and checks

@@ -1,5 +1,6 @@
 """Every state change of compliance; one module per record kind, re-exported here."""
 
+from compliance.services.audit_exports import audit_trail_export
 from compliance.services.checks import (
     applicable_requirements,
     check_review,
@@ -25,6 +26,7 @@ from compliance.services.training import (
 
 __all__ = [
     "applicable_requirements",
+    "audit_trail_export",
     "check_review",
     "check_submit",
     "check_update",

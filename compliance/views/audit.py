@@ -1,19 +1,27 @@
 """HTML pages of compliance: the organisation's audit trail."""
 
+from pathlib import Path
+
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from accounts.permissions import can_map
+import audit.offline
+from accounts.permissions import Perm, can, can_map
 from accounts.selectors import current_organization, membership_list
 from accounts.types import AuthenticatedRequest
 from compliance.forms import AuditFilterForm
 from compliance.selectors import audit_event_list_for_user
+from compliance.services import audit_trail_export as export_lines
 from core.htmx import render_htmx
 
 PAGE_SIZE = 50
+VERIFIER = Path(audit.offline.__file__).with_name("verify_export.py")
 
 
 @login_required
@@ -49,4 +57,46 @@ def audit_trail(request: AuthenticatedRequest) -> HttpResponse:
     }
     return render_htmx(
         request, "compliance/audit_trail.html", context, partial="audit-table", target="audit-table"
+    )
+
+
+@login_required
+@require_http_methods(["GET"])
+def audit_trail_export(request: AuthenticatedRequest) -> HttpResponseBase:
+    """The filtered trail (as the page shows it) as a signed JSON Lines file, oldest first;
+    administrators and compliance officers. The offline verifier checks it."""
+    org = current_organization(request)
+    if org is None:
+        return redirect("accounts:organization-create")
+    if not can(request.user, Perm.AUDIT_VIEW_ORG, org):
+        raise PermissionDenied
+    people = [(str(m.user_id), "") for m in membership_list(user=request.user, organization=org)]
+    form = AuditFilterForm(request.GET or None, people=people)
+    if request.GET and not form.is_valid():
+        return HttpResponse(
+            "The filter is not valid: "
+            + "; ".join(
+                f"{name}: {' '.join(str(e) for e in errors)}"
+                for name, errors in form.errors.items()
+            ),
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    filters = form.cleaned_data if request.GET else {}
+    lines = export_lines(actor=request.user, organization=org, filters=filters)
+    response = StreamingHttpResponse(lines, content_type="application/x-ndjson; charset=utf-8")
+    day = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="audit-{org.slug}-{day}.jsonl"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET"])
+def audit_verifier(request: AuthenticatedRequest) -> FileResponse:
+    """The stand-alone verifier script, for auditors to run on an export without Charter."""
+    return FileResponse(
+        VERIFIER.open("rb"),
+        as_attachment=True,
+        filename="verify_export.py",
+        content_type="text/x-python; charset=utf-8",
     )

@@ -49,6 +49,7 @@ if TYPE_CHECKING:
 VIEW_CONTRIBUTE = {"GET": PROJECT_VIEW, "POST": PROJECT_CONTRIBUTE}
 
 LITERACY_MANAGE = org_rule(Perm.LITERACY_MANAGE)
+CURRENT_AUDIT_VIEW_ORG = current_org_rule(Perm.AUDIT_VIEW_ORG)
 CURRENT_LITERACY_MANAGE = current_org_rule(Perm.LITERACY_MANAGE)
 EVERY_METHOD_PUBLIC = dict.fromkeys(("GET", "POST", "PUT", "PATCH", "DELETE"), PUBLIC)
 
@@ -161,6 +162,8 @@ TABLE: dict[str, dict[str, Rule]] = {
     "models_registry:vendor-assess": {"POST": VENDOR_ASSESS},
     # --- compliance pages -------------------------------------------------------------------
     "compliance:audit-trail": {"GET": SIGNED_IN},  # as much of the trail as one may read
+    "compliance:audit-trail-export": {"GET": CURRENT_AUDIT_VIEW_ORG},
+    "compliance:audit-verifier": {"GET": SIGNED_IN},
     # --- accounts API -----------------------------------------------------------------------
     "accounts-api:me": {"GET": SIGNED_IN, "PATCH": SIGNED_IN},
     "accounts-api:organization-list": {"GET": SIGNED_IN, "POST": SIGNED_IN},

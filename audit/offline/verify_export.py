@@ -1,0 +1,183 @@
+#!/usr/bin/env python3
+"""Verify a Charter audit trail export (JSON Lines) offline, without Charter.
+
+    python3 verify_export.py EXPORT.jsonl [--public-key HEX] [--checkpoint CHECKPOINT.json]
+
+Needs only the Python standard library (3.10+). It recomputes every event's SHA-256 from the
+fields on its line, checks that each event links to the one before (when the export is a
+contiguous stretch of the chain), checks the manifest's row count, ends and digest of the row
+hashes, and — if the export reaches it — that the chain passes through the signed checkpoint.
+The Ed25519 signatures (of the manifest and the checkpoint) are checked when the
+`cryptography` package is installed; without it the script says so, and you compare the
+manifest's checkpoint with one you hold (`--checkpoint`, a line of the server's
+audit-checkpoints.jsonl). Pass the server's published public key with `--public-key` (from
+/.well-known/charter-audit-key.json) to trust it rather than the key the manifest names.
+
+Exit status 0: the export verifies; 1: it does not (the first bad line is named); 2: usage.
+"""
+
+# ruff: noqa: T201 (a command-line tool: it prints its verdict)
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+from typing import Any
+
+EXPORT_FORMAT = "charter-audit-export:v1"
+CHECKPOINT_VERSION = "charter-audit-checkpoint:v1"
+
+
+def canonical(value: object) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def ed25519_ok(public_key_hex: str, message: bytes, signature_hex: str) -> bool | None:
+    """True or False when `cryptography` is installed; None when it cannot be checked."""
+    try:
+        from cryptography.exceptions import InvalidSignature
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+    except ImportError:
+        return None
+    try:
+        key = Ed25519PublicKey.from_public_bytes(bytes.fromhex(public_key_hex))
+        key.verify(bytes.fromhex(signature_hex), message)
+    except (InvalidSignature, ValueError):
+        return False
+    return True
+
+
+def checkpoint_message(checkpoint: dict[str, Any]) -> bytes:
+    return (
+        f"{CHECKPOINT_VERSION}:{checkpoint['chain']}:{checkpoint['sequence']}:"
+        f"{checkpoint['head_hash']}:{checkpoint['taken_at']}"
+    ).encode()
+
+
+class Failure(Exception):  # noqa: N818 (what the verdict is called)
+    """The export does not verify: the message names the first bad line."""
+
+
+def verify(
+    path: str, public_key: str | None = None, held: dict[str, Any] | None = None
+) -> list[str]:
+    """Raise Failure naming the first problem; return the notes of what was checked."""
+    notes: list[str] = []
+    with open(path, encoding="utf-8") as handle:
+        lines = handle.read().splitlines()
+    if not lines:
+        raise Failure("the file is empty")
+    try:
+        manifest = json.loads(lines[-1])["manifest"]
+    except (ValueError, KeyError, TypeError):
+        raise Failure(f"line {len(lines)}: the last line is not the manifest") from None
+    if manifest.get("format") != EXPORT_FORMAT:
+        raise Failure(f"line {len(lines)}: unknown export format {manifest.get('format')!r}")
+    digest = hashlib.sha256()
+    previous: dict[str, Any] | None = None
+    checkpoint = manifest.get("checkpoint")
+    wanted = {known["sequence"] for known in (checkpoint, held) if known}
+    hash_at: dict[int, str] = {}
+    rows = lines[:-1]
+    for number, line in enumerate(rows, start=1):
+        try:
+            row = json.loads(line)
+            stored = row.pop("hash")
+        except (ValueError, KeyError, AttributeError):
+            raise Failure(f"line {number}: not an exported event") from None
+        where = f"line {number} (event {row.get('id')}, sequence {row.get('sequence')})"
+        if hashlib.sha256(canonical(row).encode()).hexdigest() != stored:
+            raise Failure(f"{where}: its content does not match its hash (altered)")
+        if row.get("chain") != manifest["chain"]:
+            raise Failure(f"{where}: belongs to another chain than the manifest's")
+        if previous is not None and row["sequence"] <= previous["sequence"]:
+            raise Failure(f"{where}: out of order after sequence {previous['sequence']}")
+        if manifest.get("contiguous") and previous is not None:
+            if row["sequence"] != previous["sequence"] + 1:
+                raise Failure(f"{where}: sequence {previous['sequence'] + 1} is missing")
+            if row["prev_hash"] != previous["hash"]:
+                raise Failure(f"{where}: does not link to the event before it")
+        if row["sequence"] in wanted:
+            hash_at[row["sequence"]] = stored
+        digest.update(stored.encode() + b"\n")
+        previous = {"sequence": row["sequence"], "hash": stored, "id": row["id"]}
+        if number == 1:
+            first = {"id": row["id"], "sequence": row["sequence"], "prev_hash": row["prev_hash"]}
+            if manifest.get("first") != first:
+                raise Failure(f"{where}: is not the first event the manifest names")
+    if manifest.get("rows") != len(rows):
+        raise Failure(f"the manifest says {manifest.get('rows')} rows, the file has {len(rows)}")
+    last = (
+        None
+        if previous is None
+        else {"id": previous["id"], "sequence": previous["sequence"], "hash": previous["hash"]}
+    )
+    if manifest.get("last") != last:
+        raise Failure("the last event is not the one the manifest names (rows removed at the end?)")
+    if manifest.get("rows_sha256") != digest.hexdigest():
+        raise Failure("the rows' digest does not match the manifest (rows removed or reordered)")
+    notes.append(
+        f"{len(rows)} rows: every hash recomputed"
+        + (
+            ", every link checked"
+            if manifest.get("contiguous")
+            else " (a filtered export: links not contiguous)"
+        )
+    )
+    key = public_key or manifest["public_key"]
+    unsigned = {k: v for k, v in manifest.items() if k != "signature"}
+    signed = ed25519_ok(key, canonical(unsigned).encode(), manifest["signature"])
+    if signed is False:
+        raise Failure(
+            "the manifest's signature does not verify "
+            "(the manifest was edited, or another key signed it)"
+        )
+    notes.append(
+        "manifest signature: "
+        + ("verified" if signed else "NOT CHECKED (install the cryptography package)")
+    )
+    for label, known in (("the manifest's checkpoint", checkpoint), ("your checkpoint", held)):
+        if not known:
+            continue
+        known_signed = ed25519_ok(key, checkpoint_message(known), known["signature"])
+        if known_signed is False:
+            raise Failure(f"{label}: its signature does not verify")
+        there = hash_at.get(known["sequence"])
+        if there is not None and there != known["head_hash"]:
+            raise Failure(
+                f"event {known['sequence']} does not have the hash {label} signed "
+                "(the chain was rewritten)"
+            )
+        reached = "passed through" if there else "outside this export"
+        signature = "signature verified" if known_signed else "signature NOT CHECKED"
+        notes.append(f"{label} #{known['sequence']}: {reached}, {signature}")
+    return notes
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Verify a Charter audit trail export offline.")
+    parser.add_argument("export")
+    parser.add_argument("--public-key", help="the server's published Ed25519 key (hex)")
+    parser.add_argument("--checkpoint", help="a checkpoint you hold (a JSON file or line)")
+    args = parser.parse_args(argv)
+    held = None
+    if args.checkpoint:
+        with open(args.checkpoint, encoding="utf-8") as handle:
+            held = json.loads(handle.read().strip().splitlines()[-1])
+    try:
+        notes = verify(args.export, args.public_key, held)
+    except Failure as failure:
+        print(f"FAILED: {failure}")
+        return 1
+    except OSError as error:
+        print(f"cannot read the export: {error}")
+        return 2
+    for note in notes:
+        print(f"OK {note}")
+    print("VERIFIED")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
