@@ -37,7 +37,7 @@ from core.actors import SYSTEM, SystemActor
 if TYPE_CHECKING:
     from rest_framework.views import APIView
 
-    from audit.models import AuditEvent
+    from audit.models import AuditCheckpoint, AuditEvent
 
 __all__ = ["SYSTEM", "Actor", "Decision", "Perm", "Rule", "SystemActor"]
 
@@ -613,6 +613,22 @@ def audit_events_visible_to(user: Actor) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(
         Q(organization_id__in=org_wide) | Q(project_id__in=projects_visible_to(user).values("id"))
     )
+
+
+def audit_checkpoints_visible_to(user: Actor) -> QuerySet[AuditCheckpoint]:
+    """The signed checkpoints of the chains of the organisations whose whole trail the user
+    reads (administrators and compliance officers)."""
+    from audit.models import AuditCheckpoint
+
+    if not _is_signed_in(user):
+        return AuditCheckpoint.objects.none()
+    chains = [
+        str(org_id)
+        for org_id in OrganizationMembership.objects.filter(
+            user=user, role__in=ORG_SEES_ALL_PROJECTS
+        ).values_list("organization_id", flat=True)
+    ]
+    return AuditCheckpoint.objects.filter(chain__in=chains)
 
 
 # --- DRF adapter ----------------------------------------------------------------------------

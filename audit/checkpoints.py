@@ -17,7 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
 from audit import signing
@@ -99,10 +99,25 @@ def checkpoints_write(*, now: datetime | None = None) -> list[AuditCheckpoint]:
     return written
 
 
-def latest_checkpoints() -> dict[str, AuditCheckpoint]:
-    """Each chain's newest checkpoint (two queries, on PostgreSQL and SQLite alike)."""
-    newest = AuditCheckpoint.objects.values("chain").annotate(last=Max("sequence")).order_by()
+def latest_checkpoints(
+    checkpoints: QuerySet[AuditCheckpoint] | None = None,
+) -> dict[str, AuditCheckpoint]:
+    """Each chain's newest checkpoint, of all or of `checkpoints` (two queries, on PostgreSQL
+    and SQLite alike)."""
+    rows = AuditCheckpoint.objects.all() if checkpoints is None else checkpoints
+    newest = rows.values("chain").annotate(last=Max("sequence")).order_by()
     pairs = Q(pk__in=[])
     for row in newest:
         pairs |= Q(chain=row["chain"], sequence=row["last"])
-    return {checkpoint.chain: checkpoint for checkpoint in AuditCheckpoint.objects.filter(pairs)}
+    return {checkpoint.chain: checkpoint for checkpoint in rows.filter(pairs)}
+
+
+def public_key_document() -> dict[str, str]:
+    """What an auditor needs to verify checkpoints and export manifests."""
+    return {
+        "algorithm": "Ed25519",
+        "key_id": signing.key_id(),
+        "public_key": signing.public_key_bytes().hex(),
+        "public_key_pem": signing.public_key_pem(),
+        "checkpoint_message": f"{MESSAGE_VERSION}:<chain>:<sequence>:<head_hash>:<taken_at>",
+    }

@@ -3,19 +3,10 @@
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_GET
 
-from audit import signing
-from audit.checkpoints import MESSAGE_VERSION
+from audit.checkpoints import public_key_document
 
 
 @require_GET
 def public_key(request: HttpRequest) -> JsonResponse:
     """Published so that an auditor can verify checkpoints (and exports) without Charter."""
-    return JsonResponse(
-        {
-            "algorithm": "Ed25519",
-            "key_id": signing.key_id(),
-            "public_key": signing.public_key_bytes().hex(),
-            "public_key_pem": signing.public_key_pem(),
-            "checkpoint_message": f"{MESSAGE_VERSION}:<chain>:<sequence>:<head_hash>:<taken_at>",
-        }
-    )
+    return JsonResponse(public_key_document())

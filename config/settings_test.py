@@ -61,3 +61,6 @@ from pathlib import Path  # noqa: E402
 
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="charter-test-media-"))
 atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)
+# The audit checkpoints' file copy, away from the checkout's var/.
+CHARTER_AUDIT_CHECKPOINT_DIR = Path(tempfile.mkdtemp(prefix="charter-test-checkpoints-"))
+atexit.register(shutil.rmtree, CHARTER_AUDIT_CHECKPOINT_DIR, ignore_errors=True)

@@ -2,6 +2,7 @@
 
 from rest_framework.routers import SimpleRouter
 
+from compliance.api.audit_checkpoints import AuditCheckpointViewSet
 from compliance.api.audit_events import AuditEventViewSet
 from compliance.api.bias_audits import BiasAuditViewSet
 from compliance.api.catalogue import FollowedFrameworkViewSet, FrameworkViewSet, RequirementViewSet
@@ -18,6 +19,7 @@ PROJECT = r"projects/(?P<project_id>[^/]+)"
 
 router = SimpleRouter(trailing_slash=True)
 router.register("audit-events", AuditEventViewSet, basename="audit-event")
+router.register("audit-checkpoints", AuditCheckpointViewSet, basename="audit-checkpoint")
 router.register(
     "classification-questionnaire", QuestionnaireViewSet, basename="classification-questionnaire"
 )

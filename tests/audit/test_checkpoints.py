@@ -154,3 +154,24 @@ def test_the_signed_message_names_every_field():
     at = datetime(2026, 12, 3, 7, 0, tzinfo=UTC)
     signed = checkpoints.message(chain="c", sequence=7, head_hash="ab", taken_at=at)
     assert signed == b"charter-audit-checkpoint:v1:c:7:ab:2026-12-03T07:00:00+00:00"
+
+
+def test_the_api_lists_the_checkpoints_of_the_chains_one_reads(
+    org, admin, other_org, outsider, compliance_officer, token_client
+):
+    _events(org, admin, 2)
+    audit_record(actor=outsider, action="organization.renamed", target=other_org)
+    checkpoints.checkpoints_write()
+    _events(org, admin, 1)
+    checkpoints.checkpoints_write()
+    mine = token_client(compliance_officer)
+    listed = mine.get("/api/v1/audit-checkpoints/").json()["results"]
+    assert {(row["chain"], row["sequence"]) for row in listed} == {
+        (str(org.pk), 2),
+        (str(org.pk), 3),
+    }
+    latest = mine.get("/api/v1/audit-checkpoints/latest/").json()
+    assert [(row["chain"], row["sequence"]) for row in latest] == [(str(org.pk), 3)]
+    key = mine.get("/api/v1/audit-checkpoints/public-key/").json()
+    assert key["public_key"] == signing.public_key_bytes().hex()
+    assert checkpoints.public_key_document() == key

@@ -434,6 +434,9 @@ TABLE: dict[str, dict[str, Rule]] = {
     "compliance-api:compliance-check-submit": {"POST": PROJECT_CONTRIBUTE},
     "compliance-api:compliance-check-review": {"POST": CHECK_REVIEW},
     "compliance-api:audit-event-list": {"GET": SIGNED_IN},  # as much as one may read
+    "compliance-api:audit-checkpoint-list": {"GET": SIGNED_IN},  # of the chains one reads
+    "compliance-api:audit-checkpoint-latest": {"GET": SIGNED_IN},
+    "compliance-api:audit-checkpoint-public-key": {"GET": SIGNED_IN},
     "compliance-api:audit-event-detail": {"GET": PROJECT_VIEW},  # an event of the project
     # --- evidence and the AI-literacy register ----------------------------------------------
     "compliance:evidence-list": {"GET": PROJECT_VIEW},

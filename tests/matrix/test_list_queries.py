@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from accounts import services as account_services
 from accounts.models import Organization, OrganizationMembership, User
+from audit.checkpoints import checkpoints_write as audit_checkpoints_write
 from compliance.models import (
     BiasAudit,
     Classification,
@@ -288,6 +289,13 @@ def audit_events(w: World, n: int) -> None:
         project_services.task_create(
             actor=people[i % len(people)], project=w.objects["project"], title=f"Step {_n()}"
         )
+
+
+def audit_checkpoints(w: World, n: int) -> None:
+    """Checkpoints of the organisation's chain, one per growth of it."""
+    for _ in range(n):
+        audit_events(w, 1)
+        audit_checkpoints_write()
 
 
 def catalogue_models(w: World, n: int) -> None:
@@ -796,6 +804,7 @@ BUILDERS: dict[str, tuple[str, Builder, str]] = {
     "stakeholders-api:project-intake-key-list": ("manager", intake_keys, ""),
     "stakeholders-api:project-product-feedback-list": ("manager", product_feedback, ""),
     "compliance-api:audit-event-list": ("org_admin", audit_events, ""),
+    "compliance-api:audit-checkpoint-list": ("org_admin", audit_checkpoints, ""),
     "projects:project-list": ("manager", projects, ""),
     "projects:my-work": ("manager", tasks, ""),
     "projects:proposal-list": ("org_admin", proposals, ""),
