@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import OrganizationMembership, ProjectMembership
+from accounts.permissions import Perm, can, org_roles, remember_project_roles
 from compliance.models import Evidence
 from core.models import SignOff
 from inbox.selectors import KINDS, inbox_for_user, inbox_total
@@ -323,3 +324,17 @@ def test_queries_do_not_grow_with_the_items(client, project, manager, officer, t
     many = (_queries(lambda: client.get("/inbox/")), _queries(lambda: api.get("/api/v1/me/inbox/")))
     assert few == many
     assert many[0] <= 30
+
+
+def test_project_roles_are_loaded_in_one_query(
+    project, org, manager, project_member, django_assert_num_queries
+):
+    second = ProjectFactory(organization=org, owner=manager, name="Second")
+    reviewer = project_member(project, ProjectRole.REVIEWER)
+    org_roles(reviewer)  # the organisation roles: one query of their own
+    with django_assert_num_queries(1):
+        remember_project_roles(reviewer, [project.pk, second.pk])
+    with django_assert_num_queries(0):
+        assert can(reviewer, Perm.PROJECT_REVIEW, project)
+        assert not can(reviewer, Perm.PROJECT_VIEW, second)  # no role there, remembered too
+        remember_project_roles(reviewer, [project.pk])  # nothing left to load
