@@ -18,7 +18,7 @@ the rules in `SYSTEM_RULES` grant it anything.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, TypeGuard
@@ -209,6 +209,24 @@ def project_role(user: Actor, project: Model) -> str | None:
             .first()
         )
     return cache[project.pk]
+
+
+def remember_project_roles(user: Actor, project_ids: Iterable[Any]) -> None:
+    """Load the user's roles on these projects in one query, for lists that decide a rule
+    per row across many projects (otherwise one query per project)."""
+    if not _is_signed_in(user):
+        return
+    cache: dict[Any, str | None] = user.__dict__.setdefault("_charter_project_roles", {})
+    missing = {pk for pk in project_ids if pk not in cache}
+    if not missing:
+        return
+    found = dict(
+        ProjectMembership.objects.filter(user=user, project_id__in=missing).values_list(
+            "project_id", "role"
+        )
+    )
+    for pk in missing:
+        cache[pk] = found.get(pk)
 
 
 def forget_roles(user: Actor) -> None:

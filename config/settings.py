@@ -290,6 +290,7 @@ SPECTACULAR_SETTINGS = {
         "QuestionKindEnum": "stakeholders.models.Question.Kind",
         "WorkshopStatusEnum": "stakeholders.models.Workshop.Status",
         "FeedbackRoundStatusEnum": "stakeholders.models.FeedbackRound.Status",
+        "InboxKindEnum": "inbox.selectors.KIND_CHOICES",
         # A gate's and a decision record's sign-offs share approve/reject.
         "ApproveOrRejectEnum": "projects.models.GateApproval.Decision",
         "FeasibilityVerdictEnum": "projects.models.FeasibilityStudy.Verdict",

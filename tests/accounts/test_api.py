@@ -855,6 +855,7 @@ ALL_PATHS = {
     "/api/v1/projects/{project_id}/tasks/",
     "/api/v1/tasks/{id}/",
     "/api/v1/me/tasks/",
+    "/api/v1/me/inbox/",
     "/api/v1/projects/{project_id}/gate/",
     "/api/v1/projects/{project_id}/gate/request/",
     "/api/v1/gate-requests/{id}/",

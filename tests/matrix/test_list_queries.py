@@ -807,6 +807,9 @@ BUILDERS: dict[str, tuple[str, Builder, str]] = {
     "compliance-api:audit-checkpoint-list": ("org_admin", audit_checkpoints, ""),
     "projects:project-list": ("manager", projects, ""),
     "projects:my-work": ("manager", tasks, ""),
+    # What waits for the officer grows with the open flags (half of those built).
+    "inbox:inbox": ("compliance_officer", modification_flags, ""),
+    "inbox-api:my-inbox-list": ("compliance_officer", modification_flags, ""),
     "projects:proposal-list": ("org_admin", proposals, ""),
     "projects:risk-register": ("manager", risks, ""),
     "models_registry:selection": ("viewer", selection, ""),

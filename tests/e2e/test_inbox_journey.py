@@ -1,0 +1,51 @@
+"""“Waiting for me” in a real browser: a compliance officer signs in, sees the pending gate
+sign-off and its count in the navigation, signs it off on the gate page, and the count drops."""
+
+import re
+
+import pytest
+from playwright.sync_api import Browser, expect
+
+from projects.models import GateApproval
+from projects.services import gate_request
+from tests.helpers import sign_in
+from tests.projects.scope_helpers import (
+    approved_scope,
+    assessed_risk,
+    go_feasibility,
+    held_workshop,
+    reviewer_for,
+)
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def test_officer_sees_the_gate_signoff_waiting_signs_it_and_the_count_drops(
+    browser: Browser, live_server, project, manager, compliance_officer, project_member
+):
+    # A project ready for its Scope gate, and the manager has asked for it.
+    approved_scope(project, manager, reviewer_for(project, project_member))
+    held_workshop(project, manager)
+    go_feasibility(project, manager)
+    assessed_risk(project, manager)
+    gate_request(actor=manager, project=project)
+
+    page = browser.new_context().new_page()
+    sign_in(page, live_server.url, compliance_officer.email)
+    nav = page.get_by_test_id("nav-inbox")
+    expect(nav).to_have_text("Waiting for me (1)")  # fetched once the page has loaded
+
+    nav.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Waiting for me")
+    gates = page.get_by_role("region", name=re.compile("Gate sign-offs"))
+    expect(gates.get_by_role("row", name=re.compile("Claims assistant"))).to_contain_text(
+        "Your sign-off as compliance officer"
+    )
+    gates.get_by_role("link", name="Gate scope → select").click()
+
+    page.get_by_role("button", name="Approve as compliance officer").click()
+    expect(page.get_by_test_id("nav-inbox")).to_have_text("Waiting for me (0)")
+    assert GateApproval.objects.get(request__project=project).approver == compliance_officer
+
+    page.get_by_test_id("nav-inbox").click()
+    expect(page.get_by_test_id("inbox-empty")).to_be_visible()
