@@ -114,19 +114,22 @@ def test_the_secret_is_in_no_audit_event_and_no_outbox_payload(project, manager,
     assert secret.startswith("whsec_")
 
 
-def test_a_flagged_modification_is_announced(project, admin, org):
-    from types import SimpleNamespace
-    from uuid import uuid4
-
+def test_a_flagged_modification_is_announced(project, manager, admin, org):
+    from models_registry import services as registry_services
     from models_registry.models import ModificationFlag
-    from models_registry.signals import modification_flagged
+    from projects.models import Project
+    from tests.models_registry.adapt_support import base_version
 
     endpoint_for(admin, org, "https://a.example.com/h", ["modification.flagged"])
-    flag = SimpleNamespace(pk=uuid4(), project=project, kind="fine_tune", phase="operate")
+    v1 = base_version(project, manager)
+    Project.objects.filter(pk=project.pk).update(phase="operate")
+    project.refresh_from_db()
 
-    with transaction.atomic():
-        modification_flagged.send(sender=ModificationFlag, flag=flag, actor=admin)
+    registry_services.model_version_create(
+        actor=manager, project=project, parent=v1, adaptation="fine_tune", name="v2 LoRA"
+    )
 
+    flag = ModificationFlag.objects.get()
     [message] = _messages().values()
     assert message.payload["document"]["event"] == "modification.flagged"
     assert message.payload["document"]["data"] == {
@@ -135,3 +138,26 @@ def test_a_flagged_modification_is_announced(project, admin, org):
         "kind": "fine_tune",
         "phase": "operate",
     }
+
+
+def test_an_approved_gate_is_announced_once_when_it_passes(
+    project, manager, admin, org, project_member, compliance_officer
+):
+    approved, _ = endpoint_for(admin, org, "https://a.example.com/h", ["gate.approved"])
+    endpoint_for(admin, org, "https://b.example.com/h", ["gate.rejected"])
+    approved_scope(project, manager, reviewer_for(project, project_member))
+    held_workshop(project, manager)
+    go_feasibility(project, manager)
+    assessed_risk(project, manager)
+    requester = project_member(project, "manager")
+    request = project_services.gate_request(actor=requester, project=project)
+
+    project_services.gate_approve(actor=manager, request=request, capacity="manager")
+    assert _messages() == {}  # one sign-off does not pass the gate
+    project_services.gate_approve(actor=compliance_officer, request=request, capacity="compliance")
+
+    [message] = _messages().values()
+    assert message.payload["endpoint_id"] == str(approved.pk)
+    assert message.payload["document"]["event"] == "gate.approved"
+    assert message.payload["document"]["data"]["gate_request_id"] == str(request.pk)
+    assert message.payload["document"]["data"]["to_phase"] == "select"
