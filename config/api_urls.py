@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("models_registry.api.urls")),
     path("", include("compliance.api.urls")),
     path("", include("inbox.api")),
+    path("", include("webhooks.api.urls")),
 ]

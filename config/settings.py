@@ -404,3 +404,9 @@ CHARTER_EVIDENCE_TYPES = env.list(
 CHARTER_IMPORT_MAX_BYTES = env.int("CHARTER_IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
 CHARTER_MLFLOW_TIMEOUT = env.float("CHARTER_MLFLOW_TIMEOUT", default=10.0)
 CHARTER_MLFLOW_ALLOWED_HOSTS = env.list("CHARTER_MLFLOW_ALLOWED_HOSTS", default=[])
+
+# Webhooks (docs/webhooks.md): how long one delivery may take to connect, and again to read
+# the answer, before it counts as failed and is retried; and whether endpoints may be plain
+# http:// or point at loopback and private addresses (development and tests only).
+CHARTER_WEBHOOK_TIMEOUT_SECONDS = env.float("CHARTER_WEBHOOK_TIMEOUT_SECONDS", default=5.0)
+CHARTER_WEBHOOKS_ALLOW_LOCAL = env.bool("CHARTER_WEBHOOKS_ALLOW_LOCAL", default=DEBUG)

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("models_registry.urls")),
     path("compliance/", include("compliance.urls")),
     path("inbox/", include("inbox.urls")),
+    path("", include("webhooks.urls")),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves its init script as a file: our CSP forbids inline scripts.

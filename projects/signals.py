@@ -13,3 +13,7 @@ project_created = Signal()
 # apps that turn it into work (models_registry triages it as human feedback of the model):
 # project=, feedback_id=, rating=, comment=, model_ref= (the version the client named).
 product_feedback_received = Signal()
+
+# Sent when a gate request is decided: approved (the second sign-off passed it) or rejected.
+# request=, project=, status= ("approved" or "rejected"), actor=.
+gate_decided = Signal()

@@ -17,6 +17,7 @@ from core.errors import ConflictError
 from projects.audit_actions import ProjectsAction
 from projects.lifecycle import gates, unmet
 from projects.models import GateApproval, GateRequest, PhaseChange, Project
+from projects.signals import gate_decided
 
 Capacity = GateApproval.Capacity
 CRITERIA_UNMET = "The gate's criteria are not all met."
@@ -174,6 +175,9 @@ def _pass_gate(actor: User, request: GateRequest) -> None:
         data={"phase": {"old": request.from_phase, "new": request.to_phase}, "via": "gate"}
         | ({"reason": reason} if reason else {}),
     )
+    gate_decided.send(
+        sender=GateRequest, request=request, project=project, status="approved", actor=actor
+    )
 
 
 @transaction.atomic
@@ -191,6 +195,9 @@ def gate_reject(*, actor: User, request: GateRequest, capacity: str, comment: st
         target=locked,
         project=locked.project,
         data={"capacity": capacity, "comment": comment.strip()},
+    )
+    gate_decided.send(
+        sender=GateRequest, request=locked, project=locked.project, status="rejected", actor=actor
     )
     return locked
 

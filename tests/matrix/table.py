@@ -80,6 +80,12 @@ TABLE: dict[str, dict[str, Rule]] = {
     "accounts:member-role": {"POST": ORG_MANAGE},
     "accounts:member-remove": {"POST": ORG_MANAGE},
     "accounts:invitation-accept": {"GET": PUBLIC, "POST": PUBLIC},
+    # --- webhooks (organisation settings) ---------------------------------------------------
+    "webhooks:endpoint-list": {"GET": ORG_MANAGE, "POST": ORG_MANAGE},
+    "webhooks:endpoint-detail": {"GET": ORG_MANAGE},
+    "webhooks:endpoint-test": {"POST": ORG_MANAGE},
+    "webhooks:endpoint-deactivate": {"POST": ORG_MANAGE},
+    "webhooks:endpoint-delete": {"POST": ORG_MANAGE},
     # --- projects pages ---------------------------------------------------------------------
     "projects:project-list": {"GET": SIGNED_IN},
     "projects:project-create": {"GET": CURRENT_PROJECT_CREATE, "POST": CURRENT_PROJECT_CREATE},
@@ -179,6 +185,10 @@ TABLE: dict[str, dict[str, Rule]] = {
     "accounts-api:organization-invitation-list": {"GET": ORG_MANAGE, "POST": ORG_MANAGE},
     "accounts-api:organization-invitation-detail": {"GET": ORG_MANAGE},
     "accounts-api:organization-invitation-revoke": {"POST": ORG_MANAGE},
+    "webhooks-api:webhook-list": {"GET": ORG_MANAGE, "POST": ORG_MANAGE},
+    "webhooks-api:webhook-detail": {"GET": ORG_MANAGE, "DELETE": ORG_MANAGE},
+    "webhooks-api:webhook-test": {"POST": ORG_MANAGE},
+    "webhooks-api:webhook-deliveries": {"GET": ORG_MANAGE},
     "accounts-api:token-list": {"GET": SIGNED_IN, "POST": SIGNED_IN},
     "accounts-api:token-detail": {"GET": owned_by("manager"), "DELETE": owned_by("manager")},
     "accounts-api:token-revoke": {"POST": owned_by("manager")},
@@ -509,6 +519,8 @@ HTML_LISTS = {
     "compliance:framework-detail",
     "models_registry:ab-tests",
     "models_registry:operate",
+    "webhooks:endpoint-list",
+    "webhooks:endpoint-detail",
 }
 
 # --- URL kwargs ---------------------------------------------------------------------------------
@@ -554,6 +566,7 @@ KWARGS: dict[str, str] = {
     "framework_id": "framework",
     "requirement_id": "requirement",
     "test_id": "ab_test",
+    "endpoint_id": "webhook_endpoint",
 }
 # The API's `pk`, by the longest route-name prefix it starts with.
 PK_BY_PREFIX: dict[str, str] = {
@@ -601,6 +614,7 @@ PK_BY_PREFIX: dict[str, str] = {
     "compliance-api:framework-": "framework",
     "compliance-api:requirement-": "requirement",
     "compliance-api:followed-framework-": "framework",
+    "webhooks-api:webhook-": "webhook_endpoint",
 }
 # Per-route kwargs that are not objects, or name another object than the default.
 OVERRIDES: dict[str, dict[str, str]] = {

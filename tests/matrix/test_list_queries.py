@@ -69,6 +69,7 @@ from stakeholders.models import FeedbackInvite
 from tests.matrix.routes import all_routes
 from tests.matrix.table import HTML_LISTS, url_of
 from tests.matrix.world import QUESTIONS, World
+from webhooks import services as webhook_services
 
 pytestmark = pytest.mark.django_db
 
@@ -104,6 +105,30 @@ def invitations(w: World, n: int) -> None:
     for _ in range(n):
         account_services.invitation_create(
             actor=w.users["org_admin"], organization=w.org, email=f"invitee{_n()}@acme.test"
+        )
+
+
+def webhook_endpoints(w: World, n: int) -> None:
+    for _ in range(n):
+        webhook_services.webhook_endpoint_create(
+            actor=w.users["org_admin"],
+            organization=w.org,
+            url=f"https://hooks{_n()}.acme.test/charter",
+            events=["incident.opened"],
+        )
+
+
+def webhook_deliveries(w: World, n: int) -> None:
+    endpoint = w.objects["webhook_endpoint"]
+    for _ in range(n):
+        event_id = str(uuid.uuid4())
+        webhook_services.webhook_attempt_record(
+            endpoint_id=endpoint.pk,
+            document={"id": event_id, "event": "ping", "data": {}},
+            attempt=1,
+            status_code=500,
+            error="HTTP 500",
+            duration_ms=12,
         )
 
 
@@ -786,6 +811,9 @@ BUILDERS: dict[str, tuple[str, Builder, str]] = {
     "accounts-api:organization-member-list": ("org_admin", members, ""),
     "accounts-api:organization-invitation-list": ("org_admin", invitations, ""),
     "accounts-api:token-list": ("manager", tokens, ""),
+    "webhooks-api:webhook-list": ("org_admin", webhook_endpoints, ""),
+    "webhooks:endpoint-list": ("org_admin", webhook_endpoints, ""),
+    "webhooks:endpoint-detail": ("org_admin", webhook_deliveries, ""),
     "projects-api:project-list": ("manager", projects, ""),
     "projects-api:project-member-list": ("manager", project_members, ""),
     "projects-api:organization-proposal-list": ("org_admin", proposals, ""),

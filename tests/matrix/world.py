@@ -42,6 +42,7 @@ from projects.models import SuccessCriterion
 from stakeholders import links
 from stakeholders import services as stakeholder_services
 from stakeholders.models import FeedbackInvite
+from webhooks import services as webhook_services
 
 OrgRole = OrganizationMembership.Role
 ProjectRole = ProjectMembership.Role
@@ -491,7 +492,14 @@ def _organisation_records(org: Organization, users: dict[str, User]) -> dict[str
         expected_benefit="Faster quotes",
     )
     token, _ = account_services.api_token_create(actor=users["manager"], name="CI")
+    endpoint, _ = webhook_services.webhook_endpoint_create(
+        actor=users["org_admin"],
+        organization=org,
+        url="https://grc.acme.test/charter",
+        events=["gate.approved"],
+    )
     return {
+        "webhook_endpoint": endpoint,
         "invitation": invitation,
         "invitation_secret": secret,
         "proposal": proposal,
