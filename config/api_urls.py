@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("stakeholders.api.urls")),
     path("", include("models_registry.api.urls")),
     path("", include("compliance.api.urls")),
+    path("", include("notifications.api.urls")),
 ]

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("stakeholders.urls")),
     path("", include("models_registry.urls")),
     path("compliance/", include("compliance.urls")),
+    path("notifications/", include("notifications.urls")),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves its init script as a file: our CSP forbids inline scripts.

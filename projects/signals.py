@@ -13,3 +13,10 @@ project_created = Signal()
 # apps that turn it into work (models_registry triages it as human feedback of the model):
 # project=, feedback_id=, rating=, comment=, model_ref= (the version the client named).
 product_feedback_received = Signal()
+
+# Sent by gate_request once the request is saved: request=, actor=.
+gate_requested = Signal()
+
+# Sent when a gate request is approved (its second sign-off passed the gate) or rejected:
+# request= (its status says which), actor=.
+gate_decided = Signal()

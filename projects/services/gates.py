@@ -17,6 +17,7 @@ from core.errors import ConflictError
 from projects.audit_actions import ProjectsAction
 from projects.lifecycle import gates, unmet
 from projects.models import GateApproval, GateRequest, PhaseChange, Project
+from projects.signals import gate_decided, gate_requested
 
 Capacity = GateApproval.Capacity
 CRITERIA_UNMET = "The gate's criteria are not all met."
@@ -96,6 +97,7 @@ def gate_request(*, actor: User, project: Project, note: str = "") -> GateReques
         data={"from": request.from_phase, "to": request.to_phase}
         | ({"retirement_reason": request.note} if retiring else {}),
     )
+    gate_requested.send(sender=GateRequest, request=request, actor=actor)
     return request
 
 
@@ -174,6 +176,7 @@ def _pass_gate(actor: User, request: GateRequest) -> None:
         data={"phase": {"old": request.from_phase, "new": request.to_phase}, "via": "gate"}
         | ({"reason": reason} if reason else {}),
     )
+    gate_decided.send(sender=GateRequest, request=request, actor=actor)
 
 
 @transaction.atomic
@@ -192,6 +195,7 @@ def gate_reject(*, actor: User, request: GateRequest, capacity: str, comment: st
         project=locked.project,
         data={"capacity": capacity, "comment": comment.strip()},
     )
+    gate_decided.send(sender=GateRequest, request=locked, actor=actor)
     return locked
 
 

@@ -60,6 +60,8 @@ from models_registry.models import (
     RolloutStage,
     UserTestSession,
 )
+from notifications import kinds
+from notifications.services import notification_mark_read, notify
 from projects import services as project_services
 from projects.models import PhaseChange
 from stakeholders import links
@@ -104,6 +106,22 @@ def invitations(w: World, n: int) -> None:
         account_services.invitation_create(
             actor=w.users["org_admin"], organization=w.org, email=f"invitee{_n()}@acme.test"
         )
+
+
+def notifications(w: World, n: int) -> None:
+    """n notifications of the manager, on the world's project, half of them read."""
+    for i in range(n):
+        (notification,) = notify(
+            kind=kinds.INCIDENT_OPENED,
+            recipients=[w.users["manager"]],
+            organization=w.org,
+            project=w.objects["project"],
+            title=f"Incident {_n()}",
+            link="/projects/",
+            key_parts=[uuid.uuid4()],
+        )
+        if i % 2:
+            notification_mark_read(actor=w.users["manager"], notification=notification)
 
 
 def tokens(w: World, n: int) -> None:
@@ -778,6 +796,8 @@ BUILDERS: dict[str, tuple[str, Builder, str]] = {
     "accounts-api:organization-member-list": ("org_admin", members, ""),
     "accounts-api:organization-invitation-list": ("org_admin", invitations, ""),
     "accounts-api:token-list": ("manager", tokens, ""),
+    "notifications-api:notification-list": ("manager", notifications, ""),
+    "notifications:notification-list": ("manager", notifications, ""),
     "projects-api:project-list": ("manager", projects, ""),
     "projects-api:project-member-list": ("manager", project_members, ""),
     "projects-api:organization-proposal-list": ("org_admin", proposals, ""),
