@@ -34,27 +34,27 @@ def member(org_member):
 
 
 @pytest.fixture
-def browser(member):
+def signed_in(member):
     client = Client()
     client.force_login(member)
     return client
 
 
-def test_every_page_carries_the_bell_which_polls_its_count(browser):
-    page = browser.get(reverse("notifications:preferences")).content.decode()
+def test_every_page_carries_the_bell_which_polls_its_count(signed_in):
+    page = signed_in.get(reverse("notifications:preferences")).content.decode()
     assert f'hx-get="{reverse("notifications:bell")}"' in page
     assert 'hx-trigger="load, every 30s, notificationsChanged from:body"' in page
     assert 'aria-live="polite"' in page
 
 
-def test_the_bell_partial_shows_the_unread_count(org, member, browser, org_member):
+def test_the_bell_partial_shows_the_unread_count(org, member, signed_in, org_member):
     _tell(org, member, 3)
     _tell(org, org_member(), 5)  # someone else's do not count
     Notification.objects.filter(recipient=member, title="Incident 0").update(
         read_at="2026-12-01T09:00:00Z"
     )
 
-    response = browser.get(reverse("notifications:bell"), headers=HTMX)
+    response = signed_in.get(reverse("notifications:bell"), headers=HTMX)
 
     body = response.content.decode()
     assert response.status_code == 200
@@ -63,17 +63,17 @@ def test_the_bell_partial_shows_the_unread_count(org, member, browser, org_membe
     assert response["Cache-Control"] == "no-store"
 
 
-def test_no_unread_shows_no_badge(browser):
-    assert browser.get(reverse("notifications:bell"), headers=HTMX).content == b""
+def test_no_unread_shows_no_badge(signed_in):
+    assert signed_in.get(reverse("notifications:bell"), headers=HTMX).content == b""
 
 
-def test_the_list_shows_newest_first_one_page_at_a_time(org, member, browser):
+def test_the_list_shows_newest_first_one_page_at_a_time(org, member, signed_in):
     _tell(org, member, 30)
     for i, pk in enumerate(Notification.objects.order_by("title").values_list("pk", flat=True)):
         Notification.objects.filter(pk=pk).update(created_at=f"2026-11-01T{i % 24:02d}:{i:02d}Z")
 
-    first = browser.get(reverse("notifications:notification-list")).content.decode()
-    second = browser.get(reverse("notifications:notification-list") + "?page=2").content.decode()
+    first = signed_in.get(reverse("notifications:notification-list")).content.decode()
+    second = signed_in.get(reverse("notifications:notification-list") + "?page=2").content.decode()
 
     assert first.index("Incident 23") < first.index("Incident 22")  # 23:23 before 22:22
     assert "Page 1 of 2" in first
@@ -82,25 +82,25 @@ def test_the_list_shows_newest_first_one_page_at_a_time(org, member, browser):
 
 
 def test_the_list_costs_the_same_queries_for_few_and_many(
-    org, member, browser, project, django_assert_max_num_queries
+    org, member, signed_in, project, django_assert_max_num_queries
 ):
     url = reverse("notifications:notification-list")
     _tell(org, member, 2, project=project)
-    browser.get(url)
+    signed_in.get(url)
     with django_assert_max_num_queries(12) as few:
-        browser.get(url)
+        signed_in.get(url)
     _tell(org, member, 20, start=2, project=project)
     with django_assert_max_num_queries(len(few.captured_queries)):
-        page = browser.get(url).content.decode()
+        page = signed_in.get(url).content.decode()
     assert page.count("Claims assistant ·") == 22
 
 
-def test_mark_read_with_htmx_swaps_the_row_and_refreshes_the_bell(org, member, browser):
+def test_mark_read_with_htmx_swaps_the_row_and_refreshes_the_bell(org, member, signed_in):
     _tell(org, member, 1)
     notification = Notification.objects.get()
     url = reverse("notifications:notification-read", args=[notification.pk])
 
-    response = browser.post(url, headers=HTMX)
+    response = signed_in.post(url, headers=HTMX)
 
     body = response.content.decode()
     assert response.status_code == 200
@@ -111,16 +111,16 @@ def test_mark_read_with_htmx_swaps_the_row_and_refreshes_the_bell(org, member, b
     notification.refresh_from_db()
     first_read = notification.read_at
     assert first_read is not None
-    browser.post(url)  # again: the first time is kept
+    signed_in.post(url)  # again: the first time is kept
     notification.refresh_from_db()
     assert notification.read_at == first_read
 
 
-def test_open_marks_read_and_goes_to_the_page(org, member, browser):
+def test_open_marks_read_and_goes_to_the_page(org, member, signed_in):
     _tell(org, member, 1)
     notification = Notification.objects.get()
 
-    response = browser.post(
+    response = signed_in.post(
         reverse("notifications:notification-read", args=[notification.pk]), {"open": "1"}
     )
 
@@ -128,34 +128,34 @@ def test_open_marks_read_and_goes_to_the_page(org, member, browser):
     assert Notification.objects.get().read_at is not None
 
 
-def test_someone_elses_notification_is_a_404_and_stays_unread(org, browser, org_member):
+def test_someone_elses_notification_is_a_404_and_stays_unread(org, signed_in, org_member):
     other = org_member()
     _tell(org, other, 1)
     notification = Notification.objects.get()
 
-    response = browser.post(reverse("notifications:notification-read", args=[notification.pk]))
+    response = signed_in.post(reverse("notifications:notification-read", args=[notification.pk]))
 
     assert response.status_code == 404
     assert Notification.objects.get().read_at is None
-    assert browser.post(
+    assert signed_in.post(
         reverse("notifications:notification-read", args=[uuid.uuid4()])
     ).status_code == (404)
 
 
-def test_mark_all_read_marks_only_mine(org, member, browser, org_member):
+def test_mark_all_read_marks_only_mine(org, member, signed_in, org_member):
     _tell(org, member, 3)
     other = org_member()
     _tell(org, other, 2)
 
-    response = browser.post(reverse("notifications:notification-read-all"), follow=True)
+    response = signed_in.post(reverse("notifications:notification-read-all"), follow=True)
 
     assert "3 notifications marked read." in response.content.decode()
     assert not Notification.objects.filter(recipient=member, read_at__isnull=True).exists()
     assert Notification.objects.filter(recipient=other, read_at__isnull=True).count() == 2
 
 
-def test_the_preferences_page_sets_a_channel_per_kind(browser, member):
-    page = browser.get(reverse("notifications:preferences")).content.decode()
+def test_the_preferences_page_sets_a_channel_per_kind(signed_in, member):
+    page = signed_in.get(reverse("notifications:preferences")).content.decode()
     assert '<label for="id_incident.opened">' in page
     assert "Default: in the app and in the daily digest." in page  # modification.flagged
 
@@ -166,7 +166,7 @@ def test_the_preferences_page_sets_a_channel_per_kind(browser, member):
         "modification.flagged": "email",
         "reminder.due": "email",
     }
-    response = browser.post(reverse("notifications:preferences"), choices)
+    response = signed_in.post(reverse("notifications:preferences"), choices)
 
     assert response.status_code == 302
     assert dict(
@@ -174,8 +174,8 @@ def test_the_preferences_page_sets_a_channel_per_kind(browser, member):
     ) == (choices)
 
 
-def test_a_bad_channel_rerenders_the_form_with_its_error(browser):
-    response = browser.post(reverse("notifications:preferences"), {"incident.opened": "pigeon"})
+def test_a_bad_channel_rerenders_the_form_with_its_error(signed_in):
+    response = signed_in.post(reverse("notifications:preferences"), {"incident.opened": "pigeon"})
 
     assert response.status_code == 400
     assert "Select a valid choice" in response.content.decode()
