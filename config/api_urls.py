@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("compliance.api.urls")),
     path("", include("inbox.api")),
     path("", include("webhooks.api.urls")),
+    path("", include("notifications.api.urls")),
 ]

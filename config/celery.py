@@ -40,6 +40,11 @@ app.conf.beat_schedule = {
         "task": "accounts.tasks.invitations_expire",
         "schedule": 60 * 60,
     },
+    # Each person's digest goes out in their own morning: from 07:00 in their time zone.
+    "notifications-send-due-digests-every-15-minutes": {
+        "task": "notifications.tasks.digest_send_due",
+        "schedule": 15 * 60,
+    },
     "compliance-expire-evidence-daily": {
         "task": "compliance.tasks.evidence_expire_due",
         "schedule": 60 * 60 * 24,

@@ -313,6 +313,8 @@ SPECTACULAR_SETTINGS = {
         # Integrate & operate: A/B tests
         "ABTestStatusEnum": "models_registry.models.ABTest.Status",
         "ABTestMetricKindEnum": "models_registry.models.ABTest.MetricKind",
+        "NotificationChannelEnum": "notifications.models.Notification.Channel",
+        "NotificationPreferenceChannelEnum": "notifications.models.NotificationPreference.Channel",
     },
 }
 

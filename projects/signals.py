@@ -14,6 +14,9 @@ project_created = Signal()
 # project=, feedback_id=, rating=, comment=, model_ref= (the version the client named).
 product_feedback_received = Signal()
 
+# Sent by gate_request once the request is saved: request=, actor=.
+gate_requested = Signal()
+
 # Sent when a gate request is decided: approved (the second sign-off passed it) or rejected.
 # request=, project=, status= ("approved" or "rejected"), actor=.
 gate_decided = Signal()

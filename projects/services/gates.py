@@ -17,7 +17,7 @@ from core.errors import ConflictError
 from projects.audit_actions import ProjectsAction
 from projects.lifecycle import gates, unmet
 from projects.models import GateApproval, GateRequest, PhaseChange, Project
-from projects.signals import gate_decided
+from projects.signals import gate_decided, gate_requested
 
 Capacity = GateApproval.Capacity
 CRITERIA_UNMET = "The gate's criteria are not all met."
@@ -97,6 +97,7 @@ def gate_request(*, actor: User, project: Project, note: str = "") -> GateReques
         data={"from": request.from_phase, "to": request.to_phase}
         | ({"retirement_reason": request.note} if retiring else {}),
     )
+    gate_requested.send(sender=GateRequest, request=request, actor=actor)
     return request
 
 

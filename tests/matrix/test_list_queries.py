@@ -61,6 +61,8 @@ from models_registry.models import (
     RolloutStage,
     UserTestSession,
 )
+from notifications import kinds
+from notifications.services import notification_mark_read, notify
 from projects import services as project_services
 from projects.models import PhaseChange
 from stakeholders import links
@@ -130,6 +132,22 @@ def webhook_deliveries(w: World, n: int) -> None:
             error="HTTP 500",
             duration_ms=12,
         )
+
+
+def notifications(w: World, n: int) -> None:
+    """n notifications of the manager, on the world's project, half of them read."""
+    for i in range(n):
+        (notification,) = notify(
+            kind=kinds.INCIDENT_OPENED,
+            recipients=[w.users["manager"]],
+            organization=w.org,
+            project=w.objects["project"],
+            title=f"Incident {_n()}",
+            link="/projects/",
+            key_parts=[uuid.uuid4()],
+        )
+        if i % 2:
+            notification_mark_read(actor=w.users["manager"], notification=notification)
 
 
 def tokens(w: World, n: int) -> None:
@@ -814,6 +832,8 @@ BUILDERS: dict[str, tuple[str, Builder, str]] = {
     "webhooks-api:webhook-list": ("org_admin", webhook_endpoints, ""),
     "webhooks:endpoint-list": ("org_admin", webhook_endpoints, ""),
     "webhooks:endpoint-detail": ("org_admin", webhook_deliveries, ""),
+    "notifications-api:notification-list": ("manager", notifications, ""),
+    "notifications:notification-list": ("manager", notifications, ""),
     "projects-api:project-list": ("manager", projects, ""),
     "projects-api:project-member-list": ("manager", project_members, ""),
     "projects-api:organization-proposal-list": ("org_admin", proposals, ""),

@@ -37,6 +37,8 @@ from core.actors import SYSTEM
 from models_registry import services as registry_services
 from models_registry import services as selection_services
 from models_registry.models import CatalogueModel, Criterion, ModificationFlag
+from notifications import kinds
+from notifications.services import notify
 from projects import services as project_services
 from projects.models import SuccessCriterion
 from stakeholders import links
@@ -498,6 +500,14 @@ def _organisation_records(org: Organization, users: dict[str, User]) -> dict[str
         url="https://grc.acme.test/charter",
         events=["gate.approved"],
     )
+    (notification,) = notify(
+        kind=kinds.REMINDER_DUE,
+        recipients=[users["manager"]],
+        organization=org,
+        title="Risk review due",
+        link="/projects/",
+        key_parts=["matrix"],
+    )
     return {
         "webhook_endpoint": endpoint,
         "invitation": invitation,
@@ -507,6 +517,7 @@ def _organisation_records(org: Organization, users: dict[str, User]) -> dict[str
             organization=org, user=users["org_member"]
         ),
         "token": token,
+        "notification": notification,
     }
 
 
@@ -561,7 +572,15 @@ def _clients(world: World) -> None:
 
 # --- "nothing changed" ------------------------------------------------------------------------
 
-SNAPSHOT_APPS = ("audit", "accounts", "projects", "stakeholders", "compliance", "models_registry")
+SNAPSHOT_APPS = (
+    "audit",
+    "accounts",
+    "projects",
+    "stakeholders",
+    "compliance",
+    "models_registry",
+    "notifications",
+)
 # Reading a token writes when it was last used: bookkeeping, not a governed change. That one
 # table is compared by content without that column instead of by writes.
 TOKEN_TABLE = APIToken._meta.db_table

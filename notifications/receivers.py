@@ -1,0 +1,94 @@
+"""What notifications does when the apps below it announce something: tell the people who
+must act. Receivers run inside the sending service's transaction, so a notification (and its
+email in the outbox) commits or rolls back with the change it tells of."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.dispatch import receiver
+from django.urls import reverse
+
+from models_registry.signals import incident_opened, modification_flagged
+from notifications import kinds
+from notifications.selectors import compliance_officers, project_managers
+from notifications.services import notify
+from projects.models import Project
+from projects.signals import gate_decided, gate_requested
+
+
+def _phase(phase: str) -> str:
+    return str(Project.Phase(phase).label)
+
+
+@receiver(incident_opened, dispatch_uid="notifications.incident_opened")
+def tell_managers_of_incident(sender: Any, incident: Any, **kwargs: Any) -> None:
+    """The project's managers hear of a new incident at once."""
+    project = incident.project
+    notify(
+        kind=kinds.INCIDENT_OPENED,
+        recipients=project_managers(project=project),
+        organization=project.organization,
+        project=project,
+        title=f"Incident opened: {incident.title}",
+        body=f"Severity {incident.get_severity_display()} on {project.name}.",
+        link=reverse(
+            "models_registry:incident-detail",
+            kwargs={"project_id": project.pk, "incident_id": incident.pk},
+        ),
+        key_parts=[incident.pk],
+    )
+
+
+@receiver(modification_flagged, dispatch_uid="notifications.modification_flagged")
+def tell_compliance_of_modification(sender: Any, flag: Any, actor: Any, **kwargs: Any) -> None:
+    """The organisation's compliance officers assess a possible substantial modification."""
+    project = flag.project
+    notify(
+        kind=kinds.MODIFICATION_FLAGGED,
+        recipients=compliance_officers(organization=project.organization),
+        organization=project.organization,
+        project=project,
+        title=f"Possible substantial modification: {project.name}",
+        body=flag.summary,
+        link=reverse("models_registry:operate", kwargs={"project_id": project.pk}),
+        key_parts=[flag.pk],
+    )
+
+
+@receiver(gate_requested, dispatch_uid="notifications.gate_requested")
+def tell_signers_of_gate_request(sender: Any, request: Any, actor: Any, **kwargs: Any) -> None:
+    """Who can sign: the project's other managers and the organisation's compliance
+    officers (never the requester)."""
+    project = request.project
+    organization = project.organization
+    signers = {
+        *project_managers(project=project).exclude(pk=request.requested_by_id),
+        *compliance_officers(organization=organization).exclude(pk=request.requested_by_id),
+    }
+    notify(
+        kind=kinds.GATE_REQUESTED,
+        recipients=signers,
+        organization=organization,
+        project=project,
+        title=f"Gate sign-off requested: {project.name} → {_phase(request.to_phase)}",
+        body=request.note,
+        link=reverse("projects:gate", kwargs={"project_id": project.pk}),
+        key_parts=[request.pk],
+    )
+
+
+@receiver(gate_decided, dispatch_uid="notifications.gate_decided")
+def tell_requester_of_decision(sender: Any, request: Any, actor: Any, **kwargs: Any) -> None:
+    """The requester hears whether their gate was approved or rejected."""
+    project = request.project
+    outcome = "approved" if request.status == "approved" else "rejected"
+    notify(
+        kind=kinds.GATE_DECIDED,
+        recipients=[request.requested_by],
+        organization=project.organization,
+        project=project,
+        title=f"Gate {outcome}: {project.name} → {_phase(request.to_phase)}",
+        link=reverse("projects:gate", kwargs={"project_id": project.pk}),
+        key_parts=[request.pk, outcome],
+    )
