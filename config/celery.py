@@ -36,6 +36,10 @@ app.conf.beat_schedule = {
         "task": "accounts.tasks.invitations_expire",
         "schedule": 60 * 60,
     },
+    "reminders-send-due-every-5-minutes": {
+        "task": "reminders.tasks.reminders_send_due",
+        "schedule": 300,
+    },
     "compliance-expire-evidence-daily": {
         "task": "compliance.tasks.evidence_expire_due",
         "schedule": 60 * 60 * 24,

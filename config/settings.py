@@ -396,3 +396,25 @@ CHARTER_EVIDENCE_TYPES = env.list(
 CHARTER_IMPORT_MAX_BYTES = env.int("CHARTER_IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
 CHARTER_MLFLOW_TIMEOUT = env.float("CHARTER_MLFLOW_TIMEOUT", default=10.0)
 CHARTER_MLFLOW_ALLOWED_HOSTS = env.list("CHARTER_MLFLOW_ALLOWED_HOSTS", default=[])
+
+# --- Reminders (docs/reminders.md) ------------------------------------------------------------
+# How long before each kind's deadline a reminder falls due: timedelta(0) is at the deadline
+# (for what escalates: "overdue"), a negative lead is after it (a gate request waiting 2 days).
+# A kind with no leads is switched off. Data, not code: a deployment may override it here.
+CHARTER_REMINDER_LEADS = {
+    "workshop": [timedelta(hours=24)],
+    "feedback_round_close": [timedelta(days=3), timedelta(0)],
+    "compliance_check": [timedelta(days=7), timedelta(0)],
+    "risk_review": [timedelta(0)],
+    "gate_signoff": [timedelta(days=-2)],
+    "evidence_expiry": [timedelta(days=30), timedelta(0)],
+    "task_due": [timedelta(days=1), timedelta(0)],
+    "vendor_review": [timedelta(days=14), timedelta(0)],
+    "serious_incident": [timedelta(hours=24), timedelta(0)],
+}
+# What stays open this many days past its deadline goes to the project's managers, and past
+# twice as many to the organisation's compliance officers.
+CHARTER_REMINDER_ESCALATE_AFTER_DAYS = env.int("CHARTER_REMINDER_ESCALATE_AFTER_DAYS", default=3)
+# A run catches up on what fell due this far back (a missed tick, a worker down); older
+# reminders are not sent late.
+CHARTER_REMINDER_CATCH_UP = timedelta(days=env.int("CHARTER_REMINDER_CATCH_UP_DAYS", default=7))
