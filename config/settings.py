@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "django_celery_beat",
     "core",
     "audit",
     "outbox",
@@ -361,6 +362,9 @@ CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
+# Schedules live in the database (django-celery-beat), editable in the admin without a deploy;
+# config/celery.py's beat_schedule seeds the entries that do not exist yet (config/beat.py).
+CELERY_BEAT_SCHEDULER = "config.beat:SeedingDatabaseScheduler"
 # Publishing must fail fast when the broker is down, so a page never hangs on it.
 CELERY_BROKER_TRANSPORT_OPTIONS.setdefault("max_retries", 1)
 CELERY_TASK_PUBLISH_RETRY = False
