@@ -62,7 +62,3 @@ class Reminder(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.title} → {self.recipient_id} (level {self.level})"
-
-    @property
-    def is_overdue(self) -> bool:
-        return self.due_at > self.deadline or (self.level > 0)
