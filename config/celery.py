@@ -45,6 +45,10 @@ app.conf.beat_schedule = {
         "task": "notifications.tasks.digest_send_due",
         "schedule": 15 * 60,
     },
+    "reminders-send-due-every-5-minutes": {
+        "task": "reminders.tasks.reminders_send_due",
+        "schedule": 300,
+    },
     "compliance-expire-evidence-daily": {
         "task": "compliance.tasks.evidence_expire_due",
         "schedule": 60 * 60 * 24,

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "django_celery_beat",
     "core",
     "audit",
     "outbox",
@@ -364,6 +365,9 @@ CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
+# Schedules live in the database (django-celery-beat), editable in the admin without a deploy;
+# config/celery.py's beat_schedule seeds the entries that do not exist yet (config/beat.py).
+CELERY_BEAT_SCHEDULER = "config.beat:SeedingDatabaseScheduler"
 # Publishing must fail fast when the broker is down, so a page never hangs on it.
 CELERY_BROKER_TRANSPORT_OPTIONS.setdefault("max_retries", 1)
 CELERY_TASK_PUBLISH_RETRY = False
@@ -412,3 +416,24 @@ CHARTER_MLFLOW_ALLOWED_HOSTS = env.list("CHARTER_MLFLOW_ALLOWED_HOSTS", default=
 # http:// or point at loopback and private addresses (development and tests only).
 CHARTER_WEBHOOK_TIMEOUT_SECONDS = env.float("CHARTER_WEBHOOK_TIMEOUT_SECONDS", default=5.0)
 CHARTER_WEBHOOKS_ALLOW_LOCAL = env.bool("CHARTER_WEBHOOKS_ALLOW_LOCAL", default=DEBUG)
+# --- Reminders (docs/reminders.md) ------------------------------------------------------------
+# How long before each kind's deadline a reminder falls due: timedelta(0) is at the deadline
+# (for what escalates: "overdue"), a negative lead is after it (a gate request waiting 2 days).
+# A kind with no leads is switched off. Data, not code: a deployment may override it here.
+CHARTER_REMINDER_LEADS = {
+    "workshop": [timedelta(hours=24)],
+    "feedback_round_close": [timedelta(days=3), timedelta(0)],
+    "compliance_check": [timedelta(days=7), timedelta(0)],
+    "risk_review": [timedelta(0)],
+    "gate_signoff": [timedelta(days=-2)],
+    "evidence_expiry": [timedelta(days=30), timedelta(0)],
+    "task_due": [timedelta(days=1), timedelta(0)],
+    "vendor_review": [timedelta(days=14), timedelta(0)],
+    "serious_incident": [timedelta(hours=24), timedelta(0)],
+}
+# What stays open this many days past its deadline goes to the project's managers, and past
+# twice as many to the organisation's compliance officers.
+CHARTER_REMINDER_ESCALATE_AFTER_DAYS = env.int("CHARTER_REMINDER_ESCALATE_AFTER_DAYS", default=3)
+# A run catches up on what fell due this far back (a missed tick, a worker down); older
+# reminders are not sent late.
+CHARTER_REMINDER_CATCH_UP = timedelta(days=env.int("CHARTER_REMINDER_CATCH_UP_DAYS", default=7))

@@ -11,7 +11,9 @@ is closed as DEAD for an administrator to see, never retried in a loop.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from datetime import timedelta
+from itertools import batched
 from typing import Any
 from uuid import UUID
 
@@ -58,6 +60,26 @@ def outbox_enqueue(*, kind: str, key: str, payload: dict[str, Any]) -> OutboxMes
     if created:
         enqueue_named_on_commit(DELIVER_TASK, message_id=str(message.pk))
     return message
+
+
+def outbox_enqueue_many(*, kind: str, messages: Sequence[tuple[str, dict[str, Any]]]) -> int:
+    """`outbox_enqueue` for many messages of one kind in a few queries, whatever their number;
+    returns how many were new (a key already there is left as it is, as with one).
+
+    The rows are inserted with ON CONFLICT DO NOTHING and read back by their own primary keys,
+    so only the messages this call inserted are announced."""
+    handler_for(kind)
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("outbox_enqueue_many runs inside the transaction of the change")
+    rows = [OutboxMessage(kind=kind, key=key, payload=payload) for key, payload in messages]
+    with transaction.atomic():
+        OutboxMessage.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+    created: list[UUID] = []
+    for chunk in batched([row.pk for row in rows], 1000):
+        created.extend(OutboxMessage.objects.filter(pk__in=chunk).values_list("pk", flat=True))
+    for pk in created:
+        enqueue_named_on_commit(DELIVER_TASK, message_id=str(pk))
+    return len(created)
 
 
 def _claim(message_id: UUID | str) -> OutboxMessage | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bench.figures import monitoring_ingestion
+from bench.figures import monitoring_ingestion, reminders
 from bench.measure import Measurement
 from bench.scales import Scale
 from bench.world import World
@@ -14,4 +14,5 @@ Figure = Callable[[World, Scale], list[Measurement]]
 
 FIGURES: dict[str, Figure] = {
     "monitoring_ingestion": monitoring_ingestion.run,
+    "reminders": reminders.run,
 }

@@ -109,3 +109,23 @@ def test_the_benchmarks_never_use_the_development_database(environ, expected):
 def test_the_benchmarks_refuse_anything_but_postgresql(url):
     with pytest.raises(SystemExit, match="need PostgreSQL"):
         bench_database_url({"DATABASE_URL": url})
+
+
+def test_the_reminders_figure_fans_out_every_reminder_once_and_cleans_up(world):
+    from projects.models import Task
+    from reminders.models import Reminder
+
+    [measurement] = FIGURES["reminders"](world, TINY)
+
+    assert measurement.name == "reminders fan-out"
+    assert measurement.unit == "reminders/s"
+    assert len(measurement.charter_rounds) == len(measurement.ceiling_rounds) == TINY.rounds
+    assert all(r > 0 for r in measurement.charter_rounds + measurement.ceiling_rounds)
+    assert measurement.details == {
+        "reminders": TINY.batch,
+        "rounds": TINY.rounds,
+        "duplicates": 0,
+    }
+    # every round was rolled back, and the figure's tasks removed
+    assert Reminder.objects.count() == 0
+    assert Task.objects.filter(project=world.deployment.project).count() == 0
