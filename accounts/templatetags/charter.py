@@ -22,9 +22,10 @@ def htmx_library(context: template.Context) -> SafeString:
     """htmx itself, vendored by django-htmx, without its debug script: in debug mode (the
     quickstart) that script replaces the whole document with any 400 answer, and ours are
     forms with their errors, meant to be swapped in place as in production."""
-    return format_html(
-        '<script src="{}" defer nonce="{}"></script>', static(HTMX), context.get("csp_nonce") or ""
-    )
+    nonce = context.get("csp_nonce")
+    if nonce is None:
+        return format_html('<script src="{}" defer></script>', static(HTMX))
+    return format_html('<script src="{}" defer nonce="{}"></script>', static(HTMX), nonce)
 
 
 @register.simple_tag(takes_context=True)

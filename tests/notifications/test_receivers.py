@@ -90,7 +90,13 @@ def test_an_approved_gate_tells_the_requester_once(
     project_services.gate_approve(actor=compliance_officer, request=request, capacity="compliance")
     request.refresh_from_db()
     with transaction.atomic():
-        gate_decided.send(sender=GateRequest, request=request, actor=compliance_officer)
+        gate_decided.send(
+            sender=GateRequest,
+            request=request,
+            project=request.project,
+            status="approved",
+            actor=compliance_officer,
+        )
 
     assert _told("gate.decided") == [admin.email]
     assert Notification.objects.get(kind="gate.decided").title == (
