@@ -1,5 +1,6 @@
-"""“Waiting for me” in a real browser: a compliance officer signs in, sees the pending gate
-sign-off and its count in the navigation, signs it off on the gate page, and the count drops."""
+"""“Waiting for me” and the bell in a real browser: a compliance officer signs in, sees the
+pending gate sign-off counted in the navigation and its notification in the bell, opens it,
+signs off on the gate page, and both counts drop."""
 
 import re
 
@@ -20,7 +21,7 @@ from tests.projects.scope_helpers import (
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def test_officer_sees_the_gate_signoff_waiting_signs_it_and_the_count_drops(
+def test_officer_sees_the_gate_signoff_waiting_and_in_the_bell_signs_it_and_the_counts_drop(
     browser: Browser, live_server, project, manager, compliance_officer, project_member
 ):
     # A project ready for its Scope gate, and the manager has asked for it.
@@ -35,7 +36,19 @@ def test_officer_sees_the_gate_signoff_waiting_signs_it_and_the_count_drops(
     nav = page.get_by_test_id("nav-inbox")
     expect(nav).to_have_text("Waiting for me (1)")  # fetched once the page has loaded
 
-    nav.click()
+    bell = page.locator("#bell-count")
+    expect(bell).to_have_text("1 unread")  # the gate request, told to the signers
+
+    # The bell's notification leads to the gate (and is read once opened) …
+    page.get_by_role("link", name=re.compile("Notifications")).click()
+    page.get_by_role(
+        "button", name="Gate sign-off requested: Claims assistant → Select", exact=True
+    ).click()
+    expect(page.get_by_role("button", name="Approve as compliance officer")).to_be_visible()
+    expect(page.locator("#bell-count")).to_have_text("")
+
+    # … and "Waiting for me" lists the same sign-off, until it is given.
+    page.get_by_test_id("nav-inbox").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Waiting for me")
     gates = page.get_by_role("region", name=re.compile("Gate sign-offs"))
     expect(gates.get_by_role("row", name=re.compile("Claims assistant"))).to_contain_text(
