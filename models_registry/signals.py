@@ -5,7 +5,8 @@ Receivers run inside the sending service's transaction."""
 
 from django.dispatch import Signal
 
-# Sent when an incident is opened by a monitoring threshold's breach: incident=.
+# Sent when an incident is opened, by a person or a monitoring threshold's breach: incident=,
+# and actor= (the person, or the system for a breach).
 incident_opened = Signal()
 
 # Sent when a change to a project in Integrate or Operate is flagged as a possible substantial

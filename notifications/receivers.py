@@ -9,6 +9,7 @@ from typing import Any
 from django.dispatch import receiver
 from django.urls import reverse
 
+from accounts.models import User
 from models_registry.signals import incident_opened, modification_flagged
 from notifications import kinds
 from notifications.selectors import compliance_officers, project_managers
@@ -22,12 +23,15 @@ def _phase(phase: str) -> str:
 
 
 @receiver(incident_opened, dispatch_uid="notifications.incident_opened")
-def tell_managers_of_incident(sender: Any, incident: Any, **kwargs: Any) -> None:
-    """The project's managers hear of a new incident at once."""
+def tell_managers_of_incident(sender: Any, incident: Any, actor: Any = None, **kwargs: Any) -> None:
+    """The project's managers hear of a new incident at once — except the one who opened it."""
     project = incident.project
+    managers = project_managers(project=project)
+    if isinstance(actor, User):
+        managers = managers.exclude(pk=actor.pk)
     notify(
         kind=kinds.INCIDENT_OPENED,
-        recipients=project_managers(project=project),
+        recipients=managers,
         organization=project.organization,
         project=project,
         title=f"Incident opened: {incident.title}",

@@ -27,6 +27,7 @@ def on_incident_opened(sender: Any, incident: Any, **kwargs: Any) -> None:
             "source": incident.source,
             "deployment_id": str(incident.deployment_id) if incident.deployment_id else None,
         },
+        about=str(incident.pk),
     )
 
 
@@ -42,6 +43,7 @@ def on_modification_flagged(sender: Any, flag: Any, **kwargs: Any) -> None:
             "kind": flag.kind,
             "phase": flag.phase,
         },
+        about=str(flag.pk),
     )
 
 
@@ -57,4 +59,5 @@ def on_gate_decided(sender: Any, request: Any, project: Any, status: str, **kwar
             "from_phase": request.from_phase,
             "to_phase": request.to_phase,
         },
+        about=str(request.pk),
     )

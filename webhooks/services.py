@@ -144,12 +144,23 @@ def webhook_endpoint_test(*, actor: User, endpoint: WebhookEndpoint) -> uuid.UUI
     return event_id
 
 
+# Event ids named after what happened (the event and its object): the same happening
+# announced twice is one event, and the outbox's unique key sends it once per endpoint.
+EVENT_NAMESPACE = uuid.UUID("5b0f0c36-0f0e-4c8e-9d0a-6f6b2f8b9a11")
+
+
 def webhook_event_publish(
-    *, organization_id: Any, event: WebhookEvent, data: dict[str, Any]
+    *,
+    organization_id: Any,
+    event: WebhookEvent,
+    data: dict[str, Any],
+    about: str | None = None,
 ) -> uuid.UUID:
     """Announce `event` to every active endpoint of the organisation subscribed to it; called
-    inside the transaction of the change (the signal receivers). Returns the event id."""
-    event_id = uuid.uuid4()
+    inside the transaction of the change (the signal receivers). `about` names the happening
+    (e.g. the incident's id) so that announcing it again sends nothing new; without it each
+    call is a new event (a test ping). Returns the event id."""
+    event_id = uuid.uuid5(EVENT_NAMESPACE, f"{event.value}:{about}") if about else uuid.uuid4()
     endpoints = WebhookEndpoint.objects.filter(organization_id=organization_id, is_active=True)
     for endpoint in endpoints.order_by("created_at"):
         if event.value in endpoint.events:

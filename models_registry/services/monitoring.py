@@ -184,7 +184,7 @@ def _open_for_breach(actor: User, threshold: MonitoringThreshold) -> Incident | 
             "threshold": str(threshold.pk),
         },
     )
-    incident_opened.send(sender=Incident, incident=incident)
+    incident_opened.send(sender=Incident, incident=incident, actor=actor)
     return incident
 
 

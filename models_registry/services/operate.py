@@ -35,6 +35,7 @@ from models_registry.models import (
     RolloutStage,
 )
 from models_registry.services.records import NOT_THIS_PROJECT, check_in_project
+from models_registry.signals import incident_opened
 from projects.models import Project
 
 Status = Deployment.Status
@@ -361,6 +362,7 @@ def incident_open(
     incident.full_clean()
     incident.save()
     _incident_audit(actor, Action.INCIDENT_OPENED, incident, severity=severity, source=source)
+    incident_opened.send(sender=Incident, incident=incident, actor=actor)
     return incident
 
 

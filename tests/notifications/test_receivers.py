@@ -114,3 +114,13 @@ def test_a_rejected_gate_tells_the_requester(ready_project, admin, compliance_of
         admin,
         "Gate rejected: Claims assistant → Select",
     )
+
+
+def test_an_incident_opened_by_hand_tells_the_other_managers_not_the_one_who_opened_it(
+    project, manager, second_manager
+):
+    from models_registry.services import incident_open
+
+    incident_open(actor=manager, project=project, title="Wrong routing", severity="medium")
+
+    assert _told("incident.opened") == _emails(second_manager)
