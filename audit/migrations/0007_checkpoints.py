@@ -2,56 +2,10 @@
 
 from django.db import migrations, models
 
-
-# Checkpoints are append-only like the events: refused UPDATE and DELETE in both databases,
-# TRUNCATE on PostgreSQL except under the test settings' exemption (as for the events).
-POSTGRES_FORWARD = """
-CREATE OR REPLACE FUNCTION audit_checkpoint_refuse_change() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-    IF TG_OP = 'TRUNCATE'
-       AND coalesce(current_setting('charter.allow_audit_truncate', true), '') = 'on' THEN
-        RETURN NULL;
-    END IF;
-    RAISE EXCEPTION 'audit_auditcheckpoint is append-only: % refused', TG_OP
-        USING ERRCODE = 'integrity_constraint_violation';
-END;
-$$;
-CREATE TRIGGER audit_checkpoint_no_update_delete
-    BEFORE UPDATE OR DELETE ON audit_auditcheckpoint
-    FOR EACH ROW EXECUTE FUNCTION audit_checkpoint_refuse_change();
-CREATE TRIGGER audit_checkpoint_no_truncate
-    BEFORE TRUNCATE ON audit_auditcheckpoint
-    FOR EACH STATEMENT EXECUTE FUNCTION audit_checkpoint_refuse_change();
-"""
-POSTGRES_REVERSE = """
-DROP TRIGGER IF EXISTS audit_checkpoint_no_truncate ON audit_auditcheckpoint;
-DROP TRIGGER IF EXISTS audit_checkpoint_no_update_delete ON audit_auditcheckpoint;
-DROP FUNCTION IF EXISTS audit_checkpoint_refuse_change();
-"""
-SQLITE_FORWARD = [
-    """CREATE TRIGGER audit_checkpoint_no_update BEFORE UPDATE ON audit_auditcheckpoint
-       BEGIN SELECT RAISE(ABORT, 'audit_auditcheckpoint is append-only: UPDATE refused'); END;""",
-    """CREATE TRIGGER audit_checkpoint_no_delete BEFORE DELETE ON audit_auditcheckpoint
-       BEGIN SELECT RAISE(ABORT, 'audit_auditcheckpoint is append-only: DELETE refused'); END;""",
-]
-SQLITE_REVERSE = [
-    "DROP TRIGGER IF EXISTS audit_checkpoint_no_update;",
-    "DROP TRIGGER IF EXISTS audit_checkpoint_no_delete;",
-]
+from audit.append_only import append_only
 
 
-def forward(apps, schema_editor):
-    statements = {"postgresql": [POSTGRES_FORWARD], "sqlite": SQLITE_FORWARD}
-    for sql in statements.get(schema_editor.connection.vendor, []):
-        schema_editor.execute(sql, params=None)
-
-
-def reverse(apps, schema_editor):
-    statements = {"postgresql": [POSTGRES_REVERSE], "sqlite": SQLITE_REVERSE}
-    for sql in statements.get(schema_editor.connection.vendor, []):
-        schema_editor.execute(sql, params=None)
-
+# Checkpoints are append-only like the events (audit/append_only.py).
 
 
 class Migration(migrations.Migration):
@@ -77,6 +31,6 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('chain', 'sequence'), name='audit_checkpoint_once')],
             },
         ),
-        migrations.RunPython(forward, reverse),
+        append_only("audit_auditcheckpoint", name="audit_checkpoint"),
     ]
 
