@@ -47,7 +47,9 @@ def test_officer_sees_the_gate_signoff_waiting_and_in_the_bell_signs_it_and_the_
     expect(page.get_by_role("button", name="Approve as compliance officer")).to_be_visible()
     expect(page.locator("#bell-count")).to_have_text("")
 
-    # … and "Waiting for me" lists the same sign-off, until it is given.
+    # … and "Waiting for me" lists the same sign-off, until it is given. (Its nav item is
+    # fetched after the page loads: click it once it has arrived, not the placeholder.)
+    expect(page.get_by_test_id("nav-inbox")).to_have_text("Waiting for me (1)")
     page.get_by_test_id("nav-inbox").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Waiting for me")
     gates = page.get_by_role("region", name=re.compile("Gate sign-offs"))
