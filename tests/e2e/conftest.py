@@ -27,3 +27,12 @@ def browser_type_launch_args(browser_type_launch_args):
         "headless": True,
         "args": CHROMIUM_ARGS,
     }
+
+
+@pytest.fixture(autouse=True)
+def _close_pages_after_each_journey(browser):
+    """Close every page a journey opened: an open page keeps polling (the bell every 30 s)
+    into the next test, whose flush of the database then deadlocks with its requests."""
+    yield
+    for context in list(browser.contexts):
+        context.close()
