@@ -8,6 +8,9 @@ from django.db import models
 from django.utils import timezone
 
 SYSTEM_CHAIN = "system"
+# How an event's hash is computed (audit/hashing.py): events written before RFC 8785 keep 1.
+HASH_FORMAT_LEGACY = 1
+HASH_FORMAT_JCS = 2
 
 
 class AuditEvent(models.Model):
@@ -54,6 +57,7 @@ class AuditEvent(models.Model):
     transaction_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    hash_format = models.PositiveSmallIntegerField(default=HASH_FORMAT_JCS, editable=False)
 
     class Meta:
         ordering = ["-occurred_at", "-sequence"]
