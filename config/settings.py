@@ -202,6 +202,8 @@ _secure = env.bool("CHARTER_SECURE", default=not DEBUG)
 SECURE_SSL_REDIRECT = _secure
 SESSION_COOKIE_SECURE = _secure
 CSRF_COOKIE_SECURE = _secure
+# The readable page for a refused form; problem+json under /api/.
+CSRF_FAILURE_VIEW = "core.api.errors.csrf_failure"
 SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=31536000 if _secure else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = _secure
 SECURE_HSTS_PRELOAD = _secure
@@ -248,7 +250,7 @@ REST_FRAMEWORK = {
         "rest_framework.filters.OrderingFilter",
         "rest_framework.filters.SearchFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.api.schema.CharterAutoSchema",
     "EXCEPTION_HANDLER": "core.api.errors.problem_details_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
         "core.throttling.AnonRateThrottle",
@@ -273,6 +275,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # Tags and operation ids start after the version: "projects_list", not "v1_projects_list".
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "core.api.schema.document_query_problems",
+    ],
     # Choice sets that share a field name ("role", "status") each get their own component.
     "ENUM_NAME_OVERRIDES": {
         "OrganizationRoleEnum": "accounts.models.OrganizationMembership.Role",

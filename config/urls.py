@@ -4,6 +4,7 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from audit import views as audit_views
+from core.api import errors
 from core.api.errors import api_not_found
 from core.health import healthz
 
@@ -27,3 +28,8 @@ urlpatterns = [
     re_path(r"^api/(?P<path>.*)$", api_not_found),
     path("admin/", admin.site.urls),
 ]
+
+# Django's own error answers (before any view runs) are problem+json under /api/.
+handler400 = errors.bad_request
+handler403 = errors.permission_denied
+handler500 = errors.server_error

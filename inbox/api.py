@@ -42,7 +42,7 @@ class InboxCountOutputSerializer(serializers.Serializer):
     count = serializers.IntegerField()
 
 
-@extend_schema_serializer(component_name="Inbox")
+@extend_schema_serializer(component_name="Inbox", many=False)
 class InboxOutputSerializer(serializers.Serializer):
     total = serializers.IntegerField()
     counts = InboxCountOutputSerializer(many=True, help_text="Every kind, zero counts too.")
@@ -85,6 +85,8 @@ def _payload(groups: list[InboxGroup]) -> dict[str, Any]:
 
 class MyInboxViewSet(ApiViewSet):
     """Waiting for me: what needs my action, across every project I can see."""
+
+    pagination_class = None  # one document of groups, never paged
 
     @extend_schema(
         summary="What waits for me",

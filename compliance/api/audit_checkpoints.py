@@ -64,7 +64,7 @@ class AuditCheckpointViewSet(ApiViewSet):
         summary="The latest checkpoint of each chain",
         responses={200: AuditCheckpointOutputSerializer(many=True), **problems(401, 429)},
     )
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], pagination_class=None)
     def latest(self, request: Request) -> Response:
         found = sorted(latest_checkpoints(self.get_queryset()).values(), key=lambda c: c.chain)
         return Response(AuditCheckpointOutputSerializer(found, many=True).data)

@@ -113,7 +113,7 @@ class QuestionSerializer(serializers.Serializer):
     options = ChoiceOptionSerializer(many=True, required=False)
 
 
-@extend_schema_serializer(component_name="ClassificationQuestionnaire")
+@extend_schema_serializer(component_name="ClassificationQuestionnaire", many=False)
 class QuestionnaireSerializer(serializers.Serializer):
     questions = QuestionSerializer(many=True)
     tiers = ChoiceOptionSerializer(many=True)
@@ -142,6 +142,7 @@ class QuestionnaireViewSet(ApiViewSet):
     """The EU AI Act classification questionnaire: public reference data."""
 
     permission_classes = [IsAuthenticated]
+    pagination_class = None  # one document, never paged
 
     @extend_schema(
         summary="The classification questionnaire",

@@ -44,6 +44,7 @@ from compliance.services import (
     training_record_delete,
     training_record_update,
 )
+from compliance.uploads import CONTENT_TYPES
 from core.api.schema import DELETE, ID, READ, WRITE, problems
 from core.api.serializers import StrictInputSerializer, validated
 from projects.rest import PROJECT_ID, ProjectChildViewSet, person_in
@@ -271,9 +272,13 @@ class EvidenceViewSet(ProjectChildViewSet):
         "that is not a file).",
         parameters=[ID],
         responses={
-            (200, "application/octet-stream"): OpenApiResponse(
-                response=OpenApiTypes.BINARY, description="The file's bytes."
-            ),
+            **{
+                (200, content_type): OpenApiResponse(
+                    response=OpenApiTypes.BINARY, description="The file's bytes."
+                )
+                # Each type an upload may have, and the fallback of a file recorded without one.
+                for content_type in sorted({*CONTENT_TYPES.values(), "application/octet-stream"})
+            },
             **problems(*READ),
         },
     )

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import Http404
+from django.views.decorators.csrf import csrf_exempt
 from psycopg import errors as pg_errors
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -117,6 +118,81 @@ def problem_details_exception_handler(exc: Exception, context: dict[str, Any]) -
     return response
 
 
+def _plain_problem(request: Any, status: int, title: str, detail: str) -> Any:
+    from django.http import JsonResponse
+
+    problem = {
+        "type": "about:blank",
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "instance": request.path,
+    }
+    request_id = getattr(request, "request_id", None)
+    if request_id:
+        problem["request_id"] = request_id
+    return JsonResponse(problem, status=status, content_type=PROBLEM_CONTENT_TYPE)
+
+
+def _is_api(request: Any) -> bool:
+    return bool(request.path.startswith("/api/"))
+
+
+# Django's error views (handler400/403/500 in config/urls.py): Django itself answers these
+# before any API view runs (a query string of more than DATA_UPLOAD_MAX_NUMBER_FIELDS fields, a
+# refused CSRF check), so an API client would get an HTML page; it gets problem+json instead.
+def bad_request(request: Any, exception: Exception) -> Any:
+    from django.views import defaults
+
+    if _is_api(request):
+        return _plain_problem(
+            request,
+            400,
+            "Invalid request",
+            "The request could not be read: too many query parameters or fields, "
+            "or a malformed body.",
+        )
+    return defaults.bad_request(request, exception)
+
+
+def permission_denied(request: Any, exception: Exception) -> Any:
+    from django.views import defaults
+
+    if _is_api(request):
+        return _plain_problem(request, 403, "Forbidden", "You may not do this.")
+    return defaults.permission_denied(request, exception)
+
+
+def server_error(request: Any) -> Any:
+    from django.views import defaults
+
+    if _is_api(request):
+        return _plain_problem(
+            request,
+            500,
+            "Server error",
+            "Something went wrong on our side; the request id helps to find it in the log.",
+        )
+    return defaults.server_error(request)
+
+
+def csrf_failure(request: Any, reason: str = "") -> Any:
+    """CSRF_FAILURE_VIEW: the readable page for a form, problem+json for an API client that
+    sent a session cookie without the CSRF token."""
+    from django.views import csrf
+
+    if _is_api(request):
+        return _plain_problem(
+            request,
+            403,
+            "Forbidden",
+            "CSRF check failed: authenticate with a token in the Authorization header, or send "
+            "the CSRF token with the session cookie.",
+        )
+    return csrf.csrf_failure(request, reason=reason)
+
+
+@csrf_exempt
 def api_not_found(request: Any, path: str = "") -> Any:
     """Unknown /api/ paths answer problem+json, not an HTML page; a path that only lacks its
     trailing slash says so (a redirect would turn a client's POST into a GET)."""

@@ -1,8 +1,10 @@
 """How the published OpenAPI schema documents errors and ids: the problem-details component,
-the `responses=` entries of each status, and the `{id}` path parameter."""
+the `responses=` entries of each status, the `{id}` path parameter, which list-shaped actions
+are not paginated, and the 400/404 every read with query parameters may answer."""
 
 from typing import Any
 
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema_serializer
 from rest_framework import serializers
@@ -61,3 +63,43 @@ def problems(*codes: int) -> dict[Any, OpenApiResponse]:
         )
         for code in codes
     }
+
+
+class CharterAutoSchema(AutoSchema):
+    """drf-spectacular's schema, told which list-shaped actions answer a bare array.
+
+    A viewset's pagination applies to every action that returns `many=True` in the schema; an
+    action that answers its whole (small) list names itself in the view's
+    `unpaginated_actions`, so the schema says what the response is."""
+
+    def _get_paginator(self) -> Any:
+        action = getattr(self.view, "action", None)
+        if action in getattr(self.view, "unpaginated_actions", ()):
+            return None
+        return super()._get_paginator()
+
+
+def _problem_response(code: int) -> dict[str, Any]:
+    return {
+        "description": PROBLEM_DESCRIPTIONS[code],
+        "content": {
+            PROBLEM_CONTENT_TYPE: {"schema": {"$ref": "#/components/schemas/ProblemDetails"}}
+        },
+    }
+
+
+def document_query_problems(result: dict[str, Any], **_: Any) -> dict[str, Any]:
+    """Postprocessing hook: a read with query parameters may answer 400 (a parameter of the
+    wrong type, a filter value out of range, nonsense pagination), and a page number past the
+    last page is a 404 — so every such operation documents them."""
+    for operations in result.get("paths", {}).values():
+        for method, operation in operations.items():
+            if method != "get":
+                continue
+            names = {p["name"] for p in operation.get("parameters", []) if p.get("in") == "query"}
+            responses = operation.setdefault("responses", {})
+            if names:
+                responses.setdefault("400", _problem_response(400))
+            if "page" in names:
+                responses.setdefault("404", _problem_response(404))
+    return result

@@ -5,6 +5,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from django.http import QueryDict
 from django.utils import timezone
 from drf_spectacular.extensions import OpenApiSerializerExtension
 from rest_framework import serializers
@@ -13,6 +14,11 @@ from rest_framework.settings import api_settings
 from core.timezones import UNKNOWN_TIME_ZONE, is_time_zone
 
 UNKNOWN_FIELD = "This field cannot be set here."
+NOT_TEXT = "Give text (a JSON string), not {kind}."
+NOT_NUMBER = "Give a JSON number, not {kind}."
+NOT_BOOLEAN = "Give true or false, not {kind}."
+GIVE_ONCE = "Give this parameter once."
+BLANK_PARAMETER = "Give a value, or leave the parameter out."
 OFFSET_NEEDED = "Give the UTC offset, e.g. 2027-01-12T09:30:00+01:00 or …Z."
 
 
@@ -38,9 +44,55 @@ class StrictInputSerializer(serializers.Serializer):
         if isinstance(data, Mapping):
             for name in sorted(set(data) - set(self.fields)):
                 errors[str(name)] = [UNKNOWN_FIELD]
+            for name, field in self.fields.items():
+                # DRF's own message, when it has one, says it best ("Must be a valid boolean.").
+                if name in data and name not in errors and not field.read_only:
+                    wrong = wrong_json_type(field, data[name])
+                    if wrong:
+                        errors[name] = [wrong]
         if errors:
             raise serializers.ValidationError(errors)
         return value
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, Mapping):
+        return "an object"
+    return "this value"
+
+
+def wrong_json_type(field: serializers.Field, value: Any) -> str | None:
+    """Why `value` is the wrong JSON type for `field`, if it is.
+
+    DRF converts quietly: a CharField stores the number 5 as "5", an IntegerField reads "5" and
+    a BooleanField reads "yes" or 1. The published schema says `type: string`, `integer`,
+    `boolean`; a client that sends another type has a bug the API should name, not hide.
+    """
+    if value is None:
+        return None  # allow_null decides, with DRF's own message
+    if isinstance(field, serializers.BooleanField):
+        return None if isinstance(value, bool) else NOT_BOOLEAN.format(kind=_kind(value))
+    if isinstance(field, serializers.CharField):
+        return None if isinstance(value, str) else NOT_TEXT.format(kind=_kind(value))
+    if isinstance(field, serializers.ChoiceField) and not isinstance(
+        field, serializers.MultipleChoiceField
+    ):
+        textual = all(isinstance(key, str) for key in field.choices)
+        if textual and not isinstance(value, str):
+            return NOT_TEXT.format(kind=_kind(value))
+        return None
+    if isinstance(field, serializers.IntegerField | serializers.FloatField):
+        number = isinstance(value, int | float) and not isinstance(value, bool)
+        return None if number else NOT_NUMBER.format(kind=_kind(value))
+    return None
 
 
 class StrictInputSchema(OpenApiSerializerExtension):
@@ -90,8 +142,24 @@ class AwareDateTimeField(serializers.DateTimeField):
         return value.astimezone(UTC)
 
 
+def _query_problems(serializer: serializers.Serializer, query: QueryDict) -> dict[str, list[str]]:
+    """What DRF lets through in a query string: `?format=` read as "not given" and
+    `?status=a&status=b` read as its last value."""
+    problems: dict[str, list[str]] = {}
+    for name, field in serializer.fields.items():
+        values = query.getlist(name)
+        many = isinstance(field, serializers.ListField | serializers.MultipleChoiceField)
+        if len(values) > 1 and not many:
+            problems[name] = [GIVE_ONCE]
+        elif values == [""] and not getattr(field, "allow_blank", False):
+            problems[name] = [BLANK_PARAMETER]
+    return problems
+
+
 def validated(serializer_class: type[serializers.Serializer], data: Any, **kwargs: Any) -> Any:
     """The validated data of `data`, or a 400 with the field errors."""
     serializer = serializer_class(data=data, **kwargs)
-    serializer.is_valid(raise_exception=True)
+    problems = _query_problems(serializer, data) if isinstance(data, QueryDict) else {}
+    if not serializer.is_valid() or problems:
+        raise serializers.ValidationError({**serializer.errors, **problems})
     return serializer.validated_data

@@ -174,6 +174,8 @@ class EvaluationListQuerySerializer(serializers.Serializer):
 class EvaluationViewSet(ProjectChildViewSet):
     """Evaluations of the project's versions; recorded whole, never edited."""
 
+    unpaginated_actions = ("criteria",)  # one row per success criterion, read whole
+
     policy_perms = {
         "list": Perm.PROJECT_VIEW,
         "retrieve": Perm.PROJECT_VIEW,

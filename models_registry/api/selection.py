@@ -445,6 +445,8 @@ class SelectionViewSet(ProjectChildViewSet):
     """One project's selection as a whole: its workload, the caller's own sheet, the sheets'
     progress and the matrix."""
 
+    unpaginated_actions = ("sheets",)  # one row per reviewer, read whole
+
     policy_perms = {
         "workload": Perm.PROJECT_VIEW,
         "workload_update": Perm.PROJECT_CONTRIBUTE,

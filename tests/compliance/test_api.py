@@ -10,6 +10,7 @@ from accounts.models import OrganizationMembership, User
 from audit.models import AuditEvent
 from audit.writer import audit_record
 from core.actors import SYSTEM
+from core.api.pagination import BAD_CURSOR
 from tests.factories import OrganizationMembershipFactory, ProjectFactory
 from tests.helpers import UNKNOWN_UUID, assert_problem, client_for
 
@@ -272,9 +273,9 @@ def test_cursor_pages_walk_back_with_previous(org, admin):
     assert first["previous"] is None
 
 
-def test_a_forged_cursor_is_404(admin):
+def test_a_forged_cursor_is_refused_naming_the_parameter(admin):
     response = client_for(admin).get("/api/v1/audit-events/", {"cursor": "not-a-cursor"})
-    assert assert_problem(response, 404)["detail"] == "Invalid cursor"
+    assert assert_problem(response, 400)["errors"] == {"cursor": [BAD_CURSOR]}
 
 
 def test_list_query_count_does_not_grow_with_rows(org, project, admin, django_assert_num_queries):
