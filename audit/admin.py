@@ -9,7 +9,7 @@ from django.db import models
 from django.http import HttpRequest
 
 from audit.actions import AuditAction
-from audit.models import AuditEvent
+from audit.models import AuditEvent, AuditVerification
 from audit.writer import audit_record
 from core import context
 from core.services import snapshot
@@ -18,9 +18,10 @@ from core.services import snapshot
 # django-stubs-ext, which would patch that, is a development tool here, not a dependency).
 if TYPE_CHECKING:
     _AuditEventAdminBase = admin.ModelAdmin[AuditEvent]
+    _AuditVerificationAdminBase = admin.ModelAdmin[AuditVerification]
     _ModelAdminBase = admin.ModelAdmin[models.Model]
 else:
-    _AuditEventAdminBase = _ModelAdminBase = admin.ModelAdmin
+    _AuditEventAdminBase = _AuditVerificationAdminBase = _ModelAdminBase = admin.ModelAdmin
 
 
 @admin.register(AuditEvent)
@@ -30,6 +31,24 @@ class AuditEventAdmin(_AuditEventAdminBase):
     list_display = ("occurred_at", "chain", "sequence", "action", "actor", "target_type")
     list_filter = ("action", "origin")
     search_fields = ("action", "target_id", "request_id")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(AuditVerification)
+class AuditVerificationAdmin(_AuditVerificationAdminBase):
+    """Each chain's outcome in each verification run, newest first; read-only."""
+
+    list_display = ("at", "chain", "status", "checked_up_to", "error")
+    list_filter = ("status",)
+    search_fields = ("chain", "run")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -23,7 +23,7 @@ from typing import Any
 
 from django.db import connection, migrations, transaction
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from audit.actions import AuditAction
 from audit.models import SYSTEM_CHAIN, AuditEvent, RowChange, RowSeal
@@ -213,5 +213,8 @@ def verify_seals() -> SealReport:
 def direct_writes() -> QuerySet[RowChange]:
     """Row changes whose transaction recorded no semantic audit event: writes that bypassed
     the services (bulk updates, raw SQL, database sessions)."""
-    explained = AuditEvent.objects.filter(transaction_id__isnull=False).values("transaction_id")
-    return RowChange.objects.exclude(transaction_id__in=explained)
+    # An anti-join (NOT EXISTS on the indexed transaction_id), not NOT IN over every event's
+    # transaction: PostgreSQL plans NOT IN (subquery) as a hashed subplan of all of them, or
+    # worse, and it would be wrong if a NULL slipped in.
+    explained = AuditEvent.objects.filter(transaction_id=OuterRef("transaction_id"))
+    return RowChange.objects.filter(~Exists(explained))
