@@ -19,7 +19,7 @@ from typing import Any, cast
 
 from django.db.models import Count, Model
 
-from audit.checkpoints import latest_checkpoints, signature_ok
+from audit.checkpoints import held_checkpoints, signature_ok
 from audit.hashing import GENESIS_HASH, compute_hash
 from audit.models import SYSTEM_CHAIN, AuditCheckpoint, AuditEvent, AuditVerification
 
@@ -190,12 +190,13 @@ def organization_chains() -> set[str]:
     return {str(pk) for pk in organizations._default_manager.values_list("pk", flat=True)}
 
 
-def all_chains() -> list[str]:
+def all_chains(checkpoints: dict[str, AuditCheckpoint] | None = None) -> list[str]:
     """Every chain that exists or must: the chains with events, every chain ever
-    checkpointed (an emptied chain has no events left to be found by, but its checkpoint
-    remembers it) and every organisation's."""
+    checkpointed in the database or the file copy (an emptied chain has no events left to be
+    found by, but its checkpoint remembers it) and every organisation's."""
     found = set(AuditEvent.objects.order_by().values_list("chain", flat=True).distinct())
     found |= set(AuditCheckpoint.objects.order_by().values_list("chain", flat=True).distinct())
+    found |= set(held_checkpoints() if checkpoints is None else checkpoints)
     found |= organization_chains()
     return sorted(found, key=lambda chain: (chain != SYSTEM_CHAIN, chain))
 
@@ -242,10 +243,10 @@ def verify_chains(
     `catch_errors`: a chain whose verification raised is reported with status "error"
     instead of stopping the run."""
     deadline = time.monotonic() + time_limit if time_limit is not None else None
-    checkpoints = latest_checkpoints()
+    checkpoints = held_checkpoints()
     organizations = organization_chains()
     reports = []
-    for chain in chains if chains is not None else all_chains():
+    for chain in chains if chains is not None else all_chains(checkpoints):
         if chains is None and chain == SYSTEM_CHAIN and not _system_chain_started(checkpoints):
             continue  # no system event yet, none signed: nothing to verify
         if deadline is not None and time.monotonic() > deadline:

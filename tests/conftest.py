@@ -2,6 +2,8 @@
 
 import uuid
 from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.db.backends.base.operations import BaseDatabaseOperations
@@ -153,6 +155,13 @@ def _flush_past_the_append_only_triggers() -> Iterator[None]:
     PostgresOperations.execute_sql_flush = execute_sql_flush  # type: ignore[method-assign]
     yield
     PostgresOperations.execute_sql_flush = original  # type: ignore[method-assign]
+
+
+@pytest.fixture(autouse=True)
+def _own_checkpoint_file(settings: Any, tmp_path: Path) -> None:
+    """Each test signs checkpoints into a file of its own: verification holds chains to the
+    file copy too, and a checkpoint of a test rolled back must not haunt the next one."""
+    settings.CHARTER_AUDIT_CHECKPOINT_DIR = tmp_path / "audit-checkpoints"
 
 
 @pytest.fixture(autouse=True)

@@ -25,6 +25,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def checkpoint_dir(settings, tmp_path):
     settings.CHARTER_AUDIT_CHECKPOINT_DIR = tmp_path
+    return tmp_path
 
 
 def _events(org, admin, n):
@@ -167,3 +168,47 @@ def test_a_chain_of_no_organisation_is_reported(org, admin):
     stray.hash = compute_hash(stray)
     stray.save(force_insert=True)
     assert "belongs to no organisation" in _broken_line(stray.chain)
+
+
+def _drop_checkpoints(org):
+    _as_superuser(("DELETE FROM audit_auditcheckpoint WHERE chain = %s", [str(org.pk)]))
+
+
+def test_a_tail_deleted_with_its_checkpoint_rows_is_caught_by_the_file_copy(org, admin):
+    _events(org, admin, 5)
+    checkpoints.checkpoints_write()
+    _delete_from(org, 4)
+    _drop_checkpoints(org)
+    assert "ends at #3 but was signed at #5" in _broken_line(org.pk)
+
+
+def test_an_organisation_deleted_with_its_chain_and_checkpoints_is_caught_by_the_file_copy(
+    admin,
+):
+    org = organization_create(actor=admin, name="Initech")
+    checkpoints.checkpoints_write()
+    _delete_from(org, 1)
+    _drop_checkpoints(org)
+    _as_superuser(
+        ("DELETE FROM accounts_organizationmembership WHERE organization_id = %s", [org.pk]),
+        ("DELETE FROM accounts_organization WHERE id = %s", [org.pk]),
+    )
+    assert "ends at #0 but was signed at #" in _broken_line(org.pk)
+
+
+def test_a_forged_line_in_the_file_copy_proves_nothing(org, admin, checkpoint_dir):
+    _events(org, admin, 2)
+    checkpoints.checkpoints_write()
+    forged = {
+        "chain": str(org.pk),
+        "sequence": 9,
+        "head_hash": "a" * 64,
+        "taken_at": "2026-12-03T07:00:00+00:00",
+        "key_id": "x",
+        "signature": "00",
+    }
+    with (checkpoint_dir / "audit-checkpoints.jsonl").open("a") as out:
+        out.write(json.dumps(forged) + "\n")
+        out.write("not json\n")
+    [report] = [r for r in verify_chains() if r.chain == str(org.pk)]
+    assert (report.ok, report.checkpoint) == (True, 2)
