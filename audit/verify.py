@@ -74,6 +74,7 @@ def _pages(chain: str, after: int, batch_size: int) -> Iterable[list[dict[str, A
         if len(page) < batch_size:
             return
         after = page[-1]["sequence"]
+        del page  # one page in memory at a time: let it go before the next is read
 
 
 def _hash_of(row: dict[str, Any]) -> str:
@@ -141,6 +142,7 @@ def verify_chain(
                 hash_there = row["hash"]
             expected_prev = row["hash"]
             expected_sequence += 1
+        del page  # (see _pages)
         if deadline is not None and time.monotonic() > deadline:
             return ChainReport(
                 chain,
