@@ -117,7 +117,8 @@ def file_checkpoints() -> dict[str, AuditCheckpoint]:
     instances), read line by line. This copy is what survives someone who deletes
     checkpoint rows along with the events they vouch for; a line that does not parse or
     verify proves nothing and is passed over."""
-    path = checkpoint_file()
+    folder = Path(getattr(settings, "CHARTER_AUDIT_CHECKPOINT_DIR", settings.DATA_DIR))
+    path = folder / "audit-checkpoints.jsonl"  # as checkpoint_file(), without creating it
     if not path.exists():
         return {}
     newest: dict[str, AuditCheckpoint] = {}
