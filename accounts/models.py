@@ -34,6 +34,11 @@ class UserManager(BaseUserManager["User"]):
 class User(BaseModel, AbstractBaseUser, PermissionsMixin):
     """A person who signs in with an email address."""
 
+    # What may enter the audit trail (audit/personal.py): a person's rows are referenced by id.
+    personal_fields = ("email", "full_name")
+    audit_excluded_fields = ("password", "last_login")
+    audit_safe_fields = ("time_zone",)
+
     email = models.EmailField(unique=True, max_length=254)
     full_name = models.CharField(max_length=150, blank=True)
     time_zone = models.CharField(max_length=64, default="UTC")
@@ -60,6 +65,8 @@ class User(BaseModel, AbstractBaseUser, PermissionsMixin):
 class Organization(BaseModel):
     """A tenant: every project, record and audit chain belongs to exactly one."""
 
+    audit_safe_fields = ("name", "slug", "currency")  # what may enter the trail (audit/personal.py)
+
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=60, unique=True)
     # Segregation of duties: by default whoever requested a gate cannot also give its
@@ -80,6 +87,8 @@ class Organization(BaseModel):
 
 
 class OrganizationMembership(BaseModel):
+    audit_safe_fields = ("role",)  # what may enter the trail (audit/personal.py)
+
     class Role(models.TextChoices):
         ADMIN = "admin", "Administrator"
         COMPLIANCE_OFFICER = "compliance_officer", "Compliance officer"
@@ -109,6 +118,7 @@ class OrganizationMembership(BaseModel):
 
 class ProjectMembership(BaseModel):
     policy_project_path = "project"
+    audit_safe_fields = ("role",)  # what may enter the trail (audit/personal.py)
 
     class Role(models.TextChoices):
         MANAGER = "manager", "Manager"
@@ -143,6 +153,11 @@ class Invitation(BaseModel):
 
     Only the SHA-256 of the link's secret is stored.
     """
+
+    # What may enter the audit trail (audit/personal.py): the invitee's address never does.
+    personal_fields = ("email",)
+    audit_excluded_fields = ("token_hash",)
+    audit_safe_fields = ("role", "status")
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
@@ -202,6 +217,10 @@ class Invitation(BaseModel):
 
 class APIToken(BaseModel):
     """A personal API token. The secret is shown once; only its SHA-256 is stored."""
+
+    # What may enter the audit trail (audit/personal.py): never the secret's hash.
+    audit_excluded_fields = ("key_hash", "last_used_at")
+    audit_safe_fields = ("name", "prefix")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"

@@ -9,7 +9,8 @@ from django.db import models
 from django.http import HttpRequest
 
 from audit.actions import AuditAction
-from audit.models import AuditEvent
+from audit.models import AuditEvent, AuditVerification
+from audit.personal import off_the_trail, personal_fields
 from audit.writer import audit_record
 from core import context
 from core.services import snapshot
@@ -18,9 +19,10 @@ from core.services import snapshot
 # django-stubs-ext, which would patch that, is a development tool here, not a dependency).
 if TYPE_CHECKING:
     _AuditEventAdminBase = admin.ModelAdmin[AuditEvent]
+    _AuditVerificationAdminBase = admin.ModelAdmin[AuditVerification]
     _ModelAdminBase = admin.ModelAdmin[models.Model]
 else:
-    _AuditEventAdminBase = _ModelAdminBase = admin.ModelAdmin
+    _AuditEventAdminBase = _AuditVerificationAdminBase = _ModelAdminBase = admin.ModelAdmin
 
 
 @admin.register(AuditEvent)
@@ -41,6 +43,24 @@ class AuditEventAdmin(_AuditEventAdminBase):
         return False
 
 
+@admin.register(AuditVerification)
+class AuditVerificationAdmin(_AuditVerificationAdminBase):
+    """Each chain's outcome in each verification run, newest first; read-only."""
+
+    list_display = ("at", "chain", "status", "checked_up_to", "error")
+    list_filter = ("status",)
+    search_fields = ("chain", "run")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
 class AuditedModelAdmin(_ModelAdminBase):
     """A ModelAdmin whose saves and deletes go on the audit trail like any service write.
 
@@ -48,15 +68,18 @@ class AuditedModelAdmin(_ModelAdminBase):
     acting staff user and `origin="admin"`.
     """
 
-    audit_ignored_fields: tuple[str, ...] = ("password",)
-
-    def _audited_fields(self, obj: models.Model, names: list[str]) -> list[str]:
+    def _changed(self, obj: models.Model, names: list[str]) -> tuple[list[str], list[str]]:
+        """The changed fields whose values may be copied, and the personal ones (named only);
+        the model's declaration says which is which (audit/personal.py)."""
         concrete = {f.name for f in obj._meta.concrete_fields}
-        return [n for n in names if n in concrete and n not in self.audit_ignored_fields]
+        changed = [n for n in names if n in concrete]
+        personal = personal_fields(obj)
+        hidden = off_the_trail(obj)
+        return [n for n in changed if n not in hidden], [n for n in changed if n in personal]
 
     def save_model(self, request: HttpRequest, obj: models.Model, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
-        fields = self._audited_fields(obj, list(form.changed_data))
+        fields, personal = self._changed(obj, list(form.changed_data))
         token = context.bind(origin="admin")
         try:
             audit_record(
@@ -66,7 +89,9 @@ class AuditedModelAdmin(_ModelAdminBase):
                 else AuditAction.RECORD_CREATED_IN_ADMIN,
                 target=obj,
                 project=_project_of(obj),
-                data={"fields": fields, "new": snapshot(obj, fields)},
+                data={"fields": fields, "new": snapshot(obj, fields)}
+                # Personal fields are named, never copied (like the stakeholder registry).
+                | ({"personal_fields": sorted(personal)} if personal else {}),
             )
         finally:
             context.reset(token)

@@ -1,8 +1,10 @@
 """Make a table append-only in the database itself, for migrations: UPDATE and DELETE raise
-in PostgreSQL and SQLite whatever the client; PostgreSQL also refuses TRUNCATE unless the
-session sets `charter.allow_audit_truncate=on` (the test settings do, so pytest can empty
-tables between tests). The same rule as the events' own triggers (audit migration 0002),
-written once for every table added since."""
+in PostgreSQL and SQLite whatever the client; PostgreSQL also refuses TRUNCATE, with no
+exemption for any session. Only a superuser gets past it (`session_replication_role =
+replica` skips ordinary triggers; the test suite empties its tables that way, tests/conftest.py)
+and only the table's owner can disable the triggers: the runtime role is neither
+(`manage.py audit_grant_runtime_role`, docs/deployment.md). The same rule as the events' own
+triggers (audit migrations 0002 and 0008), written once for every table added since."""
 
 from __future__ import annotations
 
@@ -11,19 +13,24 @@ from typing import Any
 from django.db import migrations
 
 
-def _postgres_forward(table: str, name: str) -> str:
+def refuse_function_sql(table: str, name: str) -> str:
+    """The trigger function `{name}_refuse_change()`: every UPDATE, DELETE and TRUNCATE
+    raises, whatever the session has set."""
     return f"""
 CREATE OR REPLACE FUNCTION {name}_refuse_change() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-    IF TG_OP = 'TRUNCATE'
-       AND coalesce(current_setting('charter.allow_audit_truncate', true), '') = 'on' THEN
-        RETURN NULL;
-    END IF;
     RAISE EXCEPTION '{table} is append-only: % refused', TG_OP
         USING ERRCODE = 'integrity_constraint_violation';
 END;
 $$;
+"""
+
+
+def _postgres_forward(table: str, name: str) -> str:
+    return (
+        refuse_function_sql(table, name)
+        + f"""
 CREATE TRIGGER {name}_no_update_delete
     BEFORE UPDATE OR DELETE ON {table}
     FOR EACH ROW EXECUTE FUNCTION {name}_refuse_change();
@@ -31,6 +38,7 @@ CREATE TRIGGER {name}_no_truncate
     BEFORE TRUNCATE ON {table}
     FOR EACH STATEMENT EXECUTE FUNCTION {name}_refuse_change();
 """
+    )
 
 
 def _postgres_reverse(table: str, name: str) -> str:
@@ -77,3 +85,21 @@ def append_only(table: str, *, name: str) -> migrations.RunPython:
         return apply
 
     return migrations.RunPython(run(forward), run(reverse))
+
+
+def replace_refuse_function(
+    table: str, *, name: str, previous_sql: str | None = None
+) -> migrations.RunPython:
+    """The migration operation that replaces `{name}_refuse_change()` by the current one
+    (its triggers stay); reversed, it puts `previous_sql` back if given (PostgreSQL only:
+    SQLite's triggers never had an exemption)."""
+
+    def forward(apps: Any, schema_editor: Any) -> None:
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(refuse_function_sql(table, name), params=None)
+
+    def reverse(apps: Any, schema_editor: Any) -> None:
+        if schema_editor.connection.vendor == "postgresql" and previous_sql:
+            schema_editor.execute(previous_sql, params=None)
+
+    return migrations.RunPython(forward, reverse)

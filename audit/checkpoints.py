@@ -112,6 +112,48 @@ def latest_checkpoints(
     return {checkpoint.chain: checkpoint for checkpoint in rows.filter(pairs)}
 
 
+def file_checkpoints() -> dict[str, AuditCheckpoint]:
+    """Each chain's newest checkpoint in the file copy whose signature verifies (unsaved
+    instances), read line by line. This copy is what survives someone who deletes
+    checkpoint rows along with the events they vouch for; a line that does not parse or
+    verify proves nothing and is passed over."""
+    folder = Path(getattr(settings, "CHARTER_AUDIT_CHECKPOINT_DIR", settings.DATA_DIR))
+    path = folder / "audit-checkpoints.jsonl"  # as checkpoint_file(), without creating it
+    if not path.exists():
+        return {}
+    newest: dict[str, AuditCheckpoint] = {}
+    with path.open(encoding="utf-8") as lines:
+        for line in lines:
+            try:
+                row = json.loads(line)
+                checkpoint = AuditCheckpoint(
+                    chain=str(row["chain"]),
+                    sequence=int(row["sequence"]),
+                    head_hash=str(row["head_hash"]),
+                    taken_at=datetime.fromisoformat(row["taken_at"]),
+                    key_id=str(row["key_id"]),
+                    signature=str(row["signature"]),
+                )
+            except (ValueError, KeyError, TypeError):
+                continue
+            known = newest.get(checkpoint.chain)
+            if known is not None and known.sequence >= checkpoint.sequence:
+                continue
+            if signature_ok(checkpoint):
+                newest[checkpoint.chain] = checkpoint
+    return newest
+
+
+def held_checkpoints() -> dict[str, AuditCheckpoint]:
+    """What each chain is held to: its newest checkpoint in the database or in the file,
+    whichever signed the longer chain."""
+    held = latest_checkpoints()
+    for chain, checkpoint in file_checkpoints().items():
+        if chain not in held or held[chain].sequence < checkpoint.sequence:
+            held[chain] = checkpoint
+    return held
+
+
 def public_key_document() -> dict[str, str]:
     """What an auditor needs to verify checkpoints and export manifests."""
     return {

@@ -133,3 +133,30 @@ class AuditCheckpoint(models.Model):
 
     def __str__(self) -> str:
         return f"checkpoint {self.chain} #{self.sequence}"
+
+
+class AuditVerification(models.Model):
+    """The outcome of verifying one chain in one run (`verify_audit_chain`, the daily job):
+    kept so that a broken, timed-out or failed verification is seen — on /healthz and in the
+    admin — and not only in a log. Append-only like the trail."""
+
+    class Status(models.TextChoices):
+        OK = "ok", "OK"
+        BROKEN = "broken", "Broken"
+        TIMED_OUT = "timed_out", "Timed out"
+        ERROR = "error", "Error"
+
+    id = models.BigAutoField(primary_key=True)
+    run = models.UUIDField()  # the rows of one verification run share it
+    chain = models.CharField(max_length=36)
+    status = models.CharField(max_length=16, choices=Status.choices)
+    checked_up_to = models.PositiveBigIntegerField(null=True, blank=True)  # last good sequence
+    error = models.TextField(blank=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-at", "chain"]
+        indexes = [models.Index(fields=["run"])]
+
+    def __str__(self) -> str:
+        return f"{self.chain}: {self.status} at {self.at:%Y-%m-%d %H:%M}"

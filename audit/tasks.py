@@ -9,15 +9,22 @@ logger = logging.getLogger(__name__)
 
 @shared_task(acks_late=True)
 def audit_verify_chains() -> dict[str, int]:
-    """Verify every chain; log an error for each broken one (alerting hooks on the log)."""
-    from audit.verify import verify_chains
+    """Verify every chain and record each outcome (AuditVerification: /healthz and the admin
+    show the latest run); log an error for each broken, timed-out or failed one (alerting
+    hooks on the log). The run stops at CHARTER_AUDIT_VERIFY_TIME_LIMIT seconds."""
+    from django.conf import settings
 
-    reports = verify_chains()
+    from audit.verify import verify_and_record
+
+    _, reports = verify_and_record(
+        time_limit=getattr(settings, "CHARTER_AUDIT_VERIFY_TIME_LIMIT", None)
+    )
     for report in reports:
         if not report.ok:
             logger.error(
-                "audit chain %s broken at sequence %s: %s",
+                "audit chain %s %s at sequence %s: %s",
                 report.chain,
+                report.status,
                 report.broken_at,
                 report.reason,
             )

@@ -399,6 +399,10 @@ LOGGING = {
 # The audit checkpoints' Ed25519 key: the 32-byte private seed, base64 (`python -c "import os,
 # base64; print(base64.b64encode(os.urandom(32)).decode())"`). Unset, it is derived from
 # SECRET_KEY. Checkpoints are also appended, one JSON line each, to a file in this folder.
+# What /healthz reports besides its checks (core/health.py): name → function returning a dict.
+CHARTER_HEALTH_REPORTS = {"audit_verification": "audit.verify.latest_verification"}
+# Seconds the daily verification may run before the chains left are recorded as timed out.
+CHARTER_AUDIT_VERIFY_TIME_LIMIT = env.float("CHARTER_AUDIT_VERIFY_TIME_LIMIT", default=3600.0)
 CHARTER_AUDIT_SIGNING_KEY = env("CHARTER_AUDIT_SIGNING_KEY", default="")
 CHARTER_AUDIT_CHECKPOINT_DIR = Path(
     env("CHARTER_AUDIT_CHECKPOINT_DIR", default=str(DATA_DIR / "audit-checkpoints"))

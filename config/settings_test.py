@@ -29,9 +29,8 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
-    # Test teardown empties tables with TRUNCATE; the audit table refuses it unless the
-    # session says so (see audit/migrations). Production connections never set this.
-    DATABASES["default"]["OPTIONS"] = {"options": "-c charter.allow_audit_truncate=on"}
+    # The audit tables refuse TRUNCATE from every session; the suite empties them between
+    # transactional tests as the superuser it runs as, with triggers off (tests/conftest.py).
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 REST_FRAMEWORK = {
     **REST_FRAMEWORK,

@@ -1,11 +1,18 @@
-"""`/healthz`: is the database reachable, is the broker reachable? 200 if both, else 503."""
+"""`/healthz`: is the database reachable, is the broker reachable? 200 if both, else 503.
+
+The body also carries `reports`: what the apps named in `CHARTER_HEALTH_REPORTS` (name →
+dotted path of a function returning a dict) have to say — the audit trail's latest
+verification, for instance. They inform; they do not change the status (a broken chain is an
+incident to investigate, not a reason for the balancer to stop sending traffic)."""
 
 import logging
 import time
 
 from celery import current_app
+from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
+from django.utils.module_loading import import_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -35,6 +42,16 @@ def _check_broker() -> dict[str, object]:
     return {"ok": True, "transport": transport}
 
 
+def _reports() -> dict[str, object]:
+    reports: dict[str, object] = {}
+    for name, path in getattr(settings, "CHARTER_HEALTH_REPORTS", {}).items():
+        try:
+            reports[name] = import_string(path)()
+        except Exception as exc:  # a report that fails says so; the probe still answers
+            reports[name] = {"ok": False, "error": exc.__class__.__name__}
+    return reports
+
+
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -47,6 +64,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
     body = {
         "status": "ok" if healthy else "degraded",
         "checks": checks,
+        "reports": _reports(),
         "duration_ms": round((time.monotonic() - started) * 1000, 1),
     }
     return JsonResponse(body, status=200 if healthy else 503)

@@ -27,6 +27,9 @@ def _one_to_five(name: str) -> models.CheckConstraint:
 
 class Stakeholder(BaseModel):
     policy_organization_path = "organization"
+    # Names, addresses and notes about people never enter the trail (audit/personal.py).
+    personal_fields = ("name", "email", "notes")
+    audit_safe_fields = ("unit", "kind", "preferred_contact")
     # The projects a stakeholder takes part in, for the policy's rule on editing them.
     policy_linked_projects_path = "project_links__project"
 

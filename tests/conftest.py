@@ -1,9 +1,13 @@
 """Shared fixtures: organisations, people in every role, projects, API clients."""
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
+from django.db.backends.base.operations import BaseDatabaseOperations
+from django.db.backends.postgresql.operations import DatabaseOperations as PostgresOperations
 from rest_framework.test import APIClient
 
 from accounts.models import Organization, OrganizationMembership, ProjectMembership, User
@@ -134,6 +138,30 @@ def as_role(
         return project_member(project, role)
 
     return make
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _flush_past_the_append_only_triggers() -> Iterator[None]:
+    """Transactional tests end with a flush: one TRUNCATE of every table, which the audit
+    tables' triggers refuse from every session. The suite runs as PostgreSQL's superuser,
+    and only a superuser may set `session_replication_role = replica`, which skips ordinary
+    triggers for the flush's transaction. Production has no such exemption: its runtime role
+    is no superuser (docs/deployment.md)."""
+    original = PostgresOperations.execute_sql_flush
+
+    def execute_sql_flush(self: BaseDatabaseOperations, sql_list: Iterable[str]) -> None:
+        original(self, ["SET LOCAL session_replication_role = replica", *sql_list])
+
+    PostgresOperations.execute_sql_flush = execute_sql_flush  # type: ignore[method-assign]
+    yield
+    PostgresOperations.execute_sql_flush = original  # type: ignore[method-assign]
+
+
+@pytest.fixture(autouse=True)
+def _own_checkpoint_file(settings: Any, tmp_path: Path) -> None:
+    """Each test signs checkpoints into a file of its own: verification holds chains to the
+    file copy too, and a checkpoint of a test rolled back must not haunt the next one."""
+    settings.CHARTER_AUDIT_CHECKPOINT_DIR = tmp_path / "audit-checkpoints"
 
 
 @pytest.fixture(autouse=True)

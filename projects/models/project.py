@@ -11,6 +11,21 @@ PHASE_ORDER = ("scope", "select", "adapt", "integrate", "operate", "retired")
 
 
 class Project(BaseModel):
+    # What may enter the audit trail (audit/personal.py): a project's texts describe the
+    # system, not people.
+    audit_safe_fields = (
+        "name",
+        "description",
+        "phase",
+        "status",
+        "problem_statement",
+        "end_users",
+        "user_expectations",
+        "business_goals",
+        "intended_purpose",
+        "risk_tier",
+    )
+
     class Phase(models.TextChoices):
         SCOPE = "scope", "Scope"
         SELECT = "select", "Select"

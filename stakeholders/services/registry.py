@@ -9,6 +9,7 @@ from django.db import transaction
 
 from accounts.models import Organization, User
 from accounts.permissions import Perm, Rule, require
+from audit.personal import personal_fields
 from audit.writer import audit_record
 from core.errors import reject_unknown_fields
 from core.services import model_update, snapshot
@@ -26,8 +27,9 @@ STAKEHOLDER_FIELDS = (
     "notes",
     "user",
 )
-# Personal data stays off the trail: these fields are reported by name only.
-PERSONAL_FIELDS = ("name", "email", "notes")
+# Personal data stays off the trail: these fields are reported by name only (declared on the
+# model, audit/personal.py).
+PERSONAL_FIELDS = personal_fields(Stakeholder)
 EMAIL_TAKEN = "A stakeholder with this email already exists in the organisation."
 
 
