@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("audit", "0007_checkpoints")]
+    dependencies = [("audit", "0009_verifications")]
 
     operations = [
         migrations.AddField(
