@@ -48,7 +48,8 @@ FILE_TYPE = OpenApiParameter(
     OpenApiTypes.STR,
     OpenApiParameter.QUERY,
     enum=list(FORMATS),
-    description="Which file: pdf (the default) or csv.",
+    description="Which file: pdf or csv (by default the PDF, or the CSV of a report made "
+    "in CSV only).",
 )
 BAD_TYPE = "Choose pdf or csv."
 
@@ -184,10 +185,11 @@ class ReportViewSet(ApiViewSet):
     )
     @action(detail=True, methods=["get"])
     def download(self, request: Request, pk: str) -> FileResponse:
-        kind = request.query_params.get("type", "pdf")
-        if kind not in FORMATS:
+        kind = request.query_params.get("type", "")
+        if kind and kind not in FORMATS:
             raise serializers.ValidationError({"type": [BAD_TYPE]})
-        return report_download(self.get_object(), kind)
+        report = self.get_object()
+        return report_download(report, kind or ("pdf" if report.pdf_sha256 else "csv"))
 
 
 class ReportScheduleViewSet(ApiViewSet):
