@@ -18,6 +18,7 @@ from accounts.selectors import organization_get_for_user
 from accounts.types import AuthenticatedRequest
 from core.forms import add_service_errors, error_text
 from core.htmx import redirect_after_success, render_htmx
+from core.pdf import PdfUnavailableError
 from reports import selectors, services
 from reports.downloads import report_download
 from reports.forms import ReportScheduleForm
@@ -112,7 +113,7 @@ def schedule_generate(request: AuthenticatedRequest, org_id: Any, schedule_id: A
         report, created = services.report_generate_last_period(
             actor=request.user, schedule=schedule
         )
-    except ValidationError as error:
+    except (ValidationError, PdfUnavailableError) as error:
         messages.error(request, error_text(error))
         return redirect_after_success(request, "reports:report-list", schedule.organization_id)
     if created:
