@@ -10,6 +10,7 @@ returns it, and makes no file, event or email of its own.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import uuid
 from collections.abc import Sequence
@@ -35,6 +36,8 @@ from reports.models import FORMATS, Report, ReportSchedule, scope_key
 from reports.outbox import report_announce
 from reports.periods import Period, ended_since, last_ended
 from reports.rendering import render_csv, render_pdf
+
+logger = logging.getLogger(__name__)
 
 SCHEDULE_FIELDS = ("cadence", "formats", "time_zone", "is_enabled")
 FORMATS_NEEDED = "Choose at least one format: pdf, csv."
@@ -326,6 +329,13 @@ def reports_generate_due(*, now: datetime | None = None) -> int:
         key = (scope_key(schedule.organization_id, schedule.project_id), period.start, period.end)
         if key in existing:
             continue
-        _, created = report_generate_for_schedule(actor=SYSTEM, schedule=schedule, period=period)
+        try:
+            _, created = report_generate_for_schedule(
+                actor=SYSTEM, schedule=schedule, period=period
+            )
+        except Exception:  # one schedule's failure (a PDF library missing) stops no other
+            # Its transaction rolled back: no row, so the next run tries that period again.
+            logger.exception("report of schedule %s for %s failed", schedule.pk, period.start)
+            continue
         made += created
     return made

@@ -78,3 +78,22 @@ def test_a_duplicated_beat_tick_on_a_real_worker_makes_one_report_and_one_email(
     assert (report.period_start, report.period_end) == (week.start, week.end)
     assert OutboxMessage.objects.get(kind="reports.email").status == OutboxMessage.Status.SENT
     assert [m.to for m in mail.outbox] == [[compliance_officer.email]]
+
+
+@pytest.mark.django_db
+def test_a_report_that_fails_stops_no_other_and_is_tried_again(org, admin, project, monkeypatch):
+    from reports import services
+
+    _schedule(org, admin, created_at=NOW - dt.timedelta(days=5))  # the organisation's, PDF+CSV
+    _schedule(org, admin, created_at=NOW - dt.timedelta(days=5), project=project, formats=["csv"])
+    real = services.render_pdf
+
+    def broken(*args, **kwargs):
+        raise OSError("no Pango here")
+
+    monkeypatch.setattr(services, "render_pdf", broken)
+    assert reports_generate_due(now=NOW) == 1  # the project's CSV-only report
+    assert Report.objects.get().project == project
+    monkeypatch.setattr(services, "render_pdf", real)
+    assert reports_generate_due(now=NOW) == 1  # the organisation's, on the next run
+    assert Report.objects.count() == 2
