@@ -86,14 +86,12 @@ def test_a_report_that_fails_stops_no_other_and_is_tried_again(org, admin, proje
 
     _schedule(org, admin, created_at=NOW - dt.timedelta(days=5))  # the organisation's, PDF+CSV
     _schedule(org, admin, created_at=NOW - dt.timedelta(days=5), project=project, formats=["csv"])
-    real = services.render_pdf
-
     def broken(*args, **kwargs):
         raise OSError("no Pango here")
 
     monkeypatch.setattr(services, "render_pdf", broken)
     assert reports_generate_due(now=NOW) == 1  # the project's CSV-only report
     assert Report.objects.get().project == project
-    monkeypatch.setattr(services, "render_pdf", real)
+    monkeypatch.undo()
     assert reports_generate_due(now=NOW) == 1  # the organisation's, on the next run
     assert Report.objects.count() == 2
