@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("inbox.api")),
     path("", include("webhooks.api.urls")),
     path("", include("notifications.api.urls")),
+    path("", include("reports.api.urls")),
 ]

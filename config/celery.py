@@ -49,6 +49,11 @@ app.conf.beat_schedule = {
         "task": "reminders.tasks.reminders_send_due",
         "schedule": 300,
     },
+    # Reports of the weeks and months that ended (in each schedule's zone) and are missing.
+    "reports-generate-due-hourly": {
+        "task": "reports.tasks.reports_generate_due",
+        "schedule": 60 * 60,
+    },
     "compliance-expire-evidence-daily": {
         "task": "compliance.tasks.evidence_expire_due",
         "schedule": 60 * 60 * 24,

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "webhooks",
     "reminders",
     "inbox",
+    "reports",
     "axes",
     "demo",  # the top floor: nothing imports it
 ]
@@ -447,3 +448,9 @@ CHARTER_REMINDER_ESCALATE_AFTER_DAYS = env.int("CHARTER_REMINDER_ESCALATE_AFTER_
 # A run catches up on what fell due this far back (a missed tick, a worker down); older
 # reminders are not sent late.
 CHARTER_REMINDER_CATCH_UP = timedelta(days=env.int("CHARTER_REMINDER_CATCH_UP_DAYS", default=7))
+# --- Scheduled audit reports (reports/) ---------------------------------------------------------
+# Where the reports' PDF and CSV files are kept (their SHA-256 is stored with each report; no
+# URL serves the folder: only the permission-checked download reads them back), and how many
+# missed periods per schedule a run of the beat catches up on.
+CHARTER_REPORT_DIR = Path(env("CHARTER_REPORT_DIR", default=str(DATA_DIR / "reports")))
+CHARTER_REPORT_CATCH_UP_PERIODS = env.int("CHARTER_REPORT_CATCH_UP_PERIODS", default=6)

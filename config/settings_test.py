@@ -63,3 +63,6 @@ atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)
 # The audit checkpoints' file copy, away from the checkout's var/.
 CHARTER_AUDIT_CHECKPOINT_DIR = Path(tempfile.mkdtemp(prefix="charter-test-checkpoints-"))
 atexit.register(shutil.rmtree, CHARTER_AUDIT_CHECKPOINT_DIR, ignore_errors=True)
+# The scheduled reports' files, likewise.
+CHARTER_REPORT_DIR = Path(tempfile.mkdtemp(prefix="charter-test-reports-"))
+atexit.register(shutil.rmtree, CHARTER_REPORT_DIR, ignore_errors=True)

@@ -20,6 +20,7 @@ urlpatterns = [
     path("inbox/", include("inbox.urls")),
     path("", include("webhooks.urls")),
     path("notifications/", include("notifications.urls")),
+    path("", include("reports.urls")),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves its init script as a file: our CSP forbids inline scripts.

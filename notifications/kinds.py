@@ -42,6 +42,8 @@ GATE_REQUESTED = "gate.requested"
 GATE_DECIDED = "gate.decided"
 MODIFICATION_FLAGGED = "modification.flagged"
 REMINDER_DUE = "reminder.due"
+# The report emails itself (reports/outbox.py): in the app only, unless a person asks for more.
+REPORT_READY = "report.ready"
 
 
 @dataclass(frozen=True)
@@ -82,3 +84,4 @@ register_kind(
     MODIFICATION_FLAGGED, "A possible substantial modification is flagged", Channel.DIGEST
 )
 register_kind(REMINDER_DUE, "Something I am responsible for falls due")
+register_kind(REPORT_READY, "A scheduled audit report is ready", Channel.IN_APP)

@@ -49,6 +49,7 @@ if TYPE_CHECKING:
 VIEW_CONTRIBUTE = {"GET": PROJECT_VIEW, "POST": PROJECT_CONTRIBUTE}
 
 LITERACY_MANAGE = org_rule(Perm.LITERACY_MANAGE)
+AUDIT_VIEW_ORG = org_rule(Perm.AUDIT_VIEW_ORG)
 CURRENT_AUDIT_VIEW_ORG = current_org_rule(Perm.AUDIT_VIEW_ORG)
 CURRENT_LITERACY_MANAGE = current_org_rule(Perm.LITERACY_MANAGE)
 EVERY_METHOD_PUBLIC = dict.fromkeys(("GET", "POST", "PUT", "PATCH", "DELETE"), PUBLIC)
@@ -86,6 +87,12 @@ TABLE: dict[str, dict[str, Rule]] = {
     "webhooks:endpoint-test": {"POST": ORG_MANAGE},
     "webhooks:endpoint-deactivate": {"POST": ORG_MANAGE},
     "webhooks:endpoint-delete": {"POST": ORG_MANAGE},
+    # --- scheduled audit reports (administrators and compliance officers) ---------------------
+    "reports:report-list": {"GET": AUDIT_VIEW_ORG, "POST": COMPLIANCE_MANAGE},
+    "reports:report-detail": {"GET": AUDIT_VIEW_ORG},
+    "reports:report-download": {"GET": AUDIT_VIEW_ORG},
+    "reports:schedule-generate": {"POST": COMPLIANCE_MANAGE},
+    "reports:schedule-toggle": {"POST": COMPLIANCE_MANAGE},
     # --- notifications: one's own (anybody else's notification is a 404) ----------------------
     "notifications:notification-list": {"GET": SIGNED_IN},
     "notifications:bell": {"GET": SIGNED_IN},
@@ -200,6 +207,16 @@ TABLE: dict[str, dict[str, Rule]] = {
     "webhooks-api:webhook-detail": {"GET": ORG_MANAGE, "DELETE": ORG_MANAGE},
     "webhooks-api:webhook-test": {"POST": ORG_MANAGE},
     "webhooks-api:webhook-deliveries": {"GET": ORG_MANAGE},
+    "reports-api:report-list": {"GET": SIGNED_IN},  # the reports one may read
+    "reports-api:report-detail": {"GET": AUDIT_VIEW_ORG},
+    "reports-api:report-download": {"GET": AUDIT_VIEW_ORG},
+    # a create names its organisation in the body: an empty one is a 400 for anyone
+    "reports-api:report-schedule-list": {"GET": SIGNED_IN, "POST": SIGNED_IN},
+    "reports-api:report-schedule-detail": {
+        "GET": AUDIT_VIEW_ORG,
+        "PATCH": COMPLIANCE_MANAGE,
+        "DELETE": COMPLIANCE_MANAGE,
+    },
     "accounts-api:token-list": {"GET": SIGNED_IN, "POST": SIGNED_IN},
     "accounts-api:token-detail": {"GET": owned_by("manager"), "DELETE": owned_by("manager")},
     "accounts-api:token-revoke": {"POST": owned_by("manager")},
@@ -533,6 +550,7 @@ HTML_LISTS = {
     "models_registry:operate",
     "webhooks:endpoint-list",
     "webhooks:endpoint-detail",
+    "reports:report-list",
 }
 
 # --- URL kwargs ---------------------------------------------------------------------------------
@@ -580,6 +598,8 @@ KWARGS: dict[str, str] = {
     "requirement_id": "requirement",
     "test_id": "ab_test",
     "endpoint_id": "webhook_endpoint",
+    "report_id": "report",
+    "schedule_id": "report_schedule",
 }
 # The API's `pk`, by the longest route-name prefix it starts with.
 PK_BY_PREFIX: dict[str, str] = {
@@ -629,10 +649,13 @@ PK_BY_PREFIX: dict[str, str] = {
     "compliance-api:requirement-": "requirement",
     "compliance-api:followed-framework-": "framework",
     "webhooks-api:webhook-": "webhook_endpoint",
+    "reports-api:report-": "report",
+    "reports-api:report-schedule-": "report_schedule",
 }
 # Per-route kwargs that are not objects, or name another object than the default.
 OVERRIDES: dict[str, dict[str, str]] = {
     "models_registry:deployment-step": {"step": "=promote"},
+    "reports:report-download": {"kind": "=csv"},
     "models_registry:incident-step": {"step": "=update"},
     "models_registry:model-card": {"version_id": "model_version"},
     "models_registry:model-card-markdown": {"version_id": "model_version"},

@@ -64,7 +64,8 @@ from models_registry.models import (
 from notifications import kinds
 from notifications.services import notification_mark_read, notify
 from projects import services as project_services
-from projects.models import PhaseChange
+from projects.models import PhaseChange, Project
+from reports.models import Report, ReportSchedule
 from stakeholders import links
 from stakeholders import services as stakeholder_services
 from stakeholders.models import FeedbackInvite
@@ -118,6 +119,45 @@ def webhook_endpoints(w: World, n: int) -> None:
             url=f"https://hooks{_n()}.acme.test/charter",
             events=["incident.opened"],
         )
+
+
+def report_schedules(w: World, n: int) -> None:
+    """n project schedules (one per project and cadence), each on a project of its own."""
+    for _ in range(n):
+        project = Project.objects.create(
+            organization=w.org, owner=w.users["org_admin"], name=f"Reported {_n()}"
+        )
+        ReportSchedule.objects.create(
+            organization=w.org,
+            project=project,
+            cadence="monthly",
+            formats=["pdf", "csv"],
+            created_by=w.users["org_admin"],
+        )
+
+
+def reports(w: World, n: int) -> None:
+    """n report rows of past weeks (the rows a list shows; no files are needed for it)."""
+    project = w.objects["project"]
+    base = timezone.now().replace(microsecond=0) - timedelta(weeks=60)
+    rows = []
+    for _ in range(n):
+        start = base - timedelta(weeks=_n())
+        rows.append(
+            Report(
+                organization=w.org,
+                project=project,
+                scope=f"{w.org.pk}/{project.pk}",
+                cadence="weekly",
+                period_start=start,
+                period_end=start + timedelta(weeks=1),
+                time_zone="UTC",
+                csv_path="x.csv",
+                csv_sha256="0" * 64,
+                generated_at=timezone.now(),
+            )
+        )
+    Report.objects.bulk_create(rows)
 
 
 def webhook_deliveries(w: World, n: int) -> None:
@@ -830,6 +870,9 @@ BUILDERS: dict[str, tuple[str, Builder, str]] = {
     "accounts-api:organization-invitation-list": ("org_admin", invitations, ""),
     "accounts-api:token-list": ("manager", tokens, ""),
     "webhooks-api:webhook-list": ("org_admin", webhook_endpoints, ""),
+    "reports-api:report-list": ("compliance_officer", reports, ""),
+    "reports-api:report-schedule-list": ("compliance_officer", report_schedules, ""),
+    "reports:report-list": ("compliance_officer", reports, ""),
     "webhooks:endpoint-list": ("org_admin", webhook_endpoints, ""),
     "webhooks:endpoint-detail": ("org_admin", webhook_deliveries, ""),
     "notifications-api:notification-list": ("manager", notifications, ""),

@@ -41,6 +41,8 @@ from notifications import kinds
 from notifications.services import notify
 from projects import services as project_services
 from projects.models import SuccessCriterion
+from reports import services as report_services
+from reports.periods import last_ended
 from stakeholders import links
 from stakeholders import services as stakeholder_services
 from stakeholders.models import FeedbackInvite
@@ -508,7 +510,17 @@ def _organisation_records(org: Organization, users: dict[str, User]) -> dict[str
         link="/projects/",
         key_parts=["matrix"],
     )
+    schedule = report_services.report_schedule_create(
+        actor=users["compliance_officer"], organization=org, cadence="weekly", formats=["csv"]
+    )
+    report, _ = report_services.report_generate_for_schedule(
+        actor=SYSTEM,
+        schedule=schedule,
+        period=last_ended("weekly", timezone.now(), schedule.time_zone),
+    )
     return {
+        "report_schedule": schedule,
+        "report": report,
         "webhook_endpoint": endpoint,
         "invitation": invitation,
         "invitation_secret": secret,

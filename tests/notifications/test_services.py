@@ -141,6 +141,7 @@ def test_preferences_default_per_kind_and_refuse_unknown_kinds_or_channels(org_m
         "gate.decided": "email",
         "modification.flagged": "digest",
         "reminder.due": "email",
+        "report.ready": "in_app",  # the report is emailed by itself
     }
     with pytest.raises(ValidationError) as refused:
         notification_preferences_set(

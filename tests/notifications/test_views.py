@@ -165,6 +165,7 @@ def test_the_preferences_page_sets_a_channel_per_kind(signed_in, member):
         "gate.decided": "off",
         "modification.flagged": "email",
         "reminder.due": "email",
+        "report.ready": "email",
     }
     response = signed_in.post(reverse("notifications:preferences"), choices)
 
