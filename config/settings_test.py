@@ -64,3 +64,5 @@ atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)
 # The audit checkpoints' file copy, away from the checkout's var/.
 CHARTER_AUDIT_CHECKPOINT_DIR = Path(tempfile.mkdtemp(prefix="charter-test-checkpoints-"))
 atexit.register(shutil.rmtree, CHARTER_AUDIT_CHECKPOINT_DIR, ignore_errors=True)
+CHARTER_AUDIT_EXPORT_DIR = Path(tempfile.mkdtemp(prefix="charter-test-audit-exports-"))
+atexit.register(shutil.rmtree, CHARTER_AUDIT_EXPORT_DIR, ignore_errors=True)
