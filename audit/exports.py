@@ -1,10 +1,11 @@
 """Audit trail exports an outside auditor can check without Charter.
 
 An export is JSON Lines: one line per event — exactly the fields its hash covers, plus the
-hash — in sequence order, then a last line `{"manifest": …}`: what was exported (the filter),
-how many rows, the first and last event with the chain hashes at both ends, a SHA-256 over the
-rows' hashes in order, whether the rows are a contiguous stretch of the chain, the chain's
-latest signed checkpoint, and an Ed25519 signature over all of it with the server's key.
+hash and the line's row number in the export — in sequence order, then a last line
+`{"manifest": …}`: what was exported (the filter), how many rows, the first and last event
+with the chain hashes at both ends, a SHA-256 over the rows' hashes in order, whether the
+rows are a contiguous stretch of the chain, the chain's latest signed checkpoint, and an
+Ed25519 signature over all of it with the server's key.
 
 The same rows and manifest also come as CSV (`csv_lines`): one row per event with its readable
 columns and, in the `canonical` column, exactly the hashed fields as canonical JSON, then a last
@@ -34,8 +35,8 @@ from core.csvfiles import csv_text
 EXPORT_FORMAT = "charter-audit-export:v1"
 CSV_MANIFEST_MARK = "#charter-audit-manifest"
 # The readable columns of a CSV export (each equal to the hashed field of the same name), then
-# the event's hash and its hashed fields as canonical JSON.
-CSV_COLUMNS = (
+# the event's hash, its row number in the export, and its hashed fields as canonical JSON.
+CSV_READABLE = (
     "sequence",
     "occurred_at",
     "action",
@@ -46,9 +47,8 @@ CSV_COLUMNS = (
     "origin",
     "id",
     "prev_hash",
-    "hash",
-    "canonical",
 )
+CSV_COLUMNS = (*CSV_READABLE, "hash", "export_row", "canonical")
 CSV_CHUNK = 500  # rows per call of the CSV writer: few calls, bounded memory
 
 
@@ -103,14 +103,16 @@ class ExportWriter:
     def lines(self, events: Iterable[AuditEvent]) -> Iterator[str]:
         """JSON Lines: one event a line, then the manifest."""
         for event, fields in self.events(events):
-            yield canonical(fields | {"hash": event.hash}) + "\n"
+            # `export_row` (not hashed) numbers the rows: in a filtered export, whose events
+            # do not link up, a row removed is still named by the gap it leaves.
+            yield canonical(fields | {"hash": event.hash, "export_row": self.rows}) + "\n"
         yield canonical({"manifest": self.manifest()}) + "\n"
 
     def csv_lines(self, events: Iterable[AuditEvent]) -> Iterator[str]:
         """CSV: a header, one event a row, then the manifest row; chunks of rows at a time."""
         chunk: list[list[Any]] = [list(CSV_COLUMNS)]
         for event, fields in self.events(events):
-            chunk.append(csv_row(fields, event.hash))
+            chunk.append(csv_row(fields, event.hash, self.rows))
             if len(chunk) >= CSV_CHUNK:
                 yield csv_text(chunk)
                 chunk = []
@@ -144,6 +146,6 @@ def csv_cell(value: Any) -> str:
     return str(value)
 
 
-def csv_row(fields: dict[str, Any], event_hash: str) -> list[Any]:
-    readable = [csv_cell(fields[name]) for name in CSV_COLUMNS[:-2]]
-    return [*readable, event_hash, canonical(fields)]
+def csv_row(fields: dict[str, Any], event_hash: str, export_row: int) -> list[Any]:
+    readable = [csv_cell(fields[name]) for name in CSV_READABLE]
+    return [*readable, event_hash, export_row, canonical(fields)]

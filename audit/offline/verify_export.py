@@ -33,6 +33,7 @@ CHECKPOINT_VERSION = "charter-audit-checkpoint:v1"
 CSV_MANIFEST_MARK = "#charter-audit-manifest"
 # What a spreadsheet would run as a formula; the export put an apostrophe before such a cell.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+NOT_HASHED = ("canonical", "hash", "export_row")  # CSV columns that show no hashed field
 
 
 def canonical(value: object) -> str:
@@ -94,9 +95,10 @@ def read_jsonl(text: str) -> tuple[dict[str, Any], list[tuple[str, Any]]]:
         try:
             row = json.loads(line)
             stored = row.pop("hash")
+            position = row.pop("export_row", None)
         except (ValueError, KeyError, AttributeError, TypeError):
             raise Failure(f"line {number}: not an exported event", number) from None
-        rows.append((f"line {number}", (row, stored)))
+        rows.append((f"line {number}", (row, stored, position)))
     return manifest, rows
 
 
@@ -131,12 +133,12 @@ def read_csv(text: str) -> tuple[dict[str, Any], list[tuple[str, Any]]]:
         if not isinstance(row, dict):
             raise Failure(f"{where}: its canonical column is not an event", number)
         for name, shown in record.items():
-            if name not in ("canonical", "hash") and _shown(row.get(name)) != shown:
+            if name not in NOT_HASHED and _shown(row.get(name)) != shown:
                 raise Failure(
                     f"{where}: its {name} column does not match the hashed event (altered)",
                     number,
                 )
-        rows.append((where, (row, record["hash"])))
+        rows.append((where, (row, record["hash"], record.get("export_row"))))
     return manifest, rows
 
 
@@ -157,7 +159,7 @@ def verify(
     checkpoint = manifest.get("checkpoint")
     wanted = {known["sequence"] for known in (checkpoint, held) if known}
     hash_at: dict[int, str] = {}
-    for number, (label, (row, stored)) in enumerate(rows, start=1):
+    for number, (label, (row, stored, position)) in enumerate(rows, start=1):
         if not isinstance(row, dict) or not isinstance(stored, str):
             raise Failure(f"{label}: not an exported event", number)
         where = f"{label} (event {row.get('id')}, sequence {row.get('sequence')})"
@@ -169,6 +171,12 @@ def verify(
             raise Failure(f"{where}: not an exported event", number)
         if previous is not None and row["sequence"] <= previous["sequence"]:
             raise Failure(f"{where}: out of order after sequence {previous['sequence']}", number)
+        if position is not None and str(position) != str(number):
+            raise Failure(
+                f"{where}: is row {position} of the export, found as row {number} "
+                "(a row before it was removed, or rows were moved)",
+                number,
+            )
         if manifest.get("contiguous") and previous is not None:
             if row["sequence"] != previous["sequence"] + 1:
                 raise Failure(f"{where}: sequence {previous['sequence'] + 1} is missing", number)

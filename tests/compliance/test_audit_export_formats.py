@@ -481,3 +481,42 @@ def test_the_sweep_builds_exports_whose_message_was_lost(trail, org, compliance_
     export.refresh_from_db()
     assert export.status == "ready"
     assert audit_exports_sweep() == 0
+
+
+@pytest.mark.parametrize("kind", ["csv", "jsonl"])
+def test_a_row_removed_from_a_filtered_export_is_named_by_the_gap(
+    trail, compliance_officer, client, tmp_path, kind
+):
+    # filtered: the rows do not link up, so the row numbers show where one went missing
+    url = (CSV_URL if kind == "csv" else JSONL_URL) + "?action=organization."
+    text = _get(client, compliance_officer, url).decode()
+    if kind == "csv":
+        table = _rows(text)
+        del table[2]  # the second event (the header is row 0)
+        tampered = _csv_text(table)
+    else:
+        lines = text.splitlines()
+        del lines[1]
+        tampered = "\n".join(lines) + "\n"
+    path = tmp_path / f"filtered.{kind}"
+    path.write_text(tampered, encoding="utf-8", newline="")
+    result = _verify(path)
+    assert result.returncode == 1, result.stdout
+    where = "row 2 (line 3)" if kind == "csv" else "line 2"
+    assert f"FAILED: {where}" in result.stdout
+    assert "is row 3 of the export, found as row 2" in result.stdout
+
+
+def test_the_command_verifies_a_csv_export(trail, compliance_officer, client, tmp_path):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    path = tmp_path / "export.csv"
+    path.write_text(_get(client, compliance_officer, CSV_URL).decode(), newline="")
+    out = StringIO()
+    call_command("verify_audit_export", str(path), stdout=out)
+    assert "manifest signature: verified" in out.getvalue()
+    path.write_text(path.read_text().replace('""n"":1', '""n"":5', 1), newline="")
+    with pytest.raises(CommandError, match=r"row 2 \(line 3\)"):
+        call_command("verify_audit_export", str(path), stdout=StringIO())
