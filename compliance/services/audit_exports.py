@@ -30,7 +30,7 @@ from audit.models import AuditEvent
 from audit.writer import audit_record
 from compliance.audit_actions import ComplianceAction as Action
 from compliance.models import AuditExport
-from compliance.selectors import audit_event_list_for_user
+from compliance.selectors import audit_chain_rows
 from core.jobs import enqueue_named_on_commit
 from core.pdf import html_to_pdf
 from core.services import json_normalise
@@ -76,11 +76,9 @@ def kept_filters(filters: dict[str, Any]) -> dict[str, Any]:
 def _events(
     *, actor: User, organization: Organization, filters: dict[str, Any]
 ) -> QuerySet[AuditEvent]:
-    return (
-        audit_event_list_for_user(user=actor, organization=organization, filters=filters)
-        .select_related(None)
-        .order_by("sequence")
-    )
+    # Every caller required Perm.AUDIT_VIEW_ORG first: the whole chain is the actor's to read.
+    require(actor, Perm.AUDIT_VIEW_ORG, organization)
+    return audit_chain_rows(organization=organization, filters=filters)
 
 
 def audit_export_is_large(
