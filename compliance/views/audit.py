@@ -97,6 +97,11 @@ def audit_trail(request: AuthenticatedRequest) -> HttpResponse:
         size=PAGE_SIZE,
     )
     whole = can(request.user, Perm.AUDIT_VIEW_ORG, org)
+    exports = (
+        list(audit_export_list_for_user(user=request.user, organization=org)[:RECENT_EXPORTS])
+        if whole
+        else []
+    )
     context = {
         "organization": org,
         "form": form,
@@ -104,10 +109,10 @@ def audit_trail(request: AuthenticatedRequest) -> HttpResponse:
         "query": _filter_query(request),
         "can": can_map(request.user, org),
         "status": audit_chain_status(organization=org) if whole else None,
-        "exports": (
-            list(audit_export_list_for_user(user=request.user, organization=org)[:RECENT_EXPORTS])
-            if whole
-            else []
+        "exports": exports,
+        # While one is queued or running, the list refreshes itself (htmx, every 5 s).
+        "exports_pending": any(
+            e.status in (AuditExport.Status.QUEUED, AuditExport.Status.RUNNING) for e in exports
         ),
         "is_large": whole
         and audit_export_is_large(actor=request.user, organization=org, filters=filters),

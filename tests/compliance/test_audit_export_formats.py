@@ -284,12 +284,16 @@ def test_queueing_an_export_records_it_and_the_build_writes_a_verifiable_file(
     )
     event = AuditEvent.objects.get(action="audit_trail.exported")
     assert event.data["export"] == str(export.pk)
+    queued = client.get("/compliance/audit/").content.decode()
+    assert '<span class="badge status-queued">Queued</span>' in queued
+    assert 'hx-trigger="every 5s" hx-select="#exports"' in queued  # the list refreshes itself
     built = audit_export_build(export_id=export.pk)
     assert built is not None
     assert built.status == "ready"
     assert built.rows == 5
     body = client.get("/compliance/audit/").content.decode()
     assert f"/compliance/audit/exports/{export.pk}/download" in body
+    assert 'hx-trigger="every 5s"' not in body
     download = client.get(f"/compliance/audit/exports/{export.pk}/download")
     content = b"".join(download.streaming_content)
     assert hashlib.sha256(content).hexdigest() == built.sha256
