@@ -564,3 +564,37 @@ def test_the_command_verifies_a_csv_export(trail, compliance_officer, client, tm
     path.write_text(path.read_text().replace('""n"":1', '""n"":5', 1), newline="")
     with pytest.raises(CommandError, match=r"row 2 \(line 3\)"):
         call_command("verify_audit_export", str(path), stdout=StringIO())
+
+
+def test_the_stream_takes_the_same_memory_for_three_times_the_events(
+    org, admin, compliance_officer, monkeypatch
+):
+    import tracemalloc
+
+    from audit import exports
+    from compliance.services import audit_exports, audit_trail_export
+
+    monkeypatch.setattr(audit_exports, "CHUNK", 50)  # rows per fetch of the server-side cursor
+    monkeypatch.setattr(exports, "CSV_CHUNK", 50)  # rows per call of the CSV writer
+
+    def peak() -> int:
+        tracemalloc.start()
+        try:
+            for _ in audit_trail_export(
+                actor=compliance_officer, organization=org, filters={}, format="csv"
+            ):
+                pass
+            return tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+
+    def grow(count: int) -> None:
+        for n in range(count):
+            audit_record(actor=admin, action="organization.renamed", target=org, data={"n": n})
+
+    grow(150)
+    peak()  # warm-up: code and caches loaded once
+    small = peak()
+    grow(300)
+    large = peak()
+    assert large < small * 1.5, (small, large)
