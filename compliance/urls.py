@@ -9,6 +9,14 @@ P = "projects/<uuid:project_id>"
 urlpatterns = [
     path("audit/", audit.audit_trail, name="audit-trail"),
     path("audit/export.jsonl", audit.audit_trail_export, name="audit-trail-export"),
+    path("audit/export.csv", audit.audit_trail_export_csv, name="audit-trail-export-csv"),
+    path("audit/export.pdf", audit.audit_trail_export_pdf_view, name="audit-trail-export-pdf"),
+    path("audit/exports/", audit.audit_export_queue, name="audit-export-queue"),
+    path(
+        "audit/exports/<uuid:export_id>/download",
+        audit.audit_export_download,
+        name="audit-export-download",
+    ),
     path("audit/verify_export.py", audit.audit_verifier, name="audit-verifier"),
     path("workspace/", workspace.workspace, name="workspace"),
     path("checks/", workspace.org_checks, name="org-checks"),

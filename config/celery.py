@@ -58,4 +58,9 @@ app.conf.beat_schedule = {
         "task": "compliance.tasks.evidence_expire_due",
         "schedule": 60 * 60 * 24,
     },
+    # Audit exports whose message was lost (the broker was down when they were queued).
+    "compliance-sweep-audit-exports-every-5-minutes": {
+        "task": "compliance.tasks.audit_exports_sweep",
+        "schedule": 300,
+    },
 }

@@ -408,6 +408,14 @@ CHARTER_AUDIT_SIGNING_KEY = env("CHARTER_AUDIT_SIGNING_KEY", default="")
 CHARTER_AUDIT_CHECKPOINT_DIR = Path(
     env("CHARTER_AUDIT_CHECKPOINT_DIR", default=str(DATA_DIR / "audit-checkpoints"))
 )
+# Audit trail exports: a filtered view of more events than CHARTER_AUDIT_EXPORT_NOW_MAX_ROWS
+# is queued for a worker, which writes it to CHARTER_AUDIT_EXPORT_DIR (downloaded through a
+# permission-checked view only); a PDF holds at most CHARTER_AUDIT_PDF_MAX_ROWS events.
+CHARTER_AUDIT_EXPORT_DIR = Path(
+    env("CHARTER_AUDIT_EXPORT_DIR", default=str(DATA_DIR / "audit-exports"))
+)
+CHARTER_AUDIT_EXPORT_NOW_MAX_ROWS = env.int("CHARTER_AUDIT_EXPORT_NOW_MAX_ROWS", default=5000)
+CHARTER_AUDIT_PDF_MAX_ROWS = env.int("CHARTER_AUDIT_PDF_MAX_ROWS", default=2000)
 CHARTER_EVIDENCE_MAX_BYTES = env.int("CHARTER_EVIDENCE_MAX_BYTES", default=20 * 1024 * 1024)
 CHARTER_EVIDENCE_TYPES = env.list(
     "CHARTER_EVIDENCE_TYPES",

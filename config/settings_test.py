@@ -66,3 +66,5 @@ atexit.register(shutil.rmtree, CHARTER_AUDIT_CHECKPOINT_DIR, ignore_errors=True)
 # The scheduled reports' files, likewise.
 CHARTER_REPORT_DIR = Path(tempfile.mkdtemp(prefix="charter-test-reports-"))
 atexit.register(shutil.rmtree, CHARTER_REPORT_DIR, ignore_errors=True)
+CHARTER_AUDIT_EXPORT_DIR = Path(tempfile.mkdtemp(prefix="charter-test-audit-exports-"))
+atexit.register(shutil.rmtree, CHARTER_AUDIT_EXPORT_DIR, ignore_errors=True)

@@ -1,15 +1,16 @@
 #!/usr/bin/env python3
-"""Verify a Charter audit trail export (JSON Lines) offline, without Charter.
+"""Verify a Charter audit trail export (JSON Lines or CSV) offline, without Charter.
 
-    python3 verify_export.py EXPORT.jsonl [--public-key HEX] [--checkpoint CHECKPOINT.json]
+    python3 verify_export.py EXPORT.jsonl|EXPORT.csv [--public-key HEX] [--checkpoint FILE]
 
 Needs only the Python standard library (3.10+). It recomputes every event's SHA-256 from the
-fields on its line, checks that each event links to the one before (when the export is a
-contiguous stretch of the chain), checks the manifest's row count, ends and digest of the row
-hashes, and — if the export reaches it — that the chain passes through the signed checkpoint.
-The Ed25519 signatures (of the manifest and the checkpoint) are checked when the
-`cryptography` package is installed; without it the script says so, and you compare the
-manifest's checkpoint with one you hold (`--checkpoint`, a line of the server's
+fields on its line (in a CSV export: from its `canonical` column, and holds each readable
+column equal to the field it shows), checks that each event links to the one before (when
+the export is a contiguous stretch of the chain), checks the manifest's row count, ends
+and digest of the row hashes, and — if the export reaches it — that the chain passes
+through the signed checkpoint. The Ed25519 signatures (of the manifest and the checkpoint)
+are checked when the `cryptography` package is installed; without it the script says so,
+and you compare the manifest's checkpoint with one you hold (`--checkpoint`, a line of the server's
 audit-checkpoints.jsonl). Pass the server's published public key with `--public-key` (from
 /.well-known/charter-audit-key.json) to trust it rather than the key the manifest names.
 
@@ -20,13 +21,19 @@ Exit status 0: the export verifies; 1: it does not (the first bad line is named)
 from __future__ import annotations
 
 import argparse
+import csv
 import hashlib
+import io
 import json
 import sys
 from typing import Any
 
 EXPORT_FORMAT = "charter-audit-export:v1"
 CHECKPOINT_VERSION = "charter-audit-checkpoint:v1"
+CSV_MANIFEST_MARK = "#charter-audit-manifest"
+# What a spreadsheet would run as a formula; the export put an apostrophe before such a cell.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+NOT_HASHED = ("canonical", "hash", "export_row")  # CSV columns that show no hashed field
 
 
 def canonical(value: object) -> str:
@@ -140,7 +147,83 @@ def checkpoint_message(checkpoint: dict[str, Any]) -> bytes:
 
 
 class Failure(Exception):  # noqa: N818 (what the verdict is called)
-    """The export does not verify: the message names the first bad line."""
+    """The export does not verify: the message names the first bad line (`row`: the number
+    of the first bad event in the file, from 1, when one event is to blame)."""
+
+    def __init__(self, message: str, row: int | None = None) -> None:
+        super().__init__(message)
+        self.row = row
+
+
+def _unneutralise(cell: str) -> str:
+    if cell.startswith("'") and cell[1:].startswith(FORMULA_STARTS):
+        return cell[1:]
+    return cell
+
+
+def _shown(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+def read_jsonl(text: str) -> tuple[dict[str, Any], list[tuple[str, Any]]]:
+    """The manifest, and each event as (where, its line parsed or None if unparsable)."""
+    lines = text.splitlines()
+    if not lines:
+        raise Failure("the file is empty")
+    try:
+        manifest = json.loads(lines[-1])["manifest"]
+    except (ValueError, KeyError, TypeError):
+        raise Failure(f"line {len(lines)}: the last line is not the manifest") from None
+    rows: list[tuple[str, Any]] = []
+    for number, line in enumerate(lines[:-1], start=1):
+        try:
+            row = json.loads(line)
+            stored = row.pop("hash")
+            position = row.pop("export_row", None)
+        except (ValueError, KeyError, AttributeError, TypeError):
+            raise Failure(f"line {number}: not an exported event", number) from None
+        rows.append((f"line {number}", (row, stored, position)))
+    return manifest, rows
+
+
+def read_csv(text: str) -> tuple[dict[str, Any], list[tuple[str, Any]]]:
+    """Like read_jsonl, from a CSV export: each row's hashed fields come from its canonical
+    column, and every readable column must show the same value."""
+    try:
+        table = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as error:
+        raise Failure(f"not a readable CSV file: {error}") from None
+    if len(table) < 2:
+        raise Failure("the file has no header and manifest")
+    header, last = table[0], table[-1]
+    if len(last) != 2 or last[0] != CSV_MANIFEST_MARK:
+        raise Failure(f"line {len(table)}: the last row is not the manifest")
+    try:
+        manifest = json.loads(last[1])
+    except ValueError:
+        raise Failure(f"line {len(table)}: the manifest is not JSON") from None
+    if "canonical" not in header or "hash" not in header:
+        raise Failure("line 1: the header names no canonical and hash columns")
+    rows: list[tuple[str, Any]] = []
+    for number, cells in enumerate(table[1:-1], start=1):
+        where = f"row {number} (line {number + 1})"
+        if len(cells) != len(header):
+            raise Failure(f"{where}: has {len(cells)} cells, the header {len(header)}", number)
+        record = dict(zip(header, (_unneutralise(cell) for cell in cells), strict=True))
+        try:
+            row = json.loads(record["canonical"])
+        except ValueError:
+            raise Failure(f"{where}: its canonical column is not JSON", number) from None
+        if not isinstance(row, dict):
+            raise Failure(f"{where}: its canonical column is not an event", number)
+        for name, shown in record.items():
+            if name not in NOT_HASHED and _shown(row.get(name)) != shown:
+                raise Failure(
+                    f"{where}: its {name} column does not match the hashed event (altered)",
+                    number,
+                )
+        rows.append((where, (row, record["hash"], record.get("export_row"))))
+    return manifest, rows
 
 
 def verify(
@@ -148,40 +231,41 @@ def verify(
 ) -> list[str]:
     """Raise Failure naming the first problem; return the notes of what was checked."""
     notes: list[str] = []
-    with open(path, encoding="utf-8") as handle:
-        lines = handle.read().splitlines()
-    if not lines:
-        raise Failure("the file is empty")
-    try:
-        manifest = json.loads(lines[-1])["manifest"]
-    except (ValueError, KeyError, TypeError):
-        raise Failure(f"line {len(lines)}: the last line is not the manifest") from None
-    if manifest.get("format") != EXPORT_FORMAT:
-        raise Failure(f"line {len(lines)}: unknown export format {manifest.get('format')!r}")
+    with open(path, encoding="utf-8", newline="") as handle:
+        text = handle.read()
+    is_csv = text.startswith("sequence,") or path.lower().endswith(".csv")
+    manifest, rows = read_csv(text) if is_csv else read_jsonl(text)
+    if not isinstance(manifest, dict) or manifest.get("format") != EXPORT_FORMAT:
+        found = manifest.get("format") if isinstance(manifest, dict) else None
+        raise Failure(f"the manifest: unknown export format {found!r}")
     digest = hashlib.sha256()
     previous: dict[str, Any] | None = None
     checkpoint = manifest.get("checkpoint")
     wanted = {known["sequence"] for known in (checkpoint, held) if known}
     hash_at: dict[int, str] = {}
-    rows = lines[:-1]
-    for number, line in enumerate(rows, start=1):
-        try:
-            row = json.loads(line)
-            stored = row.pop("hash")
-        except (ValueError, KeyError, AttributeError):
-            raise Failure(f"line {number}: not an exported event") from None
-        where = f"line {number} (event {row.get('id')}, sequence {row.get('sequence')})"
+    for number, (label, (row, stored, position)) in enumerate(rows, start=1):
+        if not isinstance(row, dict) or not isinstance(stored, str):
+            raise Failure(f"{label}: not an exported event", number)
+        where = f"{label} (event {row.get('id')}, sequence {row.get('sequence')})"
         if hashlib.sha256(event_bytes(row)).hexdigest() != stored:
-            raise Failure(f"{where}: its content does not match its hash (altered)")
-        if row.get("chain") != manifest["chain"]:
-            raise Failure(f"{where}: belongs to another chain than the manifest's")
+            raise Failure(f"{where}: its content does not match its hash (altered)", number)
+        if row.get("chain") != manifest.get("chain"):
+            raise Failure(f"{where}: belongs to another chain than the manifest's", number)
+        if not isinstance(row.get("sequence"), int) or "prev_hash" not in row:
+            raise Failure(f"{where}: not an exported event", number)
         if previous is not None and row["sequence"] <= previous["sequence"]:
-            raise Failure(f"{where}: out of order after sequence {previous['sequence']}")
+            raise Failure(f"{where}: out of order after sequence {previous['sequence']}", number)
+        if position is not None and str(position) != str(number):
+            raise Failure(
+                f"{where}: is row {position} of the export, found as row {number} "
+                "(a row before it was removed, or rows were moved)",
+                number,
+            )
         if manifest.get("contiguous") and previous is not None:
             if row["sequence"] != previous["sequence"] + 1:
-                raise Failure(f"{where}: sequence {previous['sequence'] + 1} is missing")
+                raise Failure(f"{where}: sequence {previous['sequence'] + 1} is missing", number)
             if row["prev_hash"] != previous["hash"]:
-                raise Failure(f"{where}: does not link to the event before it")
+                raise Failure(f"{where}: does not link to the event before it", number)
         if row["sequence"] in wanted:
             hash_at[row["sequence"]] = stored
         digest.update(stored.encode() + b"\n")
@@ -189,7 +273,7 @@ def verify(
         if number == 1:
             first = {"id": row["id"], "sequence": row["sequence"], "prev_hash": row["prev_hash"]}
             if manifest.get("first") != first:
-                raise Failure(f"{where}: is not the first event the manifest names")
+                raise Failure(f"{where}: is not the first event the manifest names", number)
     if manifest.get("rows") != len(rows):
         raise Failure(f"the manifest says {manifest.get('rows')} rows, the file has {len(rows)}")
     last = (
@@ -209,9 +293,9 @@ def verify(
             else " (a filtered export: links not contiguous)"
         )
     )
-    key = public_key or manifest["public_key"]
+    key = public_key or str(manifest.get("public_key", ""))
     unsigned = {k: v for k, v in manifest.items() if k != "signature"}
-    signed = ed25519_ok(key, canonical(unsigned).encode(), manifest["signature"])
+    signed = ed25519_ok(key, canonical(unsigned).encode(), str(manifest.get("signature", "")))
     if signed is False:
         raise Failure(
             "the manifest's signature does not verify "

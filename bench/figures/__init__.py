@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bench.figures import monitoring_ingestion, reminders
+from bench.figures import audit_export, monitoring_ingestion, reminders
 from bench.measure import Measurement
 from bench.scales import Scale
 from bench.world import World
@@ -15,4 +15,5 @@ Figure = Callable[[World, Scale], list[Measurement]]
 FIGURES: dict[str, Figure] = {
     "monitoring_ingestion": monitoring_ingestion.run,
     "reminders": reminders.run,
+    "audit_export": audit_export.run,
 }

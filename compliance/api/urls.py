@@ -4,6 +4,7 @@ from rest_framework.routers import SimpleRouter
 
 from compliance.api.audit_checkpoints import AuditCheckpointViewSet
 from compliance.api.audit_events import AuditEventViewSet
+from compliance.api.audit_exports import AuditExportViewSet
 from compliance.api.bias_audits import BiasAuditViewSet
 from compliance.api.catalogue import FollowedFrameworkViewSet, FrameworkViewSet, RequirementViewSet
 from compliance.api.checks import (
@@ -20,6 +21,7 @@ PROJECT = r"projects/(?P<project_id>[^/]+)"
 router = SimpleRouter(trailing_slash=True)
 router.register("audit-events", AuditEventViewSet, basename="audit-event")
 router.register("audit-checkpoints", AuditCheckpointViewSet, basename="audit-checkpoint")
+router.register("audit-exports", AuditExportViewSet, basename="audit-export")
 router.register(
     "classification-questionnaire", QuestionnaireViewSet, basename="classification-questionnaire"
 )

@@ -1,6 +1,7 @@
 """The compliance app's tables: the framework catalogue, classifications, checks, evidence and
 the AI-literacy register and bias audits."""
 
+from compliance.models.audit_exports import AuditExport
 from compliance.models.bias_audits import BiasAudit
 from compliance.models.catalogue import (
     Crosswalk,
@@ -14,6 +15,7 @@ from compliance.models.classification import Classification
 from compliance.models.evidence import CheckEvidence, Evidence, TrainingRecord
 
 __all__ = [
+    "AuditExport",
     "BiasAudit",
     "CheckEvidence",
     "CheckReview",

@@ -1,6 +1,17 @@
 """Read queries of compliance, scoped by the permission policy; one module per record kind."""
 
-from compliance.selectors.audit import SYSTEM_ACTOR, audit_event_list_for_user
+from compliance.selectors.audit import (
+    SYSTEM_ACTOR,
+    AuditPage,
+    ChainStatus,
+    audit_chain_rows,
+    audit_chain_status,
+    audit_event_list_for_user,
+    audit_event_page_for_user,
+    audit_export_get_for_user,
+    audit_export_list_for_user,
+    audit_organizations_of,
+)
 from compliance.selectors.checks import (
     blocking_for_gate,
     check_get_for_user,
@@ -27,7 +38,15 @@ from compliance.selectors.evidence import (
 
 __all__ = [
     "SYSTEM_ACTOR",
+    "AuditPage",
+    "ChainStatus",
+    "audit_chain_rows",
+    "audit_chain_status",
     "audit_event_list_for_user",
+    "audit_event_page_for_user",
+    "audit_export_get_for_user",
+    "audit_export_list_for_user",
+    "audit_organizations_of",
     "blocking_for_gate",
     "check_get_for_user",
     "check_list",

@@ -1,6 +1,13 @@
 """Every state change of compliance; one module per record kind, re-exported here."""
 
-from compliance.services.audit_exports import audit_trail_export
+from compliance.services.audit_exports import (
+    PdfTooLargeError,
+    audit_export_build,
+    audit_export_is_large,
+    audit_export_request,
+    audit_trail_export,
+    audit_trail_export_pdf,
+)
 from compliance.services.checks import (
     applicable_requirements,
     check_review,
@@ -25,8 +32,13 @@ from compliance.services.training import (
 )
 
 __all__ = [
+    "PdfTooLargeError",
     "applicable_requirements",
+    "audit_export_build",
+    "audit_export_is_large",
+    "audit_export_request",
     "audit_trail_export",
+    "audit_trail_export_pdf",
     "check_review",
     "check_submit",
     "check_update",

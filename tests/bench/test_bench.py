@@ -129,3 +129,20 @@ def test_the_reminders_figure_fans_out_every_reminder_once_and_cleans_up(world):
     # every round was rolled back, and the figure's tasks removed
     assert Reminder.objects.count() == 0
     assert Task.objects.filter(project=world.deployment.project).count() == 0
+
+
+def test_the_audit_export_figure_streams_the_whole_chain_against_copy(world, settings, tmp_path):
+    settings.CHARTER_AUDIT_CHECKPOINT_DIR = tmp_path
+    [measurement] = FIGURES["audit_export"](world, TINY)
+    chain = str(world.deployment.project.organization.pk)
+    events = AuditEvent.objects.filter(chain=chain)
+    # the chain built, plus one export event per Charter round and the warm-up and the
+    # allocations pass: each export is itself on the trail
+    assert events.filter(action="audit_trail.exported").count() == TINY.rounds + 2
+    assert measurement.details["events"] == events.count() - 1  # the last pass came after
+    assert measurement.details["events"] >= TINY.batch
+    assert (measurement.name, measurement.unit) == ("audit trail CSV export", "rows/s")
+    assert len(measurement.charter_rounds) == len(measurement.ceiling_rounds) == TINY.rounds
+    assert all(r > 0 for r in measurement.charter_rounds + measurement.ceiling_rounds)
+    assert measurement.details["peak_rss_growth_kib"] >= 0
+    assert measurement.details["python_allocations_peak_kib"] > 0

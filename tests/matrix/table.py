@@ -51,6 +51,7 @@ VIEW_CONTRIBUTE = {"GET": PROJECT_VIEW, "POST": PROJECT_CONTRIBUTE}
 LITERACY_MANAGE = org_rule(Perm.LITERACY_MANAGE)
 AUDIT_VIEW_ORG = org_rule(Perm.AUDIT_VIEW_ORG)
 CURRENT_AUDIT_VIEW_ORG = current_org_rule(Perm.AUDIT_VIEW_ORG)
+AUDIT_VIEW_ORG = org_rule(Perm.AUDIT_VIEW_ORG)
 CURRENT_LITERACY_MANAGE = current_org_rule(Perm.LITERACY_MANAGE)
 EVERY_METHOD_PUBLIC = dict.fromkeys(("GET", "POST", "PUT", "PATCH", "DELETE"), PUBLIC)
 
@@ -189,6 +190,10 @@ TABLE: dict[str, dict[str, Rule]] = {
     # --- compliance pages -------------------------------------------------------------------
     "compliance:audit-trail": {"GET": SIGNED_IN},  # as much of the trail as one may read
     "compliance:audit-trail-export": {"GET": CURRENT_AUDIT_VIEW_ORG},
+    "compliance:audit-trail-export-csv": {"GET": CURRENT_AUDIT_VIEW_ORG},
+    "compliance:audit-trail-export-pdf": {"GET": CURRENT_AUDIT_VIEW_ORG},
+    "compliance:audit-export-queue": {"POST": CURRENT_AUDIT_VIEW_ORG},
+    "compliance:audit-export-download": {"GET": AUDIT_VIEW_ORG},  # an export of the org
     "compliance:audit-verifier": {"GET": SIGNED_IN},
     # --- accounts API -----------------------------------------------------------------------
     "accounts-api:me": {"GET": SIGNED_IN, "PATCH": SIGNED_IN},
@@ -478,6 +483,10 @@ TABLE: dict[str, dict[str, Rule]] = {
     "compliance-api:audit-checkpoint-list": {"GET": SIGNED_IN},  # of the chains one reads
     "compliance-api:audit-checkpoint-latest": {"GET": SIGNED_IN},
     "compliance-api:audit-checkpoint-public-key": {"GET": SIGNED_IN},
+    "compliance-api:audit-export-list": {"GET": SIGNED_IN, "POST": AUDIT_VIEW_ORG},
+    "compliance-api:audit-export-detail": {"GET": AUDIT_VIEW_ORG},
+    "compliance-api:audit-export-download": {"GET": AUDIT_VIEW_ORG},
+    "compliance-api:audit-export-verify": {"POST": SIGNED_IN},  # checks a file, reads nothing
     "compliance-api:audit-event-detail": {"GET": PROJECT_VIEW},  # an event of the project
     # --- evidence and the AI-literacy register ----------------------------------------------
     "compliance:evidence-list": {"GET": PROJECT_VIEW},
@@ -600,6 +609,7 @@ KWARGS: dict[str, str] = {
     "endpoint_id": "webhook_endpoint",
     "report_id": "report",
     "schedule_id": "report_schedule",
+    "export_id": "audit_export",
 }
 # The API's `pk`, by the longest route-name prefix it starts with.
 PK_BY_PREFIX: dict[str, str] = {
@@ -623,6 +633,7 @@ PK_BY_PREFIX: dict[str, str] = {
     "stakeholders-api:feedback-invite-": "invite",
     "stakeholders-api:intake-key-": "intake_key",
     "compliance-api:audit-event-": "audit_event",
+    "compliance-api:audit-export-": "audit_export",
     "compliance-api:classification-": "classification",
     "compliance-api:compliance-check-": "compliance_check",
     "models-registry-api:criterion-": "criterion",
@@ -684,6 +695,11 @@ BODIES: dict[tuple[str, str], Body] = {
         "comment": "Not yet.",
     },
     ("models_registry:decision-sign", "POST"): lambda o, role: {"verdict": "approve"},
+    ("compliance:audit-export-queue", "POST"): lambda o, role: {"format": "csv"},
+    ("compliance-api:audit-export-list", "POST"): lambda o, role: {
+        "organization": str(o["org"].pk),
+        "format": "csv",
+    },
     ("models-registry-api:decision-sign", "POST"): lambda o, role: {"verdict": "approve"},
 }
 

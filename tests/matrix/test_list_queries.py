@@ -34,6 +34,7 @@ from compliance.models import (
     Requirement,
     TrainingRecord,
 )
+from compliance.services import audit_export_request
 from models_registry import services as registry_services
 from models_registry.models import (
     ABTest,
@@ -379,6 +380,15 @@ def audit_checkpoints(w: World, n: int) -> None:
     for _ in range(n):
         audit_events(w, 1)
         audit_checkpoints_write()
+
+
+def audit_exports(w: World, n: int) -> None:
+    """Exports of the organisation's trail, queued by several people."""
+    people = [w.users[r] for r in ("org_admin", "compliance_officer")]
+    for i in range(n):
+        audit_export_request(
+            actor=people[i % len(people)], organization=w.org, filters={}, format="csv"
+        )
 
 
 def catalogue_models(w: World, n: int) -> None:
@@ -896,6 +906,7 @@ BUILDERS: dict[str, tuple[str, Builder, str]] = {
     "stakeholders-api:project-product-feedback-list": ("manager", product_feedback, ""),
     "compliance-api:audit-event-list": ("org_admin", audit_events, ""),
     "compliance-api:audit-checkpoint-list": ("org_admin", audit_checkpoints, ""),
+    "compliance-api:audit-export-list": ("org_admin", audit_exports, ""),
     "projects:project-list": ("manager", projects, ""),
     "projects:my-work": ("manager", tasks, ""),
     # What waits for the officer grows with the open flags (half of those built).

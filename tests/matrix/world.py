@@ -32,6 +32,7 @@ from accounts.models import (
 from audit.models import AuditEvent
 from compliance import services as compliance_services
 from compliance.models import ComplianceCheck, Framework, OrganizationFramework, Requirement
+from compliance.services import audit_export_build, audit_export_request
 from compliance.services.bias_audits import bias_audit_conduct
 from core.actors import SYSTEM
 from models_registry import services as registry_services
@@ -133,6 +134,9 @@ def build_world() -> World:
     )
     objects["audit_event"] = AuditEvent.objects.filter(project=project).earliest("occurred_at")
     objects["manager_uidb64"] = urlsafe_base64_encode(force_bytes(manager.pk))
+    # A built export of the organisation's trail (the worker's job, run here in process).
+    queued = audit_export_request(actor=admin, organization=org, filters={}, format="jsonl")
+    objects["audit_export"] = audit_export_build(export_id=queued.pk)
     world = World(org=org, other_org=other_org, users=users, objects=objects)
     _clients(world)
     return world

@@ -10,7 +10,7 @@ from audit.offline.verify_export import Failure, verify
 
 
 class Command(BaseCommand):
-    help = "Verify an audit trail export (JSON Lines): every hash, link, the manifest, signatures."
+    help = "Verify an audit trail export (JSON Lines or CSV): hashes, links, manifest, signatures."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("export")
