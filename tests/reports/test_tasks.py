@@ -86,6 +86,7 @@ def test_a_report_that_fails_stops_no_other_and_is_tried_again(org, admin, proje
 
     _schedule(org, admin, created_at=NOW - dt.timedelta(days=5))  # the organisation's, PDF+CSV
     _schedule(org, admin, created_at=NOW - dt.timedelta(days=5), project=project, formats=["csv"])
+
     def broken(*args, **kwargs):
         raise OSError("no Pango here")
 
