@@ -6,6 +6,13 @@ transaction), then mark it sent and let its app record the outcome (a second sho
 transaction). A worker that dies mid-send leaves a claim that lapses; the message is then
 claimed again. A failure is retried with exponential backoff, and a message that keeps failing
 is closed as DEAD for an administrator to see, never retried in a loop.
+
+What that guarantees (tests/outbox/test_faults.py kills a real worker mid-send): a worker
+that dies before the mail server or endpoint accepted the message leads to one delivery. A
+worker that dies after it was accepted but before the row was marked sent cannot be told apart
+from that, so the message goes out again: delivery is at least once, and every attempt
+carries the same identity (an email's Message-ID, outbox.mail; a webhook's Charter-Delivery)
+for the receiver to drop the repeat.
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ from itertools import batched
 from typing import Any
 from uuid import UUID
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -29,7 +37,8 @@ logger = logging.getLogger(__name__)
 
 Status = OutboxMessage.Status
 DELIVER_TASK = "outbox.tasks.outbox_deliver"
-# Longer than any send takes (SMTP and webhook calls have timeouts well below it).
+# Longer than any send takes (SMTP and webhook calls have timeouts well below it); a message
+# whose worker died mid-send is claimed again once its lease lapses.
 CLAIM_LEASE = timedelta(minutes=10)
 MAX_ATTEMPTS = 8
 FIRST_RETRY_SECONDS = 60
@@ -82,6 +91,13 @@ def outbox_enqueue_many(*, kind: str, messages: Sequence[tuple[str, dict[str, An
     return len(created)
 
 
+def claim_lease() -> timedelta:
+    """CHARTER_OUTBOX_CLAIM_LEASE_SECONDS if set (the fault tests shorten it), else
+    CLAIM_LEASE."""
+    seconds = getattr(settings, "CHARTER_OUTBOX_CLAIM_LEASE_SECONDS", None)
+    return CLAIM_LEASE if seconds is None else timedelta(seconds=float(seconds))
+
+
 def _claim(message_id: UUID | str) -> OutboxMessage | None:
     now = timezone.now()
     with transaction.atomic():
@@ -98,7 +114,7 @@ def _claim(message_id: UUID | str) -> OutboxMessage | None:
             return None  # sent, closed, not due yet, or being sent by another worker
         message.status = Status.SENDING
         message.attempts += 1
-        message.claimed_until = now + CLAIM_LEASE
+        message.claimed_until = now + claim_lease()
         message.save(update_fields=["status", "attempts", "claimed_until", "updated_at"])
     return message
 
