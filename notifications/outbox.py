@@ -57,6 +57,8 @@ def notification_email_enqueue(notification: Notification) -> None:
         kind=NOTIFICATION_EMAIL,
         key=f"notification-email:{notification.pk}",
         payload={"notification_id": str(notification.pk)},
+        organization_id=notification.organization_id,
+        recipient=notification.recipient.email,
     )
 
 

@@ -11,6 +11,7 @@ from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from accounts.models import User
 from accounts.permissions import SYSTEM
 from audit.writer import audit_record
 from outbox.mail import MAIL_ERRORS, message_id
@@ -44,9 +45,15 @@ def reminders_enqueue(reminders: Sequence[Reminder]) -> int:
     """Ask for one email per new reminder; inside the transaction that inserted them."""
     if not reminders:
         return 0
+    emails = dict(
+        User.objects.filter(pk__in={r.recipient_id for r in reminders}).values_list("pk", "email")
+    )
     return outbox_enqueue_many(
         kind=REMINDER,
         messages=[(reminder_key(r), {"reminder_id": str(r.pk)}) for r in reminders],
+        owners={
+            reminder_key(r): (r.organization_id, emails.get(r.recipient_id, "")) for r in reminders
+        },
     )
 
 

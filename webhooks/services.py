@@ -13,14 +13,20 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Organization, User
 from accounts.permissions import Perm, require
 from audit.writer import audit_record
-from outbox.services import outbox_enqueue
+from outbox.models import OutboxMessage
+from outbox.services import (
+    NotDeadError,
+    outbox_dead_discard,
+    outbox_dead_retry,
+    outbox_enqueue,
+)
 from webhooks.addresses import AddressRefusedError, check_url_form
 from webhooks.audit_actions import WebhooksAction
 from webhooks.events import PING, WebhookEvent
@@ -113,6 +119,8 @@ def _enqueue(
     outbox_enqueue(
         kind=OUTBOX_KIND,
         key=f"webhook:{endpoint.pk}:{event_id}",
+        organization_id=endpoint.organization_id,
+        recipient=endpoint.url,
         payload={
             "endpoint_id": str(endpoint.pk),
             "document": {
@@ -197,3 +205,60 @@ def webhook_attempt_record(
             },
         )
     return delivery
+
+
+# --- dead letters: outbox messages of the organisation that failed for good ---------------------
+
+NOT_DEAD = "This message is no longer dead-lettered: someone retried or discarded it already."
+
+
+def _dead_letter_change(
+    *, actor: User, organization: Organization | None, message_id: Any, retry: bool
+) -> OutboxMessage:
+    """`organization` None: the Django admin's staff, on any message."""
+    if organization is None:
+        if not actor.is_staff:
+            raise PermissionDenied
+        mine = OutboxMessage.objects.filter(pk=message_id)
+    else:
+        require(actor, Perm.ORG_MANAGE, organization)
+        mine = OutboxMessage.objects.filter(pk=message_id, organization_id=organization.pk)
+    if not mine.exists():
+        raise OutboxMessage.DoesNotExist
+    try:
+        change = outbox_dead_retry if retry else outbox_dead_discard
+        message = change(message_id=message_id)
+    except NotDeadError as gone:
+        raise ValidationError(NOT_DEAD) from gone
+    audit_record(
+        actor=actor,
+        action=WebhooksAction.DEAD_LETTER_RETRIED
+        if retry
+        else WebhooksAction.DEAD_LETTER_DISCARDED,
+        target=message,
+        organization=organization,
+        data={"kind": message.kind, "last_error": message.last_error[:200]},
+    )
+    return message
+
+
+@transaction.atomic
+def dead_letter_retry(
+    *, actor: User, organization: Organization | None, message_id: Any
+) -> OutboxMessage:
+    """Send a dead message again (administrators), with a fresh set of attempts; audited.
+    OutboxMessage.DoesNotExist for a message not of `organization`, ValidationError for one
+    that is not dead any more."""
+    return _dead_letter_change(
+        actor=actor, organization=organization, message_id=message_id, retry=True
+    )
+
+
+@transaction.atomic
+def dead_letter_discard(
+    *, actor: User, organization: Organization | None, message_id: Any
+) -> OutboxMessage:
+    """Give up on a dead message (administrators); it is kept as discarded. Audited."""
+    return _dead_letter_change(
+        actor=actor, organization=organization, message_id=message_id, retry=False
+    )

@@ -86,6 +86,11 @@ TABLE: dict[str, dict[str, Rule]] = {
     "webhooks:endpoint-test": {"POST": ORG_MANAGE},
     "webhooks:endpoint-deactivate": {"POST": ORG_MANAGE},
     "webhooks:endpoint-delete": {"POST": ORG_MANAGE},
+    "webhooks:dead-letter-list": {"GET": ORG_MANAGE},
+    "webhooks:dead-letter-retry": {"POST": ORG_MANAGE},
+    "webhooks:dead-letter-discard": {"POST": ORG_MANAGE},
+    # Staff and the administrators of an organisation (their current one, in the matrix).
+    "webhooks:task-run-list": {"GET": CURRENT_ORG_MANAGE},
     # --- notifications: one's own (anybody else's notification is a 404) ----------------------
     "notifications:notification-list": {"GET": SIGNED_IN},
     "notifications:bell": {"GET": SIGNED_IN},
@@ -533,6 +538,8 @@ HTML_LISTS = {
     "models_registry:operate",
     "webhooks:endpoint-list",
     "webhooks:endpoint-detail",
+    "webhooks:dead-letter-list",
+    "webhooks:task-run-list",
 }
 
 # --- URL kwargs ---------------------------------------------------------------------------------
@@ -580,6 +587,7 @@ KWARGS: dict[str, str] = {
     "requirement_id": "requirement",
     "test_id": "ab_test",
     "endpoint_id": "webhook_endpoint",
+    "message_id": "dead_letter",
 }
 # The API's `pk`, by the longest route-name prefix it starts with.
 PK_BY_PREFIX: dict[str, str] = {

@@ -39,6 +39,7 @@ from models_registry import services as selection_services
 from models_registry.models import CatalogueModel, Criterion, ModificationFlag
 from notifications import kinds
 from notifications.services import notify
+from outbox.models import OutboxMessage
 from projects import services as project_services
 from projects.models import SuccessCriterion
 from stakeholders import links
@@ -508,8 +509,19 @@ def _organisation_records(org: Organization, users: dict[str, User]) -> dict[str
         link="/projects/",
         key_parts=["matrix"],
     )
+    dead_letter = OutboxMessage.objects.create(
+        kind=webhook_services.OUTBOX_KIND,
+        key="matrix-dead-letter",
+        payload={"endpoint_id": str(endpoint.pk), "document": {"id": "x", "event": "ping"}},
+        status=OutboxMessage.Status.DEAD,
+        attempts=8,
+        last_error="HTTP 500",
+        organization_id=org.pk,
+        recipient=endpoint.url,
+    )
     return {
         "webhook_endpoint": endpoint,
+        "dead_letter": dead_letter,
         "invitation": invitation,
         "invitation_secret": secret,
         "proposal": proposal,
