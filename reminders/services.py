@@ -28,6 +28,8 @@ from projects.models import Project
 from reminders.models import Reminder
 from reminders.outbox import WHEN_TEXT, reminder_subject, reminder_when, reminders_enqueue
 from reminders.rules import COMPLIANCE, MANAGERS, RULES, Due
+from webhooks.events import WebhookEvent
+from webhooks.services import webhook_events_publish
 
 BATCH = 1000
 
@@ -202,6 +204,29 @@ def _deliver(reminders: Sequence[Reminder]) -> None:
         [r for r in reminders if channels.get(r.recipient_id) == Channel.EMAIL],
         emails={user_id: email for user_id, (_, email) in people.items()},
     )
+    _announce_overdue_checks(reminders)
+
+
+def _announce_overdue_checks(reminders: Sequence[Reminder]) -> None:
+    """A compliance check's reminder at its deadline is the moment it became overdue: the
+    webhook event `check.overdue`, once per check and due date (whoever was reminded)."""
+    overdue: dict[str, Reminder] = {
+        r.target_id: r
+        for r in reminders
+        if r.kind == "compliance_check"
+        and r.level == Reminder.Level.OWNER
+        and r.due_at == r.deadline
+    }
+    happenings = []
+    for check_id, r in sorted(overdue.items()):
+        due_date = (r.deadline - timedelta(days=1)).date().isoformat()
+        data = {
+            "check_id": check_id,
+            "project_id": str(r.project_id) if r.project_id else None,
+            "due_date": due_date,
+        }
+        happenings.append((r.organization_id, data, f"{check_id}:{due_date}"))
+    webhook_events_publish(event=WebhookEvent.CHECK_OVERDUE, happenings=happenings)
 
 
 def reminders_send_due(*, now: datetime | None = None) -> dict[str, int]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -26,6 +27,7 @@ from outbox.services import (
     outbox_dead_discard,
     outbox_dead_retry,
     outbox_enqueue,
+    outbox_enqueue_many,
 )
 from webhooks.addresses import AddressRefusedError, check_url_form
 from webhooks.audit_actions import WebhooksAction
@@ -112,25 +114,31 @@ def webhook_endpoint_delete(*, actor: User, endpoint: WebhookEndpoint) -> None:
     locked.delete()
 
 
+def _payload(
+    endpoint: WebhookEndpoint, *, event: str, event_id: uuid.UUID, data: dict[str, Any]
+) -> dict[str, Any]:
+    occurred_at: datetime = timezone.now()
+    return {
+        "endpoint_id": str(endpoint.pk),
+        "document": {
+            "id": str(event_id),
+            "event": event,
+            "created": occurred_at.isoformat(),
+            "organization_id": str(endpoint.organization_id),
+            "data": data,
+        },
+    }
+
+
 def _enqueue(
     endpoint: WebhookEndpoint, *, event: str, event_id: uuid.UUID, data: dict[str, Any]
 ) -> None:
-    occurred_at: datetime = timezone.now()
     outbox_enqueue(
         kind=OUTBOX_KIND,
         key=f"webhook:{endpoint.pk}:{event_id}",
         organization_id=endpoint.organization_id,
         recipient=endpoint.url,
-        payload={
-            "endpoint_id": str(endpoint.pk),
-            "document": {
-                "id": str(event_id),
-                "event": event,
-                "created": occurred_at.isoformat(),
-                "organization_id": str(endpoint.organization_id),
-                "data": data,
-            },
-        },
+        payload=_payload(endpoint, event=event, event_id=event_id, data=data),
     )
 
 
@@ -174,6 +182,35 @@ def webhook_event_publish(
         if event.value in endpoint.events:
             _enqueue(endpoint, event=event.value, event_id=event_id, data=data)
     return event_id
+
+
+def webhook_events_publish(
+    *, event: WebhookEvent, happenings: Sequence[tuple[Any, dict[str, Any], str]]
+) -> int:
+    """`webhook_event_publish` for many happenings of one event, each (organization id, data,
+    about), in a few queries whatever their number (the reminder engine's overdue checks);
+    returns how many messages were new."""
+    if not happenings:
+        return 0
+    endpoints = list(
+        WebhookEndpoint.objects.filter(
+            organization_id__in={organization_id for organization_id, _, _ in happenings},
+            is_active=True,
+        ).order_by("created_at")
+    )
+    messages: list[tuple[str, dict[str, Any]]] = []
+    owners: dict[str, tuple[Any, str]] = {}
+    for organization_id, data, about in happenings:
+        event_id = uuid.uuid5(EVENT_NAMESPACE, f"{event.value}:{about}")
+        for endpoint in endpoints:
+            if endpoint.organization_id == organization_id and event.value in endpoint.events:
+                key = f"webhook:{endpoint.pk}:{event_id}"
+                payload = _payload(endpoint, event=event.value, event_id=event_id, data=data)
+                messages.append((key, payload))
+                owners[key] = (organization_id, endpoint.url)
+    if not messages:
+        return 0
+    return outbox_enqueue_many(kind=OUTBOX_KIND, messages=messages, owners=owners)
 
 
 def webhook_attempt_record(
