@@ -18,6 +18,7 @@ for the receiver to drop the repeat.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from itertools import batched
@@ -270,6 +271,14 @@ def outbox_dead_discard(*, message_id: UUID | str) -> OutboxMessage:
     message.status = Status.DISCARDED
     message.save(update_fields=["status", "updated_at"])
     return message
+
+
+EMAIL = re.compile(r"([^\s<>@\"'(),;:]+)@([\w.-]+\.[A-Za-z]{2,})")
+
+
+def mask_emails(text: str) -> str:
+    """Every email address in `text` (an SMTP error may quote the recipient's) masked."""
+    return EMAIL.sub(lambda m: f"{m.group(1)[:1]}•••@{m.group(2)}", text)
 
 
 def mask_recipient(recipient: str) -> str:

@@ -274,7 +274,7 @@ def _dead_letter_change(
         else WebhooksAction.DEAD_LETTER_DISCARDED,
         target=message,
         organization=organization,
-        data={"kind": message.kind, "last_error": message.last_error[:200]},
+        data={"kind": message.kind, "key": message.key},  # ids only: no address, no error text
     )
     return message
 

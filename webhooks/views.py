@@ -17,7 +17,7 @@ from accounts.types import AuthenticatedRequest
 from core.forms import add_service_errors
 from core.htmx import redirect_after_success, render_htmx
 from outbox.models import OutboxMessage
-from outbox.services import mask_recipient
+from outbox.services import mask_emails, mask_recipient
 from webhooks import selectors, services
 from webhooks.forms import WebhookEndpointForm
 
@@ -150,7 +150,11 @@ def dead_letter_list(request: AuthenticatedRequest, org_id: Any) -> HttpResponse
     org = organization_get_for_user(user=request.user, id=org_id, perm=Perm.ORG_MANAGE)
     rows = selectors.dead_letter_list(user=request.user, organization=org)
     letters = [
-        {"message": message, "recipient": mask_recipient(message.recipient)}
+        {
+            "message": message,
+            "recipient": mask_recipient(message.recipient),
+            "error": mask_emails(message.last_error),
+        }
         for message in rows[: selectors.DEAD_LETTERS_SHOWN]
     ]
     context = {"organization": org, "letters": letters, "nav": "webhooks"}
