@@ -9,11 +9,13 @@ rows (`remember_project_roles`), so the number of queries does not grow with the
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
+from django.core.cache.backends.base import BaseCache
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +24,7 @@ from accounts.models import User
 from accounts.permissions import Perm, Rule, can, remember_project_roles, visible
 from compliance.models import ComplianceCheck, Evidence
 from core.models import SignOff
+from core.ratecache import FallbackCache
 from models_registry.models import Deployment, Incident, ModificationFlag
 from projects.models import GateRequest, ScopeVersion
 from projects.selectors import task_list_for_user
@@ -414,3 +417,43 @@ def inbox_for_user(*, user: User) -> list[InboxGroup]:
 def inbox_total(groups: Iterable[InboxGroup]) -> int:
     """How many things wait, over every kind."""
     return sum(group.count for group in groups)
+
+
+# --- the navigation's count ---------------------------------------------------------------------
+
+# The nav asks on every page; the count is read again from the sources at most this often per
+# person, or sooner when something it counts changed (inbox/receivers.py starts a new
+# generation on every save of those models), or when they open the inbox itself. A page view
+# then costs two cache reads, not a query per source. A cache that is down falls back to this
+# process's memory (core/ratecache), so the nav keeps working, counted per process.
+NAV_COUNT_SECONDS = 30
+GENERATION_KEY = "inbox:nav-generation"
+_nav_cache = cast(BaseCache, FallbackCache())
+
+
+def _nav_key(user: User) -> str:
+    generation = _nav_cache.get(GENERATION_KEY) or "0"
+    return f"inbox:nav-count:{generation}:{user.pk}"
+
+
+def inbox_counts_invalidate() -> None:
+    """Forget every person's kept count: something the inbox counts has changed."""
+    _nav_cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+
+
+def inbox_count_remember(*, user: User, total: int) -> None:
+    """Keep `total` as `user`'s count for the next NAV_COUNT_SECONDS (the inbox page does,
+    having counted everything anyway)."""
+    _nav_cache.set(_nav_key(user), total, NAV_COUNT_SECONDS)
+
+
+def inbox_count_cached(*, user: User) -> int:
+    """How many things wait for `user`: the count kept in this generation for the last
+    NAV_COUNT_SECONDS, else counted afresh (and kept)."""
+    key = _nav_key(user)
+    cached = _nav_cache.get(key)
+    if isinstance(cached, int):
+        return cached
+    total = inbox_total(inbox_for_user(user=user))
+    _nav_cache.set(key, total, NAV_COUNT_SECONDS)
+    return total

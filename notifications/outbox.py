@@ -4,6 +4,7 @@ alternative; times are shown in the recipient's time zone, the zone named."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -15,7 +16,7 @@ from django.utils import timezone
 
 from outbox.mail import MAIL_ERRORS, message_id
 from outbox.registry import Handler, Superseded, register
-from outbox.services import outbox_enqueue
+from outbox.services import outbox_enqueue, outbox_enqueue_many
 
 if TYPE_CHECKING:
     from notifications.models import Notification, NotificationDigest
@@ -57,6 +58,24 @@ def notification_email_enqueue(notification: Notification) -> None:
         kind=NOTIFICATION_EMAIL,
         key=f"notification-email:{notification.pk}",
         payload={"notification_id": str(notification.pk)},
+        organization_id=notification.organization_id,
+        recipient=notification.recipient.email,
+    )
+
+
+def notification_emails_enqueue(notifications: Sequence[tuple[Notification, str]]) -> int:
+    """`notification_email_enqueue` for many (notification, recipient's email) in a few
+    queries."""
+    if not notifications:
+        return 0
+    return outbox_enqueue_many(
+        kind=NOTIFICATION_EMAIL,
+        messages=[
+            (f"notification-email:{n.pk}", {"notification_id": str(n.pk)}) for n, _ in notifications
+        ],
+        owners={
+            f"notification-email:{n.pk}": (n.organization_id, email) for n, email in notifications
+        },
     )
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404
 
 from accounts.models import Organization, OrganizationMembership, ProjectMembership, User
@@ -50,6 +51,19 @@ def notification_channels_for_users(
         )
     )
     return {user.pk: Channel(chosen.get(user.pk, default)) for user in users}
+
+
+def notification_channels_for_user_ids(
+    *, user_ids: Iterable[Any], kind: str, default: Channel
+) -> dict[Any, tuple[Channel, str]]:
+    """{user id: (channel for `kind`, email)} of the given users, by ids: one query."""
+    chosen = NotificationPreference.objects.filter(user_id=OuterRef("pk"), kind=kind)
+    return {
+        user_id: (Channel(channel or default), email)
+        for user_id, email, channel in User.objects.filter(pk__in=set(user_ids))
+        .annotate(channel=Subquery(chosen.values("channel")[:1]))
+        .values_list("pk", "email", "channel")
+    }
 
 
 def notification_preferences_for_user(*, user: User) -> list[dict[str, Any]]:

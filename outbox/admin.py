@@ -10,7 +10,7 @@ from outbox.models import OutboxMessage
 class OutboxMessageAdmin(admin.ModelAdmin):
     """Read-only: what was sent, what waits, and what failed for good (DEAD)."""
 
-    list_display = ("kind", "key", "status", "attempts", "available_at", "sent_at")
+    list_display: tuple[str, ...] = ("kind", "key", "status", "attempts", "available_at", "sent_at")
     list_filter = ("status", "kind")
     search_fields = ("key",)
     readonly_fields = [f.name for f in OutboxMessage._meta.fields]

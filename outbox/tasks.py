@@ -13,7 +13,10 @@ def outbox_deliver(*, message_id: str) -> str:
 
 @shared_task(acks_late=True)
 def outbox_sweep() -> int:
-    """Deliver every message that is due and that no worker holds: the safety net."""
+    """Deliver every message that is due and that no worker holds: the safety net. Also
+    prunes the task runs past their retention."""
     from outbox.services import outbox_deliver_due as service
+    from outbox.services import task_runs_prune
 
+    task_runs_prune()
     return service()

@@ -3,7 +3,8 @@ email per reminder, its times in the recipient's own time zone, the zone named."
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -11,6 +12,7 @@ from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from accounts.models import User
 from accounts.permissions import SYSTEM
 from audit.writer import audit_record
 from outbox.mail import MAIL_ERRORS, message_id
@@ -40,17 +42,38 @@ def reminder_key(reminder: Reminder) -> str:
     return f"reminder:{reminder.pk}"
 
 
-def reminders_enqueue(reminders: Sequence[Reminder]) -> int:
-    """Ask for one email per new reminder; inside the transaction that inserted them."""
+def reminders_enqueue(
+    reminders: Sequence[Reminder], *, emails: Mapping[UUID, str] | None = None
+) -> int:
+    """Ask for one email per new reminder; inside the transaction that inserted them.
+    `emails`: the recipients' addresses, if the caller read them already."""
     if not reminders:
         return 0
+    if emails is None:
+        emails = dict(
+            User.objects.filter(pk__in={r.recipient_id for r in reminders}).values_list(
+                "pk", "email"
+            )
+        )
     return outbox_enqueue_many(
         kind=REMINDER,
         messages=[(reminder_key(r), {"reminder_id": str(r.pk)}) for r in reminders],
+        owners={
+            reminder_key(r): (r.organization_id, emails.get(r.recipient_id, "")) for r in reminders
+        },
     )
 
 
-def _when(reminder: Reminder) -> str:
+WHEN_TEXT = {"before": "Coming up.", "due": "Due now.", "overdue": "Overdue."}
+
+
+def reminder_subject(reminder: Reminder) -> str:
+    """What the email's subject and the notification's title say."""
+    prefix = "Escalated: " if reminder.level else ""
+    return f"{prefix}{SUBJECTS.get(reminder.kind, 'Reminder')}: {reminder.title}"
+
+
+def reminder_when(reminder: Reminder) -> str:
     """before, due (at the deadline) or overdue."""
     if reminder.level > Reminder.Level.OWNER or reminder.due_at > reminder.deadline:
         return "overdue"
@@ -70,16 +93,15 @@ def send_reminder(message: OutboxMessage) -> None:
     context = {
         "reminder": reminder,
         "subject": SUBJECTS.get(reminder.kind, "Reminder"),
-        "when": _when(reminder),
+        "when": reminder_when(reminder),
         "zone": zone,
         "escalated": reminder.level > Reminder.Level.OWNER,
         "site_url": settings.SITE_URL,
     }
     with timezone.override(ZoneInfo(zone)):  # the `date` filter renders in the active zone
         body = render_to_string("reminders/email/reminder.txt", context)
-    prefix = "Escalated: " if reminder.level else ""
     EmailMessage(
-        subject=f"{prefix}{context['subject']}: {reminder.title}"[:250],
+        subject=reminder_subject(reminder)[:250],
         body=body,
         to=[reminder.recipient.email],
         headers={"Message-ID": message_id(message)},

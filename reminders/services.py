@@ -17,13 +17,19 @@ from uuid import UUID
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import OrganizationMembership, ProjectMembership, User
+from notifications.kinds import REMINDER_DUE, Channel, kind_of
+from notifications.selectors import notification_channels_for_user_ids
+from notifications.services import Tell, notify_many
 from projects.models import Project
 from reminders.models import Reminder
-from reminders.outbox import reminders_enqueue
+from reminders.outbox import WHEN_TEXT, reminder_subject, reminder_when, reminders_enqueue
 from reminders.rules import COMPLIANCE, MANAGERS, RULES, Due
+from webhooks.events import WebhookEvent
+from webhooks.services import webhook_events_publish
 
 BATCH = 1000
 
@@ -159,10 +165,68 @@ def _insert_new(reminders: list[Reminder]) -> list[Reminder]:
     return [r for r in reminders if r.pk in ours]
 
 
+def _link(reminder: Reminder) -> str:
+    if reminder.project_id:
+        return reverse("projects:project-detail", args=[reminder.project_id])
+    return reverse("inbox:inbox")
+
+
 def _deliver(reminders: Sequence[Reminder]) -> None:
     """The one place a new reminder is handed over for delivery, inside the transaction that
-    inserted it: an email through the outbox (in-app notifications will join here)."""
-    reminders_enqueue(reminders)
+    inserted it, on the channel its recipient chose for reminders (kind `reminder.due`): in
+    the app always (unless off), and by the reminder's own email for those who chose email
+    (the default); those who chose the digest find it there. A few queries for the lot."""
+    if not reminders:
+        return
+    spec = kind_of(REMINDER_DUE)
+    people = notification_channels_for_user_ids(
+        user_ids={r.recipient_id for r in reminders}, kind=REMINDER_DUE, default=spec.default
+    )
+    channels = {user_id: channel for user_id, (channel, _) in people.items()}
+    notify_many(
+        kind=REMINDER_DUE,
+        items=[
+            Tell(
+                recipient_id=r.recipient_id,
+                organization_id=r.organization_id,
+                project_id=r.project_id,
+                title=reminder_subject(r),
+                body=WHEN_TEXT[reminder_when(r)],
+                link=_link(r),
+                key_parts=["reminder", r.pk],
+            )
+            for r in reminders
+        ],
+        send_email=False,
+        channels=channels,
+    )
+    reminders_enqueue(
+        [r for r in reminders if channels.get(r.recipient_id) == Channel.EMAIL],
+        emails={user_id: email for user_id, (_, email) in people.items()},
+    )
+    _announce_overdue_checks(reminders)
+
+
+def _announce_overdue_checks(reminders: Sequence[Reminder]) -> None:
+    """A compliance check's reminder at its deadline is the moment it became overdue: the
+    webhook event `check.overdue`, once per check and due date (whoever was reminded)."""
+    overdue: dict[str, Reminder] = {
+        r.target_id: r
+        for r in reminders
+        if r.kind == "compliance_check"
+        and r.level == Reminder.Level.OWNER
+        and r.due_at == r.deadline
+    }
+    happenings = []
+    for check_id, r in sorted(overdue.items()):
+        due_date = (r.deadline - timedelta(days=1)).date().isoformat()
+        data = {
+            "check_id": check_id,
+            "project_id": str(r.project_id) if r.project_id else None,
+            "due_date": due_date,
+        }
+        happenings.append((r.organization_id, data, f"{check_id}:{due_date}"))
+    webhook_events_publish(event=WebhookEvent.CHECK_OVERDUE, happenings=happenings)
 
 
 def reminders_send_due(*, now: datetime | None = None) -> dict[str, int]:

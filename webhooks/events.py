@@ -8,6 +8,7 @@ class WebhookEvent(models.TextChoices):
     GATE_REJECTED = "gate.rejected", "Gate rejected"
     INCIDENT_OPENED = "incident.opened", "Incident opened by a monitoring threshold"
     MODIFICATION_FLAGGED = "modification.flagged", "Possible substantial modification flagged"
+    CHECK_OVERDUE = "check.overdue", "Compliance check overdue (its due date passed, not met)"
 
 
 # Sent by "Send test event" to one endpoint, whatever it subscribes to; not subscribable.

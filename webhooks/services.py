@@ -10,17 +10,25 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Organization, User
 from accounts.permissions import Perm, require
 from audit.writer import audit_record
-from outbox.services import outbox_enqueue
+from outbox.models import OutboxMessage
+from outbox.services import (
+    NotDeadError,
+    outbox_dead_discard,
+    outbox_dead_retry,
+    outbox_enqueue,
+    outbox_enqueue_many,
+)
 from webhooks.addresses import AddressRefusedError, check_url_form
 from webhooks.audit_actions import WebhooksAction
 from webhooks.events import PING, WebhookEvent
@@ -106,23 +114,31 @@ def webhook_endpoint_delete(*, actor: User, endpoint: WebhookEndpoint) -> None:
     locked.delete()
 
 
+def _payload(
+    endpoint: WebhookEndpoint, *, event: str, event_id: uuid.UUID, data: dict[str, Any]
+) -> dict[str, Any]:
+    occurred_at: datetime = timezone.now()
+    return {
+        "endpoint_id": str(endpoint.pk),
+        "document": {
+            "id": str(event_id),
+            "event": event,
+            "created": occurred_at.isoformat(),
+            "organization_id": str(endpoint.organization_id),
+            "data": data,
+        },
+    }
+
+
 def _enqueue(
     endpoint: WebhookEndpoint, *, event: str, event_id: uuid.UUID, data: dict[str, Any]
 ) -> None:
-    occurred_at: datetime = timezone.now()
     outbox_enqueue(
         kind=OUTBOX_KIND,
         key=f"webhook:{endpoint.pk}:{event_id}",
-        payload={
-            "endpoint_id": str(endpoint.pk),
-            "document": {
-                "id": str(event_id),
-                "event": event,
-                "created": occurred_at.isoformat(),
-                "organization_id": str(endpoint.organization_id),
-                "data": data,
-            },
-        },
+        organization_id=endpoint.organization_id,
+        recipient=endpoint.url,
+        payload=_payload(endpoint, event=event, event_id=event_id, data=data),
     )
 
 
@@ -168,6 +184,35 @@ def webhook_event_publish(
     return event_id
 
 
+def webhook_events_publish(
+    *, event: WebhookEvent, happenings: Sequence[tuple[Any, dict[str, Any], str]]
+) -> int:
+    """`webhook_event_publish` for many happenings of one event, each (organization id, data,
+    about), in a few queries whatever their number (the reminder engine's overdue checks);
+    returns how many messages were new."""
+    if not happenings:
+        return 0
+    endpoints = list(
+        WebhookEndpoint.objects.filter(
+            organization_id__in={organization_id for organization_id, _, _ in happenings},
+            is_active=True,
+        ).order_by("created_at")
+    )
+    messages: list[tuple[str, dict[str, Any]]] = []
+    owners: dict[str, tuple[Any, str]] = {}
+    for organization_id, data, about in happenings:
+        event_id = uuid.uuid5(EVENT_NAMESPACE, f"{event.value}:{about}")
+        for endpoint in endpoints:
+            if endpoint.organization_id == organization_id and event.value in endpoint.events:
+                key = f"webhook:{endpoint.pk}:{event_id}"
+                payload = _payload(endpoint, event=event.value, event_id=event_id, data=data)
+                messages.append((key, payload))
+                owners[key] = (organization_id, endpoint.url)
+    if not messages:
+        return 0
+    return outbox_enqueue_many(kind=OUTBOX_KIND, messages=messages, owners=owners)
+
+
 def webhook_attempt_record(
     *,
     endpoint_id: Any,
@@ -197,3 +242,60 @@ def webhook_attempt_record(
             },
         )
     return delivery
+
+
+# --- dead letters: outbox messages of the organisation that failed for good ---------------------
+
+NOT_DEAD = "This message is no longer dead-lettered: someone retried or discarded it already."
+
+
+def _dead_letter_change(
+    *, actor: User, organization: Organization | None, message_id: Any, retry: bool
+) -> OutboxMessage:
+    """`organization` None: the Django admin's staff, on any message."""
+    if organization is None:
+        if not actor.is_staff:
+            raise PermissionDenied
+        mine = OutboxMessage.objects.filter(pk=message_id)
+    else:
+        require(actor, Perm.ORG_MANAGE, organization)
+        mine = OutboxMessage.objects.filter(pk=message_id, organization_id=organization.pk)
+    if not mine.exists():
+        raise OutboxMessage.DoesNotExist
+    try:
+        change = outbox_dead_retry if retry else outbox_dead_discard
+        message = change(message_id=message_id)
+    except NotDeadError as gone:
+        raise ValidationError(NOT_DEAD) from gone
+    audit_record(
+        actor=actor,
+        action=WebhooksAction.DEAD_LETTER_RETRIED
+        if retry
+        else WebhooksAction.DEAD_LETTER_DISCARDED,
+        target=message,
+        organization=organization,
+        data={"kind": message.kind, "key": message.key},  # ids only: no address, no error text
+    )
+    return message
+
+
+@transaction.atomic
+def dead_letter_retry(
+    *, actor: User, organization: Organization | None, message_id: Any
+) -> OutboxMessage:
+    """Send a dead message again (administrators), with a fresh set of attempts; audited.
+    OutboxMessage.DoesNotExist for a message not of `organization`, ValidationError for one
+    that is not dead any more."""
+    return _dead_letter_change(
+        actor=actor, organization=organization, message_id=message_id, retry=True
+    )
+
+
+@transaction.atomic
+def dead_letter_discard(
+    *, actor: User, organization: Organization | None, message_id: Any
+) -> OutboxMessage:
+    """Give up on a dead message (administrators); it is kept as discarded. Audited."""
+    return _dead_letter_change(
+        actor=actor, organization=organization, message_id=message_id, retry=False
+    )

@@ -26,4 +26,20 @@ urlpatterns = [
         views.webhook_delete,
         name="endpoint-delete",
     ),
+    path(
+        "organizations/<uuid:org_id>/dead-letters/",
+        views.dead_letter_list,
+        name="dead-letter-list",
+    ),
+    path(
+        "organizations/<uuid:org_id>/dead-letters/<uuid:message_id>/retry/",
+        views.dead_letter_retry,
+        name="dead-letter-retry",
+    ),
+    path(
+        "organizations/<uuid:org_id>/dead-letters/<uuid:message_id>/discard/",
+        views.dead_letter_discard,
+        name="dead-letter-discard",
+    ),
+    path("operations/task-runs/", views.task_run_list, name="task-run-list"),
 ]

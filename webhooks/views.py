@@ -6,8 +6,9 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import Perm
@@ -15,6 +16,8 @@ from accounts.selectors import organization_get_for_user
 from accounts.types import AuthenticatedRequest
 from core.forms import add_service_errors
 from core.htmx import redirect_after_success, render_htmx
+from outbox.models import OutboxMessage
+from outbox.services import mask_emails, mask_recipient
 from webhooks import selectors, services
 from webhooks.forms import WebhookEndpointForm
 
@@ -135,3 +138,68 @@ def webhook_delete(request: AuthenticatedRequest, org_id: Any, endpoint_id: Any)
     services.webhook_endpoint_delete(actor=request.user, endpoint=endpoint)
     messages.success(request, f"Webhook endpoint {endpoint.url} deleted.")
     return redirect_after_success(request, "webhooks:endpoint-list", endpoint.organization_id)
+
+
+# --- dead letters and task runs ------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET"])
+def dead_letter_list(request: AuthenticatedRequest, org_id: Any) -> HttpResponse:
+    """The organisation's messages that failed for good, to retry or discard."""
+    org = organization_get_for_user(user=request.user, id=org_id, perm=Perm.ORG_MANAGE)
+    rows = selectors.dead_letter_list(user=request.user, organization=org)
+    letters = [
+        {
+            "message": message,
+            "recipient": mask_recipient(message.recipient),
+            "error": mask_emails(message.last_error),
+        }
+        for message in rows[: selectors.DEAD_LETTERS_SHOWN]
+    ]
+    context = {"organization": org, "letters": letters, "nav": "webhooks"}
+    return render(request, "webhooks/dead_letters.html", context)
+
+
+def _dead_letter_change(
+    request: AuthenticatedRequest, org_id: Any, message_id: Any, *, retry: bool
+) -> HttpResponse:
+    org = organization_get_for_user(user=request.user, id=org_id, perm=Perm.ORG_MANAGE)
+    change = services.dead_letter_retry if retry else services.dead_letter_discard
+    try:
+        message = change(actor=request.user, organization=org, message_id=message_id)
+    except OutboxMessage.DoesNotExist as missing:
+        raise Http404 from missing
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        done = "queued to be sent again" if retry else "discarded"
+        messages.success(request, f"The {message.kind} message is {done}.")
+    return redirect_after_success(request, "webhooks:dead-letter-list", org.pk)
+
+
+@login_required
+@require_POST
+def dead_letter_retry(request: AuthenticatedRequest, org_id: Any, message_id: Any) -> HttpResponse:
+    return _dead_letter_change(request, org_id, message_id, retry=True)
+
+
+@login_required
+@require_POST
+def dead_letter_discard(
+    request: AuthenticatedRequest, org_id: Any, message_id: Any
+) -> HttpResponse:
+    return _dead_letter_change(request, org_id, message_id, retry=False)
+
+
+@login_required
+@require_http_methods(["GET"])
+def task_run_list(request: AuthenticatedRequest) -> HttpResponse:
+    """Every periodic and on-demand task: last run, its duration and outcome, failures."""
+    if not selectors.may_see_task_runs(request.user):
+        raise PermissionDenied
+    return render(
+        request,
+        "webhooks/task_runs.html",
+        {"tasks": selectors.task_run_summary(), "nav": "webhooks"},
+    )

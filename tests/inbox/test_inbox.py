@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from redis.exceptions import RedisError
 
 from accounts.models import OrganizationMembership, ProjectMembership
 from accounts.permissions import Perm, can, org_roles, remember_project_roles
@@ -338,3 +340,60 @@ def test_project_roles_are_loaded_in_one_query(
         assert can(reviewer, Perm.PROJECT_REVIEW, project)
         assert not can(reviewer, Perm.PROJECT_VIEW, second)  # no role there, remembered too
         remember_project_roles(reviewer, [project.pk])  # nothing left to load
+
+
+# --- the navigation's count, kept --------------------------------------------------------------
+
+
+def _nav(client) -> str:
+    return client.get("/inbox/nav/", headers={"HX-Request": "true"}).content.decode()
+
+
+def test_the_nav_count_is_kept_so_a_page_view_costs_no_inbox_queries(
+    client, project, manager, officer
+):
+    support.pending_gate(project, manager)
+    client.force_login(officer)
+    with CaptureQueriesContext(connection) as first:
+        assert "(1)" in _nav(client)
+    with CaptureQueriesContext(connection) as again:
+        assert "(1)" in _nav(client)
+
+    assert len(first) >= len(again) + len(inbox_sources_queries(officer))
+    assert len(again) <= 3  # the session and the user, nothing of the inbox
+
+
+def inbox_sources_queries(user) -> list:
+    with CaptureQueriesContext(connection) as counted:
+        inbox_for_user(user=user)
+    return list(counted)
+
+
+def test_a_change_to_what_it_counts_refreshes_the_nav_count(client, project, manager, officer):
+    client.force_login(officer)
+    assert "(0)" in _nav(client)
+
+    support.pending_gate(project, manager)  # a gate now waits for the officer
+
+    assert "(1)" in _nav(client)
+
+
+def test_the_nav_count_works_with_the_cache_down(client, project, manager, officer, settings):
+    support.pending_gate(project, manager)
+    client.force_login(officer)
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+
+    with pytest.raises(RedisError):
+        caches["default"].get("anything")  # the shared cache is down indeed
+
+    response = client.get("/inbox/nav/", headers={"HX-Request": "true"})
+
+    assert response.status_code == 200
+    assert "(1)" in response.content.decode()
+    assert "(1)" in _nav(client)  # kept in this process's memory meanwhile

@@ -94,6 +94,11 @@ TABLE: dict[str, dict[str, Rule]] = {
     "reports:report-download": {"GET": AUDIT_VIEW_ORG},
     "reports:schedule-generate": {"POST": COMPLIANCE_MANAGE},
     "reports:schedule-toggle": {"POST": COMPLIANCE_MANAGE},
+    "webhooks:dead-letter-list": {"GET": ORG_MANAGE},
+    "webhooks:dead-letter-retry": {"POST": ORG_MANAGE},
+    "webhooks:dead-letter-discard": {"POST": ORG_MANAGE},
+    # Staff and the administrators of an organisation (their current one, in the matrix).
+    "webhooks:task-run-list": {"GET": CURRENT_ORG_MANAGE},
     # --- notifications: one's own (anybody else's notification is a 404) ----------------------
     "notifications:notification-list": {"GET": SIGNED_IN},
     "notifications:bell": {"GET": SIGNED_IN},
@@ -560,6 +565,8 @@ HTML_LISTS = {
     "webhooks:endpoint-list",
     "webhooks:endpoint-detail",
     "reports:report-list",
+    "webhooks:dead-letter-list",
+    "webhooks:task-run-list",
 }
 
 # --- URL kwargs ---------------------------------------------------------------------------------
@@ -610,6 +617,7 @@ KWARGS: dict[str, str] = {
     "report_id": "report",
     "schedule_id": "report_schedule",
     "export_id": "audit_export",
+    "message_id": "dead_letter",
 }
 # The API's `pk`, by the longest route-name prefix it starts with.
 PK_BY_PREFIX: dict[str, str] = {

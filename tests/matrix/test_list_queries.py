@@ -64,6 +64,7 @@ from models_registry.models import (
 )
 from notifications import kinds
 from notifications.services import notification_mark_read, notify
+from outbox.models import OutboxMessage, TaskRun
 from projects import services as project_services
 from projects.models import PhaseChange, Project
 from reports.models import Report, ReportSchedule
@@ -173,6 +174,25 @@ def webhook_deliveries(w: World, n: int) -> None:
             error="HTTP 500",
             duration_ms=12,
         )
+
+
+def dead_letters(w: World, n: int) -> None:
+    for _ in range(n):
+        OutboxMessage.objects.create(
+            kind="webhooks.delivery",
+            key=f"budget-dead-{_n()}",
+            status=OutboxMessage.Status.DEAD,
+            attempts=8,
+            organization_id=w.org.pk,
+            recipient=f"person{_n()}@acme.test",
+        )
+
+
+def task_runs(w: World, n: int) -> None:
+    for _ in range(n):
+        i = _n()
+        TaskRun.objects.create(task_id=f"budget-{i}", task_name=f"tests.task_{i}")
+        TaskRun.objects.create(task_id=f"budget-{i}-again", task_name=f"tests.task_{i}")
 
 
 def notifications(w: World, n: int) -> None:
@@ -885,6 +905,8 @@ BUILDERS: dict[str, tuple[str, Builder, str]] = {
     "reports:report-list": ("compliance_officer", reports, ""),
     "webhooks:endpoint-list": ("org_admin", webhook_endpoints, ""),
     "webhooks:endpoint-detail": ("org_admin", webhook_deliveries, ""),
+    "webhooks:dead-letter-list": ("org_admin", dead_letters, ""),
+    "webhooks:task-run-list": ("org_admin", task_runs, ""),
     "notifications-api:notification-list": ("manager", notifications, ""),
     "notifications:notification-list": ("manager", notifications, ""),
     "projects-api:project-list": ("manager", projects, ""),

@@ -40,6 +40,7 @@ from models_registry import services as selection_services
 from models_registry.models import CatalogueModel, Criterion, ModificationFlag
 from notifications import kinds
 from notifications.services import notify
+from outbox.models import OutboxMessage
 from projects import services as project_services
 from projects.models import SuccessCriterion
 from reports import services as report_services
@@ -522,10 +523,21 @@ def _organisation_records(org: Organization, users: dict[str, User]) -> dict[str
         schedule=schedule,
         period=last_ended("weekly", timezone.now(), schedule.time_zone),
     )
+    dead_letter = OutboxMessage.objects.create(
+        kind=webhook_services.OUTBOX_KIND,
+        key="matrix-dead-letter",
+        payload={"endpoint_id": str(endpoint.pk), "document": {"id": "x", "event": "ping"}},
+        status=OutboxMessage.Status.DEAD,
+        attempts=8,
+        last_error="HTTP 500",
+        organization_id=org.pk,
+        recipient=endpoint.url,
+    )
     return {
         "report_schedule": schedule,
         "report": report,
         "webhook_endpoint": endpoint,
+        "dead_letter": dead_letter,
         "invitation": invitation,
         "invitation_secret": secret,
         "proposal": proposal,
