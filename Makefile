@@ -32,7 +32,7 @@ DEPLOY_ENV := DJANGO_DEBUG=false DJANGO_ALLOWED_HOSTS=charter.example.com \
 	DJANGO_SECRET_KEY="$$(head -c 48 /dev/urandom | base64 | tr -d '\n')" \
 	DATABASE_URL=$(DATABASE_URL) REDIS_URL=$(REDIS_URL) CELERY_BROKER_URL=
 
-.PHONY: help venv run migrate demo web worker beat test ruff imports lint types services chromium pdflibs pdftotext checks bench bench-tiny ci clean
+.PHONY: help venv run migrate demo web worker beat test ruff imports lint types services chromium pdflibs pdftotext checks bench bench-tiny fuzz ci clean
 
 help:
 	@echo "make run      install, migrate, load the demo and start web + worker + beat (SQLite, no servers)"
@@ -43,6 +43,7 @@ help:
 	@echo "make imports  the import-linter contracts: floors between apps, layers inside them"
 	@echo "make types    mypy with the Django and DRF plugins (settings in pyproject.toml)"
 	@echo "make bench    the benchmarks against their ceilings (BENCH_SCALE=full|tiny, docs/performance.md)"
+	@echo "make fuzz     a long Schemathesis run over the whole API (docs/api.md)"
 	@echo "make ci       what .ci/run runs (= make test)"
 
 # --- the virtualenv: uv, the locked versions, bytecode compiled once ---------------------------
@@ -131,6 +132,11 @@ bench: venv services
 
 bench-tiny: venv services
 	$(TEST_ENV) $(BIN)/python -m bench --scale tiny
+
+# A longer Schemathesis run than the suite's (docs/api.md): more examples, coverage and stateful.
+fuzz: venv services
+	CHARTER_FUZZ_EXAMPLES=25 CHARTER_FUZZ_PHASES=examples,coverage,fuzzing,stateful \
+		$(TEST_ENV) $(BIN)/python -m pytest -q -p no:cacheprovider tests/core/test_api_fuzz.py
 
 test: venv services chromium pdftotext ruff imports types checks bench-tiny
 	@echo "== pytest on PostgreSQL and Redis"
