@@ -44,6 +44,8 @@ MODIFICATION_FLAGGED = "modification.flagged"
 REMINDER_DUE = "reminder.due"
 # The report emails itself (reports/outbox.py): in the app only, unless a person asks for more.
 REPORT_READY = "report.ready"
+# A queued audit trail export is written: the person who queued it may download it.
+EXPORT_READY = "export.ready"
 
 
 @dataclass(frozen=True)
@@ -85,3 +87,4 @@ register_kind(
 )
 register_kind(REMINDER_DUE, "Something I am responsible for falls due")
 register_kind(REPORT_READY, "A scheduled audit report is ready", Channel.IN_APP)
+register_kind(EXPORT_READY, "An audit trail export I queued is ready", Channel.IN_APP)

@@ -10,6 +10,7 @@ from django.dispatch import receiver
 from django.urls import reverse
 
 from accounts.models import User
+from compliance.signals import audit_export_ready
 from models_registry.signals import incident_opened, modification_flagged
 from notifications import kinds
 from notifications.selectors import compliance_officers, project_managers
@@ -95,4 +96,18 @@ def tell_requester_of_decision(sender: Any, request: Any, actor: Any, **kwargs: 
         title=f"Gate {outcome}: {project.name} → {_phase(request.to_phase)}",
         link=reverse("projects:gate", kwargs={"project_id": project.pk}),
         key_parts=[request.pk, outcome],
+    )
+
+
+@receiver(audit_export_ready, dispatch_uid="notifications.audit_export_ready")
+def tell_requester_export_is_ready(sender: Any, export: Any, **kwargs: Any) -> None:
+    """The person who queued a large export hears when it can be downloaded."""
+    notify(
+        kind=kinds.EXPORT_READY,
+        recipients=[export.requested_by],
+        organization=export.organization,
+        title=f"Audit trail export ready ({export.rows} events, {export.format.upper()})",
+        body=f"SHA-256 {export.sha256}",
+        link=reverse("compliance:audit-trail") + "#exports",
+        key_parts=[export.pk],
     )

@@ -9,6 +9,7 @@ class WebhookEvent(models.TextChoices):
     INCIDENT_OPENED = "incident.opened", "Incident opened by a monitoring threshold"
     MODIFICATION_FLAGGED = "modification.flagged", "Possible substantial modification flagged"
     CHECK_OVERDUE = "check.overdue", "Compliance check overdue (its due date passed, not met)"
+    EXPORT_READY = "export.ready", "Audit trail export ready to download"
 
 
 # Sent by "Send test event" to one endpoint, whatever it subscribes to; not subscribable.

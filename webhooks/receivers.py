@@ -8,6 +8,7 @@ from typing import Any
 
 from django.dispatch import receiver
 
+from compliance.signals import audit_export_ready
 from models_registry.signals import incident_opened, modification_flagged
 from projects.signals import gate_decided
 from webhooks.events import WebhookEvent
@@ -60,4 +61,21 @@ def on_gate_decided(sender: Any, request: Any, project: Any, status: str, **kwar
             "to_phase": request.to_phase,
         },
         about=str(request.pk),
+    )
+
+
+@receiver(audit_export_ready, dispatch_uid="webhooks.audit_export_ready")
+def on_audit_export_ready(sender: Any, export: Any, **kwargs: Any) -> None:
+    """A GRC tool that waits for a queued export learns it may download it (through the API,
+    with its own token: the event carries no link that would grant access)."""
+    webhook_event_publish(
+        organization_id=export.organization_id,
+        event=WebhookEvent.EXPORT_READY,
+        data={
+            "export_id": str(export.pk),
+            "format": export.format,
+            "rows": export.rows,
+            "sha256": export.sha256,
+        },
+        about=str(export.pk),
     )

@@ -31,6 +31,7 @@ from audit.writer import audit_record
 from compliance.audit_actions import ComplianceAction as Action
 from compliance.models import AuditExport
 from compliance.selectors import audit_chain_rows
+from compliance.signals import audit_export_ready
 from core.jobs import enqueue_named_on_commit
 from core.pdf import html_to_pdf
 from core.services import json_normalise
@@ -233,10 +234,13 @@ def audit_export_build(*, export_id: UUID) -> AuditExport | None:
     filters = dict(export.filters)
     actor, organization = export.requested_by, export.organization
     name = f"{export.pk}.{export.format}"
-    target = export_dir() / name
-    partial = target.with_suffix(".part")
+    partial: Path | None = None
     digest = hashlib.sha256()
     try:
+        # Inside the try: a folder that cannot be made fails the export, never leaves it
+        # running for ever.
+        target = export_dir() / name
+        partial = target.with_suffix(".part")
         require(actor, Perm.AUDIT_VIEW_ORG, organization)
         if export.format == "pdf":
             pdf, rows = _pdf(actor=actor, organization=organization, filters=filters)
@@ -255,7 +259,8 @@ def audit_export_build(*, export_id: UUID) -> AuditExport | None:
         os.replace(partial, target)
     except Exception as error:
         logger.exception("audit export %s failed", export.pk)
-        partial.unlink(missing_ok=True)
+        if partial is not None:
+            partial.unlink(missing_ok=True)
         export.status = AuditExport.Status.FAILED
         export.error = str(error)[:500]
         export.finished_at = timezone.now()
@@ -267,9 +272,21 @@ def audit_export_build(*, export_id: UUID) -> AuditExport | None:
     export.rows = rows
     export.size = target.stat().st_size
     export.finished_at = timezone.now()
-    export.save(
-        update_fields=["status", "file_name", "sha256", "rows", "size", "finished_at", "updated_at"]
-    )
+    # Ready and announced together: the requester's notification and the `export.ready`
+    # webhooks' outbox rows commit with the status, or not at all.
+    with transaction.atomic():
+        export.save(
+            update_fields=[
+                "status",
+                "file_name",
+                "sha256",
+                "rows",
+                "size",
+                "finished_at",
+                "updated_at",
+            ]
+        )
+        audit_export_ready.send(sender=AuditExport, export=export)
     return export
 
 
