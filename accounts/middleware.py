@@ -1,9 +1,12 @@
-"""Show times in the signed-in user's time zone (they are stored in UTC)."""
+"""Per-request context of the signed-in user: their time zone (times are stored in UTC), and
+the enrolment an organisation's two-factor policy requires of them."""
 
 import zoneinfo
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.urls import reverse
 from django.utils import timezone
 
 
@@ -32,3 +35,54 @@ class UserTimeZoneMiddleware:
         finally:
             # Threads serve many requests: never leak one user's zone into the next.
             timezone.deactivate()
+
+
+class TwoFactorEnrolmentMiddleware:
+    """Hold a member whom an organisation requires to use two-factor sign-in, and who has no
+    device yet, on the enrolment page until they enrol (accounts/two_factor.py).
+
+    The requirement is decided when they sign in and kept in the session, so this costs no
+    query per request. Pages: a redirect; htmx fragments and the API with that session: 403.
+    Sign-out, the enrolment pages and static files stay reachable.
+    """
+
+    ALLOWED = (
+        "accounts:two-factor",
+        "accounts:two-factor-start",
+        "accounts:two-factor-confirm",
+        "accounts:logout",
+    )
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from accounts.two_factor import ENROLMENT_REQUIRED_KEY
+
+        session = getattr(request, "session", None)
+        if session is None or not session.get(ENROLMENT_REQUIRED_KEY):
+            return self.get_response(request)
+        if not request.user.is_authenticated:
+            return self.get_response(request)
+        allowed = {reverse(name) for name in self.ALLOWED}
+        if request.path in allowed or request.path.startswith(
+            "/" + settings.STATIC_URL.lstrip("/")
+        ):
+            return self.get_response(request)
+        target = reverse("accounts:two-factor")
+        if request.path.startswith("/api/"):
+            return JsonResponse(
+                {
+                    "type": "about:blank",
+                    "title": "Two-factor sign-in required",
+                    "status": 403,
+                    "detail": "Your organisation requires two-factor sign-in: set it up at "
+                    f"{target} first.",
+                },
+                status=403,
+                content_type="application/problem+json",
+            )
+        if request.headers.get("HX-Request"):
+            # Fragments (the bell's polling) get nothing: the page itself was redirected.
+            return HttpResponse(status=403)
+        return HttpResponseRedirect(target)

@@ -7,8 +7,23 @@ app_name = "accounts"
 
 urlpatterns = [
     path("accounts/login/", views.SignInView.as_view(), name="login"),
+    path("accounts/login/code/", views.sign_in_code, name="sign-in-code"),
+    path("accounts/two-factor/", views.two_factor_page, name="two-factor"),
+    path("accounts/two-factor/start/", views.two_factor_start, name="two-factor-start"),
+    path("accounts/two-factor/confirm/", views.two_factor_confirm, name="two-factor-confirm"),
+    path(
+        "accounts/two-factor/recovery-codes/",
+        views.two_factor_recovery_codes,
+        name="two-factor-recovery-codes",
+    ),
+    path("accounts/two-factor/disable/", views.two_factor_disable, name="two-factor-disable"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/profile/", views.profile, name="profile"),
+    path(
+        "accounts/sessions/end-others/",
+        views.sessions_end_others,
+        name="sessions-end-others",
+    ),
     path("accounts/password/", views.PasswordChangeView.as_view(), name="password-change"),
     path(
         "accounts/password/reset/",

@@ -64,6 +64,13 @@ TABLE: dict[str, dict[str, Rule]] = {
     # Django's form views answer PUT as POST.
     "accounts:login": {"GET": PUBLIC, "POST": PUBLIC, "PUT": PUBLIC},
     "accounts:logout": {"POST": PUBLIC},
+    "accounts:sign-in-code": {"GET": PUBLIC, "POST": PUBLIC},  # back to sign-in without one
+    "accounts:two-factor": {"GET": SIGNED_IN},
+    "accounts:two-factor-start": {"POST": SIGNED_IN},
+    "accounts:two-factor-confirm": {"POST": SIGNED_IN},
+    "accounts:two-factor-recovery-codes": {"POST": SIGNED_IN},
+    "accounts:two-factor-disable": {"POST": SIGNED_IN},
+    "accounts:sessions-end-others": {"POST": SIGNED_IN},
     "accounts:profile": {"GET": SIGNED_IN, "POST": SIGNED_IN},
     "accounts:password-change": {"GET": SIGNED_IN, "POST": SIGNED_IN, "PUT": SIGNED_IN},
     "accounts:password-reset": {"GET": PUBLIC, "POST": PUBLIC, "PUT": PUBLIC},
