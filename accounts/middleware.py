@@ -86,3 +86,35 @@ class TwoFactorEnrolmentMiddleware:
             # Fragments (the bell's polling) get nothing: the page itself was redirected.
             return HttpResponse(status=403)
         return HttpResponseRedirect(target)
+
+
+def permissions_policy_header(policy: dict[str, list[str]]) -> str:
+    """`{"camera": [], "fullscreen": ["self"]}` → `camera=(), fullscreen=(self)`; origins other
+    than the keywords self and * are quoted, as the header's structured fields want."""
+
+    def origin(value: str) -> str:
+        return value if value in ("self", "*") else f'"{value}"'
+
+    return ", ".join(
+        f"{feature}=({' '.join(origin(o) for o in allowed)})" for feature, allowed in policy.items()
+    )
+
+
+class PermissionsPolicyMiddleware:
+    """Send `Permissions-Policy` (settings.PERMISSIONS_POLICY) on every response, static
+    files and error pages included: the browser features Charter never uses (camera,
+    microphone, location, payment, USB, …) are off for it and anything it could embed.
+
+    Goes right after SecurityMiddleware, before WhiteNoise answers for static files. A view
+    that sets the header itself keeps its own.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.header = permissions_policy_header(settings.PERMISSIONS_POLICY)
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if self.header:
+            response.headers.setdefault("Permissions-Policy", self.header)
+        return response
