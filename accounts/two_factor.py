@@ -130,7 +130,9 @@ def _kind(device: Device) -> str:
 
 
 @transaction.atomic
-def user_sign_in_with_code(*, request: HttpRequest, user: User, code: str) -> bool:
+def user_sign_in_with_code(
+    *, request: HttpRequest, user: User, code: str, via: str | None = None
+) -> bool:
     """The second step of signing in: if `code` is valid, sign `user` in (audited, with the
     kind of device) and remember the device in the session; False, and nobody signed in,
     otherwise (the wrong code's throttling by django-otp is kept)."""
@@ -138,6 +140,8 @@ def user_sign_in_with_code(*, request: HttpRequest, user: User, code: str) -> bo
     if device is None:
         return False
     data: dict[str, object] = {"two_factor": _kind(device)}
+    if via:
+        data["via"] = via
     if isinstance(device, StaticDevice):
         data["recovery_codes_left"] = recovery_codes_left(user)
     user_sign_in(request=request, user=user, data=data)

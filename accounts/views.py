@@ -12,7 +12,7 @@ from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.signals import user_login_failed
-from django.core.exceptions import ValidationError
+from django.core.exceptions import SuspiciousOperation, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
@@ -20,8 +20,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 from django_otp import login as otp_login
+from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
-from accounts import selectors, services, two_factor
+from accounts import oidc, selectors, services, two_factor
 from accounts.forms import (
     AcceptInvitationForm,
     APITokenForm,
@@ -55,18 +56,29 @@ class SignInView(auth_views.LoginView):
     form_class = SignInForm
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {**super().get_context_data(**kwargs), "sso_enabled": oidc.enabled()}
+
     def form_valid(self, form: Any) -> HttpResponse:
-        user = form.get_user()
-        if two_factor.has_device(user):
-            self.request.session[two_factor.PENDING_KEY] = {
-                "user": str(user.pk),
-                "at": int(time.time()),
-                "next": self.get_success_url(),
-            }
-            return redirect("accounts:sign-in-code")
-        # Instead of LoginView's own login(): the service signs in and audits atomically.
-        services.user_sign_in(request=self.request, user=user)
-        return _after_sign_in(self.request, user, self.get_success_url())
+        return finish_first_step(self.request, form.get_user(), self.get_success_url())
+
+
+def finish_first_step(
+    request: HttpRequest, user: User, target: str, *, via: str | None = None
+) -> HttpResponse:
+    """After the password (or the single sign-on provider): on to the code page for a user
+    with two-factor sign-in, else signed in (audited) and on to `target`."""
+    if two_factor.has_device(user):
+        request.session[two_factor.PENDING_KEY] = {
+            "user": str(user.pk),
+            "at": int(time.time()),
+            "next": target,
+            "via": via,
+        }
+        return redirect("accounts:sign-in-code")
+    # Instead of LoginView's own login(): the service signs in and audits atomically.
+    services.user_sign_in(request=request, user=user, data={"via": via} if via else None)
+    return _after_sign_in(request, user, target)
 
 
 def _after_sign_in(request: HttpRequest, user: User, target: str) -> HttpResponse:
@@ -78,7 +90,7 @@ def _after_sign_in(request: HttpRequest, user: User, target: str) -> HttpRespons
     return HttpResponseRedirect(target)
 
 
-def _pending_user(request: HttpRequest) -> tuple[User, str] | None:
+def _pending_user(request: HttpRequest) -> tuple[User, str, str | None] | None:
     """Who passed the password step in this session a moment ago, and where they go next."""
     pending = request.session.get(two_factor.PENDING_KEY)
     if not isinstance(pending, dict):
@@ -96,7 +108,8 @@ def _pending_user(request: HttpRequest) -> tuple[User, str] | None:
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         target = reverse(settings.LOGIN_REDIRECT_URL)
-    return user, target
+    via = pending.get("via")
+    return user, target, str(via) if via else None
 
 
 @require_http_methods(["GET", "POST"])
@@ -108,14 +121,14 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
         request.session.pop(two_factor.PENDING_KEY, None)
         messages.info(request, "Sign in again, please.")
         return redirect("accounts:login")
-    user, target = found
+    user, target, via = found
     credentials = {"username": user.email}
     form = TwoFactorCodeForm(request.POST or None)
     if request.method == "POST":
         if AxesProxyHandler.is_locked(request, credentials):
             return get_lockout_response(request, None, credentials)
         if form.is_valid() and two_factor.user_sign_in_with_code(
-            request=request, user=user, code=form.cleaned_data["code"]
+            request=request, user=user, code=form.cleaned_data["code"], via=via
         ):
             request.session.pop(two_factor.PENDING_KEY, None)
             return _after_sign_in(request, user, target)
@@ -555,3 +568,42 @@ def token_revoke(request: AuthenticatedRequest, token_id: Any) -> HttpResponse:
     services.api_token_revoke(actor=request.user, token=token)
     messages.success(request, f"Token “{token.name}” revoked.")
     return redirect("accounts:token-list")
+
+
+# --- single sign-on (OpenID Connect) ---------------------------------------------------------
+
+
+SSO_OFF = "Single sign-on is not set up here: sign in with your email and password."
+
+
+class OIDCSignInView(OIDCAuthenticationRequestView):
+    """Off to the provider (back to the sign-in page while single sign-on is not set up)."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        if not oidc.enabled():
+            messages.info(request, SSO_OFF)
+            return redirect("accounts:login")
+        return super().get(request)
+
+
+class OIDCCallbackView(OIDCAuthenticationCallbackView):
+    """Back from the provider: Charter's own sign-in (audited, then the two-factor code and
+    the organisation's policy as after a password) instead of the library's bare login."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        if not oidc.enabled():
+            messages.info(request, SSO_OFF)
+            return redirect("accounts:login")
+        try:
+            return super().get(request)
+        except SuspiciousOperation:  # a state this session never sent: start again
+            messages.error(request, "Single sign-on did not complete. Try again, please.")
+            return redirect("accounts:login")
+
+    @property
+    def failure_url(self) -> str:
+        messages.error(self.request, "Single sign-on did not complete. Try again, please.")
+        return reverse("accounts:login")
+
+    def login_success(self) -> HttpResponse:
+        return finish_first_step(self.request, self.user, self.success_url, via="oidc")

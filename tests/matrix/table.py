@@ -65,6 +65,8 @@ TABLE: dict[str, dict[str, Rule]] = {
     "accounts:login": {"GET": PUBLIC, "POST": PUBLIC, "PUT": PUBLIC},
     "accounts:logout": {"POST": PUBLIC},
     "accounts:sign-in-code": {"GET": PUBLIC, "POST": PUBLIC},  # back to sign-in without one
+    "accounts:oidc-sign-in": {"GET": PUBLIC},  # to the sign-in page while SSO is off
+    "accounts:oidc-callback": {"GET": PUBLIC},
     "accounts:two-factor": {"GET": SIGNED_IN},
     "accounts:two-factor-start": {"POST": SIGNED_IN},
     "accounts:two-factor-confirm": {"POST": SIGNED_IN},
