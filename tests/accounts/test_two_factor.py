@@ -324,3 +324,19 @@ def test_administrators_set_the_policy_through_the_api_audited(org, admin, org_m
     assert response.json()["require_two_factor_for_privileged"]
     event = AuditEvent.objects.get(action="organization.settings_changed")
     assert event.data == {"require_two_factor_for_privileged": {"old": False, "new": True}}
+
+
+def test_the_password_step_expires_after_five_minutes(admin):
+    device, _ = enrolled(admin)
+    client = Client()
+    password_step(client, admin)
+    session = client.session
+    pending = session[two_factor.PENDING_KEY]
+    session[two_factor.PENDING_KEY] = {**pending, "at": pending["at"] - 301}
+    session.save()
+
+    response = client.post(CODE, {"code": code_for(device)})
+
+    assert response["Location"] == LOGIN
+    assert not signed_in(client)
+    assert two_factor.PENDING_KEY not in client.session
