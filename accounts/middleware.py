@@ -42,8 +42,9 @@ class TwoFactorEnrolmentMiddleware:
     device yet, on the enrolment page until they enrol (accounts/two_factor.py).
 
     The requirement is decided when they sign in and kept in the session, so this costs no
-    query per request. Pages: a redirect; htmx fragments and the API with that session: 403.
-    Sign-out, the enrolment pages and static files stay reachable.
+    query per request. Pages get a redirect, htmx fragments an empty 204 (nothing swapped in),
+    the API with that session a 403. Sign-out, the enrolment pages and static files stay
+    reachable.
     """
 
     ALLOWED = (
@@ -83,8 +84,9 @@ class TwoFactorEnrolmentMiddleware:
                 content_type="application/problem+json",
             )
         if request.headers.get("HX-Request"):
-            # Fragments (the bell's polling) get nothing: the page itself was redirected.
-            return HttpResponse(status=403)
+            # Fragments (the bell's polling on the enrolment page) get nothing to swap in:
+            # htmx leaves the page as it is on a 204.
+            return HttpResponse(status=204)
         return HttpResponseRedirect(target)
 
 
