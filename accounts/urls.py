@@ -57,6 +57,11 @@ urlpatterns = [
     path("organizations/switch/", views.organization_switch, name="organization-switch"),
     path("organizations/<uuid:org_id>/members/", views.member_list, name="member-list"),
     path(
+        "organizations/<uuid:org_id>/two-factor-policy/",
+        views.organization_two_factor_policy,
+        name="organization-two-factor-policy",
+    ),
+    path(
         "organizations/<uuid:org_id>/invitations/",
         views.invitation_create,
         name="invitation-create",

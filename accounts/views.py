@@ -445,6 +445,25 @@ def member_change_role(
 
 @login_required
 @require_POST
+def organization_two_factor_policy(request: AuthenticatedRequest, org_id: Any) -> HttpResponse:
+    """Require, or stop requiring, two-factor sign-in of administrators and compliance
+    officers (administrators)."""
+    org = selectors.organization_get_for_user(user=request.user, id=org_id, perm=Perm.ORG_MANAGE)
+    required = request.POST.get("required") == "true"
+    services.organization_set_require_two_factor(
+        actor=request.user, organization=org, required=required
+    )
+    messages.success(
+        request,
+        "Two-factor sign-in is now required of administrators and compliance officers."
+        if required
+        else "Two-factor sign-in is no longer required.",
+    )
+    return redirect("accounts:member-list", org.pk)
+
+
+@login_required
+@require_POST
 def member_remove(request: AuthenticatedRequest, org_id: Any, membership_id: Any) -> HttpResponse:
     """Remove someone from the organisation (never its last administrator)."""
     org = selectors.organization_get_for_user(user=request.user, id=org_id, perm=Perm.ORG_MANAGE)

@@ -340,3 +340,25 @@ def test_the_password_step_expires_after_five_minutes(admin):
     assert response["Location"] == LOGIN
     assert not signed_in(client)
     assert two_factor.PENDING_KEY not in client.session
+
+
+def test_administrators_set_the_policy_on_the_members_page(org, admin, org_member):
+    url = f"/organizations/{org.pk}/two-factor-policy/"
+    member = Client()
+    member.force_login(org_member(Role.MEMBER))
+    assert member.post(url, {"required": "true"}).status_code == 403
+    org.refresh_from_db()
+    assert not org.require_two_factor_for_privileged
+
+    client = Client()
+    client.force_login(admin)
+    page = client.get(f"/organizations/{org.pk}/members/").content.decode()
+    assert "Require it of administrators and compliance officers" in page
+
+    client.post(url, {"required": "true"})
+
+    org.refresh_from_db()
+    assert org.require_two_factor_for_privileged
+    assert "Stop requiring it" in client.get(f"/organizations/{org.pk}/members/").content.decode()
+    event = AuditEvent.objects.get(action="organization.settings_changed")
+    assert event.actor == admin

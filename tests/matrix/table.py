@@ -88,6 +88,7 @@ TABLE: dict[str, dict[str, Rule]] = {
     "accounts:invitation-revoke": {"POST": ORG_MANAGE},
     "accounts:member-role": {"POST": ORG_MANAGE},
     "accounts:member-remove": {"POST": ORG_MANAGE},
+    "accounts:organization-two-factor-policy": {"POST": ORG_MANAGE},
     "accounts:invitation-accept": {"GET": PUBLIC, "POST": PUBLIC},
     # --- webhooks (organisation settings) ---------------------------------------------------
     "webhooks:endpoint-list": {"GET": ORG_MANAGE, "POST": ORG_MANAGE},
