@@ -18,3 +18,9 @@ class AccountsConfig(AppConfig):
         from accounts.signin import on_locked_out
 
         user_locked_out.connect(on_locked_out, dispatch_uid="charter-sign-in-locked-out")
+
+        from django.core.checks import register
+
+        from accounts.oidc import check_group_roles
+
+        register(check_group_roles)

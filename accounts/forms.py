@@ -83,3 +83,19 @@ class APITokenForm(forms.Form):
         initial=settings.API_TOKEN_DEFAULT_TTL_DAYS,
         label="Expires in (days)",
     )
+
+
+class TwoFactorCodeForm(forms.Form):
+    """A six-digit code from the authenticator app, or one of the recovery codes."""
+
+    code = forms.CharField(
+        max_length=32,
+        label="Code",
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+
+class EndSessionsForm(forms.Form):
+    """Sign out everywhere else; revoking the API tokens too is a separate choice."""
+
+    revoke_api_tokens = forms.BooleanField(required=False, label="Also revoke all my API tokens")

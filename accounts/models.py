@@ -9,6 +9,7 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from core.models import BaseModel
 from core.money import CurrencyField
@@ -44,6 +45,9 @@ class User(BaseModel, AbstractBaseUser, PermissionsMixin):
     time_zone = models.CharField(max_length=64, default="UTC")
     is_staff = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
+    # Raised by "sign out everywhere": every session signed before carries the old value in
+    # its auth hash (get_session_auth_hash) and ends at its next request.
+    session_epoch = models.PositiveIntegerField(default=0, editable=False)
 
     objects = UserManager()
 
@@ -60,6 +64,19 @@ class User(BaseModel, AbstractBaseUser, PermissionsMixin):
     @property
     def display_name(self) -> str:
         return self.full_name or self.email
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        # Django's hash of the password, which ends the sessions when the password changes;
+        # once the epoch has been raised it goes into the hash too. Epoch 0 keeps Django's
+        # own value, so sessions signed in before this existed stay valid.
+        if not self.session_epoch:
+            return super()._get_session_auth_hash(secret=secret)  # type: ignore[misc]
+        return salted_hmac(
+            "charter.accounts.User.session_auth_hash",
+            f"{self.password}:{self.session_epoch}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
 
 class Organization(BaseModel):
@@ -78,6 +95,12 @@ class Organization(BaseModel):
     # What cost estimates are shown in; prices in other currencies are converted with the
     # organisation's exchange rates.
     currency = CurrencyField(default="EUR", help_text="ISO 4217 code, such as EUR or USD.")
+    # Administrators and compliance officers must sign in with a second factor (TOTP):
+    # one without a device is sent to enrolment after signing in (accounts/two_factor.py).
+    require_two_factor_for_privileged = models.BooleanField(
+        default=False,
+        help_text="Administrators and compliance officers must use two-factor sign-in.",
+    )
 
     class Meta:
         ordering = ["name"]

@@ -135,20 +135,25 @@ def user_sign_in_locked_out(*, email: str, client_address: str | None) -> None:
 
 
 @transaction.atomic
-def user_sign_in(*, request: HttpRequest, user: User) -> None:
+def user_sign_in(*, request: HttpRequest, user: User, data: dict[str, Any] | None = None) -> None:
     """Sign `user` in on the request's session and put it on the trail of each of their
     organisations, in one transaction: if the audit write fails, neither the new session nor
-    `last_login` is committed (and the failed request's session is not saved either)."""
-    login(request, user)
+    `last_login` is committed (and the failed request's session is not saved either).
+    `data` says how (the second factor used, never its code)."""
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     org_ids = list(
         OrganizationMembership.objects.filter(user=user).values_list("organization", flat=True)
     )
     for org in Organization.objects.filter(pk__in=org_ids):
         audit_record(
-            actor=user, action=AccountsAction.USER_SIGNED_IN, target=user, organization=org
+            actor=user,
+            action=AccountsAction.USER_SIGNED_IN,
+            target=user,
+            organization=org,
+            data=data,
         )
     if not org_ids:
-        audit_record(actor=user, action=AccountsAction.USER_SIGNED_IN, target=user)
+        audit_record(actor=user, action=AccountsAction.USER_SIGNED_IN, target=user, data=data)
 
 
 def _password_set(*, user: User, password: str, via: str) -> None:
@@ -265,6 +270,31 @@ def organization_set_gate_requester_signoff(
         instance=org,
         fields=["allow_gate_requester_signoff"],
         data={"allow_gate_requester_signoff": allowed},
+    )
+    audit_record(
+        actor=actor,
+        action=AccountsAction.ORGANIZATION_SETTINGS_CHANGED,
+        target=org,
+        data=changes,
+    )
+    return org
+
+
+@transaction.atomic
+def organization_set_require_two_factor(
+    *, actor: User, organization: Organization, required: bool
+) -> Organization:
+    """Require, or stop requiring, two-factor sign-in of the organisation's administrators
+    and compliance officers (administrators). Those without a device are held on the
+    enrolment page from their next sign-in on (accounts/two_factor.py)."""
+    require(actor, Perm.ORG_MANAGE, organization)
+    org = Organization.objects.select_for_update().get(pk=organization.pk)
+    if org.require_two_factor_for_privileged == required:
+        return org
+    org, changes = model_update(
+        instance=org,
+        fields=["require_two_factor_for_privileged"],
+        data={"require_two_factor_for_privileged": required},
     )
     audit_record(
         actor=actor,
@@ -538,3 +568,36 @@ def api_token_revoke(*, actor: User, token: APIToken) -> APIToken:
             data={"prefix": locked.prefix},
         )
     return locked
+
+
+# --- sessions -------------------------------------------------------------------------------
+
+
+def session_epoch_raise(user: User) -> User:
+    """Raise the user's session epoch (locked): every session signed in so far ends."""
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    locked.session_epoch += 1
+    locked.save(update_fields=["session_epoch", "updated_at"])
+    return locked
+
+
+@transaction.atomic
+def user_sessions_end_others(*, actor: User, revoke_api_tokens: bool = False) -> User:
+    """Sign the actor out everywhere else: every session signed in so far ends at its next
+    request (the epoch in the session's auth hash changes); with `revoke_api_tokens`, their
+    active API tokens are revoked too. The caller keeps its own session by updating its hash
+    with the returned user (django.contrib.auth.update_session_auth_hash)."""
+    user = session_epoch_raise(actor)
+    revoked = 0
+    if revoke_api_tokens:
+        active = APIToken.objects.filter(user=actor, revoked_at__isnull=True).order_by("created_at")
+        for token in active.select_for_update():
+            api_token_revoke(actor=actor, token=token)
+            revoked += 1
+    audit_record(
+        actor=actor,
+        action=AccountsAction.USER_SESSIONS_ENDED,
+        target=user,
+        data={"api_tokens_revoked": revoked},
+    )
+    return user

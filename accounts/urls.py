@@ -7,8 +7,25 @@ app_name = "accounts"
 
 urlpatterns = [
     path("accounts/login/", views.SignInView.as_view(), name="login"),
+    path("accounts/login/code/", views.sign_in_code, name="sign-in-code"),
+    path("oidc/authenticate/", views.OIDCSignInView.as_view(), name="oidc-sign-in"),
+    path("oidc/callback/", views.OIDCCallbackView.as_view(), name="oidc-callback"),
+    path("accounts/two-factor/", views.two_factor_page, name="two-factor"),
+    path("accounts/two-factor/start/", views.two_factor_start, name="two-factor-start"),
+    path("accounts/two-factor/confirm/", views.two_factor_confirm, name="two-factor-confirm"),
+    path(
+        "accounts/two-factor/recovery-codes/",
+        views.two_factor_recovery_codes,
+        name="two-factor-recovery-codes",
+    ),
+    path("accounts/two-factor/disable/", views.two_factor_disable, name="two-factor-disable"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/profile/", views.profile, name="profile"),
+    path(
+        "accounts/sessions/end-others/",
+        views.sessions_end_others,
+        name="sessions-end-others",
+    ),
     path("accounts/password/", views.PasswordChangeView.as_view(), name="password-change"),
     path(
         "accounts/password/reset/",
@@ -39,6 +56,11 @@ urlpatterns = [
     path("organizations/new/", views.organization_create, name="organization-create"),
     path("organizations/switch/", views.organization_switch, name="organization-switch"),
     path("organizations/<uuid:org_id>/members/", views.member_list, name="member-list"),
+    path(
+        "organizations/<uuid:org_id>/two-factor-policy/",
+        views.organization_two_factor_policy,
+        name="organization-two-factor-policy",
+    ),
     path(
         "organizations/<uuid:org_id>/invitations/",
         views.invitation_create,

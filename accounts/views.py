@@ -1,29 +1,38 @@
 """HTML pages of accounts: sign-in, passwords, profile, organisations, members, invitations,
 API tokens. Views are thin: they parse, call a selector or service, and render."""
 
+import time
 from typing import Any
 
+from axes.handlers.proxy import AxesProxyHandler
+from axes.helpers import get_lockout_response
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.contrib.auth.signals import user_login_failed
+from django.core.exceptions import SuspiciousOperation, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
+from django_otp import login as otp_login
+from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
-from accounts import selectors, services
+from accounts import oidc, selectors, services, two_factor
 from accounts.forms import (
     AcceptInvitationForm,
     APITokenForm,
+    EndSessionsForm,
     InvitationForm,
     MembershipRoleForm,
     OrganizationForm,
     ProfileForm,
     SignInForm,
+    TwoFactorCodeForm,
 )
 from accounts.models import APIToken, Invitation, Organization, User
 from accounts.permissions import Perm, can_map
@@ -40,16 +49,195 @@ SESSION_NEW_TOKEN_KEY = "charter_new_api_token"  # noqa: S105
 
 
 class SignInView(auth_views.LoginView):
-    """Email and password; a successful sign-in goes on the audit trail."""
+    """Email and password; a successful sign-in goes on the audit trail. A user with
+    two-factor sign-in goes on to the code page, signed in only once the code matches."""
 
     template_name = "registration/login.html"
     form_class = SignInForm
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {**super().get_context_data(**kwargs), "sso_enabled": oidc.enabled()}
+
     def form_valid(self, form: Any) -> HttpResponse:
-        # Instead of LoginView's own login(): the service signs in and audits atomically.
-        services.user_sign_in(request=self.request, user=form.get_user())
-        return HttpResponseRedirect(self.get_success_url())
+        return finish_first_step(self.request, form.get_user(), self.get_success_url())
+
+
+def finish_first_step(
+    request: HttpRequest, user: User, target: str, *, via: str | None = None
+) -> HttpResponse:
+    """After the password (or the single sign-on provider): on to the code page for a user
+    with two-factor sign-in, else signed in (audited) and on to `target`."""
+    if two_factor.has_device(user):
+        request.session[two_factor.PENDING_KEY] = {
+            "user": str(user.pk),
+            "at": int(time.time()),
+            "next": target,
+            "via": via,
+        }
+        return redirect("accounts:sign-in-code")
+    # Instead of LoginView's own login(): the service signs in and audits atomically.
+    services.user_sign_in(request=request, user=user, data={"via": via} if via else None)
+    return _after_sign_in(request, user, target)
+
+
+def _after_sign_in(request: HttpRequest, user: User, target: str) -> HttpResponse:
+    # Decided once per sign-in, so that the middleware needs no query on each request.
+    if two_factor.enrolment_required(user):
+        request.session[two_factor.ENROLMENT_REQUIRED_KEY] = True
+        messages.info(request, "Your organisation requires two-factor sign-in: set it up now.")
+        return redirect("accounts:two-factor")
+    return HttpResponseRedirect(target)
+
+
+def _pending_user(request: HttpRequest) -> tuple[User, str, str | None] | None:
+    """Who passed the password step in this session a moment ago, and where they go next."""
+    pending = request.session.get(two_factor.PENDING_KEY)
+    if not isinstance(pending, dict):
+        return None
+    if time.time() - int(pending.get("at", 0)) > two_factor.PENDING_TTL_SECONDS:
+        return None
+    try:
+        user = User.objects.filter(pk=str(pending.get("user")), is_active=True).first()
+    except ValidationError:  # not an id (the session is ours, but never 500)
+        return None
+    if user is None:
+        return None
+    target = str(pending.get("next", ""))
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse(settings.LOGIN_REDIRECT_URL)
+    via = pending.get("via")
+    return user, target, str(via) if via else None
+
+
+@require_http_methods(["GET", "POST"])
+def sign_in_code(request: HttpRequest) -> HttpResponse:
+    """The second step of signing in: a code from the authenticator app or a recovery code.
+    Wrong codes count as failed sign-ins (django-axes), so the same lockout applies."""
+    found = _pending_user(request)
+    if found is None:
+        request.session.pop(two_factor.PENDING_KEY, None)
+        messages.info(request, "Sign in again, please.")
+        return redirect("accounts:login")
+    user, target, via = found
+    credentials = {"username": user.email}
+    form = TwoFactorCodeForm(request.POST or None)
+    if request.method == "POST":
+        if AxesProxyHandler.is_locked(request, credentials):
+            return get_lockout_response(request, None, credentials)
+        if form.is_valid() and two_factor.user_sign_in_with_code(
+            request=request, user=user, code=form.cleaned_data["code"], via=via
+        ):
+            request.session.pop(two_factor.PENDING_KEY, None)
+            return _after_sign_in(request, user, target)
+        user_login_failed.send(sender=__name__, credentials=credentials, request=request)
+        if form.is_valid():
+            form.add_error("code", two_factor.WRONG_CODE)
+    status = 400 if request.method == "POST" else 200
+    response = render(request, "registration/sign_in_code.html", {"form": form}, status=status)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# --- two-factor sign-in: enrolment, recovery codes, disabling -------------------------------
+
+
+@login_required
+@require_http_methods(["GET"])
+def two_factor_page(request: AuthenticatedRequest) -> HttpResponse:
+    """Whether two-factor sign-in is on; set it up (secret and QR code), new recovery codes,
+    turn it off. Fresh recovery codes are shown here once, right after they are made."""
+    user = request.user
+    enrolled = two_factor.has_device(user)
+    device = None if enrolled else two_factor.pending_device(user)
+    context = {
+        "enrolled": enrolled,
+        "required": two_factor.required_by_policy(user),
+        "provisioning": two_factor.provisioning(device) if device is not None else None,
+        "recovery_codes_left": two_factor.recovery_codes_left(user) if enrolled else 0,
+        "new_recovery_codes": request.session.pop(two_factor.NEW_RECOVERY_CODES_KEY, None),
+        "confirm_form": TwoFactorCodeForm(prefix="confirm"),
+        "recovery_form": TwoFactorCodeForm(prefix="recovery"),
+        "disable_form": TwoFactorCodeForm(prefix="disable"),
+        "nav": "two-factor",
+    }
+    response = render(request, "accounts/two_factor.html", context)
+    response["Cache-Control"] = "no-store"  # the page may hold a secret
+    return response
+
+
+def _two_factor_error(request: HttpRequest, error: ValidationError) -> HttpResponse:
+    messages.error(request, " ".join(error.messages))
+    return redirect("accounts:two-factor")
+
+
+@login_required
+@require_POST
+def two_factor_start(request: AuthenticatedRequest) -> HttpResponse:
+    """Make the secret of a new authenticator, shown on the two-factor page."""
+    try:
+        two_factor.two_factor_enrolment_start(actor=request.user)
+    except ValidationError as error:
+        return _two_factor_error(request, error)
+    return redirect("accounts:two-factor")
+
+
+@login_required
+@require_POST
+def two_factor_confirm(request: AuthenticatedRequest) -> HttpResponse:
+    """Turn two-factor sign-in on with the app's first code; this session counts as verified
+    and the recovery codes are shown once."""
+    form = TwoFactorCodeForm(request.POST, prefix="confirm")
+    if not form.is_valid():
+        return _two_factor_error(request, ValidationError(two_factor.WRONG_CODE))
+    try:
+        device, codes = two_factor.two_factor_enrolment_confirm(
+            actor=request.user, code=form.cleaned_data["code"]
+        )
+    except ValidationError as error:
+        return _two_factor_error(request, error)
+    # Sessions signed in elsewhere before, without a code, have just ended: this one goes on.
+    update_session_auth_hash(request, device.user)
+    otp_login(request, device)
+    request.session.pop(two_factor.ENROLMENT_REQUIRED_KEY, None)
+    request.session[two_factor.NEW_RECOVERY_CODES_KEY] = codes
+    messages.success(request, "Two-factor sign-in is on. Keep your recovery codes safe.")
+    return redirect("accounts:two-factor")
+
+
+@login_required
+@require_POST
+def two_factor_recovery_codes(request: AuthenticatedRequest) -> HttpResponse:
+    """Replace the recovery codes (against a current code); the new ones are shown once."""
+    form = TwoFactorCodeForm(request.POST, prefix="recovery")
+    if not form.is_valid():
+        return _two_factor_error(request, ValidationError(two_factor.WRONG_CODE))
+    try:
+        codes = two_factor.two_factor_recovery_codes_regenerate(
+            actor=request.user, code=form.cleaned_data["code"]
+        )
+    except ValidationError as error:
+        return _two_factor_error(request, error)
+    request.session[two_factor.NEW_RECOVERY_CODES_KEY] = codes
+    messages.success(request, "New recovery codes made: the old ones no longer work.")
+    return redirect("accounts:two-factor")
+
+
+@login_required
+@require_POST
+def two_factor_disable(request: AuthenticatedRequest) -> HttpResponse:
+    """Turn two-factor sign-in off, against a current code."""
+    form = TwoFactorCodeForm(request.POST, prefix="disable")
+    if not form.is_valid():
+        return _two_factor_error(request, ValidationError(two_factor.WRONG_CODE))
+    try:
+        two_factor.two_factor_disable(actor=request.user, code=form.cleaned_data["code"])
+    except ValidationError as error:
+        return _two_factor_error(request, error)
+    messages.success(request, "Two-factor sign-in is off.")
+    return redirect("accounts:two-factor")
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -99,9 +287,25 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 
 @login_required
+@require_POST
+def sessions_end_others(request: AuthenticatedRequest) -> HttpResponse:
+    """Sign out everywhere but here; revoking one's API tokens too is a separate choice."""
+    form = EndSessionsForm(request.POST)
+    revoke = form.is_valid() and form.cleaned_data["revoke_api_tokens"]
+    user = services.user_sessions_end_others(actor=request.user, revoke_api_tokens=revoke)
+    update_session_auth_hash(request, user)  # this session goes on
+    messages.success(
+        request,
+        "Signed out everywhere else"
+        + (", and your API tokens are revoked." if revoke else ". Your API tokens still work."),
+    )
+    return redirect("accounts:profile")
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def profile(request: AuthenticatedRequest) -> HttpResponse:
-    """One's own name and time zone."""
+    """One's own name and time zone; signing out everywhere else."""
     user = request.user
     form = ProfileForm(
         request.POST or None, initial={"full_name": user.full_name, "time_zone": user.time_zone}
@@ -115,7 +319,8 @@ def profile(request: AuthenticatedRequest) -> HttpResponse:
             messages.success(request, "Profile saved.")
             return redirect("accounts:profile")
     status = 400 if request.method == "POST" else 200
-    return render(request, "accounts/profile.html", {"form": form, "nav": "profile"}, status=status)
+    context = {"form": form, "end_sessions_form": EndSessionsForm(), "nav": "profile"}
+    return render(request, "accounts/profile.html", context, status=status)
 
 
 # --- organisations -------------------------------------------------------------------------------
@@ -236,6 +441,25 @@ def member_change_role(
     return render(
         request, "accounts/members.html#member-row", context, status=400 if error else 200
     )
+
+
+@login_required
+@require_POST
+def organization_two_factor_policy(request: AuthenticatedRequest, org_id: Any) -> HttpResponse:
+    """Require, or stop requiring, two-factor sign-in of administrators and compliance
+    officers (administrators)."""
+    org = selectors.organization_get_for_user(user=request.user, id=org_id, perm=Perm.ORG_MANAGE)
+    required = request.POST.get("required") == "true"
+    services.organization_set_require_two_factor(
+        actor=request.user, organization=org, required=required
+    )
+    messages.success(
+        request,
+        "Two-factor sign-in is now required of administrators and compliance officers."
+        if required
+        else "Two-factor sign-in is no longer required.",
+    )
+    return redirect("accounts:member-list", org.pk)
 
 
 @login_required
@@ -363,3 +587,42 @@ def token_revoke(request: AuthenticatedRequest, token_id: Any) -> HttpResponse:
     services.api_token_revoke(actor=request.user, token=token)
     messages.success(request, f"Token “{token.name}” revoked.")
     return redirect("accounts:token-list")
+
+
+# --- single sign-on (OpenID Connect) ---------------------------------------------------------
+
+
+SSO_OFF = "Single sign-on is not set up here: sign in with your email and password."
+
+
+class OIDCSignInView(OIDCAuthenticationRequestView):
+    """Off to the provider (back to the sign-in page while single sign-on is not set up)."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        if not oidc.enabled():
+            messages.info(request, SSO_OFF)
+            return redirect("accounts:login")
+        return super().get(request)
+
+
+class OIDCCallbackView(OIDCAuthenticationCallbackView):
+    """Back from the provider: Charter's own sign-in (audited, then the two-factor code and
+    the organisation's policy as after a password) instead of the library's bare login."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        if not oidc.enabled():
+            messages.info(request, SSO_OFF)
+            return redirect("accounts:login")
+        try:
+            return super().get(request)
+        except SuspiciousOperation:  # a state this session never sent: start again
+            messages.error(request, "Single sign-on did not complete. Try again, please.")
+            return redirect("accounts:login")
+
+    @property
+    def failure_url(self) -> str:
+        messages.error(self.request, "Single sign-on did not complete. Try again, please.")
+        return reverse("accounts:login")
+
+    def login_success(self) -> HttpResponse:
+        return finish_first_step(self.request, self.user, self.success_url, via="oidc")

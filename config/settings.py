@@ -53,11 +53,15 @@ INSTALLED_APPS = [
     "inbox",
     "reports",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "demo",  # the top floor: nothing imports it
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "accounts.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "core.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -65,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.UserTimeZoneMiddleware",
+    "accounts.middleware.TwoFactorEnrolmentMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -129,6 +134,8 @@ LOGIN_URL = "accounts:login"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Single sign-on; answers only on its callback, and only once a provider is configured.
+    "accounts.oidc.CharterOIDCBackend",
 ]
 AXES_FAILURE_LIMIT = env.int("CHARTER_SIGNIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("CHARTER_SIGNIN_LOCKOUT_MINUTES", default=15))
@@ -137,6 +144,27 @@ AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "core.clientip.client_address"
 AXES_USERNAME_CALLABLE = "accounts.signin.attempted_email"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Two-factor sign-in (django-otp, accounts/two_factor.py): the name authenticator apps show.
+# Wrong codes count as failed sign-ins of the address above, so the same lockout applies.
+OTP_TOTP_ISSUER = env("CHARTER_TOTP_ISSUER", default="Charter")
+# --- Single sign-on with OpenID Connect (mozilla-django-oidc, accounts/oidc.py): off while
+# CHARTER_OIDC_CLIENT_ID is empty. The endpoints are the provider's (its discovery document
+# lists them); ID tokens are RS256-signed and checked against its JWKS.
+OIDC_RP_CLIENT_ID = env("CHARTER_OIDC_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env("CHARTER_OIDC_CLIENT_SECRET", default="")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env("CHARTER_OIDC_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env("CHARTER_OIDC_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env("CHARTER_OIDC_USERINFO_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env("CHARTER_OIDC_JWKS_ENDPOINT", default="")
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_RP_SCOPES = env("CHARTER_OIDC_SCOPES", default="openid email profile")
+OIDC_USE_PKCE = True
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:oidc-callback"
+# The claim that lists the person's groups, and which group gives which role where:
+# "group=organisation-slug:role, ..." (roles: admin, compliance_officer, member).
+CHARTER_OIDC_GROUPS_CLAIM = env("CHARTER_OIDC_GROUPS_CLAIM", default="groups")
+# Checked at start-up (accounts.oidc.check_group_roles).
+CHARTER_OIDC_GROUP_ROLES = env("CHARTER_OIDC_GROUP_ROLES", default="")
 LOGIN_REDIRECT_URL = "projects:project-list"
 LOGOUT_REDIRECT_URL = "accounts:login"
 AUTH_PASSWORD_VALIDATORS = [
@@ -218,6 +246,29 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+# Permissions-Policy on every response (accounts.middleware.PermissionsPolicyMiddleware):
+# features Charter never uses are off, for its pages and anything they could embed; an empty
+# list is "()", nobody. Fullscreen and the clipboard (the copy buttons) stay with Charter.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    "accelerometer": [],
+    "autoplay": [],
+    "camera": [],
+    "display-capture": [],
+    "encrypted-media": [],
+    "fullscreen": ["self"],
+    "geolocation": [],
+    "gyroscope": [],
+    "hid": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "picture-in-picture": [],
+    "screen-wake-lock": [],
+    "serial": [],
+    "usb": [],
+    "xr-spatial-tracking": [],
+}
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # Content Security Policy (Django 6 built-in): scripts only from our own origin, with nonces.

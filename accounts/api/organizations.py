@@ -31,6 +31,7 @@ from accounts.services import (
     organization_create,
     organization_rename,
     organization_set_gate_requester_signoff,
+    organization_set_require_two_factor,
 )
 from accounts.types import signed_in_user
 from core.api.schema import DELETE, ID, READ, WRITE, problems
@@ -51,6 +52,9 @@ class OrganizationOutputSerializer(serializers.Serializer):
     role = serializers.SerializerMethodField(help_text="Your role in the organisation.")
     allow_gate_requester_signoff = serializers.BooleanField(
         help_text="Whether the person who requested a gate may also give its manager sign-off."
+    )
+    require_two_factor_for_privileged = serializers.BooleanField(
+        help_text="Whether administrators and compliance officers must use two-factor sign-in."
     )
     created_at = serializers.DateTimeField()
 
@@ -73,6 +77,13 @@ class OrganizationUpdateInputSerializer(StrictInputSerializer):
         help_text=(
             "Let the person who requested a gate also give its manager sign-off (off by "
             "default: another manager signs)."
+        ),
+    )
+    require_two_factor_for_privileged = serializers.BooleanField(
+        required=False,
+        help_text=(
+            "Require two-factor sign-in of administrators and compliance officers: one "
+            "without a device is sent to set it up at their next sign-in."
         ),
     )
 
@@ -176,6 +187,12 @@ class OrganizationViewSet(ApiViewSet):
                 actor=signed_in_user(request),
                 organization=organization,
                 allowed=data["allow_gate_requester_signoff"],
+            )
+        if "require_two_factor_for_privileged" in data:
+            organization = organization_set_require_two_factor(
+                actor=signed_in_user(request),
+                organization=organization,
+                required=data["require_two_factor_for_privileged"],
             )
         return Response(self._serialize(organization))
 

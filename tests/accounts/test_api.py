@@ -278,6 +278,7 @@ def test_organization_list_shows_only_mine_with_my_role(org, other_org, complian
         "slug": org.slug,
         "role": "compliance_officer",
         "allow_gate_requester_signoff": False,
+        "require_two_factor_for_privileged": False,
         "created_at": row["created_at"],
     }
 

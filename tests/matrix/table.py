@@ -66,6 +66,15 @@ TABLE: dict[str, dict[str, Rule]] = {
     # Django's form views answer PUT as POST.
     "accounts:login": {"GET": PUBLIC, "POST": PUBLIC, "PUT": PUBLIC},
     "accounts:logout": {"POST": PUBLIC},
+    "accounts:sign-in-code": {"GET": PUBLIC, "POST": PUBLIC},  # back to sign-in without one
+    "accounts:oidc-sign-in": {"GET": PUBLIC},  # to the sign-in page while SSO is off
+    "accounts:oidc-callback": {"GET": PUBLIC},
+    "accounts:two-factor": {"GET": SIGNED_IN},
+    "accounts:two-factor-start": {"POST": SIGNED_IN},
+    "accounts:two-factor-confirm": {"POST": SIGNED_IN},
+    "accounts:two-factor-recovery-codes": {"POST": SIGNED_IN},
+    "accounts:two-factor-disable": {"POST": SIGNED_IN},
+    "accounts:sessions-end-others": {"POST": SIGNED_IN},
     "accounts:profile": {"GET": SIGNED_IN, "POST": SIGNED_IN},
     "accounts:password-change": {"GET": SIGNED_IN, "POST": SIGNED_IN, "PUT": SIGNED_IN},
     "accounts:password-reset": {"GET": PUBLIC, "POST": PUBLIC, "PUT": PUBLIC},
@@ -81,6 +90,7 @@ TABLE: dict[str, dict[str, Rule]] = {
     "accounts:invitation-revoke": {"POST": ORG_MANAGE},
     "accounts:member-role": {"POST": ORG_MANAGE},
     "accounts:member-remove": {"POST": ORG_MANAGE},
+    "accounts:organization-two-factor-policy": {"POST": ORG_MANAGE},
     "accounts:invitation-accept": {"GET": PUBLIC, "POST": PUBLIC},
     # --- webhooks (organisation settings) ---------------------------------------------------
     "webhooks:endpoint-list": {"GET": ORG_MANAGE, "POST": ORG_MANAGE},
