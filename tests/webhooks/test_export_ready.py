@@ -27,6 +27,7 @@ def test_a_built_export_is_announced_once_to_subscribers_and_its_requester(
     assert not OutboxMessage.objects.filter(kind=OUTBOX_KIND).exists()  # not ready yet
 
     built = audit_export_build(export_id=export.pk)
+    assert built is not None
     assert audit_export_build(export_id=export.pk) is None  # a second delivery does nothing
 
     [message] = OutboxMessage.objects.filter(kind=OUTBOX_KIND)
@@ -52,6 +53,8 @@ def test_a_failed_export_is_not_announced(admin, compliance_officer, org, settin
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the export folder should be")
     settings.CHARTER_AUDIT_EXPORT_DIR = blocker
-    assert audit_export_build(export_id=export.pk).status == "failed"
+    failed = audit_export_build(export_id=export.pk)
+    assert failed is not None
+    assert failed.status == "failed"
     assert not OutboxMessage.objects.filter(kind=OUTBOX_KIND).exists()
     assert not Notification.objects.filter(kind=kinds.EXPORT_READY).exists()
