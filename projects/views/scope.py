@@ -13,6 +13,7 @@ from accounts.permissions import Perm, can
 from accounts.types import AuthenticatedRequest
 from core.errors import ConflictError
 from core.forms import add_service_errors, error_text
+from core.numbers import plain_number
 from projects import selectors, services
 from projects.forms_scope import CommentForm, ScopeVersionForm
 from projects.pages import project_context
@@ -104,7 +105,7 @@ def scope_version_new(request: AuthenticatedRequest, project_id: Any) -> HttpRes
                 f"{m.due_date.isoformat()} {m.title}" for m in latest.milestones.all()
             ),
             "success_criteria": "\n".join(
-                f"{c.metric} | {c.get_comparison_display()} | {c.target.normalize()} | {c.unit}"
+                f"{c.metric} | {c.get_comparison_display()} | {plain_number(c.target)} | {c.unit}"
                 for c in latest.success_criteria.all()
             ),
             "out_of_scope": "\n".join(latest.out_of_scope),
