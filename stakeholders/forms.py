@@ -87,6 +87,12 @@ class StakeholderForm(forms.Form):
     )
 
 
+class StakeholderOnProjectForm(StakeholderForm):
+    """A new person added from a project's page: they join the registry and the project."""
+
+    role = forms.CharField(max_length=150, required=False, label="Role in the project")
+
+
 class StakeholderSearchForm(forms.Form):
     q = forms.CharField(required=False, max_length=100, label="Search")
 

@@ -15,7 +15,7 @@ from accounts.permissions import Perm, can
 from accounts.types import AuthenticatedRequest
 from core.errors import ConflictError
 from core.forms import add_service_errors
-from projects.models import Project
+from projects.models import Project, Task
 from projects.pages import project_context
 from projects.selectors import project_people, project_people_list, project_person_get
 from stakeholders import ics, selectors, services
@@ -106,12 +106,22 @@ def _detail(
     invited_ids = {str(i.stakeholder_id) for i in invitations}
     can_edit = can(request.user, Perm.PROJECT_CONTRIBUTE, project)
     is_scheduled = workshop.status == Workshop.Status.SCHEDULED
+    action_tasks = (
+        list(
+            Task.objects.filter(
+                project=project, source_type="stakeholders.workshop", source_id=str(workshop.pk)
+            ).select_related("assignee")
+        )
+        if workshop.status == Workshop.Status.HELD
+        else []
+    )
     context = project_context(
         request,
         project,
         "workshops",
         workshop=workshop,
         invitations=invitations,
+        action_tasks=action_tasks,
         viewer_zone=_user_zone(request),
         can_edit=can_edit,
         is_scheduled=is_scheduled,
