@@ -149,7 +149,11 @@ def _detail(
             WorkshopInviteForm(stakeholders=uninvited, prefix="invite") if uninvited else None
         )
         context["outcome_form"] = forms.get("outcome_form") or WorkshopOutcomeForm(
-            invitees=_invitees(invitations), people_by_email={}, prefix="outcome"
+            invitees=_invitees(invitations),
+            people=project_people_list(user=request.user, project=project)
+            if context["can_record"]
+            else [],
+            prefix="outcome",
         )
     return render(request, "stakeholders/workshop_detail.html", context, status=status)
 
@@ -265,16 +269,15 @@ def workshop_outcome(
     """Record that the workshop was held; action items become tasks on the project."""
     project = project_for(request, project_id, Perm.PROJECT_CONTRIBUTE)
     workshop = _workshop(request, project, workshop_id)
-    people_by_email = {
-        person.email.lower(): person
-        for person in project_people_list(user=request.user, project=project)
-    }
-    form = WorkshopOutcomeForm(
-        request.POST,
-        invitees=_invitees(list(workshop.invitations.all())),
-        people_by_email=people_by_email,
-        prefix="outcome",
-    )
+    people = project_people_list(user=request.user, project=project)
+    invitees = _invitees(list(workshop.invitations.all()))
+    if "add_action" in request.POST:
+        # "Add an action item" without a script: the same form again with one more row.
+        form = WorkshopOutcomeForm(
+            request.POST, invitees=invitees, people=people, extra_rows=1, prefix="outcome"
+        ).quiet()
+        return _detail(request, project, workshop, outcome_form=form)
+    form = WorkshopOutcomeForm(request.POST, invitees=invitees, people=people, prefix="outcome")
     return _run(
         request,
         project,
