@@ -10,10 +10,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django import forms
-from django.forms.utils import ErrorDict
 from django.utils import timezone
 
-from core.forms import choice_field
+from core.forms import choice_field, quiet, rows_data
 from core.timezones import time_zone_choices
 from stakeholders.models import Question, Stakeholder
 from stakeholders.services.feedback import MAX_QUESTIONS
@@ -250,14 +249,7 @@ class WorkshopOutcomeForm(forms.Form):
         choice_field(self, "attended").choices = invitees
         self.people = {str(person.pk): person for person in people}
         choices = [(pk, person.display_name) for pk, person in self.people.items()]
-        if data is not None and extra_rows:
-            data = data.copy()
-            key = "actions-TOTAL_FORMS"
-            try:
-                total = int(data.get(key, 0))
-            except (TypeError, ValueError):
-                total = 0
-            data[key] = str(min(max(total, 0) + extra_rows, MAX_ACTION_ITEMS))
+        data = rows_data(data, "actions", more=extra_rows, most=MAX_ACTION_ITEMS)
         self.action_rows = ActionItemFormSet(
             data, prefix="actions", form_kwargs={"people": choices}
         )
@@ -290,17 +282,8 @@ class WorkshopOutcomeForm(forms.Form):
         return data
 
     def quiet(self) -> WorkshopOutcomeForm:
-        """The form shown again to add a row: with what was typed, without errors (nothing
-        was submitted for saving yet)."""
-        self._errors = ErrorDict()
-        self.cleaned_data = {}
-        # Django computes errors lazily on first access; stating them as empty skips that.
-        rows = self.action_rows
-        rows._errors = [ErrorDict() for _ in rows.forms]  # type: ignore[attr-defined]
-        rows._non_form_errors = rows.error_class()  # type: ignore[attr-defined]
-        for row in rows.forms:
-            row._errors = ErrorDict()  # type: ignore[attr-defined]
-            row.cleaned_data = {}
+        """The form shown again to add a row: what was typed, without errors."""
+        quiet(self, self.action_rows)
         return self
 
 

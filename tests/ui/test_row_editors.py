@@ -134,3 +134,89 @@ def test_add_a_row_without_a_script_shows_one_more_row_and_no_errors(
     assert not re.search(r'class="errorlist', page)
     past_workshop.refresh_from_db()
     assert past_workshop.status == Workshop.Status.SCHEDULED
+
+
+# --- the scope document: milestones and success criteria -------------------------------------
+
+
+def scope_rows(prefix, columns, *items):
+    data = {f"{prefix}-TOTAL_FORMS": str(len(items)), f"{prefix}-INITIAL_FORMS": "0"}
+    for n, item in enumerate(items):
+        data |= {f"{prefix}-{n}-{c}": v for c, v in zip(columns, item, strict=True)}
+    return data
+
+
+MILESTONE = ("title", "due_date")
+CRITERION = ("metric", "comparison", "target", "unit")
+
+
+def test_a_new_scope_version_starts_from_the_latest_rows_a_field_per_column(
+    client, project, manager
+):
+    from projects import services as project_services
+
+    project_services.scope_version_create(
+        actor=manager,
+        project=project,
+        goals="Answer faster.",
+        milestones=[{"title": "Pilot", "due_date": date(2027, 3, 1)}],
+        success_criteria=[{"metric": "Accuracy", "comparison": "gte", "target": "90", "unit": "%"}],
+    )
+    client.force_login(manager)
+    page = client.get(f"/projects/{project.pk}/scope/new/").content.decode()
+    assert 'name="milestones-0-title" value="Pilot"' in page or 'value="Pilot"' in page
+    assert 'name="milestones-0-due_date" value="2027-03-01"' in page
+    assert 'name="criteria-0-target" value="90"' in page  # not 9E+1
+    assert 'name="criteria-0-comparison"' in page
+    assert "metric | at least" not in page
+
+
+def test_scope_rows_are_saved_and_a_bad_row_shows_its_error_in_place(client, project, manager):
+    from projects.models import ScopeVersion
+
+    client.force_login(manager)
+    url = f"/projects/{project.pk}/scope/new/"
+    bad = client.post(
+        url,
+        {"goals": "Answer faster."}
+        | scope_rows("milestones", MILESTONE, ("Pilot", ""))
+        | scope_rows("criteria", CRITERION, ("Accuracy", "gte", "ninety", "%")),
+    )
+    assert bad.status_code == 400
+    page = bad.content.decode()
+    criterion = page[
+        page.index('name="criteria-0-metric"') : page.index('name="criteria-0-DELETE"')
+    ]
+    assert "Enter a number." in criterion
+    milestone = page[
+        page.index('name="milestones-0-title"') : page.index('name="milestones-0-DELETE"')
+    ]
+    assert "Give the milestone its date." in milestone
+    assert ScopeVersion.objects.count() == 0
+
+    good = client.post(
+        url,
+        {"goals": "Answer faster."}
+        | scope_rows("milestones", MILESTONE, ("Pilot", "2027-03-01"), ("", ""))
+        | scope_rows("criteria", CRITERION, ("Accuracy", "gte", "90", "%"), ("", "gte", "", "")),
+    )
+    assert good.status_code == 302
+    version = ScopeVersion.objects.get()
+    assert [m.title for m in version.milestones.all()] == ["Pilot"]
+    assert str(version.success_criteria.get()) == "Accuracy at least 90 %"
+
+
+def test_add_a_success_criterion_row_without_a_script(client, project, manager):
+    client.force_login(manager)
+    response = client.post(
+        f"/projects/{project.pk}/scope/new/",
+        {"goals": "", "add_criterion": "1"}
+        | scope_rows("milestones", MILESTONE, ("", ""))
+        | scope_rows("criteria", CRITERION, ("Accuracy", "gte", "90", "%")),
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'name="criteria-TOTAL_FORMS" value="2"' in page
+    assert 'name="milestones-TOTAL_FORMS" value="1"' in page
+    assert 'value="Accuracy"' in page
+    assert 'class="errorlist' not in page
