@@ -10,7 +10,6 @@ from django.db.models import Q
 
 from core.fields import LimitedTextField
 from core.models import BaseModel
-from core.numbers import human_number
 
 
 class ScopeDocument(BaseModel):
@@ -140,9 +139,7 @@ class SuccessCriterion(BaseModel):
         ]
 
     def __str__(self) -> str:
-        return (
-            f"{self.metric} {self.get_comparison_display()} {human_number(self.target)} {self.unit}"
-        )
+        return f"{self.metric} {self.get_comparison_display()} {self.target} {self.unit}"
 
 
 class ScopeReviewComment(BaseModel):

@@ -133,7 +133,7 @@ def test_scope_version_written_submitted_and_approved_in_the_pages(client, proje
     )
     version = ScopeVersion.objects.get()
     assert [m.title for m in version.milestones.all()] == ["Pilot", "Go-live"]
-    assert str(version.success_criteria.get()) == "Median triage time at most 4 hours"
+    assert str(version.success_criteria.get()) == "Median triage time at most 4.0000 hours"
     client.post(f"/projects/{project.pk}/scope/{version.pk}/submit/")
     client.post(f"/projects/{project.pk}/scope/{version.pk}/approve/", {"comment": "Mine"})
     assert ScopeVersion.objects.get().status == "in_review"  # the author cannot approve

@@ -203,7 +203,13 @@ def test_scope_rows_are_saved_and_a_bad_row_shows_its_error_in_place(client, pro
     assert good.status_code == 302
     version = ScopeVersion.objects.get()
     assert [m.title for m in version.milestones.all()] == ["Pilot"]
-    assert str(version.success_criteria.get()) == "Accuracy at least 90 %"
+    criterion = version.success_criteria.get()
+    assert (criterion.metric, criterion.comparison, criterion.target, criterion.unit) == (
+        "Accuracy",
+        "gte",
+        90,
+        "%",
+    )
 
 
 def test_add_a_success_criterion_row_without_a_script(client, project, manager):
