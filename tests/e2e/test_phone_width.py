@@ -17,6 +17,7 @@ PAGES = [
     "/projects/{p}/stakeholders/",
     "/projects/{p}/operate/",
     "/projects/{p}/scope/",
+    "/projects/{p}/scope/new/",
     "/projects/{p}/workshops/",
     "/projects/{p}/tasks/",
     "/projects/{p}/gate/",
