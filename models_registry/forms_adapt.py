@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 
+from core.numbers import human_number
 from models_registry.models import Dataset, FineTuneRun, ModelVersion
 
 ADAPTATIONS = [c for c in ModelVersion.Adaptation.choices if c[0] != ModelVersion.Adaptation.BASE]
@@ -115,12 +116,13 @@ class EvaluationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.criteria = criteria
         for criterion in criteria:
+            target = human_number(criterion.target)
             self.fields[f"criterion_{criterion.pk}"] = forms.DecimalField(
                 max_digits=24,
                 decimal_places=8,
                 required=False,
                 label=f"{criterion.metric} ({criterion.unit})",
-                help_text=f"Target: {criterion.get_comparison_display()} {criterion.target}.",
+                help_text=f"Target: {criterion.get_comparison_display()} {target}.",
             )
 
     def clean_extra_metrics(self) -> list[dict[str, Any]]:

@@ -1,12 +1,14 @@
-"""Forms of the Scope-phase pages. Lists are typed one item per line."""
+"""Forms of the Scope-phase pages. Plain lists are typed one item per line; structured
+rows (milestones, success criteria) have a field per column."""
 
-from datetime import date
+from __future__ import annotations
+
 from typing import Any
 
 from django import forms
 
-from core.forms import choice_field
-from projects.models import FeasibilityStudy, Risk, Task
+from core.forms import choice_field, quiet, rows_data
+from projects.models import FeasibilityStudy, Risk, SuccessCriterion, Task
 from projects.models.feasibility import Rating
 from projects.risk_library import risk_library
 
@@ -70,64 +72,125 @@ class RiskFilterForm(forms.Form):
     )
 
 
+MAX_ROWS = 50
+
+
+class MilestoneForm(forms.Form):
+    """One milestone of a scope version; a blank row is left out."""
+
+    title = forms.CharField(max_length=200, required=False)
+    due_date = forms.DateField(widget=DATE, required=False, label="Due")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        title, due = (data.get("title") or "").strip(), data.get("due_date")
+        if title and not due and "due_date" not in self.errors:
+            self.add_error("due_date", "Give the milestone its date.")
+        if due and not title:
+            self.add_error("title", "Give the milestone a title, or clear its row.")
+        return data
+
+
+class SuccessCriterionForm(forms.Form):
+    """One measurable success criterion; a blank row is left out."""
+
+    metric = forms.CharField(max_length=200, required=False)
+    comparison = forms.ChoiceField(choices=SuccessCriterion.Comparison.choices, initial="gte")
+    target = forms.DecimalField(max_digits=14, decimal_places=4, required=False)
+    unit = forms.CharField(max_length=50, required=False)
+
+    def has_changed(self) -> bool:
+        # The comparison always has a value: a row counts as filled only with something typed.
+        return any(self.data.get(self.add_prefix(n)) for n in ("metric", "target", "unit"))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        metric = (data.get("metric") or "").strip()
+        if (data.get("target") is not None or data.get("unit")) and not metric:
+            self.add_error("metric", "Name the metric, or clear its row.")
+        if metric and data.get("target") is None and "target" not in self.errors:
+            self.add_error("target", "Give the target as a number.")
+        return data
+
+
+MilestoneFormSet = forms.formset_factory(
+    MilestoneForm, extra=1, can_delete=True, max_num=MAX_ROWS, validate_max=True
+)
+SuccessCriterionFormSet = forms.formset_factory(
+    SuccessCriterionForm, extra=1, can_delete=True, max_num=MAX_ROWS, validate_max=True
+)
+
+
+def _kept(formset: forms.BaseFormSet[Any], filled: str) -> list[dict[str, Any]]:
+    return [
+        row
+        for row in formset.cleaned_data
+        if row and not row.get("DELETE") and (row.get(filled) or "").strip()
+    ]
+
+
 class ScopeVersionForm(forms.Form):
+    """The scope document; milestones and success criteria are rows (`milestone_rows`,
+    `criterion_rows`: formsets posted with the form, prefixes "milestones" and "criteria")."""
+
     goals = forms.CharField(widget=forms.Textarea, max_length=10000)
     deliverables = forms.CharField(widget=forms.Textarea, required=False, max_length=10000)
     timeline_start = forms.DateField(required=False, widget=DATE)
     timeline_end = forms.DateField(required=False, widget=DATE)
-    milestones = forms.CharField(
-        widget=forms.Textarea,
-        required=False,
-        help_text="One per line: YYYY-MM-DD Title, in date order.",
-    )
-    success_criteria = forms.CharField(
-        widget=forms.Textarea,
-        required=False,
-        help_text="One per line: metric | at least / at most / equal | target | unit.",
-    )
     out_of_scope = forms.CharField(widget=forms.Textarea, required=False, help_text="One per line.")
     assumptions = forms.CharField(widget=forms.Textarea, required=False, help_text="One per line.")
     constraints = forms.CharField(widget=forms.Textarea, required=False, help_text="One per line.")
     change_summary = forms.CharField(max_length=300, required=False)
 
-    COMPARISONS = {
-        "at least": "gte",
-        "at most": "lte",
-        "equal": "eq",
-        ">=": "gte",
-        "<=": "lte",
-        "=": "eq",
-    }
+    def __init__(
+        self,
+        data: Any = None,
+        *args: Any,
+        milestones: list[dict[str, Any]] | None = None,
+        criteria: list[dict[str, Any]] | None = None,
+        add: str = "",
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(data, *args, **kwargs)
+        self.milestone_rows = MilestoneFormSet(
+            rows_data(data, "milestones", more=int(add == "milestones"), most=MAX_ROWS),
+            prefix="milestones",
+            initial=milestones,
+        )
+        self.criterion_rows = SuccessCriterionFormSet(
+            rows_data(data, "criteria", more=int(add == "criteria"), most=MAX_ROWS),
+            prefix="criteria",
+            initial=criteria,
+        )
 
-    def clean_milestones(self) -> list[dict[str, Any]]:
-        rows = []
-        for number, line in enumerate(_lines(self.cleaned_data["milestones"]), start=1):
-            day, _, title = line.partition(" ")
-            try:
-                rows.append({"due_date": date.fromisoformat(day), "title": title.strip()})
-            except ValueError as error:
-                raise forms.ValidationError(
-                    f"Line {number}: start with a date like 2027-03-01."
-                ) from error
-        return rows
+    def is_valid(self) -> bool:
+        rows_valid = [self.milestone_rows.is_valid(), self.criterion_rows.is_valid()]
+        return super().is_valid() and all(rows_valid)
 
-    def clean_success_criteria(self) -> list[dict[str, Any]]:
-        rows = []
-        for number, line in enumerate(_lines(self.cleaned_data["success_criteria"]), start=1):
-            parts = [part.strip() for part in line.split("|")]
-            if len(parts) != 4 or parts[1].lower() not in self.COMPARISONS:
-                raise forms.ValidationError(
-                    f"Line {number}: write metric | at least | target | unit."
-                )
-            rows.append(
-                {
-                    "metric": parts[0],
-                    "comparison": self.COMPARISONS[parts[1].lower()],
-                    "target": parts[2],
-                    "unit": parts[3],
-                }
-            )
-        return rows
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not (self.milestone_rows.is_valid() and self.criterion_rows.is_valid()):
+            self.add_error(None, "A milestone or success criterion needs fixing: see its row.")
+            return data
+        data["milestones"] = [
+            {"title": row["title"].strip(), "due_date": row["due_date"]}
+            for row in _kept(self.milestone_rows, "title")
+        ]
+        data["success_criteria"] = [
+            {
+                "metric": row["metric"].strip(),
+                "comparison": row["comparison"],
+                "target": str(row["target"]),
+                "unit": (row.get("unit") or "").strip(),
+            }
+            for row in _kept(self.criterion_rows, "metric")
+        ]
+        return data
+
+    def quiet(self) -> ScopeVersionForm:
+        """The form shown again to add a row: what was typed, without errors."""
+        quiet(self, self.milestone_rows, self.criterion_rows)
+        return self
 
     def clean_out_of_scope(self) -> list[str]:
         return _lines(self.cleaned_data["out_of_scope"])

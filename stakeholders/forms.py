@@ -12,13 +12,14 @@ from zoneinfo import ZoneInfo
 from django import forms
 from django.utils import timezone
 
-from core.forms import choice_field
+from core.forms import choice_field, quiet, rows_data
 from core.timezones import time_zone_choices
 from stakeholders.models import Question, Stakeholder
 from stakeholders.services.feedback import MAX_QUESTIONS
 
 SCALE = [(n, str(n)) for n in range(1, 6)]
 DATE = forms.DateInput(attrs={"type": "date"})
+MAX_ACTION_ITEMS = 50
 DATETIME_LOCAL = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 CHOICE_KINDS = (Question.Kind.SINGLE, Question.Kind.MULTIPLE)
 
@@ -85,6 +86,12 @@ class StakeholderForm(forms.Form):
     notes = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=5000
     )
+
+
+class StakeholderOnProjectForm(StakeholderForm):
+    """A new person added from a project's page: they join the registry and the project."""
+
+    role = forms.CharField(max_length=150, required=False, label="Role in the project")
 
 
 class StakeholderSearchForm(forms.Form):
@@ -189,7 +196,35 @@ class WorkshopInviteForm(forms.Form):
         choice_field(self, "stakeholders").choices = stakeholders
 
 
+class ActionItemForm(forms.Form):
+    """One action item of a workshop: it becomes a task of the project. A row left blank is
+    ignored; a row with a date or an assignee needs its title."""
+
+    title = forms.CharField(max_length=200, required=False)
+    assignee = forms.ChoiceField(required=False)
+    due_date = forms.DateField(widget=DATE, required=False, label="Due")
+
+    def __init__(self, *args: Any, people: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choice_field(self, "assignee").choices = [("", "Nobody yet"), *people]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        filled = data.get("assignee") or data.get("due_date")
+        if filled and not (data.get("title") or "").strip():
+            self.add_error("title", "Give the action item a title, or clear its row.")
+        return data
+
+
+ActionItemFormSet = forms.formset_factory(
+    ActionItemForm, extra=2, can_delete=True, max_num=MAX_ACTION_ITEMS, validate_max=True
+)
+
+
 class WorkshopOutcomeForm(forms.Form):
+    """What happened at the workshop, with its action items as rows (`self.action_rows`, a
+    formset posted with the form under the prefix "actions")."""
+
     attended = forms.MultipleChoiceField(
         required=False, widget=forms.CheckboxSelectMultiple, label="Who attended"
     )
@@ -200,26 +235,28 @@ class WorkshopOutcomeForm(forms.Form):
         max_length=20000,
         help_text="One decision per line.",
     )
-    action_items = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
-        max_length=20000,
-        help_text=(
-            "One per line: YYYY-MM-DD | assignee email | title. Date and assignee may be empty. "
-            "Each becomes a task on the project."
-        ),
-    )
 
     def __init__(
         self,
+        data: Any = None,
         *args: Any,
         invitees: list[tuple[str, str]],
-        people_by_email: dict[str, Any],
+        people: list[Any],
+        extra_rows: int = 0,
         **kwargs: Any,
     ) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(data, *args, **kwargs)
         choice_field(self, "attended").choices = invitees
-        self.people_by_email = people_by_email
+        self.people = {str(person.pk): person for person in people}
+        choices = [(pk, person.display_name) for pk, person in self.people.items()]
+        data = rows_data(data, "actions", more=extra_rows, most=MAX_ACTION_ITEMS)
+        self.action_rows = ActionItemFormSet(
+            data, prefix="actions", form_kwargs={"people": choices}
+        )
+
+    def is_valid(self) -> bool:
+        rows_valid = self.action_rows.is_valid()  # every row's errors, not just the first
+        return super().is_valid() and rows_valid
 
     def clean_decisions(self) -> list[str]:
         rows = _lines(self.cleaned_data["decisions"])
@@ -228,32 +265,26 @@ class WorkshopOutcomeForm(forms.Form):
                 raise forms.ValidationError(f"Line {number}: at most 2,000 characters.")
         return rows
 
-    def clean_action_items(self) -> list[dict[str, Any]]:
-        items = []
-        for number, line in enumerate(_lines(self.cleaned_data["action_items"]), start=1):
-            parts = [part.strip() for part in line.split("|")]
-            if len(parts) != 3 or not parts[2]:
-                raise forms.ValidationError(
-                    f"Line {number}: write YYYY-MM-DD | assignee email | title."
-                )
-            day, email, title = parts
-            try:
-                due_date = date.fromisoformat(day) if day else None
-            except ValueError as error:
-                raise forms.ValidationError(
-                    f"Line {number}: {day} is not a date like 2027-03-01."
-                ) from error
-            assignee = None
-            if email:
-                assignee = self.people_by_email.get(email.lower())
-                if assignee is None:
-                    raise forms.ValidationError(
-                        f"Line {number}: {email} is not a member of this project."
-                    )
-            if len(title) > 200:
-                raise forms.ValidationError(f"Line {number}: the title is over 200 characters.")
-            items.append({"due_date": due_date, "assignee": assignee, "title": title})
-        return items
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not self.action_rows.is_valid():
+            self.add_error(None, "An action item needs fixing: see its row.")
+            return data
+        data["action_items"] = [
+            {
+                "title": row["title"].strip(),
+                "assignee": self.people.get(row.get("assignee") or ""),
+                "due_date": row.get("due_date"),
+            }
+            for row in self.action_rows.cleaned_data
+            if row and not row.get("DELETE") and (row.get("title") or "").strip()
+        ]
+        return data
+
+    def quiet(self) -> WorkshopOutcomeForm:
+        """The form shown again to add a row: what was typed, without errors."""
+        quiet(self, self.action_rows)
+        return self
 
 
 # --- feedback rounds -------------------------------------------------------------------------

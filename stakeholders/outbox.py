@@ -47,6 +47,10 @@ def _invitation(message: OutboxMessage) -> WorkshopInvitation:
     )
     if invitation is None or invitation.workshop.ics_sequence != message.payload["sequence"]:
         raise Superseded  # a later change asked for a newer version of this invitation
+    if invitation.workshop.status == Workshop.Status.HELD:
+        # Recorded as held before the invitation went out: "you are invited" to a meeting
+        # that has taken place would contradict the record.
+        raise Superseded
     return invitation
 
 

@@ -9,7 +9,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from accounts.permissions import can_map
-from core.numbers import plain_number
+from core.numbers import human_money, human_number, plain_number
 
 register = template.Library()
 
@@ -68,3 +68,17 @@ def audit_changes(data: Any) -> list[tuple[str, str]]:
 def plain(value: Any) -> str:
     """A decimal as people write it: `{{ metric.value|plain }}` gives 0.93, not 0.93000000."""
     return plain_number(value)
+
+
+@register.filter
+def number(value: Any) -> str:
+    """A number for people in the active locale: `{{ criterion.target|number }}` gives 90, not
+    9E+1; 1234567.5 gives 1,234,567.5."""
+    return human_number(value)
+
+
+@register.filter
+def money(value: Any, currency: Any = "") -> str:
+    """An amount for people in the active locale: `{{ study.estimated_cost|money:study.currency }}`
+    gives €120,000.00, not 120000.00 EUR."""
+    return human_money(value, currency)

@@ -13,6 +13,7 @@ from accounts.permissions import Perm, can
 from accounts.types import AuthenticatedRequest
 from core.errors import ConflictError
 from core.forms import add_service_errors, error_text
+from core.numbers import plain_number
 from projects import selectors, services
 from projects.forms_scope import CommentForm, ScopeVersionForm
 from projects.pages import project_context
@@ -84,6 +85,10 @@ def scope_document(
     return render(request, "projects/scope.html", context)
 
 
+# The buttons that add a row without a script, and the rows they add to.
+ADD_ROW = {"add_milestone": "milestones", "add_criterion": "criteria"}
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def scope_version_new(request: AuthenticatedRequest, project_id: Any) -> HttpResponse:
@@ -93,6 +98,8 @@ def scope_version_new(request: AuthenticatedRequest, project_id: Any) -> HttpRes
     )
     latest = selectors.scope_version_list(user=request.user, project=project).first()
     initial: dict[str, Any] = {}
+    milestones: list[dict[str, Any]] = []
+    criteria: list[dict[str, Any]] = []
     if latest is not None:
         latest = selectors.scope_version_get_for_user(user=request.user, id=latest.pk)
         initial = {
@@ -100,20 +107,32 @@ def scope_version_new(request: AuthenticatedRequest, project_id: Any) -> HttpRes
             "deliverables": latest.deliverables,
             "timeline_start": latest.timeline_start,
             "timeline_end": latest.timeline_end,
-            "milestones": "\n".join(
-                f"{m.due_date.isoformat()} {m.title}" for m in latest.milestones.all()
-            ),
-            "success_criteria": "\n".join(
-                f"{c.metric} | {c.get_comparison_display()} | {c.target.normalize()} | {c.unit}"
-                for c in latest.success_criteria.all()
-            ),
             "out_of_scope": "\n".join(latest.out_of_scope),
             "assumptions": "\n".join(latest.assumptions),
             "constraints": "\n".join(latest.constraints),
         }
-    form = ScopeVersionForm(request.POST or None, initial=initial)
+        milestones = [{"title": m.title, "due_date": m.due_date} for m in latest.milestones.all()]
+        criteria = [
+            {
+                "metric": c.metric,
+                "comparison": c.comparison,
+                "target": plain_number(c.target),
+                "unit": c.unit,
+            }
+            for c in latest.success_criteria.all()
+        ]
+    add = next((rows for button, rows in ADD_ROW.items() if button in request.POST), "")
+    form = ScopeVersionForm(
+        request.POST or None,
+        initial=initial,
+        milestones=milestones if request.method == "GET" else None,
+        criteria=criteria if request.method == "GET" else None,
+        add=add,
+    )
     status = 200
-    if request.method == "POST":
+    if add:
+        form.quiet()  # "Add a row" without a script: the same form, one row longer
+    elif request.method == "POST":
         status = 400
         if form.is_valid():
             try:

@@ -18,6 +18,7 @@ from stakeholders.services.intake import (
 )
 from stakeholders.services.registry import (
     stakeholder_create,
+    stakeholder_create_on_project,
     stakeholder_link,
     stakeholder_unlink,
     stakeholder_update,
@@ -44,6 +45,7 @@ __all__ = [
     "invite_for_token",
     "product_feedback_receive",
     "stakeholder_create",
+    "stakeholder_create_on_project",
     "stakeholder_link",
     "stakeholder_unlink",
     "stakeholder_update",

@@ -101,6 +101,17 @@ def stakeholder_update(*, actor: User, stakeholder: Stakeholder, **changes: Any)
 
 
 @transaction.atomic
+def stakeholder_create_on_project(
+    *, actor: User, project: Any, role: str = "", **fields: Any
+) -> ProjectStakeholder:
+    """Add a person to the registry and to the project they were added from, together: a
+    contributor of the project adds them, or nothing is written."""
+    require(actor, Perm.PROJECT_CONTRIBUTE, project)
+    person = stakeholder_create(actor=actor, organization=project.organization, **fields)
+    return stakeholder_link(actor=actor, project=project, stakeholder=person, role=role)
+
+
+@transaction.atomic
 def stakeholder_link(
     *, actor: User, project: Any, stakeholder: Stakeholder, role: str = ""
 ) -> ProjectStakeholder:

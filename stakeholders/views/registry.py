@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Organization
@@ -19,7 +20,12 @@ from core.htmx import render_htmx
 from projects.models import Project
 from projects.pages import project_context
 from stakeholders import selectors, services
-from stakeholders.forms import StakeholderForm, StakeholderLinkForm, StakeholderSearchForm
+from stakeholders.forms import (
+    StakeholderForm,
+    StakeholderLinkForm,
+    StakeholderOnProjectForm,
+    StakeholderSearchForm,
+)
 from stakeholders.views.common import project_for, safe_next
 
 PAGE_SIZE = 50
@@ -69,21 +75,41 @@ def stakeholder_list(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def stakeholder_create(request: AuthenticatedRequest) -> HttpResponse:
-    """Add a person to the registry; `next` brings the user back to the project they came from."""
-    org = _organization(request)
+    """Add a person to the registry; `next` brings the user back to where they came from.
+    From a project's page (`?project=<id>`, contributors of it) the person joins the project
+    too, with their role in it."""
+    project_id = request.POST.get("project") or request.GET.get("project")
+    project = project_for(request, project_id, Perm.PROJECT_CONTRIBUTE) if project_id else None
+    org = project.organization if project else _organization(request)
     next_url = safe_next(request, request.POST.get("next") or request.GET.get("next", ""))
-    form = StakeholderForm(request.POST or None)
+    form_class = StakeholderOnProjectForm if project else StakeholderForm
+    form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        fields = dict(form.cleaned_data)
         try:
-            person = services.stakeholder_create(
-                actor=request.user, organization=org, **form.cleaned_data
-            )
+            if project is None:
+                person = services.stakeholder_create(actor=request.user, organization=org, **fields)
+            else:
+                person = services.stakeholder_create_on_project(
+                    actor=request.user, project=project, **fields
+                ).stakeholder
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"{person.name} added to the registry.")
-            return redirect(next_url or "stakeholders:stakeholder-list")
-    context = {"form": form, "organization": org, "next": next_url, "nav": "stakeholders"}
+            if project is None:
+                messages.success(request, f"{person.name} added to the registry.")
+                return redirect(next_url or "stakeholders:stakeholder-list")
+            messages.success(request, f"{person.name} added to the registry and to the project.")
+            return redirect(
+                next_url or reverse("stakeholders:project-stakeholders", args=[project.pk])
+            )
+    context = {
+        "form": form,
+        "organization": org,
+        "project": project,
+        "next": next_url,
+        "nav": "stakeholders",
+    }
     status = 400 if request.method == "POST" else 200
     return render(request, "stakeholders/stakeholder_form.html", context, status=status)
 

@@ -15,7 +15,7 @@ from accounts.permissions import Perm, can
 from accounts.types import AuthenticatedRequest
 from core.errors import ConflictError
 from core.forms import add_service_errors
-from projects.models import Project
+from projects.models import Project, Task
 from projects.pages import project_context
 from projects.selectors import project_people, project_people_list, project_person_get
 from stakeholders import ics, selectors, services
@@ -106,12 +106,22 @@ def _detail(
     invited_ids = {str(i.stakeholder_id) for i in invitations}
     can_edit = can(request.user, Perm.PROJECT_CONTRIBUTE, project)
     is_scheduled = workshop.status == Workshop.Status.SCHEDULED
+    action_tasks = (
+        list(
+            Task.objects.filter(
+                project=project, source_type="stakeholders.workshop", source_id=str(workshop.pk)
+            ).select_related("assignee")
+        )
+        if workshop.status == Workshop.Status.HELD
+        else []
+    )
     context = project_context(
         request,
         project,
         "workshops",
         workshop=workshop,
         invitations=invitations,
+        action_tasks=action_tasks,
         viewer_zone=_user_zone(request),
         can_edit=can_edit,
         is_scheduled=is_scheduled,
@@ -139,7 +149,11 @@ def _detail(
             WorkshopInviteForm(stakeholders=uninvited, prefix="invite") if uninvited else None
         )
         context["outcome_form"] = forms.get("outcome_form") or WorkshopOutcomeForm(
-            invitees=_invitees(invitations), people_by_email={}, prefix="outcome"
+            invitees=_invitees(invitations),
+            people=project_people_list(user=request.user, project=project)
+            if context["can_record"]
+            else [],
+            prefix="outcome",
         )
     return render(request, "stakeholders/workshop_detail.html", context, status=status)
 
@@ -255,16 +269,15 @@ def workshop_outcome(
     """Record that the workshop was held; action items become tasks on the project."""
     project = project_for(request, project_id, Perm.PROJECT_CONTRIBUTE)
     workshop = _workshop(request, project, workshop_id)
-    people_by_email = {
-        person.email.lower(): person
-        for person in project_people_list(user=request.user, project=project)
-    }
-    form = WorkshopOutcomeForm(
-        request.POST,
-        invitees=_invitees(list(workshop.invitations.all())),
-        people_by_email=people_by_email,
-        prefix="outcome",
-    )
+    people = project_people_list(user=request.user, project=project)
+    invitees = _invitees(list(workshop.invitations.all()))
+    if "add_action" in request.POST:
+        # "Add an action item" without a script: the same form again with one more row.
+        form = WorkshopOutcomeForm(
+            request.POST, invitees=invitees, people=people, extra_rows=1, prefix="outcome"
+        ).quiet()
+        return _detail(request, project, workshop, outcome_form=form)
+    form = WorkshopOutcomeForm(request.POST, invitees=invitees, people=people, prefix="outcome")
     return _run(
         request,
         project,

@@ -54,4 +54,29 @@
       button.textContent = "Selected: press Ctrl+C";
     }
   });
+  // Row editors (templates/includes/row_editor.html): "Add" copies the empty row of the
+  // formset from its <template> and counts it in the management form; without the script the
+  // same button asks the server for the form with one more row.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("button[data-add-row]");
+    if (!button) { return; }
+    var editor = button.closest("[data-row-editor]");
+    var template = editor && editor.querySelector("template");
+    var prefix = editor && editor.getAttribute("data-row-editor");
+    var total = editor && editor.querySelector('input[name="' + prefix + '-TOTAL_FORMS"]');
+    var most = editor && editor.querySelector('input[name="' + prefix + '-MAX_NUM_FORMS"]');
+    if (!template || !total) { return; }
+    var count = parseInt(total.value, 10) || 0;
+    if (most && count >= (parseInt(most.value, 10) || Infinity)) { return; }
+    event.preventDefault();
+    var holder = document.createElement("div");
+    holder.innerHTML = template.innerHTML.replace(/__prefix__/g, String(count));
+    var row = holder.firstElementChild;
+    var legend = row.querySelector("legend");
+    if (legend) { legend.textContent = legend.textContent.trim() + " " + (count + 1); }
+    editor.querySelector(".row-editor-rows").appendChild(row);
+    total.value = String(count + 1);
+    var first = row.querySelector("input, select, textarea");
+    if (first) { first.focus(); }
+  });
 })();

@@ -96,23 +96,40 @@ def test_a_stale_risk_edit_is_refused_with_409(client, project):
     assert Risk.objects.get(pk=risk.pk).likelihood == 2
 
 
+def _rows(prefix, columns, *rows):
+    """A row editor's rows as the form posts them."""
+    data = {f"{prefix}-TOTAL_FORMS": str(len(rows)), f"{prefix}-INITIAL_FORMS": "0"}
+    for n, row in enumerate(rows):
+        data |= {
+            f"{prefix}-{n}-{column}": value for column, value in zip(columns, row, strict=True)
+        }
+    return data
+
+
 def test_scope_version_written_submitted_and_approved_in_the_pages(client, project, project_member):
     reviewer = reviewer_for(project, project_member)
     client.force_login(project.owner)
     bad = client.post(
         f"/projects/{project.pk}/scope/new/",
-        {"goals": "G", "milestones": "2027-05-01 Late\n2027-02-01 Early"},
+        {"goals": "G"}
+        | _rows(
+            "milestones", ("title", "due_date"), ("Late", "2027-05-01"), ("Early", "2027-02-01")
+        )
+        | _rows("criteria", ("metric", "comparison", "target", "unit")),
     )
     assert bad.status_code == 400
     assert "dated before the one above it" in bad.content.decode()
     client.post(
         f"/projects/{project.pk}/scope/new/",
-        {
-            "goals": "Halve triage time.",
-            "milestones": "2027-02-01 Pilot\n2027-05-01 Go-live",
-            "success_criteria": "Median triage time | at most | 4 | hours",
-            "out_of_scope": "Automatic decisions",
-        },
+        {"goals": "Halve triage time.", "out_of_scope": "Automatic decisions"}
+        | _rows(
+            "milestones", ("title", "due_date"), ("Pilot", "2027-02-01"), ("Go-live", "2027-05-01")
+        )
+        | _rows(
+            "criteria",
+            ("metric", "comparison", "target", "unit"),
+            ("Median triage time", "lte", "4", "hours"),
+        ),
     )
     version = ScopeVersion.objects.get()
     assert [m.title for m in version.milestones.all()] == ["Pilot", "Go-live"]

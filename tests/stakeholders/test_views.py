@@ -439,13 +439,28 @@ def past_workshop(project, manager, stakeholder_of):
     )
 
 
+def _actions(*rows):
+    """The action items' rows as the row editor posts them: (title, assignee id, due date)."""
+    data = {"actions-TOTAL_FORMS": str(len(rows)), "actions-INITIAL_FORMS": "0"}
+    for n, (title, assignee, due) in enumerate(rows):
+        data |= {
+            f"actions-{n}-title": title,
+            f"actions-{n}-assignee": assignee,
+            f"actions-{n}-due_date": due,
+        }
+    return data
+
+
 def _outcome(**overrides):
-    return {
-        "outcome-attended": [],
-        "outcome-minutes": "We heard the claims team.",
-        "outcome-decisions": "Start with motor claims\n\nKeep a human in the loop\n",
-        "outcome-action_items": "",
-    } | overrides
+    return (
+        {
+            "outcome-attended": [],
+            "outcome-minutes": "We heard the claims team.",
+            "outcome-decisions": "Start with motor claims\n\nKeep a human in the loop\n",
+        }
+        | _actions(("", "", ""), ("", "", ""))
+        | overrides
+    )
 
 
 def test_outcome_records_attendance_decisions_and_action_items_as_tasks(
@@ -456,13 +471,12 @@ def test_outcome_records_attendance_decisions_and_action_items_as_tasks(
     response = client.post(
         f"/projects/{project.pk}/workshops/{past_workshop.pk}/outcome/",
         _outcome(
-            **{
-                "outcome-attended": [str(dana.pk)],
-                "outcome-action_items": (
-                    f"2030-01-15 | {manager.email.upper()} | Collect sample claims\n"
-                    " |  | Draft the data request"
-                ),
-            }
+            **{"outcome-attended": [str(dana.pk)]}
+            | _actions(
+                ("Collect sample claims", str(manager.pk), "2030-01-15"),
+                ("Draft the data request", "", ""),
+                ("", "", ""),
+            )
         ),
     )
     assert response.status_code == 302
@@ -489,9 +503,9 @@ def test_outcome_records_attendance_decisions_and_action_items_as_tasks(
     "bad",
     [
         {"outcome-minutes": ""},
-        {"outcome-action_items": "2030-01-15 | Collect claims"},
-        {"outcome-action_items": "15/01/2030 | | Collect claims"},
-        {"outcome-action_items": "2030-01-15 | nobody@elsewhere.example | Collect claims"},
+        _actions(("", "", "2030-01-15")),
+        _actions(("Collect claims", "", "15/01/2030x")),
+        _actions(("Collect claims", "00000000-0000-0000-0000-000000000000", "")),
         {"outcome-attended": ["00000000-0000-0000-0000-000000000000"]},
     ],
 )

@@ -302,6 +302,7 @@ def _held_workshop(project: Project, pm: User, stakeholder_name: str) -> None:
         starts_at=timezone.now() - timedelta(days=10),
         time_zone="Europe/Paris",
         duration_minutes=90,
+        facilitator=pm,
     )
     stakeholder_services.workshop_record_outcome(
         actor=pm,
@@ -309,6 +310,13 @@ def _held_workshop(project: Project, pm: User, stakeholder_name: str) -> None:
         minutes="Walked through the use case; agreed that handlers keep the final say.",
         attended=[person.pk],
         decisions=["Suggestions always show their reasons."],
+        action_items=[
+            {
+                "title": "Share the first suggestions with the handlers for review",
+                "assignee": pm,
+                "due_date": timezone.localdate() + timedelta(days=14),
+            }
+        ],
     )
 
 
