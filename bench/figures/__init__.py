@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bench.figures import audit_export, monitoring_ingestion, reminders
+from bench.figures import audit_export, audit_verify, monitoring_ingestion, reminders
 from bench.measure import Measurement
 from bench.scales import Scale
 from bench.world import World
@@ -16,4 +16,5 @@ FIGURES: dict[str, Figure] = {
     "monitoring_ingestion": monitoring_ingestion.run,
     "reminders": reminders.run,
     "audit_export": audit_export.run,
+    "audit_verify": audit_verify.run,
 }

@@ -146,3 +146,19 @@ def test_the_audit_export_figure_streams_the_whole_chain_against_copy(world, set
     assert all(r > 0 for r in measurement.charter_rounds + measurement.ceiling_rounds)
     assert measurement.details["peak_rss_growth_kib"] >= 0
     assert measurement.details["python_allocations_peak_kib"] > 0
+
+
+def test_the_verification_figure_walks_the_whole_chain_against_hashing_alone(world):
+    [measurement] = FIGURES["audit_verify"](world, TINY)
+    chain = str(world.deployment.project.organization.pk)
+    assert measurement.details["events"] == AuditEvent.objects.filter(chain=chain).count()
+    assert measurement.details["events"] >= TINY.batch
+    assert (measurement.name, measurement.unit, measurement.goal) == (
+        "audit chain verification",
+        "events/s",
+        0.3,
+    )
+    assert len(measurement.charter_rounds) == len(measurement.ceiling_rounds) == TINY.rounds
+    assert all(r > 0 for r in measurement.charter_rounds + measurement.ceiling_rounds)
+    # hashing alone is the ceiling: verification does more than that
+    assert measurement.ratio < 1
