@@ -56,6 +56,9 @@ def invitation_enqueue(invitation: Invitation) -> None:
         kind=INVITATION,
         key=f"invitation:{invitation.pk}",
         payload={"invitation_id": str(invitation.pk)},
+        # Whose it is, for the organisation's dead letters page (the address shown masked).
+        organization_id=invitation.organization_id,
+        recipient=invitation.email,
     )
 
 

@@ -35,6 +35,9 @@ def workshop_invitations_enqueue(workshop: Workshop) -> int:
             kind=WORKSHOP_INVITATION,
             key=f"workshop-invitation:{invitation_id}:{workshop.ics_sequence}",
             payload={"invitation_id": str(invitation_id), "sequence": workshop.ics_sequence},
+            # The organisation's dead letters list it; a stakeholder's address is not copied
+            # here (it would outlive an erasure), the payload's invitation names the person.
+            organization_id=workshop.project.organization_id,
         )
     return pending.count()
 
@@ -120,6 +123,7 @@ def feedback_links_enqueue(feedback_round: FeedbackRound) -> None:
             kind=FEEDBACK_LINK,
             key=f"feedback-link:{invite_id}:{nonce}",
             payload={"invite_id": str(invite_id), "nonce": nonce},
+            organization_id=feedback_round.project.organization_id,
         )
 
 

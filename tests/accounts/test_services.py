@@ -321,3 +321,9 @@ def test_profile_refuses_an_unknown_time_zone(admin):
     assert "time_zone" in error.value.message_dict
     admin.refresh_from_db()
     assert admin.time_zone == "UTC"
+
+
+def test_an_invitations_mail_names_its_organisation_and_address_for_the_dead_letters(admin, org):
+    invitation = services.invitation_create(actor=admin, organization=org, email="o@example.com")
+    message = OutboxMessage.objects.get(key=f"invitation:{invitation.pk}")
+    assert (message.organization_id, message.recipient) == (org.pk, "o@example.com")

@@ -281,3 +281,16 @@ def test_the_api_list_costs_the_same_queries_for_2_and_12_reports(
     _rows(org, 12)
     with django_assert_num_queries(len(two.captured_queries)):
         assert api.get("/api/v1/reports/").json()["count"] == 12
+
+
+@pytest.mark.django_db
+def test_the_navigation_leads_to_the_reports_of_those_who_may_read_them(
+    client, org, compliance_officer, org_member
+):
+    reports_url = reverse("reports:report-list", args=[org.pk])
+    client.force_login(compliance_officer)
+    assert f'href="{reports_url}"' in client.get(reverse("projects:project-list")).content.decode()
+    client.force_login(org_member(OrganizationMembership.Role.MEMBER))
+    assert (
+        f'href="{reports_url}"' not in client.get(reverse("projects:project-list")).content.decode()
+    )

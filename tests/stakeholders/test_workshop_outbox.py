@@ -133,3 +133,13 @@ def test_a_real_worker_delivers_the_invitation_announced_on_commit(
     assert list(worker.wait_for(1).values()) == ["sent"]
     assert [m.to for m in mail.outbox] == [["dana.claims@example.com"]]
     assert OutboxMessage.objects.get().status == Status.SENT
+
+
+def test_each_invitation_names_its_organisation_for_the_dead_letters_page_not_the_address(
+    project, manager, stakeholder_of
+):
+    people = [stakeholder_of(project, name) for name in ("Dana Claims", "Lee Legal")]
+    _schedule(project, manager, people)
+    messages = OutboxMessage.objects.filter(kind="stakeholders.workshop_invitation")
+    assert messages.count() == 2
+    assert {(m.organization_id, m.recipient) for m in messages} == {(project.organization_id, "")}
