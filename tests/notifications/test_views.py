@@ -166,6 +166,7 @@ def test_the_preferences_page_sets_a_channel_per_kind(signed_in, member):
         "modification.flagged": "email",
         "reminder.due": "email",
         "report.ready": "email",
+        "export.ready": "digest",
     }
     response = signed_in.post(reverse("notifications:preferences"), choices)
 
