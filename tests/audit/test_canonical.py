@@ -155,3 +155,24 @@ def test_the_offline_verifier_canonicalises_exactly_as_the_rfc8785_package(value
 )
 def test_the_offline_verifier_writes_boundary_numbers_as_ecmascript_does(number):
     assert jcs(number).encode() == rfc8785.dumps(number)
+
+
+@settings(max_examples=600, deadline=None)
+@given(json_values)
+def test_the_hashed_form_is_rfc8785_whichever_encoder_writes_it(value):
+    """canonical_bytes takes the C encoder when it gives the same bytes, the package else."""
+    assert canonical_bytes({"data": value}) == rfc8785.dumps({"data": value})
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"😀 outside the BMP": 1, "\ufb01": 2},  # UTF-16 order differs from code points
+        {"ratio": 0.5},
+        {"big": 1e16},
+        {"text": 'tab\t, NUL-free controls \x01\x1f, quotes " and \\ and \u2028'},
+        {"nested": [{"b": 1, "a": [True, None, "x"]}]},
+    ],
+)
+def test_the_hashed_form_of_the_awkward_cases(value):
+    assert canonical_bytes(value) == rfc8785.dumps(value)
