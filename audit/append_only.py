@@ -103,3 +103,17 @@ def replace_refuse_function(
             schema_editor.execute(previous_sql, params=None)
 
     return migrations.RunPython(forward, reverse)
+
+
+def reinstate_sqlite_triggers(table: str, *, name: str) -> migrations.RunPython:
+    """The migration operation that puts `table`'s SQLite triggers back after an operation that
+    rebuilt the table there (SQLite's AddField and AlterField copy the table into a new one and
+    drop the old one with its triggers; PostgreSQL alters in place). Idempotent."""
+
+    def forward(apps: Any, schema_editor: Any) -> None:
+        if schema_editor.connection.vendor == "sqlite":
+            for sql in _sqlite_forward(table, name):
+                create = sql.replace("CREATE TRIGGER", "CREATE TRIGGER IF NOT EXISTS", 1)
+                schema_editor.execute(create, params=None)
+
+    return migrations.RunPython(forward, migrations.RunPython.noop)
