@@ -17,11 +17,13 @@ from dataclasses import dataclass, replace
 from types import SimpleNamespace
 from typing import Any, cast
 
+from django.db import transaction
 from django.db.models import Count, Model
 
 from audit.checkpoints import held_checkpoints, signature_ok
 from audit.hashing import GENESIS_HASH, compute_hash
 from audit.models import SYSTEM_CHAIN, AuditCheckpoint, AuditEvent, AuditVerification
+from audit.signals import chain_verification_failed
 
 Status = AuditVerification.Status
 
@@ -293,18 +295,31 @@ def verify_and_record(
     reports = verify_chains(
         chains, resume=resume, time_limit=time_limit, batch_size=batch_size, catch_errors=True
     )
-    AuditVerification.objects.bulk_create(
-        [
-            AuditVerification(
-                run=run,
-                chain=report.chain,
-                status=report.status,
-                checked_up_to=report.checked_up_to,
-                error=report.reason,
-            )
-            for report in reports
-        ]
-    )
+    # Recorded and announced together: the people told (notifications) and the record commit
+    # as one.
+    with transaction.atomic():
+        AuditVerification.objects.bulk_create(
+            [
+                AuditVerification(
+                    run=run,
+                    chain=report.chain,
+                    status=report.status,
+                    checked_up_to=report.checked_up_to,
+                    error=report.reason,
+                )
+                for report in reports
+            ]
+        )
+        for report in reports:
+            if report.status != Status.OK:
+                chain_verification_failed.send(
+                    sender=AuditVerification,
+                    chain=report.chain,
+                    status=str(report.status),
+                    reason=report.reason,
+                    broken_at=report.broken_at,
+                    run=run,
+                )
     return run, reports
 
 

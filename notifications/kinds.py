@@ -46,6 +46,9 @@ REMINDER_DUE = "reminder.due"
 REPORT_READY = "report.ready"
 # A queued audit trail export is written: the person who queued it may download it.
 EXPORT_READY = "export.ready"
+# The audit chain's verification failed (broken, timed out, errored): the organisation's
+# administrators and compliance officers look at once.
+AUDIT_VERIFICATION_FAILED = "audit.verification_failed"
 
 
 @dataclass(frozen=True)
@@ -88,3 +91,4 @@ register_kind(
 register_kind(REMINDER_DUE, "Something I am responsible for falls due")
 register_kind(REPORT_READY, "A scheduled audit report is ready", Channel.IN_APP)
 register_kind(EXPORT_READY, "An audit trail export I queued is ready", Channel.IN_APP)
+register_kind(AUDIT_VERIFICATION_FAILED, "The audit trail of my organisation failed verification")

@@ -4,16 +4,18 @@ email in the outbox) commits or rolls back with the change it tells of."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.dispatch import receiver
 from django.urls import reverse
 
-from accounts.models import User
+from accounts.models import Organization, User
+from audit.signals import chain_verification_failed
 from compliance.signals import audit_export_ready
 from models_registry.signals import incident_opened, modification_flagged
 from notifications import kinds
-from notifications.selectors import compliance_officers, project_managers
+from notifications.selectors import compliance_officers, project_managers, trail_keepers
 from notifications.services import notify
 from projects.models import Project
 from projects.signals import gate_decided, gate_requested
@@ -111,3 +113,34 @@ def tell_requester_export_is_ready(sender: Any, export: Any, **kwargs: Any) -> N
         link=reverse("compliance:audit-trail") + "#exports",
         key_parts=[export.pk],
     )
+
+
+@receiver(chain_verification_failed, dispatch_uid="notifications.chain_verification_failed")
+def tell_trail_keepers_of_failed_verification(
+    sender: Any, chain: str, status: str, reason: str, broken_at: int | None, **kwargs: Any
+) -> None:
+    """An organisation's chain that fails verification is told to its administrators and
+    compliance officers — once per failure (the same break found by tomorrow's run again is
+    not news). The system chain and chains of no organisation are for the operators: the
+    admin's verification list and /healthz show them."""
+    organization = Organization.objects.filter(pk=chain).first() if _is_uuid(chain) else None
+    if organization is None:
+        return
+    where = f" at event #{broken_at}" if broken_at else ""
+    notify(
+        kind=kinds.AUDIT_VERIFICATION_FAILED,
+        recipients=trail_keepers(organization=organization),
+        organization=organization,
+        title=f"Audit trail verification: {status.replace('_', ' ')}{where}",
+        body=reason,
+        link=reverse("compliance:audit-trail"),
+        key_parts=[chain, status, broken_at or reason],
+    )
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True

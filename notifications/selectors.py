@@ -89,6 +89,17 @@ def project_managers(*, project: Project) -> QuerySet[User]:
     )
 
 
+def trail_keepers(*, organization: Organization) -> QuerySet[User]:
+    """The administrators and compliance officers of `organization`: who answer for its trail."""
+    return User.objects.filter(
+        org_memberships__organization=organization,
+        org_memberships__role__in=[
+            OrganizationMembership.Role.ADMIN,
+            OrganizationMembership.Role.COMPLIANCE_OFFICER,
+        ],
+    ).distinct()
+
+
 def compliance_officers(*, organization: Organization) -> QuerySet[User]:
     """The compliance officers of `organization`."""
     return User.objects.filter(

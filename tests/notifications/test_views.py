@@ -167,6 +167,7 @@ def test_the_preferences_page_sets_a_channel_per_kind(signed_in, member):
         "reminder.due": "email",
         "report.ready": "email",
         "export.ready": "digest",
+        "audit.verification_failed": "email",
     }
     response = signed_in.post(reverse("notifications:preferences"), choices)
 
