@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from accounts.types import signed_in_user
 from audit.models import AuditEvent
 from compliance.selectors import audit_event_list_for_user
+from compliance.selectors.audit import SYSTEM_ACTOR
 from core.api.pagination import CreatedCursorPagination
 from core.api.schema import ID, READ, problems
 from core.api.viewsets import ApiViewSet
@@ -73,6 +74,26 @@ class AuditEventFilterForm(forms.Form):
         return cleaned
 
 
+class ActorField(forms.UUIDField):
+    """A user's id, or "system" for the events no person did (as on the audit trail page)."""
+
+    def to_python(self, value: Any) -> Any:
+        if value == SYSTEM_ACTOR:
+            return SYSTEM_ACTOR
+        return super().to_python(value)
+
+
+class ActorFilter(filters.Filter):
+    field_class = ActorField
+
+    def filter(self, qs: Any, value: Any) -> Any:
+        if value in (None, ""):
+            return qs
+        if value == SYSTEM_ACTOR:
+            return qs.filter(actor__isnull=True)
+        return qs.filter(actor_id=value)
+
+
 # Query-string filters (django-filter), applied to the rows the policy lets the user read. A
 # value of the wrong type (an id that is no UUID, a date that is no ISO 8601) answers 400.
 class AuditEventFilter(filters.FilterSet):
@@ -83,7 +104,7 @@ class AuditEventFilter(filters.FilterSet):
         max_length=80,
         help_text='Action, or its start: "project." matches every project event.',
     )
-    actor = filters.UUIDFilter(field_name="actor_id", help_text="The acting user's id.")
+    actor = ActorFilter(help_text='The acting user\'s id, or "system" for events of no person.')
     target_type = filters.CharFilter(max_length=80, help_text='e.g. "projects.project".')
     target_id = filters.CharFilter(max_length=64)
     occurred_after = filters.IsoDateTimeFilter(

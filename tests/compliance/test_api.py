@@ -109,6 +109,17 @@ def test_system_events_have_a_null_actor(org, admin):
     assert row["actor"] is None
 
 
+def test_the_actor_filter_takes_a_person_or_the_system(org, admin):
+    audit_record(actor=SYSTEM, action="invitation.expired", target=org)
+    audit_record(actor=admin, action="organization.renamed", target=org)
+    client = client_for(admin)
+    by_system = client.get("/api/v1/audit-events/", {"actor": "system"}).json()["results"]
+    assert [row["action"] for row in by_system] == ["invitation.expired"]
+    by_admin = client.get("/api/v1/audit-events/", {"actor": str(admin.pk)}).json()["results"]
+    assert {row["action"] for row in by_admin} == {"organization.renamed"}
+    assert assert_problem(client.get("/api/v1/audit-events/", {"actor": "nobody"}), 400)
+
+
 @pytest.mark.parametrize(
     ("viewer", "event", "status"),
     [
