@@ -256,21 +256,16 @@ def organization_rename(*, actor: User, organization: Organization, name: str) -
     return org
 
 
-@transaction.atomic
-def organization_set_gate_requester_signoff(
-    *, actor: User, organization: Organization, allowed: bool
+def _organization_setting_set(
+    *, actor: User, organization: Organization, field: str, value: bool
 ) -> Organization:
-    """Let, or stop, the person who requested a gate give its manager sign-off
-    (administrators); the permission policy reads the setting."""
+    """Change one of the organisation's settings (administrators), audited as a settings
+    change; setting it to what it is changes nothing and writes nothing."""
     require(actor, Perm.ORG_MANAGE, organization)
     org = Organization.objects.select_for_update().get(pk=organization.pk)
-    if org.allow_gate_requester_signoff == allowed:
+    if getattr(org, field) == value:
         return org
-    org, changes = model_update(
-        instance=org,
-        fields=["allow_gate_requester_signoff"],
-        data={"allow_gate_requester_signoff": allowed},
-    )
+    org, changes = model_update(instance=org, fields=[field], data={field: value})
     audit_record(
         actor=actor,
         action=AccountsAction.ORGANIZATION_SETTINGS_CHANGED,
@@ -278,6 +273,17 @@ def organization_set_gate_requester_signoff(
         data=changes,
     )
     return org
+
+
+@transaction.atomic
+def organization_set_gate_requester_signoff(
+    *, actor: User, organization: Organization, allowed: bool
+) -> Organization:
+    """Let, or stop, the person who requested a gate give its manager sign-off
+    (administrators); the permission policy reads the setting."""
+    return _organization_setting_set(
+        actor=actor, organization=organization, field="allow_gate_requester_signoff", value=allowed
+    )
 
 
 @transaction.atomic
@@ -287,22 +293,12 @@ def organization_set_require_two_factor(
     """Require, or stop requiring, two-factor sign-in of the organisation's administrators
     and compliance officers (administrators). Those without a device are held on the
     enrolment page from their next sign-in on (accounts/two_factor.py)."""
-    require(actor, Perm.ORG_MANAGE, organization)
-    org = Organization.objects.select_for_update().get(pk=organization.pk)
-    if org.require_two_factor_for_privileged == required:
-        return org
-    org, changes = model_update(
-        instance=org,
-        fields=["require_two_factor_for_privileged"],
-        data={"require_two_factor_for_privileged": required},
-    )
-    audit_record(
+    return _organization_setting_set(
         actor=actor,
-        action=AccountsAction.ORGANIZATION_SETTINGS_CHANGED,
-        target=org,
-        data=changes,
+        organization=organization,
+        field="require_two_factor_for_privileged",
+        value=required,
     )
-    return org
 
 
 def _lock_org_membership(
