@@ -9,14 +9,13 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
 
 from accounts.services import organization_create
 from audit import checkpoints
 from audit.hashing import GENESIS_HASH, compute_hash
 from audit.models import AuditEvent
 from audit.verify import verify_chains
-from audit.writer import audit_record
+from tests.audit.support import as_superuser, write_events
 from tests.factories import OrganizationFactory
 
 pytestmark = pytest.mark.django_db
@@ -26,21 +25,6 @@ pytestmark = pytest.mark.django_db
 def checkpoint_dir(settings, tmp_path):
     settings.CHARTER_AUDIT_CHECKPOINT_DIR = tmp_path
     return tmp_path
-
-
-def _events(org, admin, n):
-    return [
-        audit_record(actor=admin, action="organization.renamed", target=org, data={"n": i})
-        for i in range(n)
-    ]
-
-
-def _as_superuser(*statements):
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL session_replication_role = replica")
-        for sql, params in statements:
-            cursor.execute(sql, params)
-        cursor.execute("SET LOCAL session_replication_role = DEFAULT")
 
 
 def _broken_line(chain) -> str:
@@ -56,7 +40,7 @@ def _broken_line(chain) -> str:
 
 
 def _delete_from(org, first_sequence):
-    _as_superuser(
+    as_superuser(
         (
             "DELETE FROM audit_auditevent WHERE chain = %s AND sequence >= %s",
             [str(org.pk), first_sequence],
@@ -65,14 +49,14 @@ def _delete_from(org, first_sequence):
 
 
 def test_the_last_row_deleted_after_a_checkpoint_is_reported(org, admin):
-    _events(org, admin, 3)
+    write_events(org, admin, 3)
     checkpoints.checkpoints_write()
     _delete_from(org, 3)
     assert "ends at #2 but was signed at #3" in _broken_line(org.pk)
 
 
 def test_the_last_fifty_rows_deleted_after_a_checkpoint_are_reported(org, admin):
-    _events(org, admin, 60)
+    write_events(org, admin, 60)
     checkpoints.checkpoints_write()
     _delete_from(org, 11)
     assert "ends at #10 but was signed at #60" in _broken_line(org.pk)
@@ -80,7 +64,7 @@ def test_the_last_fifty_rows_deleted_after_a_checkpoint_are_reported(org, admin)
 
 def test_an_organisations_whole_chain_deleted_before_any_checkpoint_is_reported(admin):
     org = organization_create(actor=admin, name="Initech")
-    _events(org, admin, 2)
+    write_events(org, admin, 2)
     _delete_from(org, 1)
     assert AuditEvent.objects.filter(chain=str(org.pk)).count() == 0
     line = _broken_line(org.pk)
@@ -88,7 +72,7 @@ def test_an_organisations_whole_chain_deleted_before_any_checkpoint_is_reported(
 
 
 def test_an_organisation_without_events_counts_as_a_missing_chain(org, admin):
-    _events(org, admin, 1)
+    write_events(org, admin, 1)
     silent = OrganizationFactory()  # written behind the services' back: no event at all
     [report] = [r for r in verify_chains() if r.chain == str(silent.pk)]
     assert (report.ok, report.events) == (False, 0)
@@ -103,7 +87,7 @@ def test_a_created_organisation_verifies(admin):
 
 
 def test_a_whole_chain_recomputed_with_new_hashes_is_reported(org, admin):
-    _events(org, admin, 4)
+    write_events(org, admin, 4)
     checkpoints.checkpoints_write()
     rows = list(AuditEvent.objects.filter(chain=str(org.pk)).order_by("sequence"))
     prev = GENESIS_HASH
@@ -119,7 +103,7 @@ def test_a_whole_chain_recomputed_with_new_hashes_is_reported(org, admin):
                 [json.dumps(row.data), row.prev_hash, row.hash, row.pk],
             )
         )
-    _as_superuser(*statements)
+    as_superuser(*statements)
     assert "no longer has the hash signed" in _broken_line(org.pk)
 
 
@@ -141,13 +125,13 @@ def _forge_after(last: AuditEvent, *, prev_hash: str | None = None) -> AuditEven
 
 
 def test_a_forged_last_row_that_does_not_link_up_is_reported(org, admin):
-    events = _events(org, admin, 3)
+    events = write_events(org, admin, 3)
     _forge_after(events[-1], prev_hash="0" * 64)
     assert "at sequence 4" in _broken_line(org.pk)
 
 
 def test_a_forged_row_in_place_of_the_signed_head_is_reported(org, admin):
-    events = _events(org, admin, 3)
+    events = write_events(org, admin, 3)
     checkpoints.checkpoints_write()
     _delete_from(org, 3)
     _forge_after(events[1])  # links up, hashes right: only the signed head tells
@@ -155,7 +139,7 @@ def test_a_forged_row_in_place_of_the_signed_head_is_reported(org, admin):
 
 
 def test_a_chain_of_no_organisation_is_reported(org, admin):
-    _events(org, admin, 1)
+    write_events(org, admin, 1)
     stray = AuditEvent(
         id=uuid.uuid4(),
         chain=str(uuid.uuid4()),
@@ -171,11 +155,11 @@ def test_a_chain_of_no_organisation_is_reported(org, admin):
 
 
 def _drop_checkpoints(org):
-    _as_superuser(("DELETE FROM audit_auditcheckpoint WHERE chain = %s", [str(org.pk)]))
+    as_superuser(("DELETE FROM audit_auditcheckpoint WHERE chain = %s", [str(org.pk)]))
 
 
 def test_a_tail_deleted_with_its_checkpoint_rows_is_caught_by_the_file_copy(org, admin):
-    _events(org, admin, 5)
+    write_events(org, admin, 5)
     checkpoints.checkpoints_write()
     _delete_from(org, 4)
     _drop_checkpoints(org)
@@ -189,7 +173,7 @@ def test_an_organisation_deleted_with_its_chain_and_checkpoints_is_caught_by_the
     checkpoints.checkpoints_write()
     _delete_from(org, 1)
     _drop_checkpoints(org)
-    _as_superuser(
+    as_superuser(
         ("DELETE FROM accounts_organizationmembership WHERE organization_id = %s", [org.pk]),
         ("DELETE FROM accounts_organization WHERE id = %s", [org.pk]),
     )
@@ -197,7 +181,7 @@ def test_an_organisation_deleted_with_its_chain_and_checkpoints_is_caught_by_the
 
 
 def test_a_forged_line_in_the_file_copy_proves_nothing(org, admin, checkpoint_dir):
-    _events(org, admin, 2)
+    write_events(org, admin, 2)
     checkpoints.checkpoints_write()
     forged = {
         "chain": str(org.pk),

@@ -10,13 +10,13 @@ from io import StringIO
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from django.core.management import CommandError, call_command
-from django.db import connection
 
 from audit import checkpoints, signing
 from audit.hashing import compute_hash
 from audit.models import AuditCheckpoint, AuditEvent
 from audit.verify import verify_chains
 from audit.writer import audit_record
+from tests.audit.support import as_superuser, write_events
 
 pytestmark = pytest.mark.django_db
 
@@ -27,22 +27,6 @@ def checkpoint_dir(settings, tmp_path):
     return tmp_path
 
 
-def _events(org, admin, n):
-    return [
-        audit_record(actor=admin, action="organization.renamed", target=org, data={"n": i})
-        for i in range(n)
-    ]
-
-
-def _as_superuser(*statements):
-    """What an attacker with the database's superuser does: triggers off, then SQL."""
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL session_replication_role = replica")
-        for sql, params in statements:
-            cursor.execute(sql, params)
-        cursor.execute("SET LOCAL session_replication_role = DEFAULT")
-
-
 def _report(org):
     [report] = [r for r in verify_chains() if r.chain == str(org.pk)]
     return report
@@ -51,11 +35,11 @@ def _report(org):
 def test_a_checkpoint_signs_each_grown_head_once_and_lands_in_the_file_too(
     org, admin, checkpoint_dir
 ):
-    events = _events(org, admin, 3)
+    events = write_events(org, admin, 3)
     [first] = checkpoints.checkpoints_write()
     assert (first.chain, first.sequence, first.head_hash) == (str(org.pk), 3, events[-1].hash)
     assert checkpoints.checkpoints_write() == []  # nothing grew: nothing new to sign
-    _events(org, admin, 1)
+    write_events(org, admin, 1)
     [second] = checkpoints.checkpoints_write()
     assert second.sequence == 4
 
@@ -73,9 +57,9 @@ def test_a_checkpoint_signs_each_grown_head_once_and_lands_in_the_file_too(
 
 
 def test_deleting_the_tail_after_a_checkpoint_is_reported(org, admin):
-    events = _events(org, admin, 5)
+    events = write_events(org, admin, 5)
     checkpoints.checkpoints_write()
-    _as_superuser(
+    as_superuser(
         ("DELETE FROM audit_auditevent WHERE id IN (%s, %s)", [events[3].pk, events[4].pk])
     )
     report = _report(org)
@@ -84,9 +68,9 @@ def test_deleting_the_tail_after_a_checkpoint_is_reported(org, admin):
 
 
 def test_an_emptied_chain_is_still_verified_and_reported(org, admin):
-    _events(org, admin, 2)
+    write_events(org, admin, 2)
     checkpoints.checkpoints_write()
-    _as_superuser(("DELETE FROM audit_auditevent WHERE chain = %s", [str(org.pk)]))
+    as_superuser(("DELETE FROM audit_auditevent WHERE chain = %s", [str(org.pk)]))
     report = _report(org)  # found by its checkpoint: no event is left to find it by
     assert (report.ok, report.events) == (False, 0)
     err = StringIO()
@@ -96,7 +80,7 @@ def test_an_emptied_chain_is_still_verified_and_reported(org, admin):
 
 
 def test_a_chain_recomputed_from_an_edited_row_on_is_reported(org, admin):
-    events = _events(org, admin, 4)
+    events = write_events(org, admin, 4)
     checkpoints.checkpoints_write()
     # The attacker edits event 2 and recomputes every hash after it, so the chain links up.
     rows = list(AuditEvent.objects.filter(chain=str(org.pk)).order_by("sequence"))
@@ -113,7 +97,7 @@ def test_a_chain_recomputed_from_an_edited_row_on_is_reported(org, admin):
                 [json.dumps(row.data), row.prev_hash, row.hash, row.pk],
             )
         )
-    _as_superuser(*statements)
+    as_superuser(*statements)
     assert events[1].pk == rows[1].pk
     report = _report(org)
     assert not report.ok
@@ -122,7 +106,7 @@ def test_a_chain_recomputed_from_an_edited_row_on_is_reported(org, admin):
 
 
 def test_a_checkpoint_signed_with_another_key_is_refused(org, admin, settings):
-    _events(org, admin, 2)
+    write_events(org, admin, 2)
     checkpoints.checkpoints_write()
     signing.private_key.cache_clear()
     settings.CHARTER_AUDIT_SIGNING_KEY = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="
@@ -135,7 +119,7 @@ def test_a_checkpoint_signed_with_another_key_is_refused(org, admin, settings):
 
 
 def test_checkpoints_are_append_only(org, admin):
-    _events(org, admin, 1)
+    write_events(org, admin, 1)
     [checkpoint] = checkpoints.checkpoints_write()
     with pytest.raises(Exception, match="append-only"):
         AuditCheckpoint.objects.filter(pk=checkpoint.pk).update(sequence=99)
@@ -159,10 +143,10 @@ def test_the_signed_message_names_every_field():
 def test_the_api_lists_the_checkpoints_of_the_chains_one_reads(
     org, admin, other_org, outsider, compliance_officer, token_client
 ):
-    _events(org, admin, 2)
+    write_events(org, admin, 2)
     audit_record(actor=outsider, action="organization.renamed", target=other_org)
     checkpoints.checkpoints_write()
-    _events(org, admin, 1)
+    write_events(org, admin, 1)
     checkpoints.checkpoints_write()
     mine = token_client(compliance_officer)
     listed = mine.get("/api/v1/audit-checkpoints/").json()["results"]
