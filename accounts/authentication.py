@@ -11,6 +11,7 @@ from rest_framework.request import Request
 
 from accounts import tokens
 from accounts.models import APIToken
+from core.clientip import client_address
 
 INVALID_TOKEN = "Invalid, expired or revoked token."  # noqa: S105 (a message)
 # Recording every use would write on every request; a minute's precision is plenty.
@@ -42,9 +43,16 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
         ):
             raise exceptions.AuthenticationFailed(INVALID_TOKEN)
         now = timezone.now()
-        if token.last_used_at is None or now - token.last_used_at > LAST_USED_PRECISION:
-            # Usage bookkeeping, not a governed change: no audit event.
-            APIToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        # DRF's Request wraps Django's; the address is read from the wrapped one's META.
+        address = client_address(getattr(request, "_request", request))
+        if (
+            token.last_used_at is None
+            or now - token.last_used_at > LAST_USED_PRECISION
+            or address != token.last_used_ip
+        ):
+            # Usage bookkeeping, not a governed change: no audit event. A new client address
+            # is recorded at once, so the owner sees where a token was last used from.
+            APIToken.objects.filter(pk=token.pk).update(last_used_at=now, last_used_ip=address)
         return token.user, token
 
     def authenticate_header(self, request: Request) -> str:

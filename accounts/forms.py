@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 
-from accounts.models import OrganizationMembership, User
+from accounts.models import OrganizationMembership, TokenScope, User
 from core.timezones import time_zone_choices
 
 ROLE_CHOICES = OrganizationMembership.Role.choices
@@ -82,6 +82,14 @@ class APITokenForm(forms.Form):
         max_value=settings.API_TOKEN_MAX_TTL_DAYS,
         initial=settings.API_TOKEN_DEFAULT_TTL_DAYS,
         label="Expires in (days)",
+    )
+    scopes = forms.MultipleChoiceField(
+        choices=[choice for choice in TokenScope.choices if choice[0] != TokenScope.READ],
+        required=False,
+        initial=[TokenScope.WRITE.value],
+        widget=forms.CheckboxSelectMultiple,
+        label="Beyond reading",
+        help_text="Every token reads what you may read; grant only what its client needs.",
     )
 
 

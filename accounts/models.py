@@ -238,12 +238,31 @@ class Invitation(BaseModel):
         return self.status == self.Status.PENDING and self.expires_at > timezone.now()
 
 
+class TokenScope(models.TextChoices):
+    """What a token may do, on top of what its user's roles allow (never more than those).
+
+    Every token reads: `read` is always held. The others are granted one by one, so a CI
+    pipeline's token can post evaluations without exporting the audit trail or inviting people.
+    """
+
+    READ = "read", "Read: every GET its user may make"
+    WRITE = "write", "Write: create, change and delete records"
+    EXPORT = "export", "Export: audit-trail exports and their downloads"
+    ADMIN = "admin", "Admin: members, invitations, service accounts, tokens, settings"
+
+
+def every_token_scope() -> list[str]:
+    return list(TokenScope.values)
+
+
 class APIToken(BaseModel):
     """A personal API token. The secret is shown once; only its SHA-256 is stored."""
 
-    # What may enter the audit trail (audit/personal.py): never the secret's hash.
+    # What may enter the audit trail (audit/personal.py): never the secret's hash; the client
+    # address is personal data (GDPR recital 30) and stays off the trail too.
+    personal_fields = ("last_used_ip",)
     audit_excluded_fields = ("key_hash", "last_used_at")
-    audit_safe_fields = ("name", "prefix")
+    audit_safe_fields = ("name", "prefix", "scopes")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
@@ -253,6 +272,10 @@ class APIToken(BaseModel):
     key_hash = models.CharField(max_length=64, editable=False)
     expires_at = models.DateTimeField()
     last_used_at = models.DateTimeField(null=True, blank=True)
+    # The address of the client that last used it (as the trusted proxies saw it).
+    last_used_ip = models.GenericIPAddressField(null=True, blank=True)
+    # A list of TokenScope values, in their declared order, `read` always among them.
+    scopes = models.JSONField(default=every_token_scope)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -265,3 +288,7 @@ class APIToken(BaseModel):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None and self.expires_at > timezone.now()
+
+    def grants(self, scope: str) -> bool:
+        """Whether the token holds `scope` (core.api.viewsets asks before every action)."""
+        return scope in self.scopes

@@ -6,6 +6,7 @@ enqueues its jobs on commit.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
@@ -27,6 +28,7 @@ from accounts.models import (
     Organization,
     OrganizationMembership,
     ProjectMembership,
+    TokenScope,
     User,
 )
 from accounts.outbox import invitation_enqueue, password_reset_enqueue
@@ -48,6 +50,10 @@ TOKEN_TTL_RANGE = "Expiry must be between 1 and {max} days."  # noqa: S105
 LIFETIME_BEYOND_CREATOR = (
     "A token cannot outlive the token that creates it, which expires on {expires}: "
     "ask for fewer days, or omit expires_in_days to expire with it."
+)
+UNKNOWN_SCOPES = "Unknown scopes: {scopes}. A token's scopes are {known}."
+SCOPES_BEYOND_CREATOR = (
+    "A token cannot grant scopes it does not hold: the token that creates it lacks {scopes}."
 )
 
 
@@ -509,14 +515,18 @@ def api_token_create(
     actor: User,
     name: str,
     expires_in_days: int | None = None,
+    scopes: Iterable[str] | None = None,
     created_with: APIToken | None = None,
 ) -> tuple[APIToken, str]:
     """Create a personal API token; returns it with the plain token, shown this once.
 
     `created_with` is the token that authenticated the request, if one did: the new token never
-    outlives it (a leaked token must not mint its own successor for longer). Asked for a longer
-    life, it is refused; by default it expires with the token that created it.
+    outlives it nor holds a scope it lacks (a leaked token must not mint a stronger or longer
+    successor). Asked for more, it is refused; by default it expires with the token that
+    created it and holds its scopes. `scopes` default to every scope (a signed-in person may
+    grant all of them); `read` is always added.
     """
+    granted = token_scopes_normalise(scopes, created_with=created_with)
     days = expires_in_days if expires_in_days is not None else settings.API_TOKEN_DEFAULT_TTL_DAYS
     if not 1 <= days <= settings.API_TOKEN_MAX_TTL_DAYS:
         raise ValidationError(
@@ -540,14 +550,42 @@ def api_token_create(
         prefix=prefix,
         key_hash=tokens.sha256_hex(plain),
         expires_at=expires_at,
+        scopes=granted,
     )
     token.full_clean()
     token.save()
-    data: dict[str, object] = {"name": token.name, "prefix": prefix, "expires_at": token.expires_at}
+    data: dict[str, object] = {
+        "name": token.name,
+        "prefix": prefix,
+        "expires_at": token.expires_at,
+        "scopes": granted,
+    }
     if created_with is not None:
         data["created_with"] = created_with.prefix
     audit_record(actor=actor, action=AccountsAction.API_TOKEN_CREATED, target=token, data=data)
     return token, plain
+
+
+def token_scopes_normalise(
+    scopes: Iterable[str] | None, *, created_with: APIToken | None = None
+) -> list[str]:
+    """The scopes a new token gets: `scopes` (default: all the creator may grant) plus
+    `read`, in their declared order; unknown ones, or ones the creating token lacks, refused."""
+    ceiling = list(created_with.scopes) if created_with is not None else list(TokenScope.values)
+    wanted = set(ceiling if scopes is None else scopes) | {TokenScope.READ.value}
+    unknown = sorted(wanted - set(TokenScope.values))
+    if unknown:
+        raise ValidationError(
+            {
+                "scopes": UNKNOWN_SCOPES.format(
+                    scopes=", ".join(unknown), known=", ".join(TokenScope.values)
+                )
+            }
+        )
+    beyond = [scope for scope in TokenScope.values if scope in wanted and scope not in ceiling]
+    if beyond:
+        raise ValidationError({"scopes": SCOPES_BEYOND_CREATOR.format(scopes=", ".join(beyond))})
+    return [scope for scope in TokenScope.values if scope in wanted]
 
 
 @transaction.atomic

@@ -15,7 +15,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.models import Invitation, OrganizationMembership
+from accounts.models import Invitation, OrganizationMembership, TokenScope
 from accounts.permissions import Perm, org_roles
 from accounts.rest import (
     ORGANIZATION_ID,
@@ -129,6 +129,8 @@ class OrganizationViewSet(ApiViewSet):
     """The organisations the user belongs to."""
 
     policy_perms = {"retrieve": Perm.ORG_VIEW, "partial_update": Perm.ORG_MANAGE}
+    # Administration: a token needs `admin` to change it (reading needs `read` only).
+    token_scopes = dict.fromkeys(("create", "partial_update"), TokenScope.ADMIN.value)
 
     def get_queryset(self) -> Any:
         return organization_list_for_user(user=signed_in_user(self.request))
@@ -207,6 +209,8 @@ class OrganizationMemberViewSet(OrganizationChildViewSet):
         "partial_update": Perm.ORG_MANAGE,
         "destroy": Perm.ORG_MANAGE,
     }
+    # Administration: a token needs `admin` to change it (reading needs `read` only).
+    token_scopes = dict.fromkeys(("partial_update", "destroy"), TokenScope.ADMIN.value)
 
     def get_queryset(self) -> Any:
         if self.is_schema_generation:
@@ -274,6 +278,8 @@ class OrganizationInvitationViewSet(OrganizationChildViewSet):
         "create": Perm.ORG_MANAGE,
         "revoke": Perm.ORG_MANAGE,
     }
+    # Administration: a token needs `admin` to change it (reading needs `read` only).
+    token_scopes = dict.fromkeys(("create", "revoke"), TokenScope.ADMIN.value)
 
     def parent_perm(self) -> Perm:
         # Members may see the organisation but not its invitations: 403 on every route,

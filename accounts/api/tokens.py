@@ -12,7 +12,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.models import APIToken
+from accounts.models import APIToken, TokenScope
 from accounts.selectors import api_token_list
 from accounts.services import api_token_create, api_token_revoke
 from accounts.types import signed_in_user
@@ -31,6 +31,13 @@ class APITokenOutputSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
     expires_at = serializers.DateTimeField()
     last_used_at = serializers.DateTimeField(allow_null=True, help_text="To the minute.")
+    last_used_ip = serializers.IPAddressField(
+        allow_null=True, help_text="The address of the client that last used it."
+    )
+    scopes = serializers.ListField(
+        child=serializers.ChoiceField(choices=TokenScope.choices),
+        help_text="What the token may do, within its user's roles (docs/api.md).",
+    )
     revoked_at = serializers.DateTimeField(allow_null=True)
     is_active = serializers.BooleanField()
 
@@ -51,6 +58,13 @@ class APITokenInputSerializer(StrictInputSerializer):
         required=False,
         help_text=f"Days until it expires; default {settings.API_TOKEN_DEFAULT_TTL_DAYS}.",
     )
+    scopes = serializers.ListField(
+        child=serializers.ChoiceField(choices=TokenScope.choices),
+        required=False,
+        max_length=len(TokenScope.values),
+        help_text="Default: every scope the caller may grant (a token: its own). `read` is "
+        "always included. A token may not grant a scope it lacks.",
+    )
 
 
 # --- views ----------------------------------------------------------------------------------
@@ -62,6 +76,8 @@ class APITokenViewSet(ApiViewSet):
     # A token belongs to a user, not an organisation: the rule is ownership, and the queryset
     # holds only the caller's tokens, so another user's token is a 404.
     permission_classes = [IsAuthenticated]
+    # Credentials are administration: a token without `admin` neither lists nor mints tokens.
+    token_scope = TokenScope.ADMIN.value
 
     def get_queryset(self) -> Any:
         if self.is_schema_generation:
@@ -82,7 +98,9 @@ class APITokenViewSet(ApiViewSet):
         responses={201: APITokenCreatedOutputSerializer, **problems(400, 401, 409, 415, 429)},
         examples=[
             OpenApiExample(
-                "CI token", request_only=True, value={"name": "CI pipeline", "expires_in_days": 30}
+                "CI token",
+                request_only=True,
+                value={"name": "CI pipeline", "expires_in_days": 30, "scopes": ["read", "write"]},
             ),
             OpenApiExample(
                 "Created",
@@ -95,6 +113,8 @@ class APITokenViewSet(ApiViewSet):
                     "created_at": "2026-11-28T09:00:00Z",
                     "expires_at": "2026-12-28T09:00:00Z",
                     "last_used_at": None,
+                    "last_used_ip": None,
+                    "scopes": ["read", "write"],
                     "revoked_at": None,
                     "is_active": True,
                     "token": "chr_1a2b3c4d_<secret shown once>",
@@ -109,7 +129,8 @@ class APITokenViewSet(ApiViewSet):
             actor=signed_in_user(request),
             name=data["name"],
             expires_in_days=data.get("expires_in_days"),
-            # Signed in with a token: the new one may not outlive it.
+            scopes=data.get("scopes"),
+            # Signed in with a token: the new one may neither outlive it nor exceed its scopes.
             created_with=request.auth if isinstance(request.auth, APIToken) else None,
         )
         # The secret, shown this once: it is never stored, so the model has no field for it.

@@ -20,6 +20,7 @@ from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.models import TokenScope
 from accounts.permissions import organizations_visible_to
 from accounts.types import signed_in_user
 from audit import signing
@@ -115,6 +116,8 @@ class AuditExportViewSet(ApiViewSet):
     organisation's export is not found."""
 
     parser_classes = [JSONParser, MultiPartParser]
+    # The whole trail leaves Charter here: a token needs the `export` scope for every action.
+    token_scope = TokenScope.EXPORT.value
 
     def get_queryset(self) -> Any:
         if self.is_schema_generation:

@@ -27,6 +27,21 @@ class Conflict(exceptions.APIException):
     default_code = "conflict"
 
 
+class InsufficientScope(exceptions.PermissionDenied):
+    """The token is valid but lacks the scope this action needs (RFC 6750 §3.1)."""
+
+    default_code = "insufficient_scope"
+
+    def __init__(self, scope: str) -> None:
+        super().__init__(
+            detail=f"This token lacks the “{scope}” scope this action needs: create a token "
+            f"with it (docs/api.md, “Tokens and scopes”).",
+            code="insufficient_scope",
+        )
+        self.scope = scope
+        self.extra = {"code": "insufficient_scope", "required_scope": scope}
+
+
 class _ConflictWithDetails(Conflict):
     def __init__(self, error: ConflictError) -> None:
         super().__init__(detail=error.message, code=error.code)
@@ -115,6 +130,8 @@ def problem_details_exception_handler(exc: Exception, context: dict[str, Any]) -
             problem["request_id"] = request_id
     response.data = problem
     response.content_type = PROBLEM_CONTENT_TYPE
+    if isinstance(exc, InsufficientScope):
+        response["WWW-Authenticate"] = f'Bearer error="insufficient_scope", scope="{exc.scope}"'
     return response
 
 

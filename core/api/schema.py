@@ -41,7 +41,8 @@ class ProblemDetailsSerializer(serializers.Serializer):
 PROBLEM_DESCRIPTIONS = {
     400: "Invalid request: malformed JSON or invalid fields (see `errors`).",
     401: "Missing, malformed, expired or revoked credentials.",
-    403: "Signed in and allowed to see the resource, but not to do this.",
+    403: "Signed in and allowed to see the resource, but not to do this (a role short, or a "
+    "token without the scope in `x-required-scope`).",
     404: "No such resource, or it belongs to an organisation you are not in.",
     409: "The request conflicts with the current state (e.g. a concurrent change).",
     415: "The body is not application/json.",
@@ -71,6 +72,19 @@ class CharterAutoSchema(AutoSchema):
     A viewset's pagination applies to every action that returns `many=True` in the schema; an
     action that answers its whole (small) list names itself in the view's
     `unpaginated_actions`, so the schema says what the response is."""
+
+    def get_operation(self, *args: Any, **kwargs: Any) -> Any:
+        """Each operation says which token scope it needs (`x-required-scope`) and documents
+        the 403 a token without it gets."""
+        operation = super().get_operation(*args, **kwargs)
+        required_scope = getattr(self.view, "required_scope", None)
+        if operation is None or not callable(required_scope):
+            return operation
+        scope = required_scope(self.method)
+        operation["x-required-scope"] = scope
+        responses = operation.setdefault("responses", {})
+        responses.setdefault("403", _problem_response(403))
+        return operation
 
     def _get_paginator(self) -> Any:
         action = getattr(self.view, "action", None)

@@ -9,11 +9,13 @@ from django.db import IntegrityError
 from rest_framework.exceptions import ParseError
 from rest_framework.metadata import SimpleMetadata
 from rest_framework.parsers import JSONParser
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.viewsets import GenericViewSet
 
-from core.api.errors import CONCURRENT_CHANGE, Conflict, unique_violation
+from core.api.errors import CONCURRENT_CHANGE, Conflict, InsufficientScope, unique_violation
 
 TOO_BIG = "The request body is larger than the {megabytes} MB a request may carry."
 
@@ -50,6 +52,29 @@ class ApiViewSet(GenericViewSet):
     # `ordering` parameters that these views never apply.
     filter_backends: list[Any] = []
     policy_perms: Mapping[str, str] = {}
+    # The scope a token needs (docs/api.md, "Tokens and scopes"): `token_scopes[action]`, else
+    # the viewset's `token_scope`, else `read` to read and `write` to change. Sessions have no
+    # scopes: a browser acts with its user's roles alone.
+    token_scope: str | None = None
+    token_scopes: Mapping[str, str] = {}
+
+    def required_scope(self, method: str) -> str:
+        """The scope a token needs for this viewset's current action, called with `method`."""
+        return (
+            self.token_scopes.get(self.action or "")
+            or self.token_scope
+            or ("read" if method in SAFE_METHODS else "write")
+        )
+
+    def check_permissions(self, request: Request) -> None:
+        # The credential says what it grants (accounts.models.APIToken.grants): core knows no
+        # token model, only that a credential with scopes must hold the one the action needs.
+        grants = getattr(request.auth, "grants", None)
+        if callable(grants):
+            scope = self.required_scope(request.method or "GET")
+            if not grants(scope):
+                raise InsufficientScope(scope)
+        super().check_permissions(request)
 
     def handle_exception(self, exc: Exception) -> Response:
         # A body over Django's limit would be a bare HTML 400: answer a problem saying which.

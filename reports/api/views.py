@@ -19,6 +19,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.models import TokenScope
 from accounts.permissions import Perm
 from accounts.rest import UserSummaryOutputSerializer
 from accounts.selectors import organization_get_for_user
@@ -143,6 +144,8 @@ class ReportViewSet(ApiViewSet):
     """Reports of the organisations whose trail you read, newest period first."""
 
     policy_perms = dict.fromkeys(("list", "retrieve", "download"), READ_PERM)
+    # A report's file is an export of the trail: downloading it needs the `export` scope.
+    token_scopes = {"download": TokenScope.EXPORT.value}
 
     def get_queryset(self) -> Any:
         if self.is_schema_generation:

@@ -10,6 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.models import TokenScope
 from accounts.permissions import Perm
 from accounts.rest import ORGANIZATION_ID, OrganizationChildViewSet, UserSummaryOutputSerializer
 from accounts.types import signed_in_user
@@ -86,6 +87,8 @@ class WebhookEndpointViewSet(OrganizationChildViewSet):
     policy_perms = dict.fromkeys(
         ("list", "retrieve", "create", "destroy", "test", "deliveries"), Perm.ORG_MANAGE
     )
+    # Administration: a token needs `admin` to change it (reading needs `read` only).
+    token_scopes = dict.fromkeys(("create", "destroy", "test"), TokenScope.ADMIN.value)
 
     def parent_perm(self) -> Perm:
         return Perm.ORG_MANAGE  # members see no webhooks: 403 on every route
