@@ -28,3 +28,5 @@ class AccountsAction(models.TextChoices):
     INVITATION_EXPIRED = "invitation.expired"
     API_TOKEN_CREATED = "api_token.created"
     API_TOKEN_REVOKED = "api_token.revoked"
+    SERVICE_ACCOUNT_CREATED = "service_account.created"
+    SERVICE_ACCOUNT_DEACTIVATED = "service_account.deactivated"

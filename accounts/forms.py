@@ -93,6 +93,21 @@ class APITokenForm(forms.Form):
     )
 
 
+class ServiceAccountForm(forms.Form):
+    name = forms.CharField(max_length=150, help_text="What it is for, e.g. “CI pipeline”.")
+    role = forms.ChoiceField(
+        choices=[
+            (OrganizationMembership.Role.MEMBER.value, OrganizationMembership.Role.MEMBER.label),
+            (
+                OrganizationMembership.Role.COMPLIANCE_OFFICER.value,
+                OrganizationMembership.Role.COMPLIANCE_OFFICER.label,
+            ),
+        ],
+        initial=OrganizationMembership.Role.MEMBER.value,
+        help_text="Add it to projects from their members page, as you would a person.",
+    )
+
+
 class TwoFactorCodeForm(forms.Form):
     """A six-digit code from the authenticator app, or one of the recovery codes."""
 

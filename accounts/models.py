@@ -38,7 +38,7 @@ class User(BaseModel, AbstractBaseUser, PermissionsMixin):
     # What may enter the audit trail (audit/personal.py): a person's rows are referenced by id.
     personal_fields = ("email", "full_name")
     audit_excluded_fields = ("password", "last_login")
-    audit_safe_fields = ("time_zone",)
+    audit_safe_fields = ("time_zone", "service_account_of")
 
     email = models.EmailField(unique=True, max_length=254)
     full_name = models.CharField(max_length=150, blank=True)
@@ -48,6 +48,17 @@ class User(BaseModel, AbstractBaseUser, PermissionsMixin):
     # Raised by "sign out everywhere": every session signed before carries the old value in
     # its auth hash (get_session_auth_hash) and ends at its next request.
     session_epoch = models.PositiveIntegerField(default=0, editable=False)
+    # A service account: owned by this organisation rather than a person, for CI pipelines
+    # and integrations. It never signs in (no usable password, an undeliverable address) and
+    # acts only through the tokens its organisation's administrators give it
+    # (accounts/service_accounts.py).
+    service_account_of = models.ForeignKey(
+        "accounts.Organization",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="service_accounts",
+    )
 
     objects = UserManager()
 
@@ -64,6 +75,10 @@ class User(BaseModel, AbstractBaseUser, PermissionsMixin):
     @property
     def display_name(self) -> str:
         return self.full_name or self.email
+
+    @property
+    def is_service_account(self) -> bool:
+        return self.service_account_of_id is not None
 
     def _get_session_auth_hash(self, secret: str | None = None) -> str:
         # Django's hash of the password, which ends the sessions when the password changes;

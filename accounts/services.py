@@ -517,8 +517,12 @@ def api_token_create(
     expires_in_days: int | None = None,
     scopes: Iterable[str] | None = None,
     created_with: APIToken | None = None,
+    owner: User | None = None,
 ) -> tuple[APIToken, str]:
     """Create a personal API token; returns it with the plain token, shown this once.
+
+    The token is the actor's own, or `owner`'s: a service account's, given by an administrator
+    of its organisation (accounts/service_accounts.py checks that before calling this).
 
     `created_with` is the token that authenticated the request, if one did: the new token never
     outlives it nor holds a scope it lacks (a leaked token must not mint a stronger or longer
@@ -545,7 +549,7 @@ def api_token_create(
         expires_at = created_with.expires_at
     prefix, plain = tokens.new_api_token()
     token = APIToken(
-        user=actor,
+        user=owner or actor,
         name=name.strip(),
         prefix=prefix,
         key_hash=tokens.sha256_hex(plain),
@@ -562,7 +566,15 @@ def api_token_create(
     }
     if created_with is not None:
         data["created_with"] = created_with.prefix
-    audit_record(actor=actor, action=AccountsAction.API_TOKEN_CREATED, target=token, data=data)
+    if owner is not None:
+        data["service_account_id"] = str(owner.pk)
+    audit_record(
+        actor=actor,
+        action=AccountsAction.API_TOKEN_CREATED,
+        target=token,
+        organization=owner.service_account_of if owner is not None else None,
+        data=data,
+    )
     return token, plain
 
 
@@ -589,9 +601,10 @@ def token_scopes_normalise(
 
 
 @transaction.atomic
-def api_token_revoke(*, actor: User, token: APIToken) -> APIToken:
-    """Revoke one of the actor's own tokens; requests with it fail from now on."""
-    locked = APIToken.objects.select_for_update().get(pk=token.pk, user=actor)
+def api_token_revoke(*, actor: User, token: APIToken, owner: User | None = None) -> APIToken:
+    """Revoke one of the actor's own tokens (or `owner`'s, a service account's: see
+    accounts/service_accounts.py); requests with it fail from now on."""
+    locked = APIToken.objects.select_for_update().get(pk=token.pk, user=owner or actor)
     if locked.revoked_at is None:
         locked.revoked_at = timezone.now()
         locked.save(update_fields=["revoked_at", "updated_at"])
@@ -599,6 +612,7 @@ def api_token_revoke(*, actor: User, token: APIToken) -> APIToken:
             actor=actor,
             action=AccountsAction.API_TOKEN_REVOKED,
             target=locked,
+            organization=owner.service_account_of if owner is not None else None,
             data={"prefix": locked.prefix},
         )
     return locked

@@ -81,5 +81,25 @@ urlpatterns = [
         views.member_remove,
         name="member-remove",
     ),
+    path(
+        "organizations/<uuid:org_id>/service-accounts/",
+        views.service_account_page,
+        name="service-account-list",
+    ),
+    path(
+        "organizations/<uuid:org_id>/service-accounts/<uuid:account_id>/tokens/",
+        views.service_account_token_create,
+        name="service-account-token-create",
+    ),
+    path(
+        "organizations/<uuid:org_id>/service-accounts/<uuid:account_id>/tokens/<uuid:token_id>/revoke/",
+        views.service_account_token_revoke,
+        name="service-account-token-revoke",
+    ),
+    path(
+        "organizations/<uuid:org_id>/service-accounts/<uuid:account_id>/deactivate/",
+        views.service_account_deactivate,
+        name="service-account-deactivate",
+    ),
     path("invitations/<str:secret>/", views.invitation_accept, name="invitation-accept"),
 ]

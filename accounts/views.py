@@ -22,7 +22,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from django_otp import login as otp_login
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
-from accounts import oidc, selectors, services, two_factor
+from accounts import oidc, selectors, service_accounts, services, two_factor
 from accounts.forms import (
     AcceptInvitationForm,
     APITokenForm,
@@ -31,6 +31,7 @@ from accounts.forms import (
     MembershipRoleForm,
     OrganizationForm,
     ProfileForm,
+    ServiceAccountForm,
     SignInForm,
     TwoFactorCodeForm,
 )
@@ -44,6 +45,7 @@ from core.htmx import render_htmx
 # The plain secret of a token just created waits here for the one page view that shows it
 # (post/redirect/get), so reloading that page neither shows it again nor makes a new token.
 SESSION_NEW_TOKEN_KEY = "charter_new_api_token"  # noqa: S105
+SERVICE_ACCOUNT_FORM_IDS = "service-account-%s"
 
 # --- sign in and passwords ---------------------------------------------------------------------
 
@@ -587,6 +589,133 @@ def token_revoke(request: AuthenticatedRequest, token_id: Any) -> HttpResponse:
     services.api_token_revoke(actor=request.user, token=token)
     messages.success(request, f"Token “{token.name}” revoked.")
     return redirect("accounts:token-list")
+
+
+# --- service accounts ----------------------------------------------------------------------------
+
+
+def _service_account_context(
+    request: AuthenticatedRequest, org: Organization, **extra: Any
+) -> dict[str, Any]:
+    accounts = list(service_accounts.service_account_list(organization=org))
+    tokens = APIToken.objects.filter(user__in=accounts).order_by("-created_at")
+    by_account: dict[Any, list[APIToken]] = {account.pk: [] for account in accounts}
+    for token in tokens:
+        by_account[token.user_id].append(token)
+    return {
+        "organization": org,
+        # One token form per account, each with ids of its own (labels must find their field).
+        "accounts": [
+            (
+                account,
+                service_accounts.service_account_role(account),
+                by_account[account.pk],
+                APITokenForm(auto_id=f"token-{account.pk}-%s"),
+            )
+            for account in accounts
+        ],
+        "form": extra.pop("form", None) or ServiceAccountForm(auto_id=SERVICE_ACCOUNT_FORM_IDS),
+        "plain_token": request.session.pop(SESSION_NEW_TOKEN_KEY, None),
+        "nav": "members",
+        **extra,
+    }
+
+
+def _service_account_response(
+    request: AuthenticatedRequest, org: Organization, status: int = 200, **extra: Any
+) -> HttpResponse:
+    response = render(
+        request,
+        "accounts/service_accounts.html",
+        _service_account_context(request, org, **extra),
+        status=status,
+    )
+    response["Cache-Control"] = "no-store"  # the page may hold a new token's secret
+    return response
+
+
+def _administered_account(request: AuthenticatedRequest, org_id: Any, account_id: Any) -> Any:
+    org = selectors.organization_get_for_user(user=request.user, id=org_id, perm=Perm.ORG_MANAGE)
+    account = selectors.visible_object_get(
+        user=request.user,
+        model=User,
+        id=account_id,
+        queryset=service_accounts.service_account_list(organization=org),
+    )
+    return org, account
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def service_account_page(request: AuthenticatedRequest, org_id: Any) -> HttpResponse:
+    """The organisation's service accounts and their tokens; administrators create them here."""
+    org = selectors.organization_get_for_user(user=request.user, id=org_id, perm=Perm.ORG_MANAGE)
+    form = ServiceAccountForm(request.POST or None, auto_id=SERVICE_ACCOUNT_FORM_IDS)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                account = service_accounts.service_account_create(
+                    actor=request.user, organization=org, **form.cleaned_data
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, f"Service account “{account.full_name}” created.")
+                return redirect("accounts:service-account-list", org.pk)
+        return _service_account_response(request, org, status=400, form=form)
+    return _service_account_response(request, org)
+
+
+@login_required
+@require_POST
+def service_account_token_create(
+    request: AuthenticatedRequest, org_id: Any, account_id: Any
+) -> HttpResponse:
+    """Give a service account a token; its secret is shown once, on the page it returns to."""
+    org, account = _administered_account(request, org_id, account_id)
+    form = APITokenForm(request.POST)
+    if form.is_valid():
+        try:
+            _, plain = service_accounts.service_account_token_create(
+                actor=request.user, account=account, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            request.session[SESSION_NEW_TOKEN_KEY] = plain
+            messages.success(request, f"Token created for “{account.full_name}”.")
+            return redirect("accounts:service-account-list", org.pk)
+    errors = "; ".join(str(message) for messages_ in form.errors.values() for message in messages_)
+    messages.error(request, f"No token created: {errors}")
+    return _service_account_response(request, org, status=400)
+
+
+@login_required
+@require_POST
+def service_account_token_revoke(
+    request: AuthenticatedRequest, org_id: Any, account_id: Any, token_id: Any
+) -> HttpResponse:
+    org, account = _administered_account(request, org_id, account_id)
+    token = selectors.visible_object_get(
+        user=request.user,
+        model=APIToken,
+        id=token_id,
+        queryset=APIToken.objects.filter(user=account),
+    )
+    service_accounts.service_account_token_revoke(actor=request.user, account=account, token=token)
+    messages.success(request, f"Token “{token.name}” revoked.")
+    return redirect("accounts:service-account-list", org.pk)
+
+
+@login_required
+@require_POST
+def service_account_deactivate(
+    request: AuthenticatedRequest, org_id: Any, account_id: Any
+) -> HttpResponse:
+    org, account = _administered_account(request, org_id, account_id)
+    service_accounts.service_account_deactivate(actor=request.user, account=account)
+    messages.success(request, f"“{account.full_name}” deactivated; its tokens are revoked.")
+    return redirect("accounts:service-account-list", org.pk)
 
 
 # --- single sign-on (OpenID Connect) ---------------------------------------------------------

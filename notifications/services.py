@@ -89,13 +89,17 @@ def notify(
     so the notifications and their emails commit with it. `key_parts` name the event's object
     (and, where one object has several events of a kind, which): with the kind and the
     recipient they make the notification's unique key, so the same event announced twice
-    tells each person once. Only active members of `organization` are told.
+    tells each person once. Only active members of `organization` are told, and only people:
+    a service account (accounts/service_accounts.py) has no inbox.
     """
     spec = kind_of(kind)  # a kind nobody registered is a programming error
     wanted = {user.pk for user in recipients}
     people = list(
         User.objects.filter(
-            pk__in=wanted, is_active=True, org_memberships__organization=organization
+            pk__in=wanted,
+            is_active=True,
+            service_account_of__isnull=True,
+            org_memberships__organization=organization,
         ).order_by("email")
     )
     channels = notification_channels_for_users(users=people, kind=kind, default=spec.default)
@@ -173,6 +177,7 @@ def notify_many(
             user_id__in=user_ids,
             organization_id__in={item.organization_id for item in items},
             user__is_active=True,
+            user__service_account_of__isnull=True,  # a service account has no inbox
         ).values_list("user_id", "organization_id", "user__email")
     }
     if channels is None:

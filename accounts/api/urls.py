@@ -14,6 +14,7 @@ from accounts.api.organizations import (
     OrganizationMemberViewSet,
     OrganizationViewSet,
 )
+from accounts.api.service_accounts import ServiceAccountTokenViewSet, ServiceAccountViewSet
 from accounts.api.tokens import APITokenViewSet
 
 app_name = "accounts-api"
@@ -29,6 +30,16 @@ router.register(
     r"organizations/(?P<organization_id>[^/]+)/invitations",
     OrganizationInvitationViewSet,
     basename="organization-invitation",
+)
+router.register(
+    r"organizations/(?P<organization_id>[^/]+)/service-accounts",
+    ServiceAccountViewSet,
+    basename="organization-service-account",
+)
+router.register(
+    r"organizations/(?P<organization_id>[^/]+)/service-accounts/(?P<service_account_id>[^/]+)/tokens",
+    ServiceAccountTokenViewSet,
+    basename="organization-service-account-token",
 )
 router.register("tokens", APITokenViewSet, basename="token")
 

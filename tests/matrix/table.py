@@ -91,6 +91,10 @@ TABLE: dict[str, dict[str, Rule]] = {
     "accounts:member-role": {"POST": ORG_MANAGE},
     "accounts:member-remove": {"POST": ORG_MANAGE},
     "accounts:organization-two-factor-policy": {"POST": ORG_MANAGE},
+    "accounts:service-account-list": {"GET": ORG_MANAGE, "POST": ORG_MANAGE},
+    "accounts:service-account-token-create": {"POST": ORG_MANAGE},
+    "accounts:service-account-token-revoke": {"POST": ORG_MANAGE},
+    "accounts:service-account-deactivate": {"POST": ORG_MANAGE},
     "accounts:invitation-accept": {"GET": PUBLIC, "POST": PUBLIC},
     # --- webhooks (organisation settings) ---------------------------------------------------
     "webhooks:endpoint-list": {"GET": ORG_MANAGE, "POST": ORG_MANAGE},
@@ -223,6 +227,14 @@ TABLE: dict[str, dict[str, Rule]] = {
     "accounts-api:organization-invitation-list": {"GET": ORG_MANAGE, "POST": ORG_MANAGE},
     "accounts-api:organization-invitation-detail": {"GET": ORG_MANAGE},
     "accounts-api:organization-invitation-revoke": {"POST": ORG_MANAGE},
+    "accounts-api:organization-service-account-list": {"GET": ORG_MANAGE, "POST": ORG_MANAGE},
+    "accounts-api:organization-service-account-detail": {"GET": ORG_MANAGE},
+    "accounts-api:organization-service-account-deactivate": {"POST": ORG_MANAGE},
+    "accounts-api:organization-service-account-token-list": {
+        "GET": ORG_MANAGE,
+        "POST": ORG_MANAGE,
+    },
+    "accounts-api:organization-service-account-token-detail": {"DELETE": ORG_MANAGE},
     "webhooks-api:webhook-list": {"GET": ORG_MANAGE, "POST": ORG_MANAGE},
     "webhooks-api:webhook-detail": {"GET": ORG_MANAGE, "DELETE": ORG_MANAGE},
     "webhooks-api:webhook-test": {"POST": ORG_MANAGE},
@@ -551,6 +563,7 @@ HTML_LISTS = {
     "projects:project-tasks",
     "accounts:member-list",
     "accounts:token-list",
+    "accounts:service-account-list",
     "notifications:notification-list",
     "stakeholders:stakeholder-list",
     "stakeholders:project-stakeholders",
@@ -628,12 +641,16 @@ KWARGS: dict[str, str] = {
     "schedule_id": "report_schedule",
     "export_id": "audit_export",
     "message_id": "dead_letter",
+    "account_id": "service_account",
+    "service_account_id": "service_account",
 }
 # The API's `pk`, by the longest route-name prefix it starts with.
 PK_BY_PREFIX: dict[str, str] = {
     "accounts-api:organization-": "org",
     "accounts-api:organization-member-": "membership",
     "accounts-api:organization-invitation-": "invitation",
+    "accounts-api:organization-service-account-": "service_account",
+    "accounts-api:organization-service-account-token-": "service_account_token",
     "accounts-api:token-": "token",
     "notifications-api:notification-": "notification",
     "projects-api:project-": "project",
@@ -693,6 +710,7 @@ OVERRIDES: dict[str, dict[str, str]] = {
     "projects:project-member-remove": {"membership_id": "project_membership"},
     "projects:scope-version-action": {"action": "=approve"},
     "projects:gate-decide": {"decision": "=approve"},
+    "accounts:service-account-token-revoke": {"token_id": "service_account_token"},
     "accounts:password-reset-confirm": {"uidb64": "manager_uidb64", "token": "=set-password"},
 }
 

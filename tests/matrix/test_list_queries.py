@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from accounts import services as account_services
 from accounts.models import Organization, OrganizationMembership, User
+from accounts.service_accounts import service_account_create, service_account_token_create
 from audit.checkpoints import checkpoints_write as audit_checkpoints_write
 from compliance.models import (
     BiasAudit,
@@ -214,6 +215,22 @@ def notifications(w: World, n: int) -> None:
 def tokens(w: World, n: int) -> None:
     for _ in range(n):
         account_services.api_token_create(actor=w.users["manager"], name=f"Token {_n()}")
+
+
+def service_accounts(w: World, n: int) -> None:
+    # Each with a token, so the page's tokens per account are counted too.
+    for _ in range(n):
+        account = service_account_create(
+            actor=w.users["org_admin"], organization=w.org, name=f"Robot {_n()}"
+        )
+        service_account_token_create(actor=w.users["org_admin"], account=account, name="ci")
+
+
+def service_account_tokens(w: World, n: int) -> None:
+    for _ in range(n):
+        service_account_token_create(
+            actor=w.users["org_admin"], account=w.objects["service_account"], name=f"t{_n()}"
+        )
 
 
 def projects(w: World, n: int) -> None:
@@ -899,6 +916,12 @@ BUILDERS: dict[str, tuple[str, Builder, str]] = {
     "accounts-api:organization-member-list": ("org_admin", members, ""),
     "accounts-api:organization-invitation-list": ("org_admin", invitations, ""),
     "accounts-api:token-list": ("manager", tokens, ""),
+    "accounts-api:organization-service-account-list": ("org_admin", service_accounts, ""),
+    "accounts-api:organization-service-account-token-list": (
+        "org_admin",
+        service_account_tokens,
+        "",
+    ),
     "webhooks-api:webhook-list": ("org_admin", webhook_endpoints, ""),
     "reports-api:report-list": ("compliance_officer", reports, ""),
     "reports-api:report-schedule-list": ("compliance_officer", report_schedules, ""),
@@ -966,6 +989,7 @@ BUILDERS: dict[str, tuple[str, Builder, str]] = {
     "projects:project-audit": ("manager", audit_events, ""),
     "accounts:member-list": ("org_admin", members, ""),
     "accounts:token-list": ("manager", tokens, ""),
+    "accounts:service-account-list": ("org_admin", service_accounts, ""),
     "stakeholders:stakeholder-list": ("org_admin", stakeholders, ""),
     "stakeholders:project-stakeholders": ("manager", project_stakeholders, ""),
     "stakeholders:workshop-list": ("manager", workshops, ""),

@@ -29,6 +29,7 @@ from accounts.models import (
     ProjectMembership,
     User,
 )
+from accounts.service_accounts import service_account_create, service_account_token_create
 from audit.models import AuditEvent
 from compliance import services as compliance_services
 from compliance.models import ComplianceCheck, Framework, OrganizationFramework, Requirement
@@ -533,7 +534,15 @@ def _organisation_records(org: Organization, users: dict[str, User]) -> dict[str
         organization_id=org.pk,
         recipient=endpoint.url,
     )
+    service_account = service_account_create(
+        actor=users["org_admin"], organization=org, name="Matrix CI"
+    )
+    service_account_token, _ = service_account_token_create(
+        actor=users["org_admin"], account=service_account, name="ci"
+    )
     return {
+        "service_account": service_account,
+        "service_account_token": service_account_token,
         "report_schedule": schedule,
         "report": report,
         "webhook_endpoint": endpoint,
@@ -628,7 +637,7 @@ def _token_digest_sql() -> str:
     columns = [
         connection.ops.quote_name(str(f.column))
         for f in APIToken._meta.concrete_fields
-        if f.column != "last_used_at"
+        if f.column not in ("last_used_at", "last_used_ip")  # usage bookkeeping
     ]
     row = f"ROW({', '.join(columns)})::text"
     # Names from the model's own metadata, quoted: no outside input.
