@@ -339,3 +339,34 @@ def test_another_organisation_cannot_act(project, manager):
 def test_every_text_field_of_the_dpia_models_is_classified_for_the_trail():
     assert unclassified_fields(DpiaVersion) == []
     assert unclassified_fields(DpiaApproval) == []
+
+
+def test_the_opinion_is_fixed_once_a_sign_off_is_given(project, manager, compliance_officer):
+    dpia = dpia_in_review(project, manager)
+    services.dpia_dpo_opinion_give(
+        actor=compliance_officer, dpia=dpia, opinion="Proceed.", advice="followed"
+    )
+    services.dpia_sign_off(actor=manager, dpia=dpia, capacity="manager")
+    with pytest.raises(ConflictError) as error:
+        services.dpia_dpo_opinion_give(
+            actor=compliance_officer, dpia=dpia, opinion="Changed my mind.", advice="followed"
+        )
+    assert error.value.code == "dpia_opinion_fixed"
+    dpia.refresh_from_db()
+    assert dpia.dpo_opinion == "Proceed."
+
+
+def test_a_signed_version_is_neither_submitted_nor_reopened(
+    project, manager, compliance_officer, project_member
+):
+    dpia = _signed(project, manager, compliance_officer)
+    with pytest.raises(ConflictError):
+        services.dpia_submit(actor=manager, dpia=dpia)
+    with pytest.raises(ConflictError):
+        services.dpia_reopen(actor=manager, dpia=dpia)
+    with pytest.raises(ConflictError):  # a manager who has not signed: the state refuses
+        services.dpia_sign_off(
+            actor=project_member(project, "manager"), dpia=dpia, capacity="manager"
+        )
+    dpia.refresh_from_db()
+    assert dpia.status == "signed_off"
