@@ -282,3 +282,25 @@ def test_the_dpia_page_reads_in_fixed_queries(
 
 
 DPIA_PAGE_QUERIES = 14
+
+
+def test_a_version_in_review_offers_each_person_what_they_may_do(
+    client, project, manager, compliance_officer, project_member
+):
+    dpia = dpia_in_review(project, manager)
+    url = _url("dpia-version", project, dpia.pk)
+    client.force_login(compliance_officer)
+    officer_page = client.get(url).content.decode()
+    assert "Give the DPO" in officer_page
+    assert "Sign off as compliance officer" in officer_page
+    assert "Sign off as project manager" not in officer_page
+    assert "Back to draft" not in officer_page
+    client.force_login(manager)
+    manager_page = client.get(url).content.decode()
+    assert "Sign off as project manager" in manager_page
+    assert "Back to draft" in manager_page
+    assert "Give the DPO" not in manager_page
+    client.force_login(project_member(project, "viewer"))
+    viewer_page = client.get(url).content.decode()
+    assert "Sign off as" not in viewer_page
+    assert REQUIRED["mitigations"] in viewer_page
