@@ -92,6 +92,9 @@ class Rule(StrEnum):
     ROLLOUT_APPROVE = "deployment.approve"  # a manager who did not write the rollout plan
     INCIDENT_SERIOUS = "incident.serious"  # managers and compliance officers: the Art. 73 call
     POST_MARKET_REVIEW = "post_market_plan.review"  # the plan's reviewer, or a manager
+    DPIA_DPO_OPINION = "dpia.dpo_opinion"  # the DPO's opinion on a DPIA: compliance officers
+    DPIA_SIGN_MANAGER = "dpia.sign_manager"  # a manager, unless they gave the other sign-off
+    DPIA_SIGN_COMPLIANCE = "dpia.sign_compliance"  # a compliance officer, likewise
 
     EVIDENCE_JUDGE = "evidence.judge"  # reviewers and compliance officers, never its owner
     EVIDENCE_EXPIRE = "evidence.expire"  # the system, once the evidence's expiry date passed
@@ -166,6 +169,7 @@ OWN_EVIDENCE = "You provided evidence for this check: someone else reviews it."
 OWN_ROLLOUT_PLAN = "You wrote this rollout plan: another manager approves it."
 OWN_BIAS_AUDIT = "You conducted this audit: another compliance officer signs it off."
 OWN_BIAS_CHECK = "You ran this bias check: someone else reviews it."
+SAME_DPIA_SIGNER = "You gave this DPIA's other sign-off: another person gives this one."
 SAME_DECISION_SIGNER = "You approved this decision as its manager: another person signs it off."
 STAKEHOLDER_NOT_YOURS = (
     "Only an administrator, or a contributor of a project this stakeholder takes part in, "
@@ -412,6 +416,22 @@ def _decision_sign_compliance(user: Actor, decision: Any) -> Decision:
     return ALLOW
 
 
+def _dpia_sign(perm: Perm) -> Callable[[Actor, Any], Decision]:
+    """A DPIA's sign-off in one capacity; `dpia.approvals` are read as given (the service
+    passes the version it locked)."""
+
+    def decide_sign(user: Actor, dpia: Any) -> Decision:
+        if not can(user, perm, dpia):
+            return DENY
+        return Decision(False, SAME_DPIA_SIGNER) if _has_signed(user, dpia) else ALLOW
+
+    return decide_sign
+
+
+def _dpia_dpo_opinion(user: Actor, dpia: Any) -> Decision:
+    return ALLOW if can(user, Perm.PROJECT_APPROVE_COMPLIANCE, dpia) else DENY
+
+
 def _classify(user: Actor, project: Any) -> Decision:
     perms = perms_for(user, project)
     allowed = Perm.PROJECT_MANAGE in perms or Perm.PROJECT_APPROVE_COMPLIANCE in perms
@@ -517,6 +537,9 @@ RULES: dict[Rule, Callable[[Actor, Any], Decision]] = {
     Rule.BIAS_AUDIT_SIGN_OFF: _bias_audit_sign_off,
     Rule.ROLLOUT_APPROVE: _rollout_approve,
     Rule.POST_MARKET_REVIEW: _post_market_review,
+    Rule.DPIA_DPO_OPINION: _dpia_dpo_opinion,
+    Rule.DPIA_SIGN_MANAGER: _dpia_sign(Perm.PROJECT_MANAGE),
+    Rule.DPIA_SIGN_COMPLIANCE: _dpia_sign(Perm.PROJECT_APPROVE_COMPLIANCE),
     Rule.INCIDENT_SERIOUS: _classify,  # the same people: the project's managers and officers
     Rule.EVIDENCE_JUDGE: _evidence_judge,
     Rule.EVIDENCE_EXPIRE: _evidence_expire,

@@ -37,3 +37,11 @@ class ComplianceAction(models.TextChoices):
     BIAS_AUDIT_SCHEDULED = "bias_audit.scheduled"
     BIAS_AUDIT_CONDUCTED = "bias_audit.conducted"
     BIAS_AUDIT_SIGNED_OFF = "bias_audit.signed_off"
+    # data protection impact assessments
+    DPIA_CREATED = "dpia_version.created"
+    DPIA_UPDATED = "dpia_version.updated"
+    DPIA_SUBMITTED = "dpia_version.submitted"
+    DPIA_REOPENED = "dpia_version.reopened"
+    DPIA_DPO_OPINION_GIVEN = "dpia_version.dpo_opinion_given"
+    DPIA_SIGNED = "dpia_version.signed"
+    DPIA_SIGNED_OFF = "dpia_version.signed_off"

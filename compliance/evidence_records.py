@@ -13,6 +13,7 @@ from django.db.models import Model
 from django.http import Http404
 
 from accounts.permissions import Actor, visible
+from compliance.selectors.dpia import dpia_version_get_for_user
 from models_registry.selectors import decision_get_for_user
 from projects.models import Project
 from projects.selectors import (
@@ -51,6 +52,7 @@ LINKABLE: dict[str, Linkable] = {
     "models_registry.decisionrecord": Linkable(
         "decision record", decision_get_for_user, "project_id"
     ),
+    "compliance.dpiaversion": Linkable("DPIA version", dpia_version_get_for_user, "project_id"),
 }
 
 

@@ -1,6 +1,16 @@
 from django.urls import path
 
-from compliance.views import audit, bias_audits, catalogue, checks, evidence, literacy, workspace
+from compliance.views import (
+    audit,
+    bias_audits,
+    catalogue,
+    checks,
+    dpia,
+    evidence,
+    literacy,
+    privacy,
+    workspace,
+)
 
 app_name = "compliance"
 
@@ -45,6 +55,26 @@ urlpatterns = [
         bias_audits.bias_audit_sign,
         name="bias-audit-sign",
     ),
+    # privacy: the data inventory and the DPIA
+    path(f"{P}/privacy/", privacy.privacy, name="privacy"),
+    path(
+        f"{P}/privacy/inventory.csv",
+        privacy.privacy_inventory_csv,
+        name="privacy-inventory-csv",
+    ),
+    path(
+        f"{P}/privacy/datasets/<uuid:dataset_id>/",
+        privacy.privacy_dataset_edit,
+        name="privacy-dataset-edit",
+    ),
+    path(f"{P}/privacy/dpia/", dpia.dpia_current, name="dpia"),
+    path(f"{P}/privacy/dpia/start/", dpia.dpia_start, name="dpia-start"),
+    path(f"{P}/privacy/dpia/<uuid:dpia_id>/", dpia.dpia_version, name="dpia-version"),
+    path(f"{P}/privacy/dpia/<uuid:dpia_id>/edit/", dpia.dpia_edit, name="dpia-edit"),
+    path(f"{P}/privacy/dpia/<uuid:dpia_id>/submit/", dpia.dpia_submit, name="dpia-submit"),
+    path(f"{P}/privacy/dpia/<uuid:dpia_id>/reopen/", dpia.dpia_reopen, name="dpia-reopen"),
+    path(f"{P}/privacy/dpia/<uuid:dpia_id>/opinion/", dpia.dpia_opinion, name="dpia-opinion"),
+    path(f"{P}/privacy/dpia/<uuid:dpia_id>/sign/", dpia.dpia_sign, name="dpia-sign"),
     path(f"{P}/evidence/", evidence.evidence_list, name="evidence-list"),
     path(f"{P}/evidence/add/", evidence.evidence_add, name="evidence-add"),
     path(f"{P}/evidence/<uuid:evidence_id>/", evidence.evidence_detail, name="evidence-detail"),

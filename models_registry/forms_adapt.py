@@ -66,6 +66,47 @@ class DatasetForm(forms.Form):
     description = forms.CharField(
         max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    # The inventory record (GDPR Art. 30): the project's Privacy page shows and edits it too.
+    purpose = forms.CharField(
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Why this data is processed.",
+    )
+    personal_data_categories = forms.MultipleChoiceField(
+        choices=Dataset.Category.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Categories of personal data",
+    )
+    special_categories = forms.MultipleChoiceField(
+        choices=Dataset.Special.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Special categories (Art. 9(1))",
+    )
+    special_category_condition = forms.ChoiceField(
+        choices=[("", "—"), *Dataset.SpecialCondition.choices],
+        required=False,
+        label="Art. 9(2) condition",
+    )
+    data_subjects = forms.MultipleChoiceField(
+        choices=Dataset.SubjectCategory.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Data subjects",
+    )
+    transfers_outside_eea = forms.BooleanField(required=False, label="Transferred outside the EEA")
+    transfer_countries = forms.CharField(max_length=300, required=False, label="To which countries")
+    transfer_safeguard = forms.ChoiceField(
+        choices=[("", "—"), *Dataset.Safeguard.choices], required=False, label="Safeguard"
+    )
+    processors = forms.CharField(
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="The processors that handle it, one a line.",
+    )
 
 
 class FineTuneRunForm(forms.Form):

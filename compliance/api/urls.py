@@ -12,7 +12,9 @@ from compliance.api.checks import (
     ComplianceCheckViewSet,
     QuestionnaireViewSet,
 )
+from compliance.api.dpia import DpiaVersionViewSet
 from compliance.api.evidence import EvidenceViewSet, TrainingRecordViewSet
+from compliance.api.privacy_inventory import PrivacyInventoryViewSet
 
 app_name = "compliance-api"
 
@@ -30,6 +32,11 @@ router.register(f"{PROJECT}/compliance-checks", ComplianceCheckViewSet, basename
 
 router.register(f"{PROJECT}/evidence", EvidenceViewSet, basename="evidence")
 router.register(f"{PROJECT}/bias-audits", BiasAuditViewSet, basename="bias-audit")
+# privacy: the data inventory and the DPIA
+router.register(
+    f"{PROJECT}/privacy/inventory", PrivacyInventoryViewSet, basename="privacy-inventory"
+)
+router.register(f"{PROJECT}/privacy/dpia-versions", DpiaVersionViewSet, basename="dpia-version")
 router.register(
     r"organizations/(?P<organization_id>[^/]+)/training-records",
     TrainingRecordViewSet,

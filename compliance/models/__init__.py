@@ -1,5 +1,5 @@
 """The compliance app's tables: the framework catalogue, classifications, checks, evidence and
-the AI-literacy register and bias audits."""
+the AI-literacy register, bias audits and DPIAs."""
 
 from compliance.models.audit_exports import AuditExport
 from compliance.models.bias_audits import BiasAudit
@@ -12,6 +12,7 @@ from compliance.models.catalogue import (
 )
 from compliance.models.checks import CheckReview, ComplianceCheck
 from compliance.models.classification import Classification
+from compliance.models.dpia import DpiaApproval, DpiaVersion
 from compliance.models.evidence import CheckEvidence, Evidence, TrainingRecord
 
 __all__ = [
@@ -22,6 +23,8 @@ __all__ = [
     "Classification",
     "ComplianceCheck",
     "Crosswalk",
+    "DpiaApproval",
+    "DpiaVersion",
     "Evidence",
     "Framework",
     "FrameworkDate",

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import models
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
@@ -332,7 +333,33 @@ class DatasetOutputSerializer(serializers.Serializer):
     lawful_basis = serializers.ChoiceField(choices=[("", "none"), *Dataset.LawfulBasis.choices])
     retention = serializers.CharField()
     description = serializers.CharField()
+    purpose = serializers.CharField()
+    personal_data_categories = serializers.ListField(
+        child=serializers.ChoiceField(choices=Dataset.Category.choices)
+    )
+    special_categories = serializers.ListField(
+        child=serializers.ChoiceField(choices=Dataset.Special.choices)
+    )
+    special_category_condition = serializers.ChoiceField(
+        choices=[("", "none"), *Dataset.SpecialCondition.choices]
+    )
+    data_subjects = serializers.ListField(
+        child=serializers.ChoiceField(choices=Dataset.SubjectCategory.choices)
+    )
+    transfers_outside_eea = serializers.BooleanField()
+    transfer_countries = serializers.CharField()
+    transfer_safeguard = serializers.ChoiceField(choices=[("", "none"), *Dataset.Safeguard.choices])
+    processors = serializers.CharField()
     created_at = serializers.DateTimeField()
+
+
+def _codes(choices: type[models.TextChoices], help_text: str) -> serializers.ListField:
+    return serializers.ListField(
+        child=serializers.ChoiceField(choices=choices.choices),
+        required=False,
+        max_length=len(choices.values),
+        help_text=help_text,
+    )
 
 
 @extend_schema_serializer(component_name="DatasetWrite")
@@ -355,6 +382,29 @@ class DatasetInputSerializer(StrictInputSerializer):
         help_text="Required when the data holds personal data.",
     )
     description = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    purpose = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    personal_data_categories = _codes(Dataset.Category, "Only for personal data.")
+    special_categories = _codes(
+        Dataset.Special, "GDPR Art. 9(1); needs `special_category_condition`."
+    )
+    special_category_condition = serializers.ChoiceField(
+        choices=Dataset.SpecialCondition.choices,
+        required=False,
+        allow_blank=True,
+        help_text="The Art. 9(2) condition: required with special categories, refused without.",
+    )
+    data_subjects = _codes(Dataset.SubjectCategory, "Only for personal data.")
+    transfers_outside_eea = serializers.BooleanField(required=False)
+    transfer_countries = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    transfer_safeguard = serializers.ChoiceField(
+        choices=Dataset.Safeguard.choices,
+        required=False,
+        allow_blank=True,
+        help_text="Required for a transfer outside the EEA (Art. 45–49), refused without one.",
+    )
+    processors = serializers.CharField(
+        max_length=2000, required=False, allow_blank=True, help_text="One processor a line."
+    )
 
 
 @extend_schema(parameters=[PROJECT_ID])

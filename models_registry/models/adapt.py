@@ -16,6 +16,14 @@ from django.db.models import Q
 from core.fields import LimitedTextField
 from core.models import BaseModel
 from core.money import CurrencyField, validate_not_negative
+from models_registry.models.data_inventory import (
+    ChoiceListValidator,
+    DataSubjectCategory,
+    PersonalDataCategory,
+    SpecialCategory,
+    SpecialCategoryCondition,
+    TransferSafeguard,
+)
 
 
 class ModelVersion(BaseModel):
@@ -132,9 +140,33 @@ class PromptVersion(BaseModel):
 
 
 class Dataset(BaseModel):
-    """A dataset a project trains or evaluates on, with its data-governance record."""
+    """A dataset a project trains or evaluates on, with its data-governance record: the
+    project's data inventory (GDPR Art. 30) is the privacy view of these rows."""
 
     policy_project_path = "project"
+    # What may enter the trail (audit/personal.py): the record describes data, not people.
+    audit_safe_fields = (
+        "name",
+        "source",
+        "reference",
+        "licence",
+        "lawful_basis",
+        "retention",
+        "description",
+        "purpose",
+        "personal_data_categories",
+        "special_categories",
+        "special_category_condition",
+        "data_subjects",
+        "transfer_countries",
+        "transfer_safeguard",
+        "processors",
+    )
+    Category = PersonalDataCategory
+    SubjectCategory = DataSubjectCategory
+    Special = SpecialCategory
+    SpecialCondition = SpecialCategoryCondition
+    Safeguard = TransferSafeguard
 
     class LawfulBasis(models.TextChoices):
         # GDPR Art. 6(1) — asked only when the data holds personal data.
@@ -156,6 +188,26 @@ class Dataset(BaseModel):
     lawful_basis = models.CharField(max_length=24, choices=LawfulBasis.choices, blank=True)
     retention = models.CharField(max_length=300, blank=True)  # "deleted 12 months after…"
     description = LimitedTextField(blank=True, max_length=5000)
+    # --- the inventory record (GDPR Art. 30(1)) ---
+    purpose = LimitedTextField(blank=True, max_length=2000)
+    personal_data_categories = models.JSONField(
+        default=list, blank=True, validators=[ChoiceListValidator(PersonalDataCategory.values)]
+    )
+    special_categories = models.JSONField(
+        default=list, blank=True, validators=[ChoiceListValidator(SpecialCategory.values)]
+    )
+    special_category_condition = models.CharField(
+        max_length=20, choices=SpecialCategoryCondition.choices, blank=True
+    )
+    data_subjects = models.JSONField(
+        default=list, blank=True, validators=[ChoiceListValidator(DataSubjectCategory.values)]
+    )
+    transfers_outside_eea = models.BooleanField(default=False)
+    transfer_countries = models.CharField(max_length=300, blank=True)  # "United States, India"
+    transfer_safeguard = models.CharField(
+        max_length=20, choices=TransferSafeguard.choices, blank=True
+    )
+    processors = LimitedTextField(blank=True, max_length=2000)  # one processor a line
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -169,6 +221,40 @@ class Dataset(BaseModel):
                 condition=Q(personal_data=False, lawful_basis="")
                 | (Q(personal_data=True) & ~Q(lawful_basis="") & ~Q(retention="")),
                 name="%(app_label)s_%(class)s_personal_data_governed",
+            ),
+            # Categories, special categories, data subjects and transfers describe personal
+            # data: data without any has none of them.
+            models.CheckConstraint(
+                condition=Q(personal_data=True)
+                | Q(
+                    personal_data_categories=[],
+                    special_categories=[],
+                    data_subjects=[],
+                    special_category_condition="",
+                    transfers_outside_eea=False,
+                ),
+                name="%(app_label)s_%(class)s_inventory_needs_personal_data",
+            ),
+            # Art. 9(1) forbids processing special categories unless an Art. 9(2) condition
+            # applies; a condition without special categories means nothing.
+            models.CheckConstraint(
+                condition=Q(special_categories=[], special_category_condition="")
+                | (~Q(special_categories=[]) & ~Q(special_category_condition="")),
+                name="%(app_label)s_%(class)s_special_categories_have_condition",
+            ),
+            models.CheckConstraint(
+                condition=Q(special_category_condition__in=["", *SpecialCategoryCondition.values]),
+                name="%(app_label)s_%(class)s_special_condition_valid",
+            ),
+            # A transfer outside the EEA needs a Chapter V safeguard (and only then has one).
+            models.CheckConstraint(
+                condition=Q(transfers_outside_eea=False, transfer_safeguard="")
+                | (Q(transfers_outside_eea=True) & ~Q(transfer_safeguard="")),
+                name="%(app_label)s_%(class)s_transfer_has_safeguard",
+            ),
+            models.CheckConstraint(
+                condition=Q(transfer_safeguard__in=["", *TransferSafeguard.values]),
+                name="%(app_label)s_%(class)s_transfer_safeguard_valid",
             ),
         ]
 

@@ -50,6 +50,23 @@ DATASET_FIELDS = (
     "lawful_basis",
     "retention",
     "description",
+    "purpose",
+    "personal_data_categories",
+    "special_categories",
+    "special_category_condition",
+    "data_subjects",
+    "transfers_outside_eea",
+    "transfer_countries",
+    "transfer_safeguard",
+    "processors",
+)
+# The inventory fields that describe personal data: refused on data that holds none.
+PERSONAL_ONLY = (
+    "personal_data_categories",
+    "special_categories",
+    "special_category_condition",
+    "data_subjects",
+    "transfers_outside_eea",
 )
 RUN_FIELDS = (
     "name",
@@ -87,6 +104,15 @@ NOT_AN_OBJECT = "Hyperparameters must be a JSON object (names and their values).
 PERSONAL_DATA_BASIS = "Personal data needs its lawful basis."
 PERSONAL_DATA_RETENTION = "Personal data needs a retention rule."
 NO_BASIS_WITHOUT_PERSONAL_DATA = "A lawful basis is only recorded for personal data."
+ONLY_FOR_PERSONAL_DATA = "Only personal data has this: say first that the data holds some."
+SPECIAL_NEEDS_CONDITION = (
+    "Special categories (Art. 9(1)) may be processed only under an Art. 9(2) condition: choose it."
+)
+CONDITION_WITHOUT_SPECIAL = "An Art. 9(2) condition is recorded only for special categories."
+TRANSFER_NEEDS_SAFEGUARD = (
+    "A transfer outside the EEA needs a safeguard (Art. 45–49): an adequacy decision, SCCs, BCRs…"
+)
+SAFEGUARD_WITHOUT_TRANSFER = "A safeguard is recorded only for a transfer outside the EEA."
 RESULT_NEEDS_SUCCESS = "Only a succeeded run has a resulting version."
 RESULT_TAKEN = "Another run already produced this version."
 COST_CURRENCY = "Give the currency of the cost."
@@ -234,16 +260,29 @@ def prompt_version_create(
 
 
 def _check_governance(dataset: Dataset) -> None:
+    """The record's GDPR rules, as field errors (the table's constraints hold the same)."""
+    errors: dict[str, str] = {}
     if dataset.personal_data:
-        errors = {}
         if not dataset.lawful_basis:
             errors["lawful_basis"] = PERSONAL_DATA_BASIS
         if not dataset.retention.strip():
             errors["retention"] = PERSONAL_DATA_RETENTION
-        if errors:
-            raise ValidationError(errors)
-    elif dataset.lawful_basis:
-        raise ValidationError({"lawful_basis": NO_BASIS_WITHOUT_PERSONAL_DATA})
+    else:
+        if dataset.lawful_basis:
+            errors["lawful_basis"] = NO_BASIS_WITHOUT_PERSONAL_DATA
+        errors |= {
+            field: ONLY_FOR_PERSONAL_DATA for field in PERSONAL_ONLY if getattr(dataset, field)
+        }
+    if dataset.special_categories and not dataset.special_category_condition:
+        errors.setdefault("special_category_condition", SPECIAL_NEEDS_CONDITION)
+    if dataset.special_category_condition and not dataset.special_categories:
+        errors.setdefault("special_category_condition", CONDITION_WITHOUT_SPECIAL)
+    if dataset.transfers_outside_eea and not dataset.transfer_safeguard:
+        errors.setdefault("transfer_safeguard", TRANSFER_NEEDS_SAFEGUARD)
+    if dataset.transfer_safeguard and not dataset.transfers_outside_eea:
+        errors.setdefault("transfer_safeguard", SAFEGUARD_WITHOUT_TRANSFER)
+    if errors:
+        raise ValidationError(errors)
 
 
 @transaction.atomic

@@ -375,6 +375,25 @@ TABLE: dict[str, dict[str, Rule]] = {
     "compliance-api:bias-audit-ad-hoc": {"POST": CLASSIFY},
     "compliance-api:bias-audit-conduct": {"POST": CLASSIFY},
     "compliance-api:bias-audit-sign-off": {"POST": COMPLIANCE_SIGNOFF},
+    # privacy: the data inventory and the DPIA
+    "compliance:privacy": {"GET": PROJECT_VIEW},
+    "compliance:privacy-inventory-csv": {"GET": PROJECT_VIEW},
+    "compliance:privacy-dataset-edit": {"GET": PROJECT_CONTRIBUTE, "POST": PROJECT_CONTRIBUTE},
+    "compliance:dpia": {"GET": PROJECT_VIEW},
+    "compliance:dpia-start": {"POST": PROJECT_CONTRIBUTE},
+    "compliance:dpia-version": {"GET": PROJECT_VIEW},
+    "compliance:dpia-edit": {"POST": PROJECT_CONTRIBUTE},
+    "compliance:dpia-submit": {"POST": PROJECT_CONTRIBUTE},
+    "compliance:dpia-reopen": {"POST": PROJECT_CONTRIBUTE},
+    "compliance:dpia-opinion": {"POST": COMPLIANCE_SIGNOFF},
+    "compliance:dpia-sign": {"POST": GATE_SIGN},  # in the capacity the role holds
+    "compliance-api:privacy-inventory-list": {"GET": PROJECT_VIEW},
+    "compliance-api:dpia-version-list": {"GET": PROJECT_VIEW, "POST": PROJECT_CONTRIBUTE},
+    "compliance-api:dpia-version-detail": {"GET": PROJECT_VIEW, "PATCH": PROJECT_CONTRIBUTE},
+    "compliance-api:dpia-version-submit": {"POST": PROJECT_CONTRIBUTE},
+    "compliance-api:dpia-version-reopen": {"POST": PROJECT_CONTRIBUTE},
+    "compliance-api:dpia-version-dpo-opinion": {"POST": COMPLIANCE_SIGNOFF},
+    "compliance-api:dpia-version-sign-off": {"POST": GATE_SIGN},
     "models_registry:feedback-create": {"POST": PROJECT_CONTRIBUTE},
     "models_registry:feedback-triage": {"POST": PROJECT_CONTRIBUTE},
     # Integrate & operate: A/B tests
@@ -554,6 +573,8 @@ TABLE: dict[str, dict[str, Rule]] = {
 # HTML pages that list rows (API lists are found by their DRF "-list" names): each needs a
 # data builder in tests/matrix/test_list_queries.py.
 HTML_LISTS = {
+    "compliance:privacy",
+    "compliance:dpia",
     "projects:project-list",
     "projects:my-work",
     "inbox:inbox",
@@ -629,6 +650,8 @@ KWARGS: dict[str, str] = {
     "incident_id": "incident",
     "flag_id": "modification_flag",
     "audit_id": "bias_audit",
+    "dataset_id": "dataset",
+    "dpia_id": "dpia",
     "feedback_id": "human_feedback",
     "evaluation_id": "evaluation",
     "evidence_id": "evidence",
@@ -690,6 +713,7 @@ PK_BY_PREFIX: dict[str, str] = {
     "models-registry-api:vendor-": "vendor",
     "compliance-api:evidence-": "evidence",
     "compliance-api:bias-audit-": "bias_audit",
+    "compliance-api:dpia-version-": "dpia",
     "compliance-api:training-record-": "training_record",
     "compliance-api:framework-": "framework",
     "compliance-api:requirement-": "requirement",
@@ -731,6 +755,8 @@ BODIES: dict[tuple[str, str], Body] = {
         "comment": "Not yet.",
     },
     ("models_registry:decision-sign", "POST"): lambda o, role: {"verdict": "approve"},
+    ("compliance:dpia-sign", "POST"): lambda o, role: {"capacity": _capacity(role)},
+    ("compliance-api:dpia-version-sign-off", "POST"): lambda o, role: {"capacity": _capacity(role)},
     ("compliance:audit-export-queue", "POST"): lambda o, role: {"format": "csv"},
     ("compliance-api:audit-export-list", "POST"): lambda o, role: {
         "organization": str(o["org"].pk),

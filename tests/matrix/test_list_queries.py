@@ -29,6 +29,8 @@ from compliance.models import (
     BiasAudit,
     Classification,
     ComplianceCheck,
+    DpiaApproval,
+    DpiaVersion,
     Evidence,
     Framework,
     OrganizationFramework,
@@ -836,6 +838,28 @@ def bias_audits(w: World, n: int) -> None:
         )
 
 
+def dpia_versions(w: World, n: int) -> None:
+    """n more signed versions (before the world's open one), each with its two sign-offs,
+    a dataset and a risk."""
+    open_version = w.objects["dpia"]
+    people = [w.users["manager"], w.users["compliance_officer"]]
+    for _ in range(n):
+        version = DpiaVersion.objects.create(
+            project=open_version.project,
+            number=1000 + _n(),
+            status="signed_off",
+            screening_notes="No personal data.",
+            submitted_by=people[0],
+            submitted_at=timezone.now(),
+            signed_off_at=timezone.now(),
+            created_by=people[0],
+        )
+        version.datasets.add(w.objects["dataset"])
+        version.risks.add(w.objects["risk"])
+        for person, capacity in zip(people, ("manager", "compliance"), strict=True):
+            DpiaApproval.objects.create(dpia=version, approver=person, capacity=capacity)
+
+
 def deployments(w: World, n: int) -> None:
     """n more deployments, each with two stages and a timeline line, by several people."""
     first = w.objects["deployment"]
@@ -979,6 +1003,10 @@ BUILDERS: dict[str, tuple[str, Builder, str]] = {
     "models-registry-api:optimisation-list": ("viewer", optimisations, ""),
     "models-registry-api:modification-flag-list": ("viewer", modification_flags, ""),
     "compliance-api:bias-audit-list": ("viewer", bias_audits, ""),
+    "compliance-api:privacy-inventory-list": ("viewer", datasets, ""),
+    "compliance-api:dpia-version-list": ("viewer", dpia_versions, ""),
+    "compliance:privacy": ("viewer", datasets, ""),
+    "compliance:dpia": ("viewer", dpia_versions, ""),
     "models-registry-api:human-feedback-list": ("viewer", human_feedback, ""),
     "models-registry-api:user-test-list": ("viewer", user_tests, ""),
     "models-registry-api:ab-test-list": ("viewer", ab_tests, ""),

@@ -35,6 +35,7 @@ from compliance import services as compliance_services
 from compliance.models import ComplianceCheck, Framework, OrganizationFramework, Requirement
 from compliance.services import audit_export_build, audit_export_request
 from compliance.services.bias_audits import bias_audit_conduct
+from compliance.services.dpia import dpia_start, dpia_submit, dpia_update
 from core.actors import SYSTEM
 from models_registry import services as registry_services
 from models_registry import services as selection_services
@@ -130,6 +131,16 @@ def build_world() -> World:
         actor=requester, project=project, findings="Slices within the threshold."
     )
 
+    # A DPIA whose screening needs none, submitted by the requester: in review, unsigned,
+    # so every manager and officer under test may sign it.
+    objects["dpia"] = dpia_submit(
+        actor=requester,
+        dpia=dpia_update(
+            actor=requester,
+            dpia=dpia_start(actor=requester, project=project),
+            screening_notes="No personal data reaches the model.",
+        ),
+    )
     objects |= _evidence_records(project, users, requester, objects["compliance_check"])
     objects["project_membership"] = ProjectMembership.objects.get(
         project=project, user=users["viewer"]
