@@ -92,6 +92,10 @@ class Rule(StrEnum):
     ROLLOUT_APPROVE = "deployment.approve"  # a manager who did not write the rollout plan
     INCIDENT_SERIOUS = "incident.serious"  # managers and compliance officers: the Art. 73 call
     POST_MARKET_REVIEW = "post_market_plan.review"  # the plan's reviewer, or a manager
+    # Publish (or unpublish) a project's fact sheet on its public page: the people who
+    # classify it — its managers, who answer for what it tells, and the compliance officers
+    # and administrators, who answer for the organisation's word.
+    FACT_SHEET_PUBLISH = "fact_sheet.publish"
 
     EVIDENCE_JUDGE = "evidence.judge"  # reviewers and compliance officers, never its owner
     EVIDENCE_EXPIRE = "evidence.expire"  # the system, once the evidence's expiry date passed
@@ -518,6 +522,7 @@ RULES: dict[Rule, Callable[[Actor, Any], Decision]] = {
     Rule.ROLLOUT_APPROVE: _rollout_approve,
     Rule.POST_MARKET_REVIEW: _post_market_review,
     Rule.INCIDENT_SERIOUS: _classify,  # the same people: the project's managers and officers
+    Rule.FACT_SHEET_PUBLISH: _classify,  # the same people again
     Rule.EVIDENCE_JUDGE: _evidence_judge,
     Rule.EVIDENCE_EXPIRE: _evidence_expire,
     Rule.TRAINING_VIEW: _training_view,

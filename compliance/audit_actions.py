@@ -37,3 +37,6 @@ class ComplianceAction(models.TextChoices):
     BIAS_AUDIT_SCHEDULED = "bias_audit.scheduled"
     BIAS_AUDIT_CONDUCTED = "bias_audit.conducted"
     BIAS_AUDIT_SIGNED_OFF = "bias_audit.signed_off"
+    # the public fact sheet
+    FACT_SHEET_PUBLISHED = "fact_sheet.published"
+    FACT_SHEET_UNPUBLISHED = "fact_sheet.unpublished"

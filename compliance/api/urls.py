@@ -13,6 +13,7 @@ from compliance.api.checks import (
     QuestionnaireViewSet,
 )
 from compliance.api.evidence import EvidenceViewSet, TrainingRecordViewSet
+from compliance.api.transparency import FactSheetPublicationViewSet, TransparencyViewSet
 
 app_name = "compliance-api"
 
@@ -30,6 +31,12 @@ router.register(f"{PROJECT}/compliance-checks", ComplianceCheckViewSet, basename
 
 router.register(f"{PROJECT}/evidence", EvidenceViewSet, basename="evidence")
 router.register(f"{PROJECT}/bias-audits", BiasAuditViewSet, basename="bias-audit")
+router.register(f"{PROJECT}/transparency", TransparencyViewSet, basename="transparency")
+router.register(
+    f"{PROJECT}/fact-sheet-publications",
+    FactSheetPublicationViewSet,
+    basename="fact-sheet-publication",
+)
 router.register(
     r"organizations/(?P<organization_id>[^/]+)/training-records",
     TrainingRecordViewSet,

@@ -1,5 +1,5 @@
 """The compliance app's tables: the framework catalogue, classifications, checks, evidence and
-the AI-literacy register and bias audits."""
+the AI-literacy register, bias audits and fact sheets published."""
 
 from compliance.models.audit_exports import AuditExport
 from compliance.models.bias_audits import BiasAudit
@@ -13,6 +13,7 @@ from compliance.models.catalogue import (
 from compliance.models.checks import CheckReview, ComplianceCheck
 from compliance.models.classification import Classification
 from compliance.models.evidence import CheckEvidence, Evidence, TrainingRecord
+from compliance.models.publications import FactSheetPublication
 
 __all__ = [
     "AuditExport",
@@ -23,6 +24,7 @@ __all__ = [
     "ComplianceCheck",
     "Crosswalk",
     "Evidence",
+    "FactSheetPublication",
     "Framework",
     "FrameworkDate",
     "OrganizationFramework",

@@ -363,6 +363,23 @@ TABLE: dict[str, dict[str, Rule]] = {
     "compliance-api:bias-audit-ad-hoc": {"POST": CLASSIFY},
     "compliance-api:bias-audit-conduct": {"POST": CLASSIFY},
     "compliance-api:bias-audit-sign-off": {"POST": COMPLIANCE_SIGNOFF},
+    # --- transparency documents, and the fact sheet's public page -------------------------
+    "compliance:transparency": {"GET": PROJECT_VIEW},
+    "compliance:annex-iv-pdf": {"GET": PROJECT_VIEW},
+    "compliance:fact-sheet-pdf": {"GET": PROJECT_VIEW},
+    "compliance:notice-pdf": {"GET": PROJECT_VIEW},
+    "compliance:fact-sheet-publish": {"POST": CLASSIFY},  # managers, officers, administrators
+    "compliance:fact-sheet-unpublish": {"POST": CLASSIFY},
+    "compliance-public:fact-sheet": {"GET": PUBLIC},  # the published page, for anyone
+    "compliance-api:transparency-annex-iv": {"GET": PROJECT_VIEW},
+    "compliance-api:transparency-annex-iv-pdf": {"GET": PROJECT_VIEW},
+    "compliance-api:transparency-fact-sheet": {"GET": PROJECT_VIEW},
+    "compliance-api:transparency-fact-sheet-pdf": {"GET": PROJECT_VIEW},
+    "compliance-api:transparency-notice": {"GET": PROJECT_VIEW},
+    "compliance-api:transparency-notice-pdf": {"GET": PROJECT_VIEW},
+    "compliance-api:fact-sheet-publication-list": {"GET": PROJECT_VIEW, "POST": CLASSIFY},
+    "compliance-api:fact-sheet-publication-detail": {"GET": PROJECT_VIEW},
+    "compliance-api:fact-sheet-publication-unpublish": {"POST": CLASSIFY},
     "models_registry:feedback-create": {"POST": PROJECT_CONTRIBUTE},
     "models_registry:feedback-triage": {"POST": PROJECT_CONTRIBUTE},
     # Integrate & operate: A/B tests
@@ -628,6 +645,7 @@ KWARGS: dict[str, str] = {
     "schedule_id": "report_schedule",
     "export_id": "audit_export",
     "message_id": "dead_letter",
+    "public_id": "fact_sheet_public_id",
 }
 # The API's `pk`, by the longest route-name prefix it starts with.
 PK_BY_PREFIX: dict[str, str] = {
@@ -673,6 +691,7 @@ PK_BY_PREFIX: dict[str, str] = {
     "models-registry-api:vendor-": "vendor",
     "compliance-api:evidence-": "evidence",
     "compliance-api:bias-audit-": "bias_audit",
+    "compliance-api:fact-sheet-publication-": "fact_sheet_publication",
     "compliance-api:training-record-": "training_record",
     "compliance-api:framework-": "framework",
     "compliance-api:requirement-": "requirement",

@@ -29,6 +29,7 @@ from compliance.models import (
     Classification,
     ComplianceCheck,
     Evidence,
+    FactSheetPublication,
     Framework,
     OrganizationFramework,
     Requirement,
@@ -819,6 +820,21 @@ def bias_audits(w: World, n: int) -> None:
         )
 
 
+def fact_sheet_publications(w: World, n: int) -> None:
+    """n more publications of the fact sheet, taken down, by several people."""
+    first = w.objects["fact_sheet_publication"]
+    people = [w.users["manager"], w.users["compliance_officer"]]
+    for i in range(n):
+        FactSheetPublication.objects.create(
+            project=first.project,
+            fields=["purpose"],
+            published_by=people[i % 2],
+            published_at=timezone.now() - timedelta(days=i + 1),
+            unpublished_by=people[(i + 1) % 2],
+            unpublished_at=timezone.now() - timedelta(days=i),
+        )
+
+
 def deployments(w: World, n: int) -> None:
     """n more deployments, each with two stages and a timeline line, by several people."""
     first = w.objects["deployment"]
@@ -956,6 +972,7 @@ BUILDERS: dict[str, tuple[str, Builder, str]] = {
     "models-registry-api:optimisation-list": ("viewer", optimisations, ""),
     "models-registry-api:modification-flag-list": ("viewer", modification_flags, ""),
     "compliance-api:bias-audit-list": ("viewer", bias_audits, ""),
+    "compliance-api:fact-sheet-publication-list": ("viewer", fact_sheet_publications, ""),
     "models-registry-api:human-feedback-list": ("viewer", human_feedback, ""),
     "models-registry-api:user-test-list": ("viewer", user_tests, ""),
     "models-registry-api:ab-test-list": ("viewer", ab_tests, ""),
