@@ -10,6 +10,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 
 from core.models import BaseModel
 
@@ -63,3 +64,6 @@ class FactSheetPublication(BaseModel):
     @property
     def is_live(self) -> bool:
         return self.unpublished_at is None
+
+    def public_url_path(self) -> str:
+        return reverse("compliance-public:fact-sheet", args=[self.public_id])

@@ -3,11 +3,13 @@ under the publication's opaque id. It shows only the fields the organisation cho
 own minimal template: no navigation, no link into Charter, no form, no script — so no
 session or CSRF cookie is ever set by it — and a stricter CSP than the application's.
 
-Caching. The page is read from the database on every request: Charter caches nothing of it,
-so unpublishing answers 404 from the next request on. The response may be kept by browsers
-and shared caches for `max-age` (5 minutes), a trade-off stated in docs/privacy.md: a copy
-already fetched may outlive an unpublish by up to that long; the ETag (a digest of the
-page) makes revalidating cheap and lets a changed record show as soon as the copy expires.
+Caching. The page is read from the database on every request and Charter caches nothing
+of it, so unpublishing answers 404 from the next request on. Browsers and shared caches may
+store it (`public`) but must revalidate it before each use (`no-cache`): the ETag, a digest
+of the page, makes that a 304 without a body while nothing changed, and a 404 once it is
+taken down. A freshness lifetime (`max-age=300`) would spare those round trips but let every
+copy already fetched outlive an unpublish by up to five minutes; a takedown of something
+published by mistake matters more (the trade-off is in docs/privacy.md).
 """
 
 from __future__ import annotations
@@ -25,7 +27,8 @@ from django.views.decorators.http import require_GET
 from compliance.fact_sheet import fact_sheet
 from compliance.selectors.publications import published_fact_sheet_get
 
-MAX_AGE = 300
+# Stored, but revalidated before every use: an unpublish is never outlived by a copy.
+CACHE_CONTROL = "public, no-cache"
 # Nothing to run, nothing to frame, nowhere to post: only its own style sheet.
 PUBLIC_CSP = {
     "default-src": [CSP.NONE],
@@ -56,6 +59,6 @@ def fact_sheet_page(request: HttpRequest, public_id: str) -> HttpResponse:
     else:
         response = HttpResponse(html)
     response["ETag"] = etag
-    response["Cache-Control"] = f"public, max-age={MAX_AGE}"
+    response["Cache-Control"] = CACHE_CONTROL
     response["X-Robots-Tag"] = "noindex"  # a search engine's copy would outlive an unpublish
     return response

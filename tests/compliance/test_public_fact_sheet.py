@@ -89,8 +89,8 @@ def test_the_public_page_shows_the_published_fields_and_nothing_else(client, ric
             assert item.text not in text
     # the contacts' people are unpublished: no name, no address
     assert rich.owner.email not in response.content.decode()
-    # no link, form or script into the application: only its own style sheet
-    assert targets == ["/static/css/charter.css"]
+    # no link, form or script into the application: only its icon and style sheet
+    assert targets == ["/static/img/favicon.svg", "/static/css/charter.css"]
     assert "/projects/" not in response.content.decode()
     assert "<form" not in response.content.decode()
     assert "<script" not in response.content.decode()
@@ -101,7 +101,7 @@ def test_the_public_page_sets_no_cookie_and_says_how_it_may_be_cached(client, ri
     response = client.get(_public_url(publication))
     assert response.cookies == {}
     assert "Set-Cookie" not in response.headers
-    assert response["Cache-Control"] == "public, max-age=300"
+    assert response["Cache-Control"] == "public, no-cache"
     assert re.fullmatch(r'"[0-9a-f]{32}"', response["ETag"])
     csp = response["Content-Security-Policy"]
     assert "default-src 'none'" in csp
