@@ -78,13 +78,15 @@ def criteria_lines(*, project: Project, version: ModelVersion | None) -> list[st
     """Each success criterion of the approved scope with the version's latest figure."""
     lines = []
     for entry in criteria_standing(project=project):
+        c = entry.criterion
+        target = f"{c.metric} {c.get_comparison_display()} {plain_number(c.target)} {c.unit}"
         mine = [p for p in entry.points if version is not None and p["version"].pk == version.pk]
         if not mine:
-            lines.append(f"{entry.criterion}: not evaluated")
+            lines.append(f"{target}: not evaluated")
             continue
         point = mine[-1]
         verdict = "pass" if point["passed"] else "fail"
-        lines.append(f"{entry.criterion}: {plain_number(point['value'])} ({verdict})")
+        lines.append(f"{target}: {plain_number(point['value'])} ({verdict})")
     return lines
 
 

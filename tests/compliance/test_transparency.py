@@ -9,6 +9,7 @@ from django.urls import reverse
 from compliance.annex_iv import POINTS, annex_iv
 from compliance.documents import NOT_RECORDED
 from compliance.fact_sheet import FIELDS, fact_sheet
+from compliance.models import FactSheetPublication
 from compliance.transparency_notice import transparency_notice
 from projects.models import Project
 from tests.compliance.transparency_support import classify, pdf_words
@@ -231,3 +232,15 @@ def test_anonymous_is_sent_to_sign_in(client, project):
     response = client.get(reverse("compliance:transparency", args=[project.pk]))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_the_demo_publishes_the_claims_fact_sheet_without_its_contacts(client, demo_claims):
+    live = FactSheetPublication.objects.get(project=demo_claims, unpublished_at__isnull=True)
+    assert live.fields == [key for key in FIELDS if key != "contacts"]
+    page = client.get(live.public_url_path())
+    assert page.status_code == 200
+    text = _text(page)
+    assert "Human oversight" in text
+    assert "Correct first routing at least 90 %: 93 (pass)" in text
+    assert "Contacts" not in text
+    assert demo_claims.owner.email not in text
