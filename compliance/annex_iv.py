@@ -129,7 +129,9 @@ def development(project: Project) -> Section:
     s.fact_or_need(
         "Datasets (datasheets)",
         [
-            f"{d.name}: source {d.source}; licence {d.licence}; "
+            f"{d.name}: source {d.source}"
+            + (f" ({d.reference})" if d.reference else "")
+            + f"; licence {d.licence}; "
             + (
                 f"personal data (lawful basis {d.get_lawful_basis_display() or 'not given'}"
                 f"{f', retention {d.retention}' if d.retention else ''})"

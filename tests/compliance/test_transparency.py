@@ -11,6 +11,7 @@ from compliance.documents import NOT_RECORDED
 from compliance.fact_sheet import FIELDS, fact_sheet
 from compliance.models import FactSheetPublication
 from compliance.transparency_notice import transparency_notice
+from models_registry import services as registry_services
 from projects.models import Project
 from tests.compliance.transparency_support import classify, pdf_words
 
@@ -244,3 +245,24 @@ def test_the_demo_publishes_the_claims_fact_sheet_without_its_contacts(client, d
     assert "Correct first routing at least 90 %: 93 (pass)" in text
     assert "Contacts" not in text
     assert demo_claims.owner.email not in text
+
+
+def test_a_dataset_reads_as_its_datasheet(project, manager):
+    registry_services.dataset_create(
+        actor=manager,
+        project=project,
+        name="Labelled claims",
+        source="Claims system",
+        reference="dvc:3f2a",
+        licence="Internal",
+        personal_data=True,
+        lawful_basis="contract",
+        retention="12 months after retirement",
+    )
+    development = annex_iv(project)[1]
+    datasheets = next(f for f in development.facts if f.label == "Datasets (datasheets)")
+    assert datasheets.lines == [
+        "Labelled claims: source Claims system (dvc:3f2a); licence Internal; personal data "
+        "(lawful basis Contract (Art. 6(1)(b)), retention 12 months after retirement)"
+    ]
+    assert not [m for m in development.missing if "datasets" in m.text]
