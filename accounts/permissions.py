@@ -95,6 +95,10 @@ class Rule(StrEnum):
     DPIA_DPO_OPINION = "dpia.dpo_opinion"  # the DPO's opinion on a DPIA: compliance officers
     DPIA_SIGN_MANAGER = "dpia.sign_manager"  # a manager, unless they gave the other sign-off
     DPIA_SIGN_COMPLIANCE = "dpia.sign_compliance"  # a compliance officer, likewise
+    # Publish (or unpublish) a project's fact sheet on its public page: the people who
+    # classify it — its managers, who answer for what it tells, and the compliance officers
+    # and administrators, who answer for the organisation's word.
+    FACT_SHEET_PUBLISH = "fact_sheet.publish"
 
     EVIDENCE_JUDGE = "evidence.judge"  # reviewers and compliance officers, never its owner
     EVIDENCE_EXPIRE = "evidence.expire"  # the system, once the evidence's expiry date passed
@@ -541,6 +545,7 @@ RULES: dict[Rule, Callable[[Actor, Any], Decision]] = {
     Rule.DPIA_SIGN_MANAGER: _dpia_sign(Perm.PROJECT_MANAGE),
     Rule.DPIA_SIGN_COMPLIANCE: _dpia_sign(Perm.PROJECT_APPROVE_COMPLIANCE),
     Rule.INCIDENT_SERIOUS: _classify,  # the same people: the project's managers and officers
+    Rule.FACT_SHEET_PUBLISH: _classify,  # the same people again
     Rule.EVIDENCE_JUDGE: _evidence_judge,
     Rule.EVIDENCE_EXPIRE: _evidence_expire,
     Rule.TRAINING_VIEW: _training_view,

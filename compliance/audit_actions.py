@@ -45,3 +45,6 @@ class ComplianceAction(models.TextChoices):
     DPIA_DPO_OPINION_GIVEN = "dpia_version.dpo_opinion_given"
     DPIA_SIGNED = "dpia_version.signed"
     DPIA_SIGNED_OFF = "dpia_version.signed_off"
+    # the public fact sheet
+    FACT_SHEET_PUBLISHED = "fact_sheet.published"
+    FACT_SHEET_UNPUBLISHED = "fact_sheet.unpublished"

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from compliance.views import (
     audit,
@@ -9,6 +9,8 @@ from compliance.views import (
     evidence,
     literacy,
     privacy,
+    public,
+    transparency,
     workspace,
 )
 
@@ -75,6 +77,13 @@ urlpatterns = [
     path(f"{P}/privacy/dpia/<uuid:dpia_id>/reopen/", dpia.dpia_reopen, name="dpia-reopen"),
     path(f"{P}/privacy/dpia/<uuid:dpia_id>/opinion/", dpia.dpia_opinion, name="dpia-opinion"),
     path(f"{P}/privacy/dpia/<uuid:dpia_id>/sign/", dpia.dpia_sign, name="dpia-sign"),
+    # the transparency documents, and the fact sheet's public page
+    path(f"{P}/transparency/", transparency.transparency, name="transparency"),
+    path(f"{P}/transparency/annex-iv.pdf", transparency.annex_iv_pdf, name="annex-iv-pdf"),
+    path(f"{P}/transparency/fact-sheet.pdf", transparency.fact_sheet_pdf, name="fact-sheet-pdf"),
+    path(f"{P}/transparency/notice.pdf", transparency.notice_pdf, name="notice-pdf"),
+    path(f"{P}/transparency/publish/", transparency.publish, name="fact-sheet-publish"),
+    path(f"{P}/transparency/unpublish/", transparency.unpublish, name="fact-sheet-unpublish"),
     path(f"{P}/evidence/", evidence.evidence_list, name="evidence-list"),
     path(f"{P}/evidence/add/", evidence.evidence_add, name="evidence-add"),
     path(f"{P}/evidence/<uuid:evidence_id>/", evidence.evidence_detail, name="evidence-detail"),
@@ -110,4 +119,10 @@ urlpatterns = [
         catalogue.requirement_detail,
         name="requirement-detail",
     ),
+]
+
+# The public pages, mounted by config/urls.py under transparency/ as "compliance-public":
+# a project's published fact sheet under its publication's opaque id, for anyone.
+public_urlpatterns = [
+    re_path(r"^(?P<public_id>[A-Za-z0-9_-]{16,64})/$", public.fact_sheet_page, name="fact-sheet"),
 ]

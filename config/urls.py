@@ -4,6 +4,7 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from audit import views as audit_views
+from compliance import urls as compliance_urls
 from core.api import errors
 from core.api.errors import api_not_found
 from core.health import healthz
@@ -17,6 +18,8 @@ urlpatterns = [
     path("", include("stakeholders.urls")),
     path("", include("models_registry.urls")),
     path("compliance/", include("compliance.urls")),
+    # Published fact sheets: public, read-only, under an opaque id.
+    path("transparency/", include((compliance_urls.public_urlpatterns, "compliance-public"))),
     path("inbox/", include("inbox.urls")),
     path("", include("webhooks.urls")),
     path("notifications/", include("notifications.urls")),

@@ -15,6 +15,7 @@ from compliance.api.checks import (
 from compliance.api.dpia import DpiaVersionViewSet
 from compliance.api.evidence import EvidenceViewSet, TrainingRecordViewSet
 from compliance.api.privacy_inventory import PrivacyInventoryViewSet
+from compliance.api.transparency import FactSheetPublicationViewSet, TransparencyViewSet
 
 app_name = "compliance-api"
 
@@ -37,6 +38,12 @@ router.register(
     f"{PROJECT}/privacy/inventory", PrivacyInventoryViewSet, basename="privacy-inventory"
 )
 router.register(f"{PROJECT}/privacy/dpia-versions", DpiaVersionViewSet, basename="dpia-version")
+router.register(f"{PROJECT}/transparency", TransparencyViewSet, basename="transparency")
+router.register(
+    f"{PROJECT}/fact-sheet-publications",
+    FactSheetPublicationViewSet,
+    basename="fact-sheet-publication",
+)
 router.register(
     r"organizations/(?P<organization_id>[^/]+)/training-records",
     TrainingRecordViewSet,

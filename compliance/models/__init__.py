@@ -1,5 +1,5 @@
 """The compliance app's tables: the framework catalogue, classifications, checks, evidence and
-the AI-literacy register, bias audits and DPIAs."""
+the AI-literacy register, bias audits, DPIAs and the fact sheets published."""
 
 from compliance.models.audit_exports import AuditExport
 from compliance.models.bias_audits import BiasAudit
@@ -14,6 +14,7 @@ from compliance.models.checks import CheckReview, ComplianceCheck
 from compliance.models.classification import Classification
 from compliance.models.dpia import DpiaApproval, DpiaVersion
 from compliance.models.evidence import CheckEvidence, Evidence, TrainingRecord
+from compliance.models.publications import FactSheetPublication
 
 __all__ = [
     "AuditExport",
@@ -26,6 +27,7 @@ __all__ = [
     "DpiaApproval",
     "DpiaVersion",
     "Evidence",
+    "FactSheetPublication",
     "Framework",
     "FrameworkDate",
     "OrganizationFramework",

@@ -394,6 +394,23 @@ TABLE: dict[str, dict[str, Rule]] = {
     "compliance-api:dpia-version-reopen": {"POST": PROJECT_CONTRIBUTE},
     "compliance-api:dpia-version-dpo-opinion": {"POST": COMPLIANCE_SIGNOFF},
     "compliance-api:dpia-version-sign-off": {"POST": GATE_SIGN},
+    # --- transparency documents, and the fact sheet's public page -------------------------
+    "compliance:transparency": {"GET": PROJECT_VIEW},
+    "compliance:annex-iv-pdf": {"GET": PROJECT_VIEW},
+    "compliance:fact-sheet-pdf": {"GET": PROJECT_VIEW},
+    "compliance:notice-pdf": {"GET": PROJECT_VIEW},
+    "compliance:fact-sheet-publish": {"POST": CLASSIFY},  # managers, officers, administrators
+    "compliance:fact-sheet-unpublish": {"POST": CLASSIFY},
+    "compliance-public:fact-sheet": {"GET": PUBLIC},  # the published page, for anyone
+    "compliance-api:transparency-annex-iv": {"GET": PROJECT_VIEW},
+    "compliance-api:transparency-annex-iv-pdf": {"GET": PROJECT_VIEW},
+    "compliance-api:transparency-fact-sheet": {"GET": PROJECT_VIEW},
+    "compliance-api:transparency-fact-sheet-pdf": {"GET": PROJECT_VIEW},
+    "compliance-api:transparency-notice": {"GET": PROJECT_VIEW},
+    "compliance-api:transparency-notice-pdf": {"GET": PROJECT_VIEW},
+    "compliance-api:fact-sheet-publication-list": {"GET": PROJECT_VIEW, "POST": CLASSIFY},
+    "compliance-api:fact-sheet-publication-detail": {"GET": PROJECT_VIEW},
+    "compliance-api:fact-sheet-publication-unpublish": {"POST": CLASSIFY},
     "models_registry:feedback-create": {"POST": PROJECT_CONTRIBUTE},
     "models_registry:feedback-triage": {"POST": PROJECT_CONTRIBUTE},
     # Integrate & operate: A/B tests
@@ -666,6 +683,7 @@ KWARGS: dict[str, str] = {
     "message_id": "dead_letter",
     "account_id": "service_account",
     "service_account_id": "service_account",
+    "public_id": "fact_sheet_public_id",
 }
 # The API's `pk`, by the longest route-name prefix it starts with.
 PK_BY_PREFIX: dict[str, str] = {
@@ -714,6 +732,7 @@ PK_BY_PREFIX: dict[str, str] = {
     "compliance-api:evidence-": "evidence",
     "compliance-api:bias-audit-": "bias_audit",
     "compliance-api:dpia-version-": "dpia",
+    "compliance-api:fact-sheet-publication-": "fact_sheet_publication",
     "compliance-api:training-record-": "training_record",
     "compliance-api:framework-": "framework",
     "compliance-api:requirement-": "requirement",

@@ -32,6 +32,7 @@ from compliance.models import (
     DpiaApproval,
     DpiaVersion,
     Evidence,
+    FactSheetPublication,
     Framework,
     OrganizationFramework,
     Requirement,
@@ -860,6 +861,21 @@ def dpia_versions(w: World, n: int) -> None:
             DpiaApproval.objects.create(dpia=version, approver=person, capacity=capacity)
 
 
+def fact_sheet_publications(w: World, n: int) -> None:
+    """n more publications of the fact sheet, taken down, by several people."""
+    first = w.objects["fact_sheet_publication"]
+    people = [w.users["manager"], w.users["compliance_officer"]]
+    for i in range(n):
+        FactSheetPublication.objects.create(
+            project=first.project,
+            fields=["purpose"],
+            published_by=people[i % 2],
+            published_at=timezone.now() - timedelta(days=i + 1),
+            unpublished_by=people[(i + 1) % 2],
+            unpublished_at=timezone.now() - timedelta(days=i),
+        )
+
+
 def deployments(w: World, n: int) -> None:
     """n more deployments, each with two stages and a timeline line, by several people."""
     first = w.objects["deployment"]
@@ -1007,6 +1023,7 @@ BUILDERS: dict[str, tuple[str, Builder, str]] = {
     "compliance-api:dpia-version-list": ("viewer", dpia_versions, ""),
     "compliance:privacy": ("viewer", datasets, ""),
     "compliance:dpia": ("viewer", dpia_versions, ""),
+    "compliance-api:fact-sheet-publication-list": ("viewer", fact_sheet_publications, ""),
     "models-registry-api:human-feedback-list": ("viewer", human_feedback, ""),
     "models-registry-api:user-test-list": ("viewer", user_tests, ""),
     "models-registry-api:ab-test-list": ("viewer", ab_tests, ""),

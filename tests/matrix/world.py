@@ -36,6 +36,7 @@ from compliance.models import ComplianceCheck, Framework, OrganizationFramework,
 from compliance.services import audit_export_build, audit_export_request
 from compliance.services.bias_audits import bias_audit_conduct
 from compliance.services.dpia import dpia_start, dpia_submit, dpia_update
+from compliance.services.publications import fact_sheet_publish
 from core.actors import SYSTEM
 from models_registry import services as registry_services
 from models_registry import services as selection_services
@@ -142,6 +143,10 @@ def build_world() -> World:
         ),
     )
     objects |= _evidence_records(project, users, requester, objects["compliance_check"])
+    # The fact sheet published on its public page (its purpose only).
+    published = fact_sheet_publish(actor=requester, project=project, fields=["purpose"])
+    objects["fact_sheet_publication"] = published
+    objects["fact_sheet_public_id"] = published.public_id
     objects["project_membership"] = ProjectMembership.objects.get(
         project=project, user=users["viewer"]
     )
