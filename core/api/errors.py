@@ -74,6 +74,7 @@ def _title(exc: exceptions.APIException) -> str:
         405: "Method not allowed",
         406: "Not acceptable",
         409: "Conflict",
+        412: "Precondition failed",
         413: "Request too large",
         415: "Unsupported media type",
         429: "Too many requests",
@@ -130,6 +131,9 @@ def problem_details_exception_handler(exc: Exception, context: dict[str, Any]) -
             problem["request_id"] = request_id
     response.data = problem
     response.content_type = PROBLEM_CONTENT_TYPE
+    current_etag = getattr(exc, "current", None)
+    if response.status_code == status.HTTP_412_PRECONDITION_FAILED and current_etag:
+        response["ETag"] = current_etag
     if isinstance(exc, InsufficientScope):
         response["WWW-Authenticate"] = f'Bearer error="insufficient_scope", scope="{exc.scope}"'
     return response

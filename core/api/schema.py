@@ -45,6 +45,7 @@ PROBLEM_DESCRIPTIONS = {
     "token without the scope in `x-required-scope`).",
     404: "No such resource, or it belongs to an organisation you are not in.",
     409: "The request conflicts with the current state (e.g. a concurrent change).",
+    412: "If-Match names a representation that is no longer current: read it again.",
     415: "The body is not application/json.",
     429: "Too many requests: slow down (see the Retry-After header).",
 }
@@ -84,13 +85,47 @@ class CharterAutoSchema(AutoSchema):
         operation["x-required-scope"] = scope
         responses = operation.setdefault("responses", {})
         responses.setdefault("403", _problem_response(403))
+        self._document_conditions(operation, responses)
         return operation
+
+    def _document_conditions(self, operation: dict[str, Any], responses: dict[str, Any]) -> None:
+        """The conditional requests of core/api/conditional.py: every JSON read answers an
+        ETag and 304 to If-None-Match; a write to a readable resource honours If-Match."""
+        parameters = operation.setdefault("parameters", [])
+        if self.method == "GET" and "200" in responses and _is_json(responses["200"]):
+            responses["200"].setdefault("headers", {})["ETag"] = {
+                "schema": {"type": "string"},
+                "description": "A weak tag of this representation, for If-None-Match/If-Match.",
+            }
+            parameters.append(_header("If-None-Match", "An ETag read before: 304 if unchanged."))
+            responses.setdefault("304", {"description": "Not modified: the ETag still holds."})
+        elif (
+            self.method in ("PUT", "PATCH", "DELETE")
+            and "{id}" in self.path  # fetched by id: the object check applies If-Match
+            and callable(getattr(self.view, "retrieve", None))
+        ):
+            parameters.append(_header("If-Match", "The ETag you read: 412 if it changed since."))
+            responses.setdefault("412", _problem_response(412))
 
     def _get_paginator(self) -> Any:
         action = getattr(self.view, "action", None)
         if action in getattr(self.view, "unpaginated_actions", ()):
             return None
         return super()._get_paginator()
+
+
+def _is_json(response: dict[str, Any]) -> bool:
+    return "application/json" in response.get("content", {})
+
+
+def _header(name: str, description: str) -> dict[str, Any]:
+    return {
+        "in": "header",
+        "name": name,
+        "required": False,
+        "schema": {"type": "string"},
+        "description": description,
+    }
 
 
 def _problem_response(code: int) -> dict[str, Any]:

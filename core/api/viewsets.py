@@ -15,6 +15,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.viewsets import GenericViewSet
 
+from core.api.conditional import (
+    WRITE_METHODS,
+    PreconditionFailed,
+    etag_of,
+    if_match,
+    if_none_match,
+    matches,
+)
 from core.api.errors import CONCURRENT_CHANGE, Conflict, InsufficientScope, unique_violation
 
 TOO_BIG = "The request body is larger than the {megabytes} MB a request may carry."
@@ -75,6 +83,53 @@ class ApiViewSet(GenericViewSet):
             if not grants(scope):
                 raise InsufficientScope(scope)
         super().check_permissions(request)
+
+    _reading_current = False
+
+    def check_object_permissions(self, request: Request, obj: Any) -> None:
+        super().check_object_permissions(request, obj)
+        # If-Match on a write: the client says which representation it read (core/api/
+        # conditional.py). Only once it may write the object (else 403/404 as always) does it
+        # learn whether that representation is still current.
+        header = if_match(request)
+        if header is None or request.method not in WRITE_METHODS or self._reading_current:
+            return
+        self._reading_current = True  # the read below fetches the object again
+        try:
+            current = self.current_etag(request)
+        finally:
+            self._reading_current = False
+        if current is not None and not matches(header, current):
+            raise PreconditionFailed(current)
+
+    def current_etag(self, request: Request) -> str | None:
+        """The ETag a GET of this resource would answer now (None: it has no such read)."""
+        retrieve = getattr(self, "retrieve", None)
+        if not callable(retrieve):
+            return None
+        action = self.action
+        self.action = "retrieve"  # the read's own policy and serializer
+        try:
+            response = retrieve(request, *self.args, **self.kwargs)
+        finally:
+            self.action = action
+        return etag_of(response.data) if response.status_code == 200 else None
+
+    def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
+        # Every JSON read carries its ETag; If-None-Match naming it answers 304 without a body.
+        # Downloads (bytes) and errors are left alone.
+        if (
+            request.method in ("GET", "HEAD")
+            and isinstance(response, Response)
+            and response.status_code == 200
+            and isinstance(response.data, dict | list)
+        ):
+            etag = etag_of(response.data)
+            header = if_none_match(request)
+            if header is not None and matches(header, etag):
+                response = Response(status=304)
+            response["ETag"] = etag
+        return super().finalize_response(request, response, *args, **kwargs)
 
     def handle_exception(self, exc: Exception) -> Response:
         # A body over Django's limit would be a bare HTML 400: answer a problem saying which.
