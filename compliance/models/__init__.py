@@ -13,6 +13,7 @@ from compliance.models.catalogue import (
 from compliance.models.checks import CheckReview, ComplianceCheck
 from compliance.models.classification import Classification
 from compliance.models.evidence import CheckEvidence, Evidence, TrainingRecord
+from compliance.models.subject_requests import DataSubjectRequest, RetentionRule
 
 __all__ = [
     "AuditExport",
@@ -22,10 +23,12 @@ __all__ = [
     "Classification",
     "ComplianceCheck",
     "Crosswalk",
+    "DataSubjectRequest",
     "Evidence",
     "Framework",
     "FrameworkDate",
     "OrganizationFramework",
     "Requirement",
+    "RetentionRule",
     "TrainingRecord",
 ]
