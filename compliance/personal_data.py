@@ -68,9 +68,7 @@ def charter_models() -> list[type[models.Model]]:
     """The models of Charter's own apps (a library's tables — sessions, two-factor devices,
     the admin's log — are not read or rewritten here)."""
     return [
-        model
-        for model in apps.get_models()
-        if "site-packages" not in model._meta.app_config.path
+        model for model in apps.get_models() if "site-packages" not in model._meta.app_config.path
     ]
 
 
