@@ -13,6 +13,8 @@ from compliance.api.checks import (
     QuestionnaireViewSet,
 )
 from compliance.api.evidence import EvidenceViewSet, TrainingRecordViewSet
+from compliance.api.retention import RetentionRuleViewSet
+from compliance.api.subject_requests import SubjectRequestViewSet
 
 app_name = "compliance-api"
 
@@ -34,6 +36,16 @@ router.register(
     r"organizations/(?P<organization_id>[^/]+)/training-records",
     TrainingRecordViewSet,
     basename="training-record",
+)
+router.register(
+    r"organizations/(?P<organization_id>[^/]+)/subject-requests",
+    SubjectRequestViewSet,
+    basename="subject-request",
+)
+router.register(
+    r"organizations/(?P<organization_id>[^/]+)/retention-rules",
+    RetentionRuleViewSet,
+    basename="retention-rule",
 )
 
 # the framework catalogue, and the frameworks an organisation follows

@@ -12,12 +12,13 @@ from django.db import models
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from accounts.models import Organization
+from accounts.models import Organization, OrganizationMembership, User
 from accounts.permissions import Actor, Perm, can, visible
 from accounts.selectors import visible_object_get
 from audit.personal import personal_fields
 from compliance.models import DataSubjectRequest
 from compliance.personal_data import exported_fields, subject_holdings
+from stakeholders.models import Stakeholder
 
 EXPORT_FORMAT = 1
 
@@ -90,3 +91,28 @@ def subject_export_data(*, subject: models.Model, organization: Organization) ->
         },
         "records": records,
     }
+
+
+def subject_choices(*, organization: Organization) -> list[tuple[str, str]]:
+    """The people a request may be about, as ("stakeholder:<id>" | "user:<id>", label), for
+    the privacy keepers' form: the organisation's stakeholders, then its members."""
+    stakeholders = Stakeholder.objects.filter(organization=organization).order_by("name")
+    members = OrganizationMembership.objects.filter(organization=organization).select_related(
+        "user"
+    )
+    return [(f"stakeholder:{s.pk}", f"{s.name} (stakeholder)") for s in stakeholders] + [
+        (f"user:{m.user_id}", f"{m.user.display_name} (member)")
+        for m in members.order_by("user__email")
+    ]
+
+
+def privacy_keepers(*, organization: Organization) -> QuerySet[User]:
+    """The active administrators and compliance officers, who may own a request."""
+    return User.objects.filter(
+        is_active=True,
+        org_memberships__organization=organization,
+        org_memberships__role__in=[
+            OrganizationMembership.Role.ADMIN,
+            OrganizationMembership.Role.COMPLIANCE_OFFICER,
+        ],
+    ).order_by("email")
