@@ -67,7 +67,8 @@ def _new_form(organization: Organization, data: Any = None) -> SubjectRequestFor
 def subject_requests(request: AuthenticatedRequest) -> HttpResponse:
     """The organisation's requests, soonest due first; its POST records a new one."""
     organization = keeper_organization(request)
-    filter_form = SubjectRequestFilterForm(request.GET or {"show": "open"})
+    # Its own ids: the form that records a request has a `kind` field too.
+    filter_form = SubjectRequestFilterForm(request.GET or {"show": "open"}, auto_id="filter_%s")
     form = _new_form(organization, request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
