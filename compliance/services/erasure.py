@@ -16,9 +16,11 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from django.apps import apps as django_apps
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import APIToken, Organization, OrganizationMembership, User
@@ -47,6 +49,14 @@ ONLY_ADMIN = (
 UNDELIVERED = (OutboxMessage.Status.PENDING, OutboxMessage.Status.DEAD)
 
 ErasedFields = dict[str, list[str]]
+# Libraries' tables that keep a person's address or name as text: the sign-in guard's logs
+# (django-axes, by username = address) and the admin's history (`str()` of the object).
+LIBRARY_TRACES = (
+    ("axes", "axes", "AccessAttempt", "username"),
+    ("axes", "axes", "AccessFailureLog", "username"),
+    ("axes", "axes", "AccessLog", "username"),
+    ("django.contrib.admin", "admin", "LogEntry", "object_repr"),
+)
 
 
 def erased_address(row: models.Model) -> str:
@@ -126,13 +136,42 @@ def _account_close(user: User) -> dict[str, Any]:
     return {"deactivated": "is_active" in changed, "api_tokens_revoked": revoked}
 
 
+def _library_traces_erase(values: list[str]) -> ErasedFields:
+    """Replace the libraries' text copies of a person's address or name; returns the fields
+    changed per model label."""
+    erased: ErasedFields = {}
+    for module, app_label, model_name, field in LIBRARY_TRACES:
+        if not values or not django_apps.is_installed(module):
+            continue
+        model = django_apps.get_model(app_label, model_name)
+        rows = model._default_manager.filter(_any_of(field, values))
+        if rows.update(**{field: ERASED_TEXT}):
+            erased[model._meta.label_lower] = [field]
+    return erased
+
+
+def _any_of(field: str, values: list[str]) -> Q:
+    match = Q()
+    for value in values:
+        match |= Q(**{f"{field}__iexact": value})
+    return match
+
+
 def subject_data_erase(*, subject: models.Model, organization: Organization) -> ErasedFields:
     """Tombstone everything Charter holds about `subject` in `organization` (no audit: the
     callers record why — a request, a retention rule)."""
     # Every row is found before any is changed: the lookups by address read the address the
     # subject's own row still holds.
     holdings = subject_holdings(subject=subject, organization=organization)
-    return records_erase([row for holding in holdings for row in holding.rows])
+    # What the libraries may have copied: the values not tombstoned yet (so that erasing
+    # again changes nothing).
+    traces = [
+        str(getattr(subject, name))
+        for name in personal_fields(subject)
+        if getattr(subject, name) and getattr(subject, name) != tombstone(subject, name)
+    ]
+    erased = records_erase([row for holding in holdings for row in holding.rows])
+    return dict(sorted((erased | _library_traces_erase(traces)).items()))
 
 
 @transaction.atomic

@@ -94,6 +94,30 @@ def member_everywhere(*, organization: Organization, member: User) -> User:
     return member
 
 
+def admin_history_of(stakeholder: Stakeholder, *, by: User) -> None:
+    """An entry of the admin's history about the stakeholder (it keeps `str()`: the name)."""
+    from django.contrib.admin.models import CHANGE, LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    LogEntry.objects.create(
+        user=by,
+        content_type=ContentType.objects.get_for_model(Stakeholder),
+        object_id=str(stakeholder.pk),
+        object_repr=str(stakeholder),
+        action_flag=CHANGE,
+        change_message="[]",
+    )
+
+
+def sign_in_logged(member: User) -> None:
+    """The sign-in guard's log of the member signing in (it keeps the address typed)."""
+    from axes.models import AccessLog
+
+    AccessLog.objects.create(
+        username=member.email, user_agent="Firefox", http_accept="*/*", path_info="/"
+    )
+
+
 def text_columns() -> list[tuple[str, str, str]]:
     """(table, column, data type) of every text, varchar and jsonb column of the database."""
     with connection.cursor() as cursor:

@@ -117,8 +117,10 @@ def test_after_erasure_the_stakeholder_is_nowhere_in_the_database_and_the_chain_
     org, compliance_officer, project, manager
 ):
     subject = support.stakeholder_everywhere(manager=manager, project=project)
+    support.admin_history_of(subject.stakeholder, by=manager)
     request = _erasure_request(compliance_officer, org, subject.stakeholder)
     before = support.where_found(STAKEHOLDER_NEEDLES)
+    assert ("django_admin_log", "object_repr", support.NAME) in before
     assert ("stakeholders_stakeholder", "name", support.NAME) in before
     assert ("stakeholders_answer", "text", support.ANSWER) in before
 
@@ -188,10 +190,13 @@ def test_after_erasure_a_member_is_nowhere_and_their_account_is_closed(
 ):
     member = org_member(OrgRole.MEMBER, full_name=support.MEMBER_NAME, email=support.MEMBER_EMAIL)
     support.member_everywhere(organization=org, member=member)
+    support.sign_in_logged(member)
     token, _ = api_token_create(actor=member, name="laptop")
     epoch = member.session_epoch
     request = _erasure_request(compliance_officer, org, member, subject_type="user")
-    assert support.where_found(MEMBER_NEEDLES)
+    assert ("axes_accesslog", "username", support.MEMBER_EMAIL) in support.where_found(
+        MEMBER_NEEDLES
+    )
 
     subject_request_erase(actor=compliance_officer, request=request, confirm=True)
 
