@@ -31,7 +31,10 @@ from django.db.models import Q, QuerySet
 from audit.personal import excluded_fields, personal_fields
 
 # Foreign-key names that say whom a row is about (the target being the subject's model).
-ABOUT_FIELDS = frozenset({"stakeholder", "user", "recipient", "person", "accepted_by"})
+# A use-case proposal's `submitted_by` is its proposer's own submission through the intake.
+ABOUT_FIELDS = frozenset(
+    {"stakeholder", "user", "recipient", "person", "subject", "accepted_by", "submitted_by"}
+)
 # Text fields that hold an address although they are not EmailFields.
 ADDRESS_FIELDS = frozenset({("outbox.outboxmessage", "recipient")})
 # Models with personal fields that belong to no subject Charter can name, and why.

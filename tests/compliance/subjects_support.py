@@ -75,7 +75,19 @@ def stakeholder_everywhere(*, manager: User, project: Any) -> Subject:
 
 
 def member_everywhere(*, organization: Organization, member: User) -> User:
-    """A member with a notification and an email addressed to them."""
+    """A member with a notification and an email addressed to them, and a use case they
+    proposed through the intake."""
+    from projects import services as project_services
+
+    project_services.proposal_submit(
+        actor=member,
+        organization=organization,
+        title="Summaries of claim files",
+        problem="Handlers read long files.",
+        intended_users="Claims handlers",
+        data_involved="Claim files",
+        expected_benefit="Faster decisions",
+    )
     notify(
         kind=kinds.REMINDER_DUE,
         recipients=[member],

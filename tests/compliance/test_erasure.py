@@ -48,6 +48,7 @@ def test_every_model_with_personal_fields_is_reached_by_the_export():
     assert "notifications.notification by recipient" in by_user
     assert "accounts.invitation by email" in by_user
     assert "outbox.outboxmessage by recipient" in by_user
+    assert "projects.usecaseproposal by submitted_by" in by_user  # their intake submissions
     # Authorship is not about the person: a round's author does not own its answers.
     assert "stakeholders.answer by question__round__created_by" not in by_user
 
@@ -213,6 +214,33 @@ def test_after_erasure_a_member_is_nowhere_and_their_account_is_closed(
     assert event.data["api_tokens_revoked"] == 1
     assert event.data["fields"]["accounts.user"] == ["email", "full_name"]
     call_command("verify_audit_chain")
+
+
+@pytest.mark.django_db
+def test_the_export_of_a_member_holds_their_account_notifications_emails_and_submissions(
+    org, org_member, compliance_officer
+):
+    member = org_member(OrgRole.MEMBER, full_name=support.MEMBER_NAME, email=support.MEMBER_EMAIL)
+    support.member_everywhere(organization=org, member=member)
+    request = _erasure_request(compliance_officer, org, member, subject_type="user", kind="access")
+    data = subject_request_export(actor=compliance_officer, request=request)
+    rows = {record["model"]: record["rows"] for record in data["records"] if record["rows"]}
+    assert rows["accounts.user"][0]["full_name"] == support.MEMBER_NAME
+    assert "password" not in rows["accounts.user"][0]
+    assert rows["notifications.notification"][0]["title"] == f"Reminder for {support.MEMBER_NAME}"
+    assert {row["recipient"] for row in rows["outbox.outboxmessage"]} >= {support.MEMBER_EMAIL}
+    assert [row["title"] for row in rows["projects.usecaseproposal"]] == [
+        "Summaries of claim files"
+    ]
+    assert rows["accounts.organizationmembership"][0]["role"] == "member"
+    holding = _rows_holding([support.MEMBER_NAME, support.MEMBER_EMAIL])
+    exported = {
+        (record["model"], row["id"], name)
+        for record in data["records"]
+        for row in record["rows"]
+        for name in record["personal_fields"]
+    }
+    assert holding <= exported
 
 
 @pytest.mark.django_db
