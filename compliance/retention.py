@@ -7,12 +7,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from accounts.models import Organization
+from compliance.models import RetentionRule
 from compliance.services.erasure import ERASED_TEXT
 from outbox.models import OutboxMessage
 from stakeholders.models import Answer, ProductFeedback, Stakeholder
@@ -97,3 +99,9 @@ RECORD_TYPES: dict[str, RecordType] = {
     ]
 }
 RECORD_TYPE_CHOICES = [(record.key, record.label) for record in RECORD_TYPES.values()]
+
+
+def retention_past(*, rule: RetentionRule, now: datetime | None = None) -> QuerySet[Any]:
+    """The records of the rule's type older than its period and not erased yet."""
+    cutoff = (now or timezone.now()) - timedelta(days=rule.days)
+    return RECORD_TYPES[rule.record_type].past(rule.organization, cutoff)

@@ -17,11 +17,10 @@ from accounts.permissions import Perm
 from accounts.rest import ORGANIZATION_ID, OrganizationChildViewSet
 from accounts.types import signed_in_user
 from compliance.models import RetentionRule
-from compliance.retention import RECORD_TYPE_CHOICES
+from compliance.retention import RECORD_TYPE_CHOICES, retention_past
 from compliance.selectors.retention import retention_rule_get_for_user
 from compliance.services.retention import (
     retention_erase,
-    retention_past,
     retention_rule_remove,
     retention_rule_set,
 )

@@ -11,8 +11,7 @@ from accounts.models import Organization
 from accounts.permissions import Actor, Perm, can, visible
 from accounts.selectors import visible_object_get
 from compliance.models import RetentionRule
-from compliance.retention import RECORD_TYPES, RecordType
-from compliance.services.retention import retention_past
+from compliance.retention import RECORD_TYPES, RecordType, retention_past
 
 
 @dataclass(frozen=True)

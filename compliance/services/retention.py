@@ -3,11 +3,10 @@ administrator or compliance officer confirms it (through the erasure service).""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Organization, User
@@ -15,7 +14,7 @@ from accounts.permissions import Perm, require
 from audit.writer import audit_record
 from compliance.audit_actions import ComplianceAction as Action
 from compliance.models import RetentionRule
-from compliance.retention import RECORD_TYPES
+from compliance.retention import RECORD_TYPES, retention_past
 from compliance.services.erasure import records_erase, subject_data_erase
 from compliance.signals import retention_due
 
@@ -73,12 +72,6 @@ def retention_rule_remove(*, actor: User, rule: RetentionRule) -> None:
         data={"record_type": rule.record_type, "days": rule.days},
     )
     rule.delete()
-
-
-def retention_past(*, rule: RetentionRule, now: Any = None) -> models.QuerySet[Any]:
-    """The records of the rule's type older than its period and not erased yet."""
-    cutoff = (now or timezone.now()) - timedelta(days=rule.days)
-    return RECORD_TYPES[rule.record_type].past(rule.organization, cutoff)
 
 
 @transaction.atomic

@@ -14,11 +14,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.types import AuthenticatedRequest
 from compliance.forms_subject_requests import EraseForm, RetentionRuleForm
-from compliance.retention import RECORD_TYPES
+from compliance.retention import RECORD_TYPES, retention_past
 from compliance.selectors.retention import retention_overview, retention_rule_get_for_user
 from compliance.services.retention import (
     retention_erase,
-    retention_past,
     retention_rule_remove,
     retention_rule_set,
 )

@@ -10,11 +10,11 @@ from django.utils import timezone
 
 from accounts.models import OrganizationMembership
 from audit.models import AuditEvent
+from compliance.retention import retention_past
 from compliance.services.retention import (
     DAYS_POSITIVE,
     retention_erase,
     retention_flag_due,
-    retention_past,
     retention_rule_set,
 )
 from notifications import kinds
