@@ -59,6 +59,8 @@ class Perm(StrEnum):
     VENDOR_ASSESS = "vendor.assess"  # record a vendor's assessment
     COMPLIANCE_MANAGE = "compliance.manage"  # which frameworks the organisation follows
     LITERACY_MANAGE = "literacy.manage"  # the AI-literacy register (EU AI Act Art. 4)
+    # data-subject requests, their exports and erasures, and the retention periods
+    PRIVACY_MANAGE = "privacy.manage"
     # project level
     PROJECT_VIEW = "project.view"
     PROJECT_CONTRIBUTE = "project.contribute"  # edit the project's records
@@ -117,6 +119,7 @@ ORG_ROLE_PERMS: dict[str, frozenset[Perm]] = {
             Perm.VENDOR_ASSESS,
             Perm.COMPLIANCE_MANAGE,
             Perm.LITERACY_MANAGE,
+            Perm.PRIVACY_MANAGE,
         }
     ),
     OrgRole.COMPLIANCE_OFFICER: frozenset(
@@ -128,6 +131,7 @@ ORG_ROLE_PERMS: dict[str, frozenset[Perm]] = {
             Perm.VENDOR_ASSESS,
             Perm.COMPLIANCE_MANAGE,
             Perm.LITERACY_MANAGE,
+            Perm.PRIVACY_MANAGE,
         }
     ),
     OrgRole.MEMBER: frozenset({Perm.ORG_VIEW, Perm.PROJECT_CREATE}),

@@ -48,3 +48,14 @@ class ComplianceAction(models.TextChoices):
     # the public fact sheet
     FACT_SHEET_PUBLISHED = "fact_sheet.published"
     FACT_SHEET_UNPUBLISHED = "fact_sheet.unpublished"
+    # data-subject requests and retention (the events name people by id, never by value)
+    SUBJECT_REQUEST_RECEIVED = "subject_request.received"
+    SUBJECT_REQUEST_STARTED = "subject_request.started"
+    SUBJECT_REQUEST_EXTENDED = "subject_request.extended"
+    SUBJECT_REQUEST_COMPLETED = "subject_request.completed"
+    SUBJECT_REQUEST_REFUSED = "subject_request.refused"
+    SUBJECT_DATA_EXPORTED = "subject_data.exported"
+    SUBJECT_DATA_ERASED = "subject_data.erased"
+    RETENTION_RULE_SET = "retention_rule.set"
+    RETENTION_RULE_REMOVED = "retention_rule.removed"
+    RETENTION_ERASED = "retention.erased"

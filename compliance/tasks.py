@@ -13,6 +13,16 @@ def evidence_expire_due() -> int:
 
 
 @shared_task(acks_late=True)
+def retention_flag_due() -> int:
+    """Flag, daily, the personal data past its organisation's retention period (a
+    notification to its administrators and compliance officers); erases nothing. A second
+    run on the same day tells nobody twice (the notification's key holds the day)."""
+    from compliance.services.retention import retention_flag_due as service
+
+    return service()
+
+
+@shared_task(acks_late=True)
 def audit_export_build(export_id: str) -> str | None:
     """Write one queued audit export to the report folder; returns its status. An export no
     longer queued (built already, or being built) is left alone, so a re-delivery is safe."""

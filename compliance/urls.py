@@ -10,6 +10,8 @@ from compliance.views import (
     literacy,
     privacy,
     public,
+    retention,
+    subject_requests,
     transparency,
     workspace,
 )
@@ -31,6 +33,45 @@ urlpatterns = [
     ),
     path("audit/verify_export.py", audit.audit_verifier, name="audit-verifier"),
     path("workspace/", workspace.workspace, name="workspace"),
+    # data-subject requests
+    path("privacy/requests/", subject_requests.subject_requests, name="subject-requests"),
+    path(
+        "privacy/requests/<uuid:subject_request_id>/",
+        subject_requests.subject_request_detail,
+        name="subject-request-detail",
+    ),
+    path(
+        "privacy/requests/<uuid:subject_request_id>/erase/",
+        subject_requests.subject_request_erase_view,
+        name="subject-request-erase",
+    ),
+    path(
+        "privacy/requests/<uuid:subject_request_id>/export/",
+        subject_requests.subject_request_export_view,
+        name="subject-request-export",
+    ),
+    path(
+        "privacy/requests/<uuid:subject_request_id>/export.json",
+        subject_requests.subject_request_export_json,
+        name="subject-request-export-json",
+    ),
+    path("privacy/retention/", retention.retention, name="retention"),
+    path(
+        "privacy/retention/<uuid:rule_id>/erase/",
+        retention.retention_erase_view,
+        name="retention-erase",
+    ),
+    path(
+        "privacy/retention/<uuid:rule_id>/remove/",
+        retention.retention_rule_delete,
+        name="retention-rule-remove",
+    ),
+    # start, complete, extend, refuse (after erase/ and export/, which it would match)
+    path(
+        "privacy/requests/<uuid:subject_request_id>/<slug:step>/",
+        subject_requests.subject_request_step,
+        name="subject-request-step",
+    ),
     path("checks/", workspace.org_checks, name="org-checks"),
     # a project's classification and checks
     path(f"{P}/", checks.project_compliance, name="project-compliance"),

@@ -59,6 +59,11 @@ app.conf.beat_schedule = {
         "schedule": 60 * 60 * 24,
     },
     # Audit exports whose message was lost (the broker was down when they were queued).
+    # Personal data past its retention period, flagged to who confirms its erasure.
+    "compliance-flag-retention-due-daily": {
+        "task": "compliance.tasks.retention_flag_due",
+        "schedule": 60 * 60 * 24,
+    },
     "compliance-sweep-audit-exports-every-5-minutes": {
         "task": "compliance.tasks.audit_exports_sweep",
         "schedule": 300,

@@ -49,6 +49,9 @@ EXPORT_READY = "export.ready"
 # The audit chain's verification failed (broken, timed out, errored): the organisation's
 # administrators and compliance officers look at once.
 AUDIT_VERIFICATION_FAILED = "audit.verification_failed"
+# Personal data outlived its retention period: administrators and compliance officers review
+# it and confirm its erasure (the daily retention job).
+RETENTION_DUE = "retention.due"
 
 
 @dataclass(frozen=True)
@@ -92,3 +95,6 @@ register_kind(REMINDER_DUE, "Something I am responsible for falls due")
 register_kind(REPORT_READY, "A scheduled audit report is ready", Channel.IN_APP)
 register_kind(EXPORT_READY, "An audit trail export I queued is ready", Channel.IN_APP)
 register_kind(AUDIT_VERIFICATION_FAILED, "The audit trail of my organisation failed verification")
+register_kind(
+    RETENTION_DUE, "Personal data of my organisation is past its retention period", Channel.IN_APP
+)

@@ -28,6 +28,10 @@ class Notification(BaseModel):
     """One person told about one event. `key` (kind, object, recipient) is unique: an event
     announced twice tells each person once."""
 
+    # What a person is told may name people (audit/personal.py); erasure tombstones it.
+    personal_fields = ("title", "body")
+    audit_safe_fields = ("kind", "key", "link", "channel")
+
     class Channel(models.TextChoices):
         IN_APP = "in_app", "In the app"
         EMAIL = "email", "By email"

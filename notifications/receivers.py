@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from accounts.models import Organization, User
 from audit.signals import chain_verification_failed
-from compliance.signals import audit_export_ready
+from compliance.signals import audit_export_ready, retention_due
 from models_registry.signals import incident_opened, modification_flagged
 from notifications import kinds
 from notifications.selectors import compliance_officers, project_managers, trail_keepers
@@ -135,6 +135,24 @@ def tell_trail_keepers_of_failed_verification(
         body=reason,
         link=reverse("compliance:audit-trail"),
         key_parts=[chain, status, broken_at or reason],
+    )
+
+
+@receiver(retention_due, dispatch_uid="notifications.retention_due")
+def tell_trail_keepers_of_retention_due(
+    sender: Any, organization: Organization, counts: dict[str, int], day: str, **kwargs: Any
+) -> None:
+    """An organisation's administrators and compliance officers hear, once a day, that
+    personal data outlived its retention period; the retention page lists it."""
+    total = sum(counts.values())
+    notify(
+        kind=kinds.RETENTION_DUE,
+        recipients=trail_keepers(organization=organization),
+        organization=organization,
+        title=f"{total} record{'s' if total != 1 else ''} past their retention period",
+        body=", ".join(f"{kind}: {count}" for kind, count in sorted(counts.items())),
+        link=reverse("compliance:retention"),
+        key_parts=[organization.pk, day],
     )
 
 

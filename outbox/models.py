@@ -17,6 +17,10 @@ class OutboxMessage(BaseModel):
     same work finds the row already there), `payload` names the objects by id — never a secret,
     which the handler creates at send time."""
 
+    # The address a message goes to, and an SMTP error quoting it (audit/personal.py).
+    personal_fields = ("recipient", "last_error")
+    audit_safe_fields = ("kind", "key", "payload", "status")
+
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
         SENDING = "sending", "Sending"

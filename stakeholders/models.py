@@ -355,6 +355,10 @@ class FeedbackResponse(BaseModel):
 
 class Answer(BaseModel):
     policy_project_path = "response__invite__round__project"
+    # A free-text answer is the stakeholder's own words (audit/personal.py); the options they
+    # chose are the question's, not about them.
+    personal_fields = ("text",)
+    audit_safe_fields = ("choices",)
 
     response = models.ForeignKey(FeedbackResponse, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
@@ -403,6 +407,9 @@ class ProductFeedback(BaseModel):
     """A rating and comment from an end user of the deployed product, about one output."""
 
     policy_project_path = "project"
+    # An end user's comment may say anything about them (audit/personal.py).
+    personal_fields = ("comment",)
+    audit_safe_fields = ("model_ref", "output_ref")
 
     project = models.ForeignKey(
         "projects.Project", on_delete=models.CASCADE, related_name="product_feedback"

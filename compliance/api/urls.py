@@ -15,6 +15,8 @@ from compliance.api.checks import (
 from compliance.api.dpia import DpiaVersionViewSet
 from compliance.api.evidence import EvidenceViewSet, TrainingRecordViewSet
 from compliance.api.privacy_inventory import PrivacyInventoryViewSet
+from compliance.api.retention import RetentionRuleViewSet
+from compliance.api.subject_requests import SubjectRequestViewSet
 from compliance.api.transparency import FactSheetPublicationViewSet, TransparencyViewSet
 
 app_name = "compliance-api"
@@ -48,6 +50,16 @@ router.register(
     r"organizations/(?P<organization_id>[^/]+)/training-records",
     TrainingRecordViewSet,
     basename="training-record",
+)
+router.register(
+    r"organizations/(?P<organization_id>[^/]+)/subject-requests",
+    SubjectRequestViewSet,
+    basename="subject-request",
+)
+router.register(
+    r"organizations/(?P<organization_id>[^/]+)/retention-rules",
+    RetentionRuleViewSet,
+    basename="retention-rule",
 )
 
 # the framework catalogue, and the frameworks an organisation follows

@@ -15,6 +15,7 @@ from compliance.models.classification import Classification
 from compliance.models.dpia import DpiaApproval, DpiaVersion
 from compliance.models.evidence import CheckEvidence, Evidence, TrainingRecord
 from compliance.models.publications import FactSheetPublication
+from compliance.models.subject_requests import DataSubjectRequest, RetentionRule
 
 __all__ = [
     "AuditExport",
@@ -24,6 +25,7 @@ __all__ = [
     "Classification",
     "ComplianceCheck",
     "Crosswalk",
+    "DataSubjectRequest",
     "DpiaApproval",
     "DpiaVersion",
     "Evidence",
@@ -32,5 +34,6 @@ __all__ = [
     "FrameworkDate",
     "OrganizationFramework",
     "Requirement",
+    "RetentionRule",
     "TrainingRecord",
 ]

@@ -87,6 +87,7 @@ def test_an_admin_edit_of_a_person_names_the_personal_fields_without_their_value
         "accounts.APIToken",
         "stakeholders.Stakeholder",
         "compliance.FactSheetPublication",
+        "stakeholders.ProductFeedback",
     ],
 )
 def test_the_capture_trigger_leaves_out_what_the_model_declares(label):

@@ -269,3 +269,16 @@ def test_the_claims_operate_tab_draws_its_month_of_monitoring(client):
     assert html.count("<svg") >= 3  # error rate, latency, and the rollouts
     assert "error_rate" in html
     assert "Possible substantial modifications" in html
+
+
+def test_the_demo_organisation_has_one_open_access_request():
+    from compliance.models import DataSubjectRequest
+    from demo.logins import DEMO_ORGANIZATION
+
+    _load()
+    (request,) = DataSubjectRequest.objects.filter(organization__name=DEMO_ORGANIZATION)
+    assert (request.kind, request.status) == ("access", "in_progress")
+    assert request.is_open
+    assert not request.is_overdue
+    assert request.stakeholder is not None
+    assert request.owner.email == "compliance@demo.charter.local"

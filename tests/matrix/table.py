@@ -53,6 +53,8 @@ AUDIT_VIEW_ORG = org_rule(Perm.AUDIT_VIEW_ORG)
 CURRENT_AUDIT_VIEW_ORG = current_org_rule(Perm.AUDIT_VIEW_ORG)
 AUDIT_VIEW_ORG = org_rule(Perm.AUDIT_VIEW_ORG)
 CURRENT_LITERACY_MANAGE = current_org_rule(Perm.LITERACY_MANAGE)
+PRIVACY_MANAGE = org_rule(Perm.PRIVACY_MANAGE)
+CURRENT_PRIVACY_MANAGE = current_org_rule(Perm.PRIVACY_MANAGE)
 EVERY_METHOD_PUBLIC = dict.fromkeys(("GET", "POST", "PUT", "PATCH", "DELETE"), PUBLIC)
 
 TABLE: dict[str, dict[str, Rule]] = {
@@ -574,6 +576,27 @@ TABLE: dict[str, dict[str, Rule]] = {
         "PATCH": LITERACY_MANAGE,
         "DELETE": LITERACY_MANAGE,
     },
+    # --- data-subject requests and retention -------------------------------------------
+    "compliance:subject-requests": {"GET": CURRENT_PRIVACY_MANAGE, "POST": CURRENT_PRIVACY_MANAGE},
+    "compliance:subject-request-detail": {"GET": PRIVACY_MANAGE},
+    "compliance:subject-request-step": {"POST": PRIVACY_MANAGE},
+    "compliance:subject-request-erase": {"GET": PRIVACY_MANAGE, "POST": PRIVACY_MANAGE},
+    "compliance:subject-request-export": {"GET": PRIVACY_MANAGE},
+    "compliance:subject-request-export-json": {"GET": PRIVACY_MANAGE},
+    "compliance:retention": {"GET": CURRENT_PRIVACY_MANAGE, "POST": CURRENT_PRIVACY_MANAGE},
+    "compliance:retention-erase": {"GET": PRIVACY_MANAGE, "POST": PRIVACY_MANAGE},
+    "compliance:retention-rule-remove": {"POST": PRIVACY_MANAGE},
+    "compliance-api:subject-request-list": {"GET": PRIVACY_MANAGE, "POST": PRIVACY_MANAGE},
+    "compliance-api:subject-request-detail": {"GET": PRIVACY_MANAGE},
+    "compliance-api:subject-request-start": {"POST": PRIVACY_MANAGE},
+    "compliance-api:subject-request-extend": {"POST": PRIVACY_MANAGE},
+    "compliance-api:subject-request-complete": {"POST": PRIVACY_MANAGE},
+    "compliance-api:subject-request-refuse": {"POST": PRIVACY_MANAGE},
+    "compliance-api:subject-request-erase": {"POST": PRIVACY_MANAGE},
+    "compliance-api:subject-request-export": {"GET": PRIVACY_MANAGE},
+    "compliance-api:retention-rule-list": {"GET": PRIVACY_MANAGE, "POST": PRIVACY_MANAGE},
+    "compliance-api:retention-rule-detail": {"DELETE": PRIVACY_MANAGE},
+    "compliance-api:retention-rule-erase": {"POST": PRIVACY_MANAGE},
     # --- the framework catalogue (global, read by everyone signed in) and following ------
     "compliance:catalogue": {"GET": SIGNED_IN},
     "compliance:framework-detail": {"GET": SIGNED_IN},
@@ -619,6 +642,7 @@ HTML_LISTS = {
     "compliance:org-checks",
     "compliance:evidence-list",
     "compliance:training-list",
+    "compliance:subject-requests",
     "compliance:catalogue",
     "compliance:framework-detail",
     "models_registry:ab-tests",
@@ -673,6 +697,8 @@ KWARGS: dict[str, str] = {
     "evaluation_id": "evaluation",
     "evidence_id": "evidence",
     "record_id": "training_record",
+    "subject_request_id": "subject_request",
+    "rule_id": "retention_rule",
     "framework_id": "framework",
     "requirement_id": "requirement",
     "test_id": "ab_test",
@@ -734,6 +760,8 @@ PK_BY_PREFIX: dict[str, str] = {
     "compliance-api:dpia-version-": "dpia",
     "compliance-api:fact-sheet-publication-": "fact_sheet_publication",
     "compliance-api:training-record-": "training_record",
+    "compliance-api:subject-request-": "subject_request",
+    "compliance-api:retention-rule-": "retention_rule",
     "compliance-api:framework-": "framework",
     "compliance-api:requirement-": "requirement",
     "compliance-api:followed-framework-": "framework",
@@ -754,6 +782,7 @@ OVERRIDES: dict[str, dict[str, str]] = {
     "projects:scope-version-action": {"action": "=approve"},
     "projects:gate-decide": {"decision": "=approve"},
     "accounts:service-account-token-revoke": {"token_id": "service_account_token"},
+    "compliance:subject-request-step": {"step": "=start"},
     "accounts:password-reset-confirm": {"uidb64": "manager_uidb64", "token": "=set-password"},
 }
 

@@ -39,6 +39,7 @@ from compliance.models import (
     TrainingRecord,
 )
 from compliance.services import audit_export_request
+from compliance.services.subject_requests import subject_request_record
 from models_registry import services as registry_services
 from models_registry.models import (
     ABTest,
@@ -741,6 +742,22 @@ def training_records(w: World, n: int) -> None:
         )
 
 
+def subject_requests(w: World, n: int) -> None:
+    """n more requests about stakeholders and members, owned by different keepers."""
+    owners = [w.users["org_admin"], w.users["compliance_officer"]]
+    members = [w.users["viewer"], w.users["contributor"]]
+    for i in range(n):
+        subject = _stakeholder(w, link=False) if i % 2 else members[i % 4 // 2]
+        subject_request_record(
+            actor=w.users["compliance_officer"],
+            organization=w.org,
+            kind="access",
+            subject_type="stakeholder" if i % 2 else "user",
+            subject_id=subject.pk,
+            owner=owners[i % 2],
+        )
+
+
 def human_feedback(w: World, n: int) -> None:
     """n more items, triaged by several people, some addressed by the world's version."""
     version = w.objects["model_version"]
@@ -1052,6 +1069,10 @@ BUILDERS: dict[str, tuple[str, Builder, str]] = {
     "compliance:evidence-list": ("viewer", evidence, ""),
     "compliance-api:evidence-list": ("viewer", evidence, ""),
     "compliance:training-list": ("org_admin", training_records, ""),
+    "compliance:subject-requests": ("compliance_officer", subject_requests, ""),
+    "compliance-api:subject-request-list": ("compliance_officer", subject_requests, ""),
+    # One rule per record type at most (compliance/retention.py): it cannot grow to 12.
+    "compliance-api:retention-rule-list": ("compliance_officer", nothing, ""),
     "compliance-api:training-record-list": ("org_admin", training_records, ""),
     "compliance:catalogue": ("org_member", frameworks, ""),
     "compliance:framework-detail": ("org_member", requirements, ""),

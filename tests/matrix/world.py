@@ -37,6 +37,8 @@ from compliance.services import audit_export_build, audit_export_request
 from compliance.services.bias_audits import bias_audit_conduct
 from compliance.services.dpia import dpia_start, dpia_submit, dpia_update
 from compliance.services.publications import fact_sheet_publish
+from compliance.services.retention import retention_rule_set
+from compliance.services.subject_requests import subject_request_record
 from core.actors import SYSTEM
 from models_registry import services as registry_services
 from models_registry import services as selection_services
@@ -147,6 +149,7 @@ def build_world() -> World:
     published = fact_sheet_publish(actor=requester, project=project, fields=["purpose"])
     objects["fact_sheet_publication"] = published
     objects["fact_sheet_public_id"] = published.public_id
+    objects |= _privacy_records(org, users, objects["stakeholder"])
     objects["project_membership"] = ProjectMembership.objects.get(
         project=project, user=users["viewer"]
     )
@@ -451,6 +454,21 @@ def _evidence_records(
         completed_on=date(2026, 1, 15),
     )
     return {"evidence": evidence, "training_record": record}
+
+
+def _privacy_records(org: Organization, users: dict[str, User], person: Any) -> dict[str, Any]:
+    """An erasure request about the world's stakeholder, and a retention period."""
+    request = subject_request_record(
+        actor=users["compliance_officer"],
+        organization=org,
+        kind="erasure",
+        subject_type="stakeholder",
+        subject_id=person.pk,
+    )
+    rule = retention_rule_set(
+        actor=users["org_admin"], organization=org, record_type="feedback_answers", days=365
+    )
+    return {"subject_request": request, "retention_rule": rule}
 
 
 def _stakeholder_records(project: Any, manager: User) -> dict[str, Any]:
