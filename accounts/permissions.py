@@ -59,6 +59,7 @@ class Perm(StrEnum):
     VENDOR_ASSESS = "vendor.assess"  # record a vendor's assessment
     COMPLIANCE_MANAGE = "compliance.manage"  # which frameworks the organisation follows
     LITERACY_MANAGE = "literacy.manage"  # the AI-literacy register (EU AI Act Art. 4)
+    CONSENT_MANAGE = "consent.manage"  # the consent policy shown on feedback forms
     # project level
     PROJECT_VIEW = "project.view"
     PROJECT_CONTRIBUTE = "project.contribute"  # edit the project's records
@@ -110,6 +111,7 @@ ORG_ROLE_PERMS: dict[str, frozenset[Perm]] = {
             Perm.VENDOR_ASSESS,
             Perm.COMPLIANCE_MANAGE,
             Perm.LITERACY_MANAGE,
+            Perm.CONSENT_MANAGE,
         }
     ),
     OrgRole.COMPLIANCE_OFFICER: frozenset(
@@ -121,6 +123,7 @@ ORG_ROLE_PERMS: dict[str, frozenset[Perm]] = {
             Perm.VENDOR_ASSESS,
             Perm.COMPLIANCE_MANAGE,
             Perm.LITERACY_MANAGE,
+            Perm.CONSENT_MANAGE,
         }
     ),
     OrgRole.MEMBER: frozenset({Perm.ORG_VIEW, Perm.PROJECT_CREATE}),

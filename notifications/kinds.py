@@ -49,6 +49,8 @@ EXPORT_READY = "export.ready"
 # The audit chain's verification failed (broken, timed out, errored): the organisation's
 # administrators and compliance officers look at once.
 AUDIT_VERIFICATION_FAILED = "audit.verification_failed"
+# A stakeholder withdrew their consent to the processing of feedback answers of a project.
+CONSENT_WITHDRAWN = "consent.withdrawn"
 
 
 @dataclass(frozen=True)
@@ -92,3 +94,4 @@ register_kind(REMINDER_DUE, "Something I am responsible for falls due")
 register_kind(REPORT_READY, "A scheduled audit report is ready", Channel.IN_APP)
 register_kind(EXPORT_READY, "An audit trail export I queued is ready", Channel.IN_APP)
 register_kind(AUDIT_VERIFICATION_FAILED, "The audit trail of my organisation failed verification")
+register_kind(CONSENT_WITHDRAWN, "A stakeholder withdraws consent on a project I manage")

@@ -19,7 +19,7 @@ from core.htmx import redirect_after_success, render_htmx
 from projects.models import Project
 from projects.pages import project_context
 from projects.selectors import scope_version_get_for_user, scope_version_list
-from stakeholders import selectors, services
+from stakeholders import selectors, selectors_consent, services
 from stakeholders.forms import FeedbackOpenForm, FeedbackRoundForm, FeedbackSummaryForm
 from stakeholders.models import FeedbackRound, Question
 from stakeholders.services.feedback import MAX_QUESTIONS
@@ -150,6 +150,9 @@ def _round_page(
         if feedback_round.status == RoundStatus.OPEN
         else [],
         form_errors=form_error_list(forms),
+        consented=selectors_consent.consent_tally_for_round(
+            user=request.user, feedback_round=feedback_round
+        ),
     )
     if can_edit and feedback_round.status == RoundStatus.DRAFT:
         choices = project_stakeholder_choices(request, project)

@@ -19,13 +19,14 @@ from core.forms import add_service_errors
 from core.htmx import render_htmx
 from projects.models import Project
 from projects.pages import project_context
-from stakeholders import selectors, services
+from stakeholders import selectors, selectors_consent, services
 from stakeholders.forms import (
     StakeholderForm,
     StakeholderLinkForm,
     StakeholderOnProjectForm,
     StakeholderSearchForm,
 )
+from stakeholders.forms_consent import ConsentWithdrawalRequestForm
 from stakeholders.views.common import project_for, safe_next
 
 PAGE_SIZE = 50
@@ -136,6 +137,10 @@ def stakeholder_edit(request: AuthenticatedRequest, stakeholder_id: Any) -> Http
         "person": person,
         "organization": person.organization,
         "nav": "stakeholders",
+        "consent_records": selectors_consent.consent_record_list(
+            user=request.user, stakeholder=person
+        ),
+        "withdrawal_form": ConsentWithdrawalRequestForm(),
     }
     status = 400 if request.method == "POST" else 200
     return render(request, "stakeholders/stakeholder_form.html", context, status=status)

@@ -79,6 +79,7 @@ def test_organisation_role_grants_on_every_project(project, org_member, role, ex
                 P.VENDOR_ASSESS,
                 P.COMPLIANCE_MANAGE,
                 P.LITERACY_MANAGE,
+                P.CONSENT_MANAGE,
             },
         ),
         (
@@ -91,6 +92,7 @@ def test_organisation_role_grants_on_every_project(project, org_member, role, ex
                 P.VENDOR_ASSESS,
                 P.COMPLIANCE_MANAGE,
                 P.LITERACY_MANAGE,
+                P.CONSENT_MANAGE,
             },
         ),
         (OrgRole.MEMBER, {P.ORG_VIEW, P.PROJECT_CREATE}),

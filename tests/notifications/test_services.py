@@ -144,6 +144,7 @@ def test_preferences_default_per_kind_and_refuse_unknown_kinds_or_channels(org_m
         "report.ready": "in_app",  # the report is emailed by itself
         "export.ready": "in_app",  # the requester is on the page that queued it
         "audit.verification_failed": "email",
+        "consent.withdrawn": "email",  # the answers must stop being processed
     }
     with pytest.raises(ValidationError) as refused:
         notification_preferences_set(

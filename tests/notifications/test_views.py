@@ -168,6 +168,7 @@ def test_the_preferences_page_sets_a_channel_per_kind(signed_in, member):
         "report.ready": "email",
         "export.ready": "digest",
         "audit.verification_failed": "email",
+        "consent.withdrawn": "email",
     }
     response = signed_in.post(reverse("notifications:preferences"), choices)
 

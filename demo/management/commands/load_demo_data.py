@@ -23,6 +23,7 @@ from demo.adapt import claims_adaptation
 from demo.compliance import claims_evidence, demo_classifications
 from demo.logins import DEMO_LOGINS, DEMO_ORGANIZATION, DEMO_PASSWORD, SECOND_ORGANIZATION
 from demo.operate import claims_modification, claims_operation
+from demo.privacy_consent import demo_consent_policy
 from demo.selection import claims_selection
 from projects import services
 from projects.models import Project, ScopeVersion
@@ -209,6 +210,7 @@ def _demo_insurance() -> None:
     )
     claims_evidence(claims, pm=pm, compliance=compliance)
     claims_modification(claims, pm=pm, compliance=compliance)
+    demo_consent_policy(org, compliance=compliance)
 
 
 def _project(pm: User, org: Organization, spec: dict[str, Any], viewer: User) -> Project:
