@@ -18,6 +18,7 @@ from accounts.types import AuthenticatedRequest
 from core.forms import add_service_errors
 from stakeholders import selectors, selectors_consent, services
 from stakeholders.forms_consent import ConsentPolicyForm, ConsentWithdrawalRequestForm
+from stakeholders.views.registry import stakeholder_page
 
 
 @login_required
@@ -75,8 +76,7 @@ def stakeholder_consent_withdraw(
     require(request.user, Rule.STAKEHOLDER_EDIT, person)
     form = ConsentWithdrawalRequestForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-        return redirect("stakeholders:stakeholder-edit", person.pk)
+        return stakeholder_page(request, person, withdrawal_form=form, status=400)
     withdrawn = services.consent_withdraw_on_request(
         actor=request.user, stakeholder=person, note=form.cleaned_data["note"]
     )

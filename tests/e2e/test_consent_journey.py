@@ -14,6 +14,7 @@ from notifications.models import Notification
 from outbox.services import outbox_deliver_due
 from stakeholders import services
 from stakeholders.models import ConsentRecord
+from tests.e2e.axe import axe_violations
 from tests.helpers import sign_in
 from tests.pages import found
 
@@ -64,6 +65,7 @@ def test_a_stakeholder_consents_then_withdraws_and_the_manager_sees_it(
         ).check()
         form.get_by_role("button", name="Send my answers").click()  # without the box
         expect(form.get_by_role("alert")).to_contain_text("Tick the box to consent")
+        assert axe_violations(form) == []  # the terms, the box and its error
         assert not ConsentRecord.objects.exists()
         form.get_by_label("I consent to the processing of my answers").check()
         form.get_by_role("button", name="Send my answers").click()
@@ -73,6 +75,7 @@ def test_a_stakeholder_consents_then_withdraws_and_the_manager_sees_it(
         form.goto(f"{base}{withdraw_path}")
         expect(form.get_by_role("heading", level=1)).to_have_text("Your consent")
         expect(form.get_by_text("Processing of feedback answers")).to_be_visible()
+        assert axe_violations(form) == []
         form.get_by_role("button", name="Withdraw my consent").click()
         expect(form.get_by_role("status")).to_contain_text("Your consent is withdrawn.")
         expect(form.get_by_role("button", name="Withdraw my consent")).to_have_count(0)
@@ -88,4 +91,5 @@ def test_a_stakeholder_consents_then_withdraws_and_the_manager_sees_it(
     consent = page.locator("section", has=page.get_by_role("heading", name="Consent"))
     expect(consent.get_by_role("row").nth(1)).to_contain_text("Withdrawn")
     expect(consent).to_contain_text("Expectations")
+    assert axe_violations(page) == []
     assert errors == []

@@ -425,6 +425,10 @@ def test_the_team_records_a_withdrawal_asked_for_with_its_note_off_the_trail(
     assert ConsentRecord.objects.get().withdrawn_at is None
 
     client.force_login(admin)
+    too_long = client.post(url, {"note": "x" * 2001})
+    assert too_long.status_code == 400
+    assert "Ensure this value has at most 2000 characters" in too_long.content.decode()
+    assert ConsentRecord.objects.get().withdrawn_at is None
     response = client.post(url, {"note": "Dana Claims phoned on 3 December"})
 
     assert response.status_code == 302
