@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from accounts.models import Organization, User
 from accounts.permissions import Perm, can, visible
+from projects.models import Project
 from stakeholders.models import FeedbackRound, Stakeholder
 from stakeholders.models_consent import ConsentPolicy, ConsentRecord
 
@@ -70,6 +71,26 @@ def consent_tally_for_round(*, user: User, feedback_round: FeedbackRound) -> int
         .distinct()
         .count()
     )
+
+
+def consent_tally_for_project(*, user: User, project: Project) -> dict[Any, int] | None:
+    """{round id: answers holding active consent} over the project's rounds (rounds without
+    any are absent); None when the organisation has never had terms of consent."""
+    if not can(user, Perm.PROJECT_VIEW, project):
+        return None
+    if not ConsentPolicy.objects.filter(organization_id=project.organization_id).exists():
+        return None
+    rows = (
+        ConsentRecord.objects.filter(
+            invite__round__project=project,
+            invite__responded_at__isnull=False,
+            withdrawn_at__isnull=True,
+        )
+        .values("invite__round")
+        .annotate(answers=Count("invite", distinct=True))
+        .values_list("invite__round", "answers")
+    )
+    return dict(rows)
 
 
 def consent_records_of_subject(*, stakeholder: Stakeholder) -> QuerySet[ConsentRecord]:

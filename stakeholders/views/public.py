@@ -189,13 +189,18 @@ def feedback_thanks(request: HttpRequest, token: str) -> HttpResponse:
 WITHDRAWAL_HEADERS = {**PRIVATE_HEADERS, "Cache-Control": "private, no-store"}
 
 
-def _withdrawal_page(
-    request: HttpRequest, template: str, context: dict[str, Any], status: int
-) -> HttpResponse:
-    response = render(request, f"stakeholders/public/{template}", context, status=status)
+def _withdrawal_private(response: HttpResponse) -> HttpResponse:
     for name, value in WITHDRAWAL_HEADERS.items():
         response[name] = value
     return response
+
+
+def _withdrawal_page(
+    request: HttpRequest, template: str, context: dict[str, Any], status: int
+) -> HttpResponse:
+    return _withdrawal_private(
+        render(request, f"stakeholders/public/{template}", context, status=status)
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -219,15 +224,16 @@ def consent_withdraw(request: HttpRequest, token: str) -> HttpResponse:
         return _withdrawal_page(request, "withdraw_unusable.html", {"expired": False}, 400)
     if request.method == "POST":
         services.consent_withdraw(token=token)  # a second time withdraws nothing more
-        done: HttpResponse = redirect(f"{request.path}?done=1")  # post/redirect/get
-        for name, value in WITHDRAWAL_HEADERS.items():
-            done[name] = value
-        return done
+        # Post/redirect/get: a reload of the answer does not post again.
+        return _withdrawal_private(redirect(f"{request.path}?done=1"))
     records = list(selectors_consent.consent_records_of_subject(stakeholder=stakeholder))
+    active = [record for record in records if record.is_active]
+    withdrawn = [record for record in records if not record.is_active]
     context = {
         "token": token,
-        "active": [record for record in records if record.is_active],
-        "withdrawn": [record for record in records if not record.is_active],
-        "done": request.GET.get("done") == "1",
+        "active": active,
+        "withdrawn": withdrawn,
+        # Said only when it is true, whatever the query string claims.
+        "done": request.GET.get("done") == "1" and bool(withdrawn) and not active,
     }
     return _withdrawal_page(request, "withdraw.html", context, 200)

@@ -241,6 +241,8 @@ def test_the_page_shows_the_consent_held_and_a_get_never_withdraws(client, conse
     assert '<form method="post">' in page
     for personal in ("Dana", "dana.claims@example.com", "Lee"):
         assert personal not in page
+    claimed = client.get(f"/consent/withdraw/{token}/?done=1").content.decode()
+    assert "Your consent is withdrawn." not in claimed  # only said when true
     assert ConsentRecord.objects.get().withdrawn_at is None
     assert not AuditEvent.objects.filter(action="consent.withdrawn").exists()
 
@@ -406,6 +408,8 @@ def test_the_stakeholder_page_shows_the_history_and_the_round_page_the_tally(
     assert b"version 1" in person_page
     round_url = f"/projects/{invite.round.project_id}/feedback/{invite.round_id}/"
     assert b"1 of 1 answer with active consent" in client.get(round_url).content
+    rounds = client.get(f"/projects/{invite.round.project_id}/feedback/").content.decode()
+    assert "1 with active consent" in rounds
 
     services.consent_withdraw(token=token)
 
@@ -413,6 +417,8 @@ def test_the_stakeholder_page_shows_the_history_and_the_round_page_the_tally(
         b"Withdrawn" in client.get(f"/organizations/stakeholders/{invite.stakeholder_id}/").content
     )
     assert b"0 of 1 answer with active consent" in client.get(round_url).content
+    rounds = client.get(f"/projects/{invite.round.project_id}/feedback/").content.decode()
+    assert "0 with active consent" in rounds
 
 
 def test_the_team_records_a_withdrawal_asked_for_with_its_note_off_the_trail(
