@@ -27,5 +27,5 @@ class StakeholdersAction(models.TextChoices):
     INTAKE_KEY_REVOKED = "intake_key.revoked"
     PRODUCT_FEEDBACK_RECEIVED = "product_feedback.received"
     CONSENT_POLICY_PUBLISHED = "consent_policy.published"
-    CONSENT_GIVEN = "consent.given"
-    CONSENT_WITHDRAWN = "consent.withdrawn"
+    CONSENT_RECORD_GIVEN = "consent_record.given"
+    CONSENT_RECORD_WITHDRAWN = "consent_record.withdrawn"

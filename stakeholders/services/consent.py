@@ -77,7 +77,7 @@ def consent_record_give(*, invite: FeedbackInvite, policy: ConsentPolicy) -> Con
     record.save()
     audit_record(
         actor=AnonymousUser(),  # the stakeholder, through their personal link
-        action=StakeholdersAction.CONSENT_GIVEN,
+        action=StakeholdersAction.CONSENT_RECORD_GIVEN,
         target=record,
         project=invite.round.project,
         data={
@@ -178,17 +178,21 @@ def _withdraw(
         record.save(
             update_fields=["withdrawn_at", "withdrawn_via", "withdrawal_note", "updated_at"]
         )
-    audit_record(
-        actor=actor,
-        action=StakeholdersAction.CONSENT_WITHDRAWN,
-        target=stakeholder,
-        data={
-            "stakeholder_id": str(stakeholder.pk),
-            "record_ids": [str(record.pk) for record in active],
-            "policy_versions": sorted({record.policy.version for record in active}),
-            "via": via,
-        },
-    )
+        # One event per record, on its round's project: each consent's history reads whole
+        # on the trail, next to the answers it came with.
+        audit_record(
+            actor=actor,
+            action=StakeholdersAction.CONSENT_RECORD_WITHDRAWN,
+            target=record,
+            organization=stakeholder.organization,
+            project=record.invite.round.project if record.invite else None,
+            data={
+                "stakeholder_id": str(stakeholder.pk),
+                "round_id": str(record.invite.round_id) if record.invite else None,
+                "policy_version": record.policy.version,
+                "via": via,
+            },
+        )
     consent_withdrawn.send(sender=ConsentRecord, stakeholder=stakeholder, records=active, via=via)
     return active
 

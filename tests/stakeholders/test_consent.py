@@ -85,7 +85,7 @@ def test_the_stored_hash_is_the_sha256_of_the_text_shown_on_the_page(client, dan
     assert record.purpose == "Processing of feedback answers"
     assert record.withdrawn_at is None
     assert FeedbackResponse.objects.filter(invite=invite).exists()
-    given = AuditEvent.objects.get(action="consent.given")
+    given = AuditEvent.objects.get(action="consent_record.given")
     assert given.data == {
         "stakeholder_id": str(invite.stakeholder_id),
         "round_id": str(feedback_round.pk),
@@ -244,7 +244,7 @@ def test_the_page_shows_the_consent_held_and_a_get_never_withdraws(client, conse
     claimed = client.get(f"/consent/withdraw/{token}/?done=1").content.decode()
     assert "Your consent is withdrawn." not in claimed  # only said when true
     assert ConsentRecord.objects.get().withdrawn_at is None
-    assert not AuditEvent.objects.filter(action="consent.withdrawn").exists()
+    assert not AuditEvent.objects.filter(action="consent_record.withdrawn").exists()
 
 
 def test_confirming_withdraws_audits_without_personal_data_and_tells_the_manager(
@@ -259,14 +259,15 @@ def test_confirming_withdraws_audits_without_personal_data_and_tells_the_manager
     record = ConsentRecord.objects.get()
     assert record.withdrawn_at is not None
     assert record.withdrawn_via == "link"
-    event = AuditEvent.objects.get(action="consent.withdrawn")
+    event = AuditEvent.objects.get(action="consent_record.withdrawn")
     assert event.actor_id is None
-    assert event.target_type == "stakeholders.stakeholder"
-    assert event.target_id == str(invite.stakeholder_id)
+    assert (event.target_type, event.target_id) == ("stakeholders.consentrecord", str(record.pk))
+    assert event.project_id == invite.round.project_id
+    assert event.organization_id == invite.round.project.organization_id
     assert event.data == {
         "stakeholder_id": str(invite.stakeholder_id),
-        "record_ids": [str(record.pk)],
-        "policy_versions": [1],
+        "round_id": str(invite.round_id),
+        "policy_version": 1,
         "via": "link",
     }
     assert_no_personal_data_in_trail("Dana Claims", "dana.claims@example.com", "Privacy")
@@ -443,6 +444,6 @@ def test_the_team_records_a_withdrawal_asked_for_with_its_note_off_the_trail(
         "request",
         "Dana Claims phoned on 3 December",
     )
-    event = AuditEvent.objects.get(action="consent.withdrawn")
+    event = AuditEvent.objects.get(action="consent_record.withdrawn")
     assert event.actor_id == admin.pk
     assert_no_personal_data_in_trail("Dana Claims", "phoned")
