@@ -81,7 +81,13 @@ def test_an_admin_edit_of_a_person_names_the_personal_fields_without_their_value
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "label",
-    ["accounts.User", "accounts.Invitation", "accounts.APIToken", "stakeholders.Stakeholder"],
+    [
+        "accounts.User",
+        "accounts.Invitation",
+        "accounts.APIToken",
+        "stakeholders.Stakeholder",
+        "stakeholders.ConsentRecord",  # the note of a withdrawal asked for
+    ],
 )
 def test_the_capture_trigger_leaves_out_what_the_model_declares(label):
     table, declared = declared_ignored_columns(label)
