@@ -102,6 +102,9 @@ class OrganizationConsentPolicyViewSet(OrganizationChildViewSet):
     """The organisation's terms of consent, every version newest first."""
 
     policy_perms = {"list": Perm.ORG_VIEW, "create": Perm.CONSENT_MANAGE}
+    # Publishing terms is administration of the organisation, as webhooks are: a token needs
+    # the `admin` scope for it (core.api's token scopes; reading needs `read` only).
+    token_scopes = {"create": "admin"}
 
     @extend_schema(
         summary="List the versions of the terms of consent",
