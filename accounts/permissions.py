@@ -61,6 +61,7 @@ class Perm(StrEnum):
     LITERACY_MANAGE = "literacy.manage"  # the AI-literacy register (EU AI Act Art. 4)
     # data-subject requests, their exports and erasures, and the retention periods
     PRIVACY_MANAGE = "privacy.manage"
+    CONSENT_MANAGE = "consent.manage"  # the consent policy shown on feedback forms
     # project level
     PROJECT_VIEW = "project.view"
     PROJECT_CONTRIBUTE = "project.contribute"  # edit the project's records
@@ -120,6 +121,7 @@ ORG_ROLE_PERMS: dict[str, frozenset[Perm]] = {
             Perm.COMPLIANCE_MANAGE,
             Perm.LITERACY_MANAGE,
             Perm.PRIVACY_MANAGE,
+            Perm.CONSENT_MANAGE,
         }
     ),
     OrgRole.COMPLIANCE_OFFICER: frozenset(
@@ -132,6 +134,7 @@ ORG_ROLE_PERMS: dict[str, frozenset[Perm]] = {
             Perm.COMPLIANCE_MANAGE,
             Perm.LITERACY_MANAGE,
             Perm.PRIVACY_MANAGE,
+            Perm.CONSENT_MANAGE,
         }
     ),
     OrgRole.MEMBER: frozenset({Perm.ORG_VIEW, Perm.PROJECT_CREATE}),

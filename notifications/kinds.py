@@ -52,6 +52,8 @@ AUDIT_VERIFICATION_FAILED = "audit.verification_failed"
 # Personal data outlived its retention period: administrators and compliance officers review
 # it and confirm its erasure (the daily retention job).
 RETENTION_DUE = "retention.due"
+# A stakeholder withdrew their consent to the processing of feedback answers of a project.
+CONSENT_WITHDRAWN = "consent.withdrawn"
 
 
 @dataclass(frozen=True)
@@ -98,3 +100,4 @@ register_kind(AUDIT_VERIFICATION_FAILED, "The audit trail of my organisation fai
 register_kind(
     RETENTION_DUE, "Personal data of my organisation is past its retention period", Channel.IN_APP
 )
+register_kind(CONSENT_WITHDRAWN, "A stakeholder withdraws consent on a project I manage")

@@ -19,6 +19,7 @@ from notifications.selectors import compliance_officers, project_managers, trail
 from notifications.services import notify
 from projects.models import Project
 from projects.signals import gate_decided, gate_requested
+from stakeholders.signals import consent_withdrawn
 
 
 def _phase(phase: str) -> str:
@@ -154,6 +155,30 @@ def tell_trail_keepers_of_retention_due(
         link=reverse("compliance:retention"),
         key_parts=[organization.pk, day],
     )
+
+
+@receiver(consent_withdrawn, dispatch_uid="notifications.consent_withdrawn")
+def tell_managers_of_withdrawn_consent(
+    sender: Any, stakeholder: Any, records: list[Any], via: str, **kwargs: Any
+) -> None:
+    """The managers of each project whose feedback the withdrawn consent came with: the
+    answers may no longer be processed on that basis. Once per withdrawal and round."""
+    rounds = {record.invite.round_id: record.invite.round for record in records if record.invite}
+    for feedback_round in rounds.values():
+        project = feedback_round.project
+        notify(
+            kind=kinds.CONSENT_WITHDRAWN,
+            recipients=project_managers(project=project),
+            organization=project.organization,
+            project=project,
+            title=f"Consent withdrawn: feedback on {project.name}",
+            body=f"A stakeholder who answered “{feedback_round.title}” withdrew their consent.",
+            link=reverse(
+                "stakeholders:feedback-round-detail",
+                kwargs={"project_id": project.pk, "round_id": feedback_round.pk},
+            ),
+            key_parts=[stakeholder.pk, feedback_round.pk, *(str(r.pk) for r in records)],
+        )
 
 
 def _is_uuid(value: str) -> bool:

@@ -26,3 +26,6 @@ class StakeholdersAction(models.TextChoices):
     INTAKE_KEY_CREATED = "intake_key.created"
     INTAKE_KEY_REVOKED = "intake_key.revoked"
     PRODUCT_FEEDBACK_RECEIVED = "product_feedback.received"
+    CONSENT_POLICY_PUBLISHED = "consent_policy.published"
+    CONSENT_RECORD_GIVEN = "consent_record.given"
+    CONSENT_RECORD_WITHDRAWN = "consent_record.withdrawn"

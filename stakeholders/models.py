@@ -427,3 +427,8 @@ class ProductFeedback(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.rating}/5 on {self.project_id}"
+
+
+# Consent policies and records live in their own module (this one is long enough).
+from stakeholders.models_consent import ConsentPolicy as ConsentPolicy  # noqa: E402
+from stakeholders.models_consent import ConsentRecord as ConsentRecord  # noqa: E402

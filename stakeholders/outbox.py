@@ -145,7 +145,11 @@ def _live_invite(message: OutboxMessage) -> FeedbackInvite:
 def send_feedback_link(message: OutboxMessage) -> None:
     """Mail one stakeholder their personal link."""
     invite = _live_invite(message)
-    context = {"invite": invite, "link": links.feedback_url(invite)}
+    context = {
+        "invite": invite,
+        "link": links.feedback_url(invite),
+        "withdrawal_link": links.withdrawal_url(invite.stakeholder),
+    }
     # Stakeholders keep no time zone: the closing time is shown, zone named, in the zone of
     # the project's owner, who set it.
     with timezone.override(ZoneInfo(invite.round.project.owner.time_zone)):
@@ -217,7 +221,11 @@ def send_feedback_summary(message: OutboxMessage) -> None:
         or _summary_revision(feedback_round) != message.payload["revision"]
     ):
         raise Superseded
-    context = {"round": feedback_round, "stakeholder": invite.stakeholder}
+    context = {
+        "round": feedback_round,
+        "stakeholder": invite.stakeholder,
+        "withdrawal_link": links.withdrawal_url(invite.stakeholder),
+    }
     EmailMessage(
         subject=f"What we did with your feedback: {feedback_round.title}",
         body=render_to_string("stakeholders/email/feedback_summary.txt", context),

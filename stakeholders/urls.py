@@ -1,6 +1,6 @@
 from django.urls import path
 
-from stakeholders.views import feedback, product, public, registry, workshops
+from stakeholders.views import consent, feedback, product, public, registry, workshops
 
 app_name = "stakeholders"
 
@@ -17,6 +17,13 @@ urlpatterns = [
         registry.stakeholder_edit,
         name="stakeholder-edit",
     ),
+    path(
+        "organizations/stakeholders/<uuid:stakeholder_id>/consent/withdraw/",
+        consent.stakeholder_consent_withdraw,
+        name="stakeholder-consent-withdraw",
+    ),
+    # the organisation's terms of consent (its settings)
+    path("organizations/<uuid:org_id>/consent/", consent.consent_policy, name="consent-policy"),
     # a project's stakeholders
     path(f"{P}/stakeholders/", registry.project_stakeholders, name="project-stakeholders"),
     path(f"{P}/stakeholders/link/", registry.stakeholder_link, name="stakeholder-link"),
@@ -56,4 +63,6 @@ urlpatterns = [
     # the public form behind a stakeholder's personal link (no account)
     path("f/<str:token>/", public.feedback_form, name="feedback-form"),
     path("f/<str:token>/thanks/", public.feedback_thanks, name="feedback-thanks"),
+    # the consent withdrawal link of every feedback email (no account)
+    path("consent/withdraw/<str:token>/", public.consent_withdraw, name="consent-withdraw"),
 ]

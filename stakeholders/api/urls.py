@@ -4,6 +4,10 @@ CSV file `results.csv`)."""
 from django.urls import path, re_path
 from rest_framework.routers import SimpleRouter
 
+from stakeholders.api.consent import (
+    OrganizationConsentPolicyViewSet,
+    StakeholderConsentRecordViewSet,
+)
 from stakeholders.api.feedback import (
     FeedbackInviteViewSet,
     FeedbackRoundViewSet,
@@ -34,6 +38,16 @@ router.register(
     basename="organization-stakeholder",
 )
 router.register("stakeholders", StakeholderViewSet, basename="stakeholder")
+router.register(
+    r"organizations/(?P<organization_id>[^/]+)/consent-policies",
+    OrganizationConsentPolicyViewSet,
+    basename="organization-consent-policy",
+)
+router.register(
+    r"stakeholders/(?P<stakeholder_id>[^/]+)/consent-records",
+    StakeholderConsentRecordViewSet,
+    basename="stakeholder-consent-record",
+)
 router.register(
     f"{PROJECT}/stakeholders", ProjectStakeholderViewSet, basename="project-stakeholder"
 )

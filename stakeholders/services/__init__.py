@@ -1,5 +1,13 @@
 """Every state change of stakeholders, workshops, feedback rounds and product feedback."""
 
+from stakeholders.services.consent import (
+    consent_needed,
+    consent_policy_current,
+    consent_policy_publish,
+    consent_withdraw,
+    consent_withdraw_on_request,
+    stakeholder_for_withdrawal_token,
+)
 from stakeholders.services.feedback import (
     feedback_invite_revoke,
     feedback_round_close,
@@ -32,6 +40,11 @@ from stakeholders.services.workshops import (
 )
 
 __all__ = [
+    "consent_needed",
+    "consent_policy_current",
+    "consent_policy_publish",
+    "consent_withdraw",
+    "consent_withdraw_on_request",
     "feedback_invite_revoke",
     "feedback_round_close",
     "feedback_round_create",
@@ -46,6 +59,7 @@ __all__ = [
     "product_feedback_receive",
     "stakeholder_create",
     "stakeholder_create_on_project",
+    "stakeholder_for_withdrawal_token",
     "stakeholder_link",
     "stakeholder_unlink",
     "stakeholder_update",

@@ -27,6 +27,7 @@ from stakeholders.models import (
     Stakeholder,
 )
 from stakeholders.outbox import feedback_links_enqueue, feedback_summary_enqueue
+from stakeholders.services.consent import consent_error, consent_needed, consent_record_give
 
 RStatus = FeedbackRound.Status
 MAX_QUESTIONS = 40
@@ -227,10 +228,20 @@ def _clean_answers(
 
 
 @transaction.atomic
-def feedback_submit(*, token: str, answers: dict[str, Any]) -> FeedbackResponse:
+def feedback_submit(
+    *,
+    token: str,
+    answers: dict[str, Any],
+    consent: bool = False,
+    consent_version: int | None = None,
+) -> FeedbackResponse:
     """Store a stakeholder's answers (one response per stakeholder per round; a second
     submission edits it while the round is open). The audit event records that and when,
-    never the answers."""
+    never the answers.
+
+    When the organisation's current terms require consent and this invite holds none,
+    `consent` must be given to `consent_version`, the version the form showed: the consent
+    record is then stored with the answers; without it nothing is (an error on `consent`)."""
     found = invite_for_token(token)
     if found is None:
         raise PermissionDenied(LINK_UNUSABLE)
@@ -240,6 +251,10 @@ def feedback_submit(*, token: str, answers: dict[str, Any]) -> FeedbackResponse:
         raise ConflictError(ROUND_CLOSED, code="round_closed")
     questions = list(feedback_round.questions.all())
     rows, errors = _clean_answers(questions, answers)
+    policy = consent_needed(invite=found)
+    refused = consent_error(policy=policy, given=consent, version=consent_version)
+    if refused:
+        errors["consent"] = refused
     if errors:
         raise ValidationError(errors)
     response, created = FeedbackResponse.objects.get_or_create(invite=invite)
@@ -253,6 +268,8 @@ def feedback_submit(*, token: str, answers: dict[str, Any]) -> FeedbackResponse:
     Answer.objects.bulk_create(rows)
     invite.responded_at = timezone.now()
     invite.save(update_fields=["responded_at", "updated_at"])
+    if policy is not None:
+        consent_record_give(invite=found, policy=policy)
     audit_record(
         actor=AnonymousUser(),  # the stakeholder, through their personal link
         action=(

@@ -19,7 +19,7 @@ from core.htmx import redirect_after_success, render_htmx
 from projects.models import Project
 from projects.pages import project_context
 from projects.selectors import scope_version_get_for_user, scope_version_list
-from stakeholders import selectors, services
+from stakeholders import selectors, selectors_consent, services
 from stakeholders.forms import FeedbackOpenForm, FeedbackRoundForm, FeedbackSummaryForm
 from stakeholders.models import FeedbackRound, Question
 from stakeholders.services.feedback import MAX_QUESTIONS
@@ -45,13 +45,13 @@ def _round(request: AuthenticatedRequest, project: Project, round_id: Any) -> Fe
 def feedback_round_list(request: AuthenticatedRequest, project_id: Any) -> HttpResponse:
     """The project's feedback rounds with their response rates."""
     project = project_for(request, project_id)
-    context = project_context(
-        request,
-        project,
-        "feedback",
-        rounds=selectors.feedback_round_list(user=request.user, project=project),
-        section="rounds",
-    )
+    rounds = list(selectors.feedback_round_list(user=request.user, project=project))
+    tally = selectors_consent.consent_tally_for_project(user=request.user, project=project)
+    for feedback_round in rounds:
+        # None: the organisation has no terms of consent, and the page says nothing of it.
+        consented = None if tally is None else tally.get(feedback_round.pk, 0)
+        feedback_round.consented = consented  # type: ignore[attr-defined]
+    context = project_context(request, project, "feedback", rounds=rounds, section="rounds")
     return render(request, "stakeholders/feedback_list.html", context)
 
 
@@ -150,6 +150,9 @@ def _round_page(
         if feedback_round.status == RoundStatus.OPEN
         else [],
         form_errors=form_error_list(forms),
+        consented=selectors_consent.consent_tally_for_round(
+            user=request.user, feedback_round=feedback_round
+        ),
     )
     if can_edit and feedback_round.status == RoundStatus.DRAFT:
         choices = project_stakeholder_choices(request, project)

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from core.clientip import client_address
 from core.errors import ConflictError
-from stakeholders import links, ratelimit, selectors, services
+from stakeholders import links, ratelimit, selectors, selectors_consent, services
 from stakeholders.models import FeedbackInvite, Question
 
 PRIVATE_HEADERS = {
@@ -122,10 +122,17 @@ def feedback_form(request: HttpRequest, token: str) -> HttpResponse:
         return _closed(request, invite)
     questions = list(feedback_round.questions.all())
     errors: dict[str, str] = {}
+    consent_given = False
     if request.method == "POST":
         values = _submitted(request, questions)
+        consent_given = request.POST.get("consent") == "yes"
         try:
-            services.feedback_submit(token=token, answers=values)
+            services.feedback_submit(
+                token=token,
+                answers=values,
+                consent=consent_given,
+                consent_version=_version(request.POST.get("consent_version")),
+            )
         except ValidationError as error:
             errors = {key: " ".join(messages) for key, messages in error.message_dict.items()}
         except PermissionDenied:
@@ -136,14 +143,30 @@ def feedback_form(request: HttpRequest, token: str) -> HttpResponse:
             return _private(redirect("stakeholders:feedback-thanks", token))
     else:
         values = _earlier(invite)
+    # Read after a refused submission too: the terms may have changed meanwhile, and the
+    # page must show (and the next submission name) the current ones.
+    policy = services.consent_needed(invite=invite)
     context = {
         "project_name": feedback_round.project.name,
         "round": feedback_round,
         "rows": _rows(questions, values, errors),
         "errors": errors,
         "has_answered": invite.responded_at is not None,
+        "consent_policy": policy,
+        # The exact string whose SHA-256 the consent record keeps (policy.text_sha256).
+        "consent_text": policy.text if policy else "",
+        "consent_given": consent_given and "consent" not in errors,
+        "consent_error": errors.get("consent", ""),
     }
     return _page(request, "form.html", context, 400 if errors else 200)
+
+
+def _version(raw: str | None) -> int | None:
+    """The terms' version the form showed, or None when missing or garbled."""
+    try:
+        return int(raw) if raw and len(raw) < 10 else None
+    except ValueError:
+        return None
 
 
 @require_GET
@@ -159,3 +182,58 @@ def feedback_thanks(request: HttpRequest, token: str) -> HttpResponse:
         "is_accepting": invite.round.is_accepting,
     }
     return _page(request, "thanks.html", context, 200)
+
+
+# --- withdrawing consent -------------------------------------------------------------------
+
+WITHDRAWAL_HEADERS = {**PRIVATE_HEADERS, "Cache-Control": "private, no-store"}
+
+
+def _withdrawal_private(response: HttpResponse) -> HttpResponse:
+    for name, value in WITHDRAWAL_HEADERS.items():
+        response[name] = value
+    return response
+
+
+def _withdrawal_page(
+    request: HttpRequest, template: str, context: dict[str, Any], status: int
+) -> HttpResponse:
+    return _withdrawal_private(
+        render(request, f"stakeholders/public/{template}", context, status=status)
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def consent_withdraw(request: HttpRequest, token: str) -> HttpResponse:
+    """A stakeholder's withdrawal link: what consent they hold, and a button that withdraws
+    it (POST only: a mail scanner following the link withdraws nothing). A tampered or
+    expired link changes nothing and says nothing about anyone."""
+    claim = links.read_withdrawal_token(token)
+    if request.method == "POST" and not ratelimit.public_form_allows(
+        client_ip=client_address(request),
+        token=token,
+        link_is_genuine=claim.stakeholder_id is not None,
+    ):
+        response = _withdrawal_page(request, "limited.html", {}, 429)
+        response["Retry-After"] = str(ratelimit.PUBLIC_FORM_WINDOW_SECONDS)
+        return response
+    if claim.expired:
+        return _withdrawal_page(request, "withdraw_unusable.html", {"expired": True}, 410)
+    stakeholder = services.stakeholder_for_withdrawal_token(token)
+    if stakeholder is None:
+        return _withdrawal_page(request, "withdraw_unusable.html", {"expired": False}, 400)
+    if request.method == "POST":
+        services.consent_withdraw(token=token)  # a second time withdraws nothing more
+        # Post/redirect/get: a reload of the answer does not post again.
+        return _withdrawal_private(redirect(f"{request.path}?done=1"))
+    records = list(selectors_consent.consent_records_of_subject(stakeholder=stakeholder))
+    active = [record for record in records if record.is_active]
+    withdrawn = [record for record in records if not record.is_active]
+    context = {
+        "token": token,
+        "active": active,
+        "withdrawn": withdrawn,
+        # Said only when it is true, whatever the query string claims.
+        "done": request.GET.get("done") == "1" and bool(withdrawn) and not active,
+    }
+    return _withdrawal_page(request, "withdraw.html", context, 200)

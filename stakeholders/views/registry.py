@@ -19,13 +19,15 @@ from core.forms import add_service_errors
 from core.htmx import render_htmx
 from projects.models import Project
 from projects.pages import project_context
-from stakeholders import selectors, services
+from stakeholders import selectors, selectors_consent, services
 from stakeholders.forms import (
     StakeholderForm,
     StakeholderLinkForm,
     StakeholderOnProjectForm,
     StakeholderSearchForm,
 )
+from stakeholders.forms_consent import ConsentWithdrawalRequestForm
+from stakeholders.models import Stakeholder
 from stakeholders.views.common import project_for, safe_next
 
 PAGE_SIZE = 50
@@ -131,13 +133,34 @@ def stakeholder_edit(request: AuthenticatedRequest, stakeholder_id: Any) -> Http
         else:
             messages.success(request, f"{form.cleaned_data['name']} saved.")
             return redirect("stakeholders:stakeholder-list")
+    return stakeholder_page(
+        request, person, form=form, status=400 if request.method == "POST" else 200
+    )
+
+
+def stakeholder_page(
+    request: AuthenticatedRequest,
+    person: Stakeholder,
+    *,
+    form: StakeholderForm | None = None,
+    withdrawal_form: ConsentWithdrawalRequestForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """A stakeholder's page: their details' form and their consent history."""
+    if form is None:
+        form = StakeholderForm(
+            initial={name: getattr(person, name) for name in StakeholderForm.base_fields}
+        )
     context = {
         "form": form,
         "person": person,
         "organization": person.organization,
         "nav": "stakeholders",
+        "consent_records": selectors_consent.consent_record_list(
+            user=request.user, stakeholder=person
+        ),
+        "withdrawal_form": withdrawal_form or ConsentWithdrawalRequestForm(),
     }
-    status = 400 if request.method == "POST" else 200
     return render(request, "stakeholders/stakeholder_form.html", context, status=status)
 
 

@@ -80,6 +80,7 @@ def test_organisation_role_grants_on_every_project(project, org_member, role, ex
                 P.COMPLIANCE_MANAGE,
                 P.LITERACY_MANAGE,
                 P.PRIVACY_MANAGE,
+                P.CONSENT_MANAGE,
             },
         ),
         (
@@ -93,6 +94,7 @@ def test_organisation_role_grants_on_every_project(project, org_member, role, ex
                 P.COMPLIANCE_MANAGE,
                 P.LITERACY_MANAGE,
                 P.PRIVACY_MANAGE,
+                P.CONSENT_MANAGE,
             },
         ),
         (OrgRole.MEMBER, {P.ORG_VIEW, P.PROJECT_CREATE}),

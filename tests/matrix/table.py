@@ -49,6 +49,7 @@ if TYPE_CHECKING:
 VIEW_CONTRIBUTE = {"GET": PROJECT_VIEW, "POST": PROJECT_CONTRIBUTE}
 
 LITERACY_MANAGE = org_rule(Perm.LITERACY_MANAGE)
+CONSENT_MANAGE = org_rule(Perm.CONSENT_MANAGE)
 AUDIT_VIEW_ORG = org_rule(Perm.AUDIT_VIEW_ORG)
 CURRENT_AUDIT_VIEW_ORG = current_org_rule(Perm.AUDIT_VIEW_ORG)
 AUDIT_VIEW_ORG = org_rule(Perm.AUDIT_VIEW_ORG)
@@ -184,6 +185,11 @@ TABLE: dict[str, dict[str, Rule]] = {
     "stakeholders:feedback-invite-revoke": {"POST": PROJECT_CONTRIBUTE},
     "stakeholders:feedback-form": {"GET": PUBLIC, "POST": PUBLIC},  # the personal link
     "stakeholders:feedback-thanks": {"GET": PUBLIC},
+    # consent: the organisation's terms, a withdrawal recorded for a stakeholder, and the
+    # stakeholder's own withdrawal link (no account; a GET never withdraws)
+    "stakeholders:consent-policy": {"GET": ORG_VIEW, "POST": CONSENT_MANAGE},
+    "stakeholders:stakeholder-consent-withdraw": {"POST": STAKEHOLDER_EDIT},
+    "stakeholders:consent-withdraw": {"GET": PUBLIC, "POST": PUBLIC},
     # --- models_registry pages: the catalogue and its vendors -----------------------------
     "models_registry:catalogue-list": {"GET": CURRENT_ORG_VIEW},
     "models_registry:catalogue-create": {
@@ -304,6 +310,8 @@ TABLE: dict[str, dict[str, Rule]] = {
     "stakeholders-api:feedback-round-results-csv": {"GET": PROJECT_VIEW},
     "stakeholders-api:organization-stakeholder-list": {"GET": ORG_VIEW, "POST": ORG_VIEW},
     "stakeholders-api:stakeholder-detail": {"GET": ORG_VIEW, "PATCH": STAKEHOLDER_EDIT},
+    "stakeholders-api:organization-consent-policy-list": {"GET": ORG_VIEW, "POST": CONSENT_MANAGE},
+    "stakeholders-api:stakeholder-consent-record-list": {"GET": ORG_VIEW},
     "stakeholders-api:project-stakeholder-list": VIEW_CONTRIBUTE,
     "stakeholders-api:project-stakeholder-grid": {"GET": PROJECT_VIEW},
     "stakeholders-api:project-stakeholder-detail": {
@@ -631,6 +639,8 @@ HTML_LISTS = {
     "stakeholders:workshop-list",
     "stakeholders:feedback-round-list",
     "stakeholders:product-feedback",
+    "stakeholders:consent-policy",
+    "stakeholders:stakeholder-edit",  # the person's consent history
     "projects:project-audit",
     "compliance:audit-trail",
     "models_registry:selection",
@@ -784,6 +794,7 @@ OVERRIDES: dict[str, dict[str, str]] = {
     "accounts:service-account-token-revoke": {"token_id": "service_account_token"},
     "compliance:subject-request-step": {"step": "=start"},
     "accounts:password-reset-confirm": {"uidb64": "manager_uidb64", "token": "=set-password"},
+    "stakeholders:consent-withdraw": {"token": "withdrawal_token"},
 }
 
 

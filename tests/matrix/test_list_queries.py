@@ -393,6 +393,42 @@ def answered_rounds(w: World, n: int) -> None:
         )
 
 
+def consent_policies(w: World, n: int) -> None:
+    for _ in range(n):
+        stakeholder_services.consent_policy_publish(
+            actor=w.users["org_admin"],
+            organization=w.objects["org"],
+            purpose="Processing of feedback answers",
+            text=f"Terms {_n()}.",
+            required_on_feedback=True,
+        )
+
+
+def consent_records(w: World, n: int) -> None:
+    """Consent given by the world's stakeholder with an answer to each of n rounds."""
+    policy = stakeholder_services.consent_policy_publish(
+        actor=w.users["org_admin"],
+        organization=w.objects["org"],
+        purpose="Processing of feedback answers",
+        text="We use your answers to shape the project.",
+        required_on_feedback=True,
+    )
+    person = w.objects["stakeholder"]
+    for _ in range(n):
+        feedback_round = _round(w)
+        stakeholder_services.feedback_round_open(
+            actor=w.users["manager"], feedback_round=feedback_round, stakeholders=[person.pk]
+        )
+        invite = FeedbackInvite.objects.get(round=feedback_round)
+        question = feedback_round.questions.get(key="usefulness")
+        stakeholder_services.feedback_submit(
+            token=links.make_token(invite),
+            answers={str(question.pk): 4},
+            consent=True,
+            consent_version=policy.version,
+        )
+
+
 def intake_keys(w: World, n: int) -> None:
     for _ in range(n):
         stakeholder_services.intake_key_create(
@@ -1057,6 +1093,10 @@ BUILDERS: dict[str, tuple[str, Builder, str]] = {
     "stakeholders:workshop-list": ("manager", workshops, ""),
     "stakeholders:feedback-round-list": ("manager", feedback_rounds, ""),
     "stakeholders:product-feedback": ("manager", product_feedback, ""),
+    "stakeholders:consent-policy": ("org_admin", consent_policies, ""),
+    "stakeholders:stakeholder-edit": ("org_admin", consent_records, ""),
+    "stakeholders-api:organization-consent-policy-list": ("org_admin", consent_policies, ""),
+    "stakeholders-api:stakeholder-consent-record-list": ("org_admin", consent_records, ""),
     "compliance:audit-trail": ("org_admin", audit_events, ""),
     "models-registry-api:catalogue-model-list": ("org_member", catalogue_models, ""),
     "models-registry-api:vendor-list": ("org_member", vendors, ""),

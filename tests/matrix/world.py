@@ -514,6 +514,7 @@ def _stakeholder_records(project: Any, manager: User) -> dict[str, Any]:
         "feedback_round": feedback_round,
         "invite": invite,
         "feedback_token": links.make_token(invite),
+        "withdrawal_token": links.make_withdrawal_token(person),
         "intake_key": key,
         "plain_intake_key": plain_key,
     }

@@ -145,6 +145,7 @@ def test_preferences_default_per_kind_and_refuse_unknown_kinds_or_channels(org_m
         "export.ready": "in_app",  # the requester is on the page that queued it
         "audit.verification_failed": "email",
         "retention.due": "in_app",  # the retention page lists what is due
+        "consent.withdrawn": "email",  # the answers must stop being processed
     }
     with pytest.raises(ValidationError) as refused:
         notification_preferences_set(

@@ -169,6 +169,7 @@ def test_the_preferences_page_sets_a_channel_per_kind(signed_in, member):
         "export.ready": "digest",
         "audit.verification_failed": "email",
         "retention.due": "digest",
+        "consent.withdrawn": "email",
     }
     response = signed_in.post(reverse("notifications:preferences"), choices)
 

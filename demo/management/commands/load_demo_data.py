@@ -23,6 +23,7 @@ from demo.adapt import claims_adaptation
 from demo.compliance import claims_evidence, demo_classifications
 from demo.logins import DEMO_LOGINS, DEMO_ORGANIZATION, DEMO_PASSWORD, SECOND_ORGANIZATION
 from demo.operate import claims_modification, claims_operation
+from demo.privacy_consent import demo_consent_policy
 from demo.privacy_inventory import claims_privacy
 from demo.privacy_requests import demo_subject_requests
 from demo.privacy_transparency import claims_fact_sheet
@@ -215,6 +216,7 @@ def _demo_insurance() -> None:
     claims_privacy(claims, pm=pm)
     claims_fact_sheet(claims, compliance=compliance)
     demo_subject_requests(organization=org, compliance=compliance)
+    demo_consent_policy(org, compliance=compliance)
 
 
 def _project(pm: User, org: Organization, spec: dict[str, Any], viewer: User) -> Project:
