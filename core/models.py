@@ -87,3 +87,36 @@ class SignOff(BaseModel):
     class Meta(BaseModel.Meta):
         abstract = True
         ordering = ["created_at"]
+
+
+class IdempotentRequest(BaseModel):
+    """A POST sent with an `Idempotency-Key`, and the answer it got (core/api/idempotency.py).
+
+    A client that timed out does not know whether its create happened; sending the same key
+    again returns the first answer instead of creating a second row. The key is the client's,
+    so it is scoped to the credential's user: two clients may use the same key unharmed.
+    """
+
+    # Off the trail (audit/personal.py): a replay cache, not a governed record. The stored
+    # answer may name people (the created row as the client saw it), so it is personal.
+    personal_fields = ("response_body",)
+    audit_excluded_fields = ("key", "fingerprint", "owner", "method", "path", "status_code")
+    audit_safe_fields = ("completed_at", "location")
+
+    owner = models.CharField(max_length=64)  # "<user id>": whose key it is
+    key = models.CharField(max_length=255)
+    method = models.CharField(max_length=8)
+    path = models.CharField(max_length=2000)
+    fingerprint = models.CharField(max_length=64)  # SHA-256 of method, path and body
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    response_body = models.JSONField(null=True, blank=True)
+    location = models.CharField(max_length=2000, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "key"], name="idempotent_request_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path} ({self.key})"

@@ -47,6 +47,7 @@ PROBLEM_DESCRIPTIONS = {
     409: "The request conflicts with the current state (e.g. a concurrent change).",
     412: "If-Match names a representation that is no longer current: read it again.",
     415: "The body is not application/json.",
+    422: "This Idempotency-Key was used for another request: choose a new key.",
     429: "Too many requests: slow down (see the Retry-After header).",
 }
 # The id in a detail URL. Declared because the lookup pattern accepts any segment (so a
@@ -106,6 +107,16 @@ class CharterAutoSchema(AutoSchema):
         ):
             parameters.append(_header("If-Match", "The ETag you read: 412 if it changed since."))
             responses.setdefault("412", _problem_response(412))
+        elif self.method == "POST":
+            parameters.append(
+                _header(
+                    "Idempotency-Key",
+                    "Your key for this request (a UUID): sent again with the same body, the "
+                    "first answer is replayed; with another body, 422 (docs/api.md).",
+                )
+            )
+            responses.setdefault("409", _problem_response(409))
+            responses.setdefault("422", _problem_response(422))
 
     def _get_paginator(self) -> Any:
         action = getattr(self.view, "action", None)

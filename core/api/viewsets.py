@@ -24,6 +24,8 @@ from core.api.conditional import (
     matches,
 )
 from core.api.errors import CONCURRENT_CHANGE, Conflict, InsufficientScope, unique_violation
+from core.api.idempotency import Replay, begin, finish, requested_key
+from core.models import IdempotentRequest
 
 TOO_BIG = "The request body is larger than the {megabytes} MB a request may carry."
 
@@ -85,6 +87,16 @@ class ApiViewSet(GenericViewSet):
         super().check_permissions(request)
 
     _reading_current = False
+    _idempotent: IdempotentRequest | None = None
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        # Signed in, allowed and within the rate: a POST with an Idempotency-Key claims it
+        # now, or answers what the first request with it got (core/api/idempotency.py).
+        if request.method == "POST" and request.user.is_authenticated:
+            key = requested_key(request)
+            if key is not None:
+                self._idempotent = begin(request, key)
 
     def check_object_permissions(self, request: Request, obj: Any) -> None:
         super().check_object_permissions(request, obj)
@@ -129,9 +141,24 @@ class ApiViewSet(GenericViewSet):
             if header is not None and matches(header, etag):
                 response = Response(status=304)
             response["ETag"] = etag
+        if self._idempotent is not None:
+            finish(self._idempotent, response)
+            self._idempotent = None
         return super().finalize_response(request, response, *args, **kwargs)
 
     def handle_exception(self, exc: Exception) -> Response:
+        if isinstance(exc, Replay):
+            return exc.response
+        try:
+            return self._problem_for(exc)
+        except Exception:
+            # A bug (500) after the key was claimed: release it, so the retry runs afresh.
+            if self._idempotent is not None:
+                finish(self._idempotent, None)
+                self._idempotent = None
+            raise
+
+    def _problem_for(self, exc: Exception) -> Response:
         # A body over Django's limit would be a bare HTML 400: answer a problem saying which.
         if isinstance(exc, RequestDataTooBig):
             limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0
