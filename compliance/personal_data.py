@@ -39,6 +39,10 @@ ABOUT_FIELDS = frozenset(
 ADDRESS_FIELDS = frozenset({("outbox.outboxmessage", "recipient")})
 # Models with personal fields that belong to no subject Charter can name, and why.
 UNATTRIBUTED: dict[str, str] = {
+    "core.idempotentrequest": (
+        "a day's cache of API answers for Idempotency-Key replays, owned by the client's key, "
+        "not by a subject: erasure deletes the cached answers that name the subject"
+    ),
     "stakeholders.productfeedback": (
         "an end user of the deployed product, posted through an intake key without any "
         "identity; the retention rule for product feedback erases it"
@@ -144,6 +148,9 @@ def organization_scope(model: type[models.Model], organization: models.Model) ->
         return Q(**{f"{project_path}__organization": organization})
     names = {field.name for field in model._meta.concrete_fields}
     org_path: str | None = getattr(model, "policy_organization_path", None)
+    if org_path and "__" in org_path:
+        # A path through a relation ("stakeholder__organization"), as the policy walks it.
+        return Q(**{org_path: organization})
     if org_path or "organization" in names:
         field = model._meta.get_field(org_path or "organization")
         if isinstance(field, models.ForeignKey):

@@ -51,6 +51,7 @@ class RetentionEraseInputSerializer(StrictInputSerializer):
     confirm = serializers.BooleanField(help_text="Must be true: the erasure is for good.")
 
 
+@extend_schema_serializer(component_name="RetentionErased")
 class RetentionErasedOutputSerializer(serializers.Serializer):
     erased = serializers.IntegerField()
 

@@ -21,6 +21,7 @@ from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from accounts.models import APIToken, Organization, OrganizationMembership, User
@@ -32,6 +33,7 @@ from compliance.models import DataSubjectRequest
 from compliance.personal_data import ADDRESS_FIELDS, subject_holdings
 from compliance.services.subject_requests import subject_request_close, subject_request_lock
 from core.errors import ConflictError
+from core.models import IdempotentRequest
 from outbox.models import OutboxMessage
 
 ERASED_TEXT = "[erased]"
@@ -171,7 +173,23 @@ def subject_data_erase(*, subject: models.Model, organization: Organization) -> 
         if getattr(subject, name) and getattr(subject, name) != tombstone(subject, name)
     ]
     erased = records_erase([row for holding in holdings for row in holding.rows])
-    return dict(sorted((erased | _library_traces_erase(traces)).items()))
+    return dict(
+        sorted((erased | _library_traces_erase(traces) | _replay_cache_erase(traces)).items())
+    )
+
+
+def _replay_cache_erase(values: list[str]) -> ErasedFields:
+    """Forget the API answers kept for Idempotency-Key replays (core/api/idempotency.py) that
+    name the subject: a day's cache, but one that may hold the created row as it was sent."""
+    if not values:
+        return {}
+    text = Cast("response_body", models.TextField())
+    match = Q()
+    for value in values:
+        match |= Q(body_text__icontains=value)
+    rows = IdempotentRequest.objects.annotate(body_text=text).filter(match)
+    deleted, _ = IdempotentRequest.objects.filter(pk__in=rows.values("pk")).delete()
+    return {IdempotentRequest._meta.label_lower: ["response_body"]} if deleted else {}
 
 
 @transaction.atomic

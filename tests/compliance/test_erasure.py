@@ -16,6 +16,7 @@ from compliance.services.erasure import ONLY_ADMIN, subject_request_erase
 from compliance.services.subject_exports import subject_request_export
 from compliance.services.subject_requests import subject_request_record
 from core.errors import ConflictError
+from core.models import IdempotentRequest
 from notifications.models import Notification
 from outbox.models import OutboxMessage
 from stakeholders.models import Answer, Stakeholder
@@ -57,7 +58,10 @@ def test_a_model_that_declares_personal_fields_and_that_no_subject_reaches_is_re
     monkeypatch,
 ):
     monkeypatch.setattr(personal_data, "UNATTRIBUTED", {})
-    assert uncovered_personal_models() == ["stakeholders.productfeedback"]
+    assert uncovered_personal_models() == [
+        "core.idempotentrequest",
+        "stakeholders.productfeedback",
+    ]
 
 
 def _erasure_request(actor, org, subject, subject_type="stakeholder", kind="erasure"):
@@ -143,6 +147,32 @@ def test_after_erasure_the_stakeholder_is_nowhere_in_the_database_and_the_chain_
     assert event.data["fields"]["stakeholders.stakeholder"] == ["email", "name", "notes"]
     assert event.data["fields"]["stakeholders.answer"] == ["text"]
     call_command("verify_audit_chain")  # raises CommandError on a broken link
+
+
+@pytest.mark.django_db
+def test_erasure_forgets_the_cached_api_answers_that_name_the_stakeholder(
+    org, compliance_officer, project, manager
+):
+    subject = support.stakeholder_everywhere(manager=manager, project=project)
+    # The answer a client's create got, kept for its Idempotency-Key replays.
+    IdempotentRequest.objects.create(
+        owner=str(manager.pk),
+        key="create-stakeholder",
+        method="POST",
+        path="/api/v1/stakeholders/",
+        fingerprint="f",
+        status_code=201,
+        response_body={"id": str(subject.stakeholder.pk), "name": support.NAME},
+    )
+    unrelated = IdempotentRequest.objects.create(
+        owner=str(manager.pk), key="other", method="POST", path="/x/", fingerprint="g"
+    )
+    request = _erasure_request(compliance_officer, org, subject.stakeholder)
+
+    subject_request_erase(actor=compliance_officer, request=request, confirm=True)
+
+    assert support.where_found(STAKEHOLDER_NEEDLES) == []
+    assert list(IdempotentRequest.objects.values_list("pk", flat=True)) == [unrelated.pk]
 
 
 @pytest.mark.django_db
