@@ -189,9 +189,11 @@ def generate(
     seed: int,
     until: datetime = UNTIL,
     progress: Callable[[str], None] = lambda line: None,
+    sizes: Sizes | None = None,
 ) -> LoadData:
-    """Write one organisation of `scale` (see the module's docstring) in one transaction."""
-    sizes = Sizes.at(scale)
+    """Write one organisation of `scale` (see the module's docstring) in one transaction;
+    `sizes`, when given, replaces the scale's counts (the HTTP figures' own mix)."""
+    sizes = sizes or Sizes.at(scale)
     slug = organization_slug(seed)
     if Organization.objects.filter(slug=slug).exists():
         raise ValueError(f"The organisation {slug} exists already: give another --seed.")
@@ -327,8 +329,21 @@ def _generate(sizes: Sizes, seed: int, draw: _Draw, progress: Callable[[str], No
     )
 
 
-def _risks(draw: _Draw, project: dict[str, Any], count: int) -> Iterator[dict[str, Any]]:
-    for reference in range(1, count + 1):
+def risks_add(project: Project, count: int, *, seed: int, until: datetime = UNTIL) -> int:
+    """Copy `count` more generated risks into `project` (after its highest reference): the
+    one large register the HTTP figures page through."""
+    first = (
+        Risk.objects.filter(project=project).aggregate(m=models.Max("reference"))["m"] or 0
+    ) + 1
+    row = {"id": project.pk, "owner_id": project.owner_id}
+    with transaction.atomic():
+        return _copy(Risk, _risks(_Draw(seed, until), row, count, first=first))
+
+
+def _risks(
+    draw: _Draw, project: dict[str, Any], count: int, *, first: int = 1
+) -> Iterator[dict[str, Any]]:
+    for reference in range(first, first + count):
         scored = draw.random.random() < 0.9  # a tenth not yet scored
         yield _stamped(
             draw,
