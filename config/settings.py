@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "demo",  # the top floor: nothing imports it
+    "bench",  # above demo: the load data generator's command (docs/performance.md)
 ]
 
 MIDDLEWARE = [

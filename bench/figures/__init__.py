@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bench.figures import audit_export, audit_verify, monitoring_ingestion, reminders
+from bench.figures import audit_export, audit_verify, http_pages, monitoring_ingestion, reminders
 from bench.measure import Measurement
 from bench.scales import Scale
 from bench.world import World
@@ -17,4 +17,5 @@ FIGURES: dict[str, Figure] = {
     "reminders": reminders.run,
     "audit_export": audit_export.run,
     "audit_verify": audit_verify.run,
+    "http_pages": http_pages.run,
 }

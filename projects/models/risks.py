@@ -91,6 +91,8 @@ class Risk(BaseModel):
                 for name in ("likelihood", "impact", "residual_likelihood", "residual_impact")
             ],
         ]
+        # PostgreSQL also has risk_score_order, the register's default order as an index
+        # (migration 0005; SQLite refuses NULLS LAST in an index, so it is not declared here).
         indexes = [models.Index(fields=["project", "status"])]
 
     def __str__(self) -> str:
