@@ -255,7 +255,7 @@ class Client:
             if len(chunk) == batch_size:
                 answers.append(self._batch(path, f"{base}-{len(answers) + 1}", chunk))
                 chunk = []
-        if chunk or not answers:
+        if chunk:
             answers.append(self._batch(path, f"{base}-{len(answers) + 1}", chunk))
         return answers
 
