@@ -9,6 +9,7 @@ import subprocess
 import sys
 import uuid
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import httpx
 import pytest
@@ -234,6 +235,26 @@ def test_points_go_in_batches_and_an_audit_export_is_downloaded(
     assert ready["rows"]
     assert json.loads(lines[-1])["manifest"]["rows"] == ready["rows"]
     assert AuditExport.objects.count() == 1
+
+
+def test_the_command_line_downloads_the_export_a_worker_writes(
+    live_server, org, compliance_officer, tmp_path, worker
+):
+    _, token = api_token_create(actor=compliance_officer, name="archive", scopes=["export"])
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    command = ["download-export", "--organization", str(org.pk), "--output", str(folder)]
+    run = _run(
+        [sys.executable, "-m", "charter_client", *command, "--wait", "30"],
+        env={"CHARTER_URL": live_server.url, "CHARTER_TOKEN": token},
+    )
+    assert run.returncode == 0, run.stderr
+    answer = json.loads(run.stdout)
+    assert answer["status"] == "ready"
+    downloaded = Path(answer["path"])
+    assert downloaded.parent == folder
+    manifest = json.loads(downloaded.read_text().splitlines()[-1])["manifest"]
+    assert manifest["rows"] == answer["rows"]
 
 
 # --- the README, run as written ------------------------------------------------------------
