@@ -19,7 +19,7 @@ from charter_client.models import Point
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    args = build_parser().parse_args(argv)
     url, token = os.environ.get("CHARTER_URL", ""), os.environ.get("CHARTER_TOKEN", "")
     if not url or not token:
         sys.stderr.write("Set CHARTER_URL and CHARTER_TOKEN.\n")
@@ -39,19 +39,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="charter", description=__doc__)
+def build_parser() -> argparse.ArgumentParser:
+    # No abbreviated options: a CI script written today must not change meaning when an
+    # option is added tomorrow.
+    parser = argparse.ArgumentParser(prog="charter", description=__doc__, allow_abbrev=False)
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds per request")
     commands = parser.add_subparsers(required=True, metavar="command")
 
-    lm_eval = commands.add_parser("post-lm-eval", help="import an lm-eval results file")
+    lm_eval = commands.add_parser(
+        "post-lm-eval", allow_abbrev=False, help="import an lm-eval results file"
+    )
     lm_eval.add_argument("--project", required=True, help="id or exact name")
     lm_eval.add_argument("--model-version", required=True, help="id, number (v3) or name")
     lm_eval.add_argument("--file", required=True, type=Path, help="results_*.json")
     lm_eval.add_argument("--benchmark", help="default: the file's top-level tasks")
     lm_eval.set_defaults(run=_post_lm_eval)
 
-    points = commands.add_parser("push-points", help="push monitoring points")
+    points = commands.add_parser("push-points", allow_abbrev=False, help="push monitoring points")
     points.add_argument("--project", required=True, help="id or exact name")
     points.add_argument("--deployment", required=True, help="deployment id")
     points.add_argument(
@@ -60,7 +64,9 @@ def _parser() -> argparse.ArgumentParser:
     points.add_argument("--batch-id", help="reuse it to make a re-run add nothing")
     points.set_defaults(run=_push_points)
 
-    export = commands.add_parser("download-export", help="export the audit trail to a file")
+    export = commands.add_parser(
+        "download-export", allow_abbrev=False, help="export the audit trail to a file"
+    )
     export.add_argument("--organization", required=True, help="organisation id")
     export.add_argument("--format", default="jsonl", choices=["jsonl", "csv", "pdf"])
     export.add_argument("--output", required=True, type=Path, help="a file, or a folder")
