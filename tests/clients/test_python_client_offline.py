@@ -1,10 +1,18 @@
-"""The client's retries, against answers the live server cannot be made to give on demand (a
-proxy's 502, a rate limit, a dropped connection): httpx's MockTransport stands in for the
-network, and every call is the client's own code."""
+"""The client without a server: its retries, against answers a live server cannot be made to
+give on demand (a proxy's 502, a rate limit, a dropped connection), with httpx's MockTransport
+standing in for the network; and the command lines its documentation shows."""
+
+import re
+import shlex
 
 import httpx
 import pytest
 from charter_client import CharterError, Client
+from charter_client.cli import build_parser
+
+from tests.clients.conftest import CLIENT_SRC
+
+REPOSITORY = CLIENT_SRC.parents[2]
 
 URL = "https://charter.test"
 OK = {"id": "e1", "benchmark": "b", "metrics": []}
@@ -74,3 +82,18 @@ def test_an_upload_goes_without_a_key_and_floats_travel_as_plain_decimals(monkey
         )
     assert [("Idempotency-Key" in r.headers) for r in seen] == [False, False, True]
     assert b'"value":"0.00001"' in seen[-1].content.replace(b" ", b"")
+
+
+def test_every_command_line_the_readmes_show_is_one_the_client_takes():
+    shown = []
+    for text in (
+        (REPOSITORY / "clients" / "python" / "README.md").read_text(),
+        (REPOSITORY / "docs" / "api.md").read_text(),
+    ):
+        for block in re.findall(r"```sh\n(.*?)```", text, re.DOTALL):
+            for line in block.replace("\\\n", " ").splitlines():
+                found = re.search(r"(?:^charter|python -m charter_client) (.*)", line.strip())
+                shown += [found.group(1)] if found else []
+    assert len(shown) >= 5
+    for arguments in shown:
+        build_parser().parse_args(shlex.split(arguments))  # SystemExit on a stale option
