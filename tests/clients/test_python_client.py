@@ -287,6 +287,15 @@ def test_the_readme_example_and_ci_step_run_against_the_server(world, tmp_path):
     assert "Signed in as" in run.stdout
     assert "mmlu_abstract_algebra: mmlu_abstract_algebra/acc = 0.34" in run.stdout
     assert Evaluation.objects.get().source == "lm_eval"
+    broken = tmp_path / "broken.json"
+    broken.write_bytes(b"{not json")
+    refused = _run(
+        [sys.executable, str(EXAMPLE), "Claims assistant", "v1", str(broken)],
+        env={"CHARTER_URL": world["url"], "CHARTER_TOKEN": world["token"]},
+    )
+    assert refused.returncode == 1
+    assert "Charter refused the file:" in refused.stderr
+    assert "file" in refused.stderr  # the field the problem names
     Evaluation.objects.all().delete()  # the CI step below imports the same file afresh
 
     # --- the GitHub Actions step, with its environment, in GitHub's default shell (bash -e)
