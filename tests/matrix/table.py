@@ -60,7 +60,7 @@ EVERY_METHOD_PUBLIC = dict.fromkeys(("GET", "POST", "PUT", "PATCH", "DELETE"), P
 
 TABLE: dict[str, dict[str, Rule]] = {
     # --- site-wide ------------------------------------------------------------------------
-    "home": EVERY_METHOD_PUBLIC,  # a redirect to the project list
+    "home": {"GET": SIGNED_IN},  # the portfolio dashboard
     "healthz": {"GET": PUBLIC},
     "audit-public-key": {"GET": PUBLIC},
     "api-schema": {"GET": PUBLIC},
@@ -621,6 +621,7 @@ TABLE: dict[str, dict[str, Rule]] = {
 # HTML pages that list rows (API lists are found by their DRF "-list" names): each needs a
 # data builder in tests/matrix/test_list_queries.py.
 HTML_LISTS = {
+    "home",
     "compliance:privacy",
     "compliance:dpia",
     "projects:project-list",
