@@ -28,6 +28,7 @@ PAGES = [
     "/compliance/audit/",
     "/inbox/",
     "/projects/",
+    "/",
 ]
 
 
