@@ -97,7 +97,14 @@ def test_registry_orders_panels_and_replaces_a_key_registered_again():
 
 def test_the_installed_apps_register_their_panels():
     keys = [p.key for p in panels.panels()]
-    assert keys[:4] == ["pipeline", "heat_map", "overdue_tasks", "compliance"]
+    assert keys == [
+        "pipeline",
+        "heat_map",
+        "overdue_tasks",
+        "compliance",
+        "engagement",
+        "operations",
+    ]
 
 
 def test_a_member_sees_only_their_projects_and_never_another_organisation(
