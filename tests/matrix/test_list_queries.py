@@ -314,7 +314,8 @@ def tasks(w: World, n: int) -> None:
 
 def portfolio(w: World, n: int) -> None:
     """n more projects, each with a scored risk, an overdue task and a check of the world's
-    framework: every figure of the dashboard grows with n."""
+    framework, and n more workshops, feedback rounds, incidents and rolling-out deployments:
+    every panel of the dashboard grows with n."""
     framework = Framework.objects.get(key="matrix-framework")
     for _ in range(n):
         project = project_services.project_create(
@@ -344,6 +345,16 @@ def portfolio(w: World, n: int) -> None:
             added_in="test",
         )
         ComplianceCheck.objects.create(project=project, requirement=requirement, phase="scope")
+    workshops(w, n)
+    for _ in range(n):
+        stakeholder_services.feedback_round_open(
+            actor=w.users["manager"],
+            feedback_round=_round(w),
+            stakeholders=[_stakeholder(w, link=True).pk],
+        )
+    incidents(w, n)
+    deployments(w, n)
+    Deployment.objects.filter(name__startswith="Deployment ").update(status="rolling_out")
 
 
 def phase_changes(w: World, n: int) -> None:

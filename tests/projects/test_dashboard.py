@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from models_registry.models import Incident
 from projects import services as project_services
 from projects.dashboard import PanelRegistry, panels
 from tests.factories import ProjectFactory, ProjectMembershipFactory
@@ -172,3 +173,20 @@ def test_each_figure_links_to_a_list_that_shows_that_count(client, org, project,
     overdue = client.get(reverse("projects:my-work") + "?overdue=1").content.decode()
     assert "Write the brief" in overdue
     assert "Later" not in overdue
+
+
+def test_incidents_of_projects_the_member_cannot_see_never_reach_their_dashboard(
+    client, org, project, manager, project_member, outsider
+):
+    foreign = ProjectFactory(organization=outsider.org_memberships.get().organization)
+    unseen = _managed(org, manager, "Not mine")
+    for target, title in ((project, "Mine"), (unseen, "Unseen"), (foreign, "Foreign")):
+        Incident.objects.create(
+            project=target, title=f"{title} outage", severity="high", occurred_at=timezone.now()
+        )
+    client.force_login(project_member(project, "viewer"))
+    body = client.get(reverse("home")).content.decode()
+    assert "Mine outage" in body
+    assert "Unseen outage" not in body
+    assert "Foreign outage" not in body
+    assert '<span class="badge bad">1 high</span>' in body
