@@ -129,13 +129,28 @@ SEVERITY_ORDER = ("critical", "high", "medium", "low")
 DASHBOARD_ROWS = 8
 
 
-def dashboard_open_incidents(*, user: Actor, organization: Organization) -> dict[str, Any]:
-    """Open incidents of the visible projects: a count per severity and the most severe ones
-    (two queries, whatever their number)."""
+def open_incident_list_for_user(
+    *, user: Actor, organization: Organization, severity: str = ""
+) -> QuerySet[Incident]:
+    """The open (or under investigation) incidents of the organisation's projects the user may
+    see, most severe and newest first, optionally of one severity."""
     incidents = visible(user, Incident).filter(
         project__organization=organization,
         status__in=[Incident.Status.OPEN, Incident.Status.INVESTIGATING],
     )
+    if severity:
+        incidents = incidents.filter(severity=severity)
+    severity_rank = Case(
+        *(When(severity=s, then=Value(i)) for i, s in enumerate(SEVERITY_ORDER)),
+        output_field=IntegerField(),
+    )
+    return incidents.select_related("project", "owner").order_by(severity_rank, "-occurred_at")
+
+
+def dashboard_open_incidents(*, user: Actor, organization: Organization) -> dict[str, Any]:
+    """Open incidents of the visible projects: a count per severity (each the length of the
+    incident list filtered by it) and the most severe ones (two queries)."""
+    incidents = open_incident_list_for_user(user=user, organization=organization)
     counts = dict(
         incidents.values_list("severity")
         .annotate(n=Count("id"))
@@ -143,20 +158,12 @@ def dashboard_open_incidents(*, user: Actor, organization: Organization) -> dict
         .values_list("severity", "n")
     )
     labels = dict(Incident.Severity.choices)
-    severity_rank = Case(
-        *(When(severity=s, then=Value(i)) for i, s in enumerate(SEVERITY_ORDER)),
-        output_field=IntegerField(),
-    )
     return {
         "by_severity": [
             {"severity": s, "label": labels[s], "count": counts.get(s, 0)} for s in SEVERITY_ORDER
         ],
         "total": sum(counts.values()),
-        "incidents": list(
-            incidents.select_related("project").order_by(severity_rank, "-created_at")[
-                :DASHBOARD_ROWS
-            ]
-        ),
+        "incidents": list(incidents[:DASHBOARD_ROWS]),
     }
 
 

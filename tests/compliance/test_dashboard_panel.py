@@ -44,6 +44,7 @@ def test_the_compliance_panel_links_each_figure_to_the_checks_it_counts(
     assert ">Compliance per framework</h2>" in body
     assert "<strong>50 %</strong> met" in body
     done = re.search(r'\?framework=eu-ai-act&amp;status=done">(\d+)</a> of <a[^>]*>(\d+)<', body)
+    assert done is not None
     assert done.groups() == ("1", "2")
     assert _rows(client, "?framework=eu-ai-act&status=done") == 1
     assert _rows(client, "?framework=eu-ai-act") == 2

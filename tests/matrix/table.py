@@ -374,6 +374,7 @@ TABLE: dict[str, dict[str, Rule]] = {
     "models_registry:incident-create": {"POST": PROJECT_CONTRIBUTE},
     "models_registry:modification-assess": {"POST": COMPLIANCE_SIGNOFF},
     "models_registry:incident-detail": {"GET": PROJECT_VIEW},
+    "models_registry:incident-list": {"GET": SIGNED_IN},
     "models_registry:incident-step": {"POST": PROJECT_CONTRIBUTE},  # an update
     "compliance:bias-audits": {"GET": PROJECT_VIEW},
     "compliance:bias-audit-new": {"POST": CLASSIFY},
@@ -622,6 +623,7 @@ TABLE: dict[str, dict[str, Rule]] = {
 # data builder in tests/matrix/test_list_queries.py.
 HTML_LISTS = {
     "home",
+    "models_registry:incident-list",
     "compliance:privacy",
     "compliance:dpia",
     "projects:project-list",

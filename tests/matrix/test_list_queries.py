@@ -1092,6 +1092,7 @@ BUILDERS: dict[str, tuple[str, Builder, str]] = {
     "compliance-api:audit-export-list": ("org_admin", audit_exports, ""),
     "projects:project-list": ("manager", projects, ""),
     "home": ("manager", portfolio, ""),
+    "models_registry:incident-list": ("viewer", incidents, ""),
     "projects:my-work": ("manager", tasks, ""),
     # What waits for the officer grows with the open flags (half of those built).
     "inbox:inbox": ("compliance_officer", modification_flags, ""),

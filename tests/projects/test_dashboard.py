@@ -189,4 +189,8 @@ def test_incidents_of_projects_the_member_cannot_see_never_reach_their_dashboard
     assert "Mine outage" in body
     assert "Unseen outage" not in body
     assert "Foreign outage" not in body
-    assert '<span class="badge bad">1 high</span>' in body
+    assert 'href="/incidents/?severity=high">1 high</a>' in body
+    listed = client.get("/incidents/?severity=high").content.decode()
+    assert "Mine outage" in listed
+    assert "Unseen outage" not in listed
+    assert "Foreign outage" not in listed
