@@ -29,6 +29,7 @@ PAGES = [
     "/inbox/",
     "/projects/",
     "/",
+    "/incidents/",
 ]
 
 
