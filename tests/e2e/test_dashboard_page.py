@@ -22,6 +22,9 @@ def test_the_dashboard_passes_axe_and_its_figures_work_without_javascript(
         expect(page.get_by_role("heading", name="Projects by phase", level=2)).to_be_visible()
         if javascript:
             assert axe_violations(page) == []
+            page.goto(live_server.url + "/incidents/")
+            assert axe_violations(page) == []
+            page.go_back()
         page.get_by_role("link", name="1 risk with likelihood 4 and impact 5").click()
         expect(page.get_by_role("heading", level=1)).to_contain_text("Projects of")
         expect(page.get_by_role("link", name=project.name)).to_be_visible()
