@@ -340,7 +340,7 @@ def organization_switch(request: AuthenticatedRequest) -> HttpResponse:
     if not url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
-        target = reverse("projects:project-list")
+        target = reverse(settings.LOGIN_REDIRECT_URL)  # the home page
     messages.success(request, f"Switched to {org.name}.")
     return redirect(target)
 
@@ -541,7 +541,7 @@ def invitation_accept(request: HttpRequest, secret: str) -> HttpResponse:
         if membership is not None:
             request.session[selectors.SESSION_ORG_KEY] = str(membership.organization_id)
             messages.success(request, f"Welcome to {membership.organization.name}.")
-            return redirect("projects:project-list")
+            return redirect(settings.LOGIN_REDIRECT_URL)
     context = {"invitation": invitation, "form": form, "has_account": has_account}
     status = 400 if request.method == "POST" else 200
     return render(request, "accounts/invitation_accept.html", context, status=status)

@@ -6,7 +6,7 @@ class ComplianceConfig(AppConfig):
 
     def ready(self) -> None:
         from audit.actions import register_actions
-        from compliance import gates, receivers  # noqa: F401  (register criteria, receivers)
+        from compliance import gates, panels, receivers  # noqa: F401  (criteria, panels, receivers)
         from compliance.audit_actions import ComplianceAction
 
         register_actions(ComplianceAction)

@@ -132,7 +132,12 @@ class OrgCheckFilterForm(forms.Form):
     """The organisation-wide list of checks, as the workspace's figures link to it."""
 
     status = forms.ChoiceField(
-        choices=[("", "Any status"), ("open", "Open"), *ComplianceCheck.Status.choices],
+        choices=[
+            ("", "Any status"),
+            ("open", "Open"),
+            ("done", "Met or not applicable"),
+            *ComplianceCheck.Status.choices,
+        ],
         required=False,
     )
     framework = forms.ChoiceField(required=False)

@@ -166,7 +166,7 @@ OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:oidc-callback"
 CHARTER_OIDC_GROUPS_CLAIM = env("CHARTER_OIDC_GROUPS_CLAIM", default="groups")
 # Checked at start-up (accounts.oidc.check_group_roles).
 CHARTER_OIDC_GROUP_ROLES = env("CHARTER_OIDC_GROUP_ROLES", default="")
-LOGIN_REDIRECT_URL = "projects:project-list"
+LOGIN_REDIRECT_URL = "home"  # the portfolio dashboard
 LOGOUT_REDIRECT_URL = "accounts:login"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

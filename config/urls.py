@@ -1,6 +1,5 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from audit import views as audit_views
@@ -8,9 +7,10 @@ from compliance import urls as compliance_urls
 from core.api import errors
 from core.api.errors import api_not_found
 from core.health import healthz
+from projects.views import dashboard as dashboard_views
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="projects:project-list"), name="home"),
+    path("", dashboard_views.dashboard, name="home"),
     path("healthz", healthz, name="healthz"),
     path(".well-known/charter-audit-key.json", audit_views.public_key, name="audit-public-key"),
     path("", include("accounts.urls")),

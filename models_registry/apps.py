@@ -6,7 +6,7 @@ class ModelsRegistryConfig(AppConfig):
 
     def ready(self) -> None:
         from audit.actions import register_actions
-        from models_registry import gates, receivers  # noqa: F401  (register criteria, receivers)
+        from models_registry import gates, panels, receivers  # noqa: F401  (criteria, panels, receivers)
         from models_registry.audit_actions import ModelsRegistryAction
 
         register_actions(ModelsRegistryAction)

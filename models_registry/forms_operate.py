@@ -48,3 +48,11 @@ class IncidentForm(forms.Form):
     description = forms.CharField(
         max_length=10000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class IncidentFilterForm(forms.Form):
+    """The organisation's open incidents, as the dashboard's figures link to them."""
+
+    severity = forms.ChoiceField(
+        required=False, choices=[("", "Any severity"), *Incident.Severity.choices]
+    )

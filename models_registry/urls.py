@@ -5,6 +5,7 @@ from models_registry.views import (
     catalogue,
     experiments,
     imports,
+    incidents,
     operate,
     selection,
     vendors,
@@ -20,6 +21,7 @@ A = "projects/<uuid:project_id>/adapt"
 OP = "projects/<uuid:project_id>/operate"
 
 urlpatterns = [
+    path("incidents/", incidents.incident_list, name="incident-list"),
     # the organisation's catalogue
     path(f"{C}/", catalogue.catalogue_list, name="catalogue-list"),
     path(f"{C}/new/", catalogue.catalogue_create, name="catalogue-create"),

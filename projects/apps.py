@@ -6,7 +6,7 @@ class ProjectsConfig(AppConfig):
 
     def ready(self) -> None:
         from audit.actions import register_actions
-        from projects import gates  # noqa: F401  (registers this app's gate criteria)
+        from projects import gates, panels  # noqa: F401  (register criteria, dashboard panels)
         from projects.audit_actions import ProjectsAction
 
         register_actions(ProjectsAction)

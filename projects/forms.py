@@ -19,6 +19,9 @@ class ProjectFilterForm(forms.Form):
     status = forms.ChoiceField(required=False, choices=STATUS_FILTER)
     risk_tier = forms.ChoiceField(required=False, choices=RISK_TIER_FILTER, label="Risk tier")
     owner = forms.ChoiceField(required=False, label="Owner")
+    # A cell of the dashboard's combined heat map: projects with an open risk there.
+    likelihood = forms.IntegerField(required=False, min_value=1, max_value=5)
+    impact = forms.IntegerField(required=False, min_value=1, max_value=5)
 
     def __init__(self, *args: Any, owners: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

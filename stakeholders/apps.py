@@ -6,7 +6,7 @@ class StakeholdersConfig(AppConfig):
 
     def ready(self) -> None:
         from audit.actions import register_actions
-        from stakeholders import gates  # noqa: F401  (registers this app's gate criteria)
+        from stakeholders import gates, panels  # noqa: F401  (register criteria, dashboard panels)
         from stakeholders.audit_actions import StakeholdersAction
         from stakeholders.outbox import register_handlers
 

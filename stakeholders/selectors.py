@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
@@ -328,3 +329,36 @@ def feedback_answers_for_invite(*, invite: FeedbackInvite) -> QuerySet[Answer]:
     The caller proved it holds the invite's signed link; no user is involved.
     """
     return Answer.objects.filter(response__invite=invite).order_by("question__position")
+
+
+# What the portfolio dashboard lists (stakeholders/panels.py).
+DASHBOARD_WORKSHOP_DAYS = 30
+DASHBOARD_ROWS = 8
+
+
+def dashboard_upcoming_workshops(*, user: User, organization: Organization) -> list[Workshop]:
+    """The next scheduled workshops of the visible projects (one query, a bounded list)."""
+    now = timezone.now()
+    return list(
+        visible(user, Workshop)
+        .filter(
+            project__organization=organization,
+            status=Workshop.Status.SCHEDULED,
+            starts_at__gte=now,
+            starts_at__lte=now + timedelta(days=DASHBOARD_WORKSHOP_DAYS),
+        )
+        .select_related("project")
+        .order_by("starts_at")[:DASHBOARD_ROWS]
+    )
+
+
+def dashboard_open_feedback_rounds(
+    *, user: User, organization: Organization
+) -> list[FeedbackRound]:
+    """The open feedback rounds of the visible projects, soonest to close first (one query)."""
+    return list(
+        visible(user, FeedbackRound)
+        .filter(project__organization=organization, status=FeedbackRound.Status.OPEN)
+        .select_related("project")
+        .order_by("closes_at")[:DASHBOARD_ROWS]
+    )

@@ -95,9 +95,9 @@ def refused(
 
 
 def sign_in(page: Page, base: str, email: str) -> None:
-    """Sign in through the login page with the factories' password; land on the projects."""
+    """Sign in through the login page with the factories' password; land on the dashboard."""
     page.goto(f"{base}/accounts/login/")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(DEFAULT_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Projects of")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Portfolio of")

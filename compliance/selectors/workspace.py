@@ -35,8 +35,9 @@ def org_checks(*, user: User, organization: Organization) -> QuerySet[Compliance
 def org_check_list(
     *, user: User, organization: Organization, filters: dict[str, Any] | None = None
 ) -> QuerySet[ComplianceCheck]:
-    """The organisation's checks the user may see, with the workspace's filters: status,
-    framework, `due` ("overdue" or "soon"), project, tier."""
+    """The organisation's checks the user may see, with the workspace's filters: status
+    (also "open", and "done": met or not applicable), framework, `due` ("overdue" or
+    "soon"), project, tier."""
     checks = org_checks(user=user, organization=organization).select_related(
         "project", "requirement__framework", "owner"
     )
@@ -44,6 +45,8 @@ def org_check_list(
     today = timezone.localdate()
     if filters.get("status") == "open":
         checks = checks.filter(status__in=OPEN)
+    elif filters.get("status") == "done":
+        checks = checks.filter(status__in=DONE)
     elif filters.get("status"):
         checks = checks.filter(status=filters["status"])
     if filters.get("framework"):
@@ -61,11 +64,11 @@ def org_check_list(
     return checks.order_by("due_date", "project__name", "requirement__order")
 
 
-def overview(*, user: User, organization: Organization) -> dict[str, Any]:
-    """The workspace's figures (a handful of aggregate queries)."""
-    today = timezone.localdate()
+def checks_by_framework(*, user: User, organization: Organization) -> list[dict[str, Any]]:
+    """Per framework followed: its checks the user may see, how many are met, the share met
+    (one query; the workspace and the dashboard show it, linked to the checks list)."""
     checks = org_checks(user=user, organization=organization)
-    by_framework = [
+    return [
         {
             "key": row["requirement__framework__key"],
             "name": row["requirement__framework__name"],
@@ -77,15 +80,34 @@ def overview(*, user: User, organization: Organization) -> dict[str, Any]:
         .annotate(total=Count("id"), done=Count("id", filter=Q(status__in=DONE)))
         .order_by("requirement__framework__name")
     ]
+
+
+def checks_due(*, user: User, organization: Organization, today: date) -> dict[str, int]:
+    """Open checks past due and due within DUE_SOON_DAYS (one query), as the checks list's
+    `due=overdue` and `due=soon` filters count them."""
+    due = (
+        org_checks(user=user, organization=organization)
+        .filter(status__in=OPEN)
+        .aggregate(
+            overdue=Count("id", filter=Q(due_date__lt=today)),
+            soon=Count(
+                "id",
+                filter=Q(due_date__gte=today, due_date__lte=today + timedelta(DUE_SOON_DAYS)),
+            ),
+        )
+    )
+    return {"overdue": due["overdue"], "due_soon": due["soon"]}
+
+
+def overview(*, user: User, organization: Organization) -> dict[str, Any]:
+    """The workspace's figures (a handful of aggregate queries)."""
+    today = timezone.localdate()
+    checks = org_checks(user=user, organization=organization)
+    by_framework = checks_by_framework(user=user, organization=organization)
     by_status = dict(
         checks.values_list("status").annotate(n=Count("id")).values_list("status", "n")
     )
-    due = checks.filter(status__in=OPEN).aggregate(
-        overdue=Count("id", filter=Q(due_date__lt=today)),
-        soon=Count(
-            "id", filter=Q(due_date__gte=today, due_date__lte=today + timedelta(DUE_SOON_DAYS))
-        ),
-    )
+    due = checks_due(user=user, organization=organization, today=today)
     projects = visible(user, Project).filter(organization=organization)
     tiers = dict(
         projects.values_list("risk_tier").annotate(n=Count("id")).values_list("risk_tier", "n")
@@ -104,7 +126,7 @@ def overview(*, user: User, organization: Organization) -> dict[str, Any]:
         "by_status": by_status,
         "total": sum(by_status.values()),
         "overdue": due["overdue"],
-        "due_soon": due["soon"],
+        "due_soon": due["due_soon"],
         "tiers": tiers,
         "expiring": list(expiring[:20]),
         "progress": progress_over_time(user=user, organization=organization, today=today),

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from accounts.models import Organization
@@ -121,4 +121,60 @@ def post_market_plan_get(*, project: Project) -> PostMarketPlan | None:
         .select_related("reviewer")
         .prefetch_related("reviews__reviewer")
         .first()
+    )
+
+
+# Open incidents first by severity on the portfolio dashboard (models_registry/panels.py).
+SEVERITY_ORDER = ("critical", "high", "medium", "low")
+DASHBOARD_ROWS = 8
+
+
+def open_incident_list_for_user(
+    *, user: Actor, organization: Organization, severity: str = ""
+) -> QuerySet[Incident]:
+    """The open (or under investigation) incidents of the organisation's projects the user may
+    see, most severe and newest first, optionally of one severity."""
+    incidents = visible(user, Incident).filter(
+        project__organization=organization,
+        status__in=[Incident.Status.OPEN, Incident.Status.INVESTIGATING],
+    )
+    if severity:
+        incidents = incidents.filter(severity=severity)
+    severity_rank = Case(
+        *(When(severity=s, then=Value(i)) for i, s in enumerate(SEVERITY_ORDER)),
+        output_field=IntegerField(),
+    )
+    return incidents.select_related("project", "owner").order_by(severity_rank, "-occurred_at")
+
+
+def dashboard_open_incidents(*, user: Actor, organization: Organization) -> dict[str, Any]:
+    """Open incidents of the visible projects: a count per severity (each the length of the
+    incident list filtered by it) and the most severe ones (two queries)."""
+    incidents = open_incident_list_for_user(user=user, organization=organization)
+    counts = dict(
+        incidents.values_list("severity")
+        .annotate(n=Count("id"))
+        .order_by()
+        .values_list("severity", "n")
+    )
+    labels = dict(Incident.Severity.choices)
+    return {
+        "by_severity": [
+            {"severity": s, "label": labels[s], "count": counts.get(s, 0)} for s in SEVERITY_ORDER
+        ],
+        "total": sum(counts.values()),
+        "incidents": list(incidents[:DASHBOARD_ROWS]),
+    }
+
+
+def dashboard_rollouts(*, user: Actor, organization: Organization) -> list[Deployment]:
+    """Deployments rolling out or paused mid-rollout in the visible projects (one query)."""
+    return list(
+        visible(user, Deployment)
+        .filter(
+            project__organization=organization,
+            status__in=[Deployment.Status.ROLLING_OUT, Deployment.Status.PAUSED],
+        )
+        .select_related("project")
+        .order_by("project__name", "created_at")[:DASHBOARD_ROWS]
     )

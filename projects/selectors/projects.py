@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import Organization, ProjectMembership, User
@@ -39,6 +39,16 @@ def project_list_for_user(
         projects = projects.filter(owner_id=filters["owner"])
     if filters.get("status"):
         projects = projects.filter(status=filters["status"])
+    if filters.get("likelihood") and filters.get("impact"):
+        projects = projects.filter(
+            Exists(
+                Risk.objects.filter(
+                    project=OuterRef("pk"),
+                    likelihood=filters["likelihood"],
+                    impact=filters["impact"],
+                ).exclude(status=Risk.Status.CLOSED)
+            )
+        )
     if filters.get("q"):
         term = filters["q"]
         projects = projects.filter(Q(name__icontains=term) | Q(description__icontains=term))

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import Perm, Rule, can
+from accounts.selectors import current_organization
 from accounts.types import AuthenticatedRequest
 from core.forms import add_service_errors, error_text
 from projects import selectors, services
@@ -86,13 +87,16 @@ def task_status(request: AuthenticatedRequest, task_id: Any) -> HttpResponse:
 @login_required
 @require_http_methods(["GET"])
 def my_work(request: AuthenticatedRequest) -> HttpResponse:
-    """Every open task assigned to me, across the projects I can see, by due date."""
-    tasks = selectors.task_list_for_user(user=request.user, mine=True)
+    """Every open task assigned to me, across the projects I can see, by due date;
+    `?overdue=1` keeps those past due in the current organisation (the dashboard's link)."""
+    overdue_in = current_organization(request) if request.GET.get("overdue") == "1" else None
+    tasks = selectors.task_list_for_user(user=request.user, mine=True, overdue_in=overdue_in)
     return render(
         request,
         "projects/my_work.html",
         {
             "tasks": tasks,
+            "overdue": overdue_in is not None,
             "nav": "my-work",
             "status_choices": Task.Status.choices,
         },

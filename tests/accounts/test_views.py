@@ -94,7 +94,7 @@ def test_sign_in_page_renders_for_visitors_and_sends_members_on(client, admin):
     assert page.status_code == 200
     assert "<h1>Sign in to Charter</h1>" in page.content.decode()
     client.force_login(admin)
-    assert client.get("/accounts/login/")["Location"] == "/projects/"
+    assert client.get("/accounts/login/")["Location"] == "/"  # the dashboard
 
 
 def test_wrong_password_shows_an_error_and_changes_nothing(client, admin):
@@ -111,7 +111,7 @@ def test_sign_in_is_case_insensitive_and_recorded(client, admin, org):
         "/accounts/login/", {"username": admin.email.upper(), "password": DEFAULT_PASSWORD}
     )
     assert response.status_code == 302
-    assert response["Location"] == "/projects/"
+    assert response["Location"] == "/"  # the dashboard
     assert client.session["_auth_user_id"] == str(admin.pk)
     event = AuditEvent.objects.get()
     assert (event.action, event.actor, event.organization, event.origin) == (
@@ -408,7 +408,7 @@ def test_switch_ignores_an_offsite_next(client, admin, org):
     response = client.post(
         "/organizations/switch/", {"organization": str(org.pk), "next": "https://evil.example/"}
     )
-    assert response["Location"] == "/projects/"
+    assert response["Location"] == "/"  # the dashboard
 
 
 def test_a_person_without_an_organisation_starts_one(client):
@@ -734,7 +734,7 @@ def test_invitation_accepted_by_a_new_person(client, org, admin):
             "password2": "a-strong-pass-phrase",
         },
     )
-    assert done["Location"] == "/projects/"
+    assert done["Location"] == "/"  # the dashboard
     newbie = User.objects.get(email="newbie@example.com")
     assert (newbie.full_name, newbie.check_password("a-strong-pass-phrase")) == ("New Bie", True)
     membership = OrganizationMembership.objects.get(user=newbie)
@@ -754,7 +754,7 @@ def test_invitation_accepted_by_the_signed_in_invitee(client, org, admin, outsid
     assert "Accept the invitation" in page
     assert 'name="password1"' not in page
     response = client.post(f"/invitations/{secret}/")
-    assert response["Location"] == "/projects/"
+    assert response["Location"] == "/"  # the dashboard
     assert OrganizationMembership.objects.get(organization=org, user=outsider).role == "member"
     assert client.session[SESSION_ORG_KEY] == str(org.pk)
     assert Invitation.objects.get().status == "accepted"

@@ -31,14 +31,14 @@ def test_first_visit_journey(page: Page, live_server, org, admin, org_member):
     expect(page.get_by_role("alert")).to_contain_text("Please enter a correct email and password")
     page.get_by_label("Password").fill(DEFAULT_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(f"Projects of {org.name}")
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Portfolio of {org.name}")
 
-    # The switcher submits on change and lands on the other organisation's projects.
+    # The switcher submits on change and stays on the page, now the other organisation's.
     page.get_by_label("Organisation").select_option(label="Zeta Labs")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Projects of Zeta Labs")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Portfolio of Zeta Labs")
     expect(page.get_by_role("status")).to_contain_text("Switched to Zeta Labs.")
     page.get_by_label("Organisation").select_option(label=org.name)
-    expect(page.get_by_role("heading", level=1)).to_have_text(f"Projects of {org.name}")
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Portfolio of {org.name}")
 
     for name in ("Claims triage assistant", "Support chatbot"):
         page.get_by_role("link", name="Projects", exact=True).click()

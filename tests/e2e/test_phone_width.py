@@ -28,6 +28,8 @@ PAGES = [
     "/compliance/audit/",
     "/inbox/",
     "/projects/",
+    "/",
+    "/incidents/",
 ]
 
 

@@ -17,7 +17,7 @@ def test_risks_on_the_heat_map_and_the_gate_request(page: Page, live_server, org
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     sign_in(page, live_server.url, admin.email)
 
-    page.get_by_role("link", name="New project").click()
+    page.get_by_role("link", name="Create the first project").click()  # the empty dashboard
     page.get_by_label("Name").fill("Claims triage assistant")
     page.get_by_role("button", name="Create project").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Claims triage assistant")

@@ -61,6 +61,6 @@ def test_two_factor_journey(page: Page, live_server, org, admin):
         _code(secret, steps_ahead=1)
     )  # a code not used before
     page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(f"Projects of {org.name}")
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Portfolio of {org.name}")
 
     assert errors == []

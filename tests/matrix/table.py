@@ -60,7 +60,7 @@ EVERY_METHOD_PUBLIC = dict.fromkeys(("GET", "POST", "PUT", "PATCH", "DELETE"), P
 
 TABLE: dict[str, dict[str, Rule]] = {
     # --- site-wide ------------------------------------------------------------------------
-    "home": EVERY_METHOD_PUBLIC,  # a redirect to the project list
+    "home": {"GET": SIGNED_IN},  # the portfolio dashboard
     "healthz": {"GET": PUBLIC},
     "audit-public-key": {"GET": PUBLIC},
     "api-schema": {"GET": PUBLIC},
@@ -374,6 +374,7 @@ TABLE: dict[str, dict[str, Rule]] = {
     "models_registry:incident-create": {"POST": PROJECT_CONTRIBUTE},
     "models_registry:modification-assess": {"POST": COMPLIANCE_SIGNOFF},
     "models_registry:incident-detail": {"GET": PROJECT_VIEW},
+    "models_registry:incident-list": {"GET": SIGNED_IN},
     "models_registry:incident-step": {"POST": PROJECT_CONTRIBUTE},  # an update
     "compliance:bias-audits": {"GET": PROJECT_VIEW},
     "compliance:bias-audit-new": {"POST": CLASSIFY},
@@ -621,6 +622,8 @@ TABLE: dict[str, dict[str, Rule]] = {
 # HTML pages that list rows (API lists are found by their DRF "-list" names): each needs a
 # data builder in tests/matrix/test_list_queries.py.
 HTML_LISTS = {
+    "home",
+    "models_registry:incident-list",
     "compliance:privacy",
     "compliance:dpia",
     "projects:project-list",

@@ -312,6 +312,51 @@ def tasks(w: World, n: int) -> None:
         )
 
 
+def portfolio(w: World, n: int) -> None:
+    """n more projects, each with a scored risk, an overdue task and a check of the world's
+    framework, and n more workshops, feedback rounds, incidents and rolling-out deployments:
+    every panel of the dashboard grows with n."""
+    framework = Framework.objects.get(key="matrix-framework")
+    for _ in range(n):
+        project = project_services.project_create(
+            actor=w.users["manager"], organization=w.org, name=f"Portfolio {_n()}"
+        )
+        project_services.risk_create_from_library(
+            actor=w.users["manager"],
+            project=project,
+            library_ref="owasp-llm:LLM02",
+            likelihood=3,
+            impact=4,
+            owner=w.users["manager"],
+        )
+        project_services.task_create(
+            actor=w.users["manager"],
+            project=project,
+            title=f"Task {_n()}",
+            assignee=w.users["manager"],
+            due_date=timezone.localdate() - timedelta(days=3),
+        )
+        requirement = Requirement.objects.create(
+            framework=framework,
+            ref=f"P-{_n()}",
+            title="Budget",
+            kind="control",
+            phase="scope",
+            added_in="test",
+        )
+        ComplianceCheck.objects.create(project=project, requirement=requirement, phase="scope")
+    workshops(w, n)
+    for _ in range(n):
+        stakeholder_services.feedback_round_open(
+            actor=w.users["manager"],
+            feedback_round=_round(w),
+            stakeholders=[_stakeholder(w, link=True).pk],
+        )
+    incidents(w, n)
+    deployments(w, n)
+    Deployment.objects.filter(name__startswith="Deployment ").update(status="rolling_out")
+
+
 def phase_changes(w: World, n: int) -> None:
     # Passing a gate for real takes a whole lifecycle; the history only lists rows.
     for _ in range(n):
@@ -1046,6 +1091,8 @@ BUILDERS: dict[str, tuple[str, Builder, str]] = {
     "compliance-api:audit-checkpoint-list": ("org_admin", audit_checkpoints, ""),
     "compliance-api:audit-export-list": ("org_admin", audit_exports, ""),
     "projects:project-list": ("manager", projects, ""),
+    "home": ("manager", portfolio, ""),
+    "models_registry:incident-list": ("viewer", incidents, ""),
     "projects:my-work": ("manager", tasks, ""),
     # What waits for the officer grows with the open flags (half of those built).
     "inbox:inbox": ("compliance_officer", modification_flags, ""),
