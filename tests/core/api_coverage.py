@@ -1,0 +1,422 @@
+"""What the browser can do, and where a client does the same through /api/v1/.
+
+Every named HTML route is in exactly one of three tables:
+
+- `API_FOR`: the route's capability and the API route name(s) that offer it;
+- `VIEW_ONLY`: a page with no capability of its own for a client (signing in, a page that only
+  assembles others, a public link for someone who holds no token), with the reason;
+- `KNOWN_GAPS`: a real capability that has no API route yet. The set shrinks: a gap that gets
+  an API route moves to `API_FOR` (tests/core/test_api_coverage.py fails until it does).
+
+Reviewed by hand: a new page needs a line here, and the line says where its API is.
+"""
+
+from __future__ import annotations
+
+API_FOR: dict[str, tuple[str, ...]] = {
+    # --- accounts: organisations, members, invitations, tokens -------------------------------
+    "accounts:profile": ("accounts-api:me",),
+    "accounts:organization-create": ("accounts-api:organization-list",),
+    "accounts:organization-two-factor-policy": ("accounts-api:organization-detail",),
+    "accounts:member-list": ("accounts-api:organization-member-list",),
+    "accounts:member-role": ("accounts-api:organization-member-detail",),
+    "accounts:member-remove": ("accounts-api:organization-member-detail",),
+    "accounts:invitation-create": ("accounts-api:organization-invitation-list",),
+    "accounts:invitation-revoke": ("accounts-api:organization-invitation-revoke",),
+    "accounts:service-account-list": ("accounts-api:organization-service-account-list",),
+    "accounts:service-account-deactivate": (
+        "accounts-api:organization-service-account-deactivate",
+    ),
+    "accounts:service-account-token-create": (
+        "accounts-api:organization-service-account-token-list",
+    ),
+    "accounts:service-account-token-revoke": (
+        "accounts-api:organization-service-account-token-detail",
+    ),
+    "accounts:token-list": ("accounts-api:token-list",),
+    "accounts:token-revoke": ("accounts-api:token-revoke",),
+    # The audit key is public JSON already; the API publishes the same key beside checkpoints.
+    "audit-public-key": ("compliance-api:audit-checkpoint-public-key",),
+    # --- projects ----------------------------------------------------------------------------
+    "projects:project-list": ("projects-api:project-list",),
+    "projects:project-create": ("projects-api:project-list",),
+    "projects:project-detail": ("projects-api:project-detail",),
+    "projects:project-edit": ("projects-api:project-detail",),
+    "projects:project-audit": ("compliance-api:audit-event-list",),
+    "projects:project-member-add": ("projects-api:project-member-list",),
+    "projects:project-member-role": ("projects-api:project-member-detail",),
+    "projects:project-member-remove": ("projects-api:project-member-detail",),
+    "projects:project-tasks": ("projects-api:project-task-list",),
+    "projects:task-status": ("projects-api:task-detail",),
+    "projects:my-work": ("projects-api:my-task-list",),
+    "projects:gate": ("projects-api:project-gate", "projects-api:phase-history-list"),
+    "projects:gate-request": ("projects-api:project-gate-request",),
+    "projects:gate-decide": (
+        "projects-api:gate-request-approve",
+        "projects-api:gate-request-reject",
+        "projects-api:gate-request-withdraw",
+    ),
+    "projects:move-back": ("projects-api:project-move-back",),
+    "projects:proposal-list": ("projects-api:organization-proposal-list",),
+    "projects:proposal-triage": (
+        "projects-api:proposal-accept",
+        "projects-api:proposal-reject",
+        "projects-api:proposal-request-info",
+    ),
+    "projects:feasibility-list": ("projects-api:feasibility-study-list",),
+    "projects:feasibility-new": ("projects-api:feasibility-study-list",),
+    "projects:feasibility-edit": ("projects-api:feasibility-study-detail",),
+    "projects:feasibility-sign-off": ("projects-api:feasibility-study-sign-off",),
+    "projects:risk-register": ("projects-api:risk-list", "projects-api:risk-heat-map"),
+    "projects:risk-create": ("projects-api:risk-list", "projects-api:risk-library-list"),
+    "projects:risk-edit": ("projects-api:risk-detail",),
+    "projects:scope-document": ("projects-api:scope-version-list",),
+    "projects:scope-version-new": ("projects-api:scope-version-list",),
+    "projects:scope-version": (
+        "projects-api:scope-version-detail",
+        "projects-api:scope-version-diff",
+    ),
+    "projects:scope-version-action": (
+        "projects-api:scope-version-submit",
+        "projects-api:scope-version-approve",
+        "projects-api:scope-version-request-changes",
+        "projects-api:scope-version-comments",
+    ),
+    # --- inbox and notifications -------------------------------------------------------------
+    "inbox:inbox": ("inbox-api:my-inbox-list",),
+    "inbox:nav-count": ("inbox-api:my-inbox-list",),
+    "notifications:notification-list": ("notifications-api:notification-list",),
+    "notifications:bell": ("notifications-api:notification-list",),
+    "notifications:notification-read": ("notifications-api:notification-read",),
+    "notifications:notification-read-all": ("notifications-api:notification-read-all",),
+    "notifications:preferences": ("notifications-api:preferences",),
+    # --- stakeholders, workshops, feedback ---------------------------------------------------
+    "stakeholders:stakeholder-list": ("stakeholders-api:organization-stakeholder-list",),
+    "stakeholders:stakeholder-create": ("stakeholders-api:organization-stakeholder-list",),
+    "stakeholders:stakeholder-edit": (
+        "stakeholders-api:stakeholder-detail",
+        "stakeholders-api:stakeholder-consent-record-list",
+    ),
+    "stakeholders:consent-policy": ("stakeholders-api:organization-consent-policy-list",),
+    "stakeholders:project-stakeholders": (
+        "stakeholders-api:project-stakeholder-list",
+        "stakeholders-api:project-stakeholder-grid",
+    ),
+    "stakeholders:stakeholder-link": ("stakeholders-api:project-stakeholder-list",),
+    "stakeholders:stakeholder-unlink": ("stakeholders-api:project-stakeholder-detail",),
+    "stakeholders:workshop-list": ("stakeholders-api:project-workshop-list",),
+    "stakeholders:workshop-schedule": ("stakeholders-api:project-workshop-list",),
+    "stakeholders:workshop-detail": ("stakeholders-api:workshop-detail",),
+    "stakeholders:workshop-invite": ("stakeholders-api:workshop-invite",),
+    "stakeholders:workshop-reschedule": ("stakeholders-api:workshop-reschedule",),
+    "stakeholders:workshop-cancel": ("stakeholders-api:workshop-cancel",),
+    "stakeholders:workshop-outcome": ("stakeholders-api:workshop-outcome",),
+    "stakeholders:workshop-calendar": ("stakeholders-api:workshop-ics",),
+    "stakeholders:feedback-round-list": (
+        "stakeholders-api:project-feedback-round-list",
+        "stakeholders-api:feedback-trend-list",
+    ),
+    "stakeholders:feedback-round-create": ("stakeholders-api:project-feedback-round-list",),
+    "stakeholders:feedback-round-detail": (
+        "stakeholders-api:feedback-round-detail",
+        "stakeholders-api:feedback-round-results",
+        "stakeholders-api:feedback-round-outstanding",
+        "stakeholders-api:feedback-invite-detail",
+    ),
+    "stakeholders:feedback-round-open": ("stakeholders-api:feedback-round-open",),
+    "stakeholders:feedback-round-close": ("stakeholders-api:feedback-round-close",),
+    "stakeholders:feedback-round-summary": ("stakeholders-api:feedback-round-summary",),
+    "stakeholders:feedback-results-csv": ("stakeholders-api:feedback-round-results-csv",),
+    "stakeholders:feedback-invite-revoke": ("stakeholders-api:feedback-invite-revoke",),
+    "stakeholders:product-feedback": (
+        "stakeholders-api:project-product-feedback-list",
+        "stakeholders-api:project-product-feedback-summary",
+        "stakeholders-api:project-intake-key-list",
+        "stakeholders-api:intake-key-detail",
+    ),
+    "stakeholders:intake-key-revoke": ("stakeholders-api:intake-key-revoke",),
+    # --- models registry: catalogue and vendors ----------------------------------------------
+    "models_registry:catalogue-list": ("models-registry-api:catalogue-model-list",),
+    "models_registry:catalogue-create": ("models-registry-api:catalogue-model-list",),
+    "models_registry:catalogue-detail": ("models-registry-api:catalogue-model-detail",),
+    "models_registry:catalogue-edit": ("models-registry-api:catalogue-model-detail",),
+    "models_registry:catalogue-delete": ("models-registry-api:catalogue-model-detail",),
+    "models_registry:catalogue-export": ("models-registry-api:catalogue-model-export",),
+    "models_registry:catalogue-import": (
+        "models-registry-api:catalogue-model-import",
+        "models-registry-api:catalogue-model-import-starter",
+    ),
+    "models_registry:catalogue-settings": ("models-registry-api:exchange-rate-list",),
+    "models_registry:vendor-list": ("models-registry-api:vendor-list",),
+    "models_registry:vendor-create": ("models-registry-api:vendor-list",),
+    "models_registry:vendor-detail": (
+        "models-registry-api:vendor-detail",
+        "models-registry-api:vendor-assessment-list",
+    ),
+    "models_registry:vendor-edit": ("models-registry-api:vendor-detail",),
+    "models_registry:vendor-assess": ("models-registry-api:vendor-assessment-list",),
+    # --- models registry: selection ----------------------------------------------------------
+    "models_registry:criterion-create": ("models-registry-api:criterion-list",),
+    "models_registry:criterion-edit": ("models-registry-api:criterion-detail",),
+    "models_registry:criterion-delete": ("models-registry-api:criterion-detail",),
+    "models_registry:candidate-create": ("models-registry-api:candidate-list",),
+    "models_registry:candidate-edit": ("models-registry-api:candidate-detail",),
+    "models_registry:candidate-delete": ("models-registry-api:candidate-detail",),
+    "models_registry:workload-edit": ("models-registry-api:workload",),
+    "models_registry:matrix": ("models-registry-api:matrix", "models-registry-api:sheets"),
+    "models_registry:score-sheet": (
+        "models-registry-api:my-sheet",
+        "models-registry-api:my-sheet-submit",
+    ),
+    "models_registry:sheet-abstain": ("models-registry-api:my-sheet-abstain",),
+    "models_registry:decision-new": ("models-registry-api:decision-list",),
+    "models_registry:decision-detail": ("models-registry-api:decision-detail",),
+    "models_registry:decision-sign": ("models-registry-api:decision-sign",),
+    # --- models registry: adapt --------------------------------------------------------------
+    "models_registry:version-create": ("models-registry-api:model-version-list",),
+    "models_registry:base-version-create": ("models-registry-api:model-version-list",),
+    "models_registry:dataset-create": ("models-registry-api:dataset-list",),
+    "models_registry:run-create": ("models-registry-api:fine-tune-run-list",),
+    "models_registry:prompt-create": ("models-registry-api:prompt-list",),
+    "models_registry:prompt-detail": (
+        "models-registry-api:prompt-detail",
+        "models-registry-api:prompt-versions",
+        "models-registry-api:prompt-diff",
+    ),
+    "models_registry:evaluation-create": (
+        "models-registry-api:evaluation-list",
+        "models-registry-api:adapt-criteria",
+    ),
+    "models_registry:evaluation-detail": ("models-registry-api:evaluation-detail",),
+    "models_registry:results-import": (
+        "models-registry-api:import-lm-eval",
+        "models-registry-api:import-inspect",
+    ),
+    "models_registry:mlflow-import": ("models-registry-api:import-mlflow",),
+    "models_registry:user-test-create": ("models-registry-api:user-test-list",),
+    "models_registry:feedback-create": ("models-registry-api:human-feedback-list",),
+    "models_registry:feedback-triage": (
+        "models-registry-api:human-feedback-triage",
+        "models-registry-api:human-feedback-addressed",
+    ),
+    # --- models registry: integrate and operate ----------------------------------------------
+    "models_registry:deployment-create": ("models-registry-api:deployment-list",),
+    "models_registry:deployment-step": (
+        "models-registry-api:deployment-approve",
+        "models-registry-api:deployment-start",
+        "models-registry-api:deployment-promote",
+        "models-registry-api:deployment-pause",
+        "models-registry-api:deployment-resume",
+        "models-registry-api:deployment-rollback",
+        "models-registry-api:deployment-end",
+        "models-registry-api:deployment-confirm-exit",
+        "models-registry-api:deployment-points",
+        "models-registry-api:deployment-thresholds",
+    ),
+    "models_registry:incident-create": ("models-registry-api:incident-list",),
+    "models_registry:incident-detail": ("models-registry-api:incident-detail",),
+    "models_registry:incident-step": (
+        "models-registry-api:incident-serious",
+        "models-registry-api:incident-reported",
+        "models-registry-api:incident-updates",
+        "models-registry-api:incident-resolve",
+    ),
+    "models_registry:modification-assess": (
+        "models-registry-api:modification-flag-list",
+        "models-registry-api:modification-flag-assess",
+    ),
+    "models_registry:optimisation-create": ("models-registry-api:optimisation-list",),
+    "models_registry:ab-tests": ("models-registry-api:ab-test-list",),
+    "models_registry:ab-test-create": ("models-registry-api:ab-test-list",),
+    "models_registry:ab-test-detail": ("models-registry-api:ab-test-detail",),
+    "models_registry:ab-test-start": ("models-registry-api:ab-test-start",),
+    "models_registry:ab-test-results": ("models-registry-api:ab-test-results",),
+    "models_registry:ab-test-finish": ("models-registry-api:ab-test-finish",),
+    # --- compliance: frameworks, checks, evidence, classification ----------------------------
+    "compliance:catalogue": (
+        "compliance-api:framework-list",
+        "compliance-api:followed-framework-list",
+    ),
+    "compliance:framework-detail": ("compliance-api:framework-detail",),
+    "compliance:framework-follow": (
+        "compliance-api:followed-framework-list",
+        "compliance-api:followed-framework-detail",
+    ),
+    "compliance:requirement-detail": ("compliance-api:requirement-detail",),
+    "compliance:project-compliance": ("compliance-api:compliance-check-list",),
+    "compliance:check-detail": ("compliance-api:compliance-check-detail",),
+    "compliance:check-submit": ("compliance-api:compliance-check-submit",),
+    "compliance:check-review": ("compliance-api:compliance-check-review",),
+    "compliance:check-evidence-attach": ("compliance-api:evidence-attach",),
+    "compliance:check-evidence-detach": ("compliance-api:evidence-detach",),
+    "compliance:evidence-list": ("compliance-api:evidence-list",),
+    "compliance:evidence-add": ("compliance-api:evidence-list",),
+    "compliance:evidence-detail": ("compliance-api:evidence-detail",),
+    "compliance:evidence-download": ("compliance-api:evidence-download",),
+    "compliance:evidence-judge": ("compliance-api:evidence-judge",),
+    "compliance:classify": (
+        "compliance-api:classification-list",
+        "compliance-api:classification-questionnaire-list",
+    ),
+    "compliance:classification-confirm": ("compliance-api:classification-confirm",),
+    "compliance:bias-audits": ("compliance-api:bias-audit-list",),
+    "compliance:bias-audit-new": ("compliance-api:bias-audit-list",),
+    "compliance:bias-audit-ad-hoc": ("compliance-api:bias-audit-ad-hoc",),
+    "compliance:bias-audit-conduct": ("compliance-api:bias-audit-conduct",),
+    "compliance:bias-audit-sign": ("compliance-api:bias-audit-sign-off",),
+    # --- compliance: privacy, DPIA, subject requests, retention, literacy --------------------
+    "compliance:privacy": (
+        "compliance-api:privacy-inventory-list",
+        "compliance-api:dpia-version-list",
+    ),
+    "compliance:privacy-inventory-csv": ("compliance-api:privacy-inventory-list",),
+    "compliance:privacy-dataset-edit": ("models-registry-api:dataset-detail",),
+    "compliance:dpia": ("compliance-api:dpia-version-list",),
+    "compliance:dpia-start": ("compliance-api:dpia-version-list",),
+    "compliance:dpia-version": ("compliance-api:dpia-version-detail",),
+    "compliance:dpia-edit": ("compliance-api:dpia-version-detail",),
+    "compliance:dpia-submit": ("compliance-api:dpia-version-submit",),
+    "compliance:dpia-opinion": ("compliance-api:dpia-version-dpo-opinion",),
+    "compliance:dpia-sign": ("compliance-api:dpia-version-sign-off",),
+    "compliance:dpia-reopen": ("compliance-api:dpia-version-reopen",),
+    "compliance:subject-requests": ("compliance-api:subject-request-list",),
+    "compliance:subject-request-detail": ("compliance-api:subject-request-detail",),
+    "compliance:subject-request-step": (
+        "compliance-api:subject-request-start",
+        "compliance-api:subject-request-extend",
+        "compliance-api:subject-request-refuse",
+        "compliance-api:subject-request-complete",
+    ),
+    "compliance:subject-request-erase": ("compliance-api:subject-request-erase",),
+    "compliance:subject-request-export": ("compliance-api:subject-request-export",),
+    "compliance:subject-request-export-json": ("compliance-api:subject-request-export",),
+    "compliance:retention": ("compliance-api:retention-rule-list",),
+    "compliance:retention-rule-remove": ("compliance-api:retention-rule-detail",),
+    "compliance:retention-erase": ("compliance-api:retention-rule-erase",),
+    "compliance:training-list": ("compliance-api:training-record-list",),
+    "compliance:training-edit": ("compliance-api:training-record-detail",),
+    "compliance:training-delete": ("compliance-api:training-record-detail",),
+    # --- compliance: transparency ------------------------------------------------------------
+    "compliance:transparency": (
+        "compliance-api:transparency-fact-sheet",
+        "compliance-api:transparency-notice",
+        "compliance-api:transparency-annex-iv",
+        "compliance-api:fact-sheet-publication-detail",
+    ),
+    "compliance:fact-sheet-pdf": ("compliance-api:transparency-fact-sheet-pdf",),
+    "compliance:notice-pdf": ("compliance-api:transparency-notice-pdf",),
+    "compliance:annex-iv-pdf": ("compliance-api:transparency-annex-iv-pdf",),
+    "compliance:fact-sheet-publish": ("compliance-api:fact-sheet-publication-list",),
+    "compliance:fact-sheet-unpublish": ("compliance-api:fact-sheet-publication-unpublish",),
+    # --- compliance: the audit trail ---------------------------------------------------------
+    "compliance:audit-trail": (
+        "compliance-api:audit-event-list",
+        "compliance-api:audit-event-detail",
+        "compliance-api:audit-checkpoint-list",
+        "compliance-api:audit-checkpoint-latest",
+    ),
+    # The browser streams the three formats; a client asks for the same files as exports.
+    "compliance:audit-trail-export": ("compliance-api:audit-export-list",),
+    "compliance:audit-trail-export-csv": ("compliance-api:audit-export-list",),
+    "compliance:audit-trail-export-pdf": ("compliance-api:audit-export-list",),
+    "compliance:audit-export-queue": (
+        "compliance-api:audit-export-list",
+        "compliance-api:audit-export-detail",
+        "compliance-api:audit-export-verify",
+    ),
+    "compliance:audit-export-download": ("compliance-api:audit-export-download",),
+    # --- webhooks and reports ----------------------------------------------------------------
+    "webhooks:endpoint-list": ("webhooks-api:webhook-list",),
+    "webhooks:endpoint-detail": ("webhooks-api:webhook-detail", "webhooks-api:webhook-deliveries"),
+    "webhooks:endpoint-test": ("webhooks-api:webhook-test",),
+    "webhooks:endpoint-delete": ("webhooks-api:webhook-detail",),
+    "reports:report-list": ("reports-api:report-list", "reports-api:report-schedule-list"),
+    "reports:report-detail": ("reports-api:report-detail",),
+    "reports:report-download": ("reports-api:report-download",),
+    "reports:schedule-toggle": ("reports-api:report-schedule-detail",),
+}
+
+VIEW_ONLY: dict[str, str] = {
+    "home": "a redirect to the project list",
+    "healthz": "the load balancer's probe, not a capability",
+    # Signing in is what a token replaces; these pages are the browser's session.
+    "accounts:login": "the browser's sign-in; a client authenticates with a token",
+    "accounts:logout": "ends the browser's session; a client revokes its token",
+    "accounts:sign-in-code": "the second step of the browser's sign-in",
+    "accounts:oidc-sign-in": "the browser's single sign-on redirect",
+    "accounts:oidc-callback": "the identity provider's redirect back to the browser",
+    "accounts:password-change": "the browser's password; a token never holds or changes it",
+    "accounts:password-reset": "for a person who cannot sign in, so holds no token",
+    "accounts:password-reset-done": "the page after asking for a reset mail",
+    "accounts:password-reset-confirm": "the reset link in the mail, for a person with no token",
+    "accounts:password-reset-complete": "the page after a reset",
+    "accounts:two-factor": "two-factor enrolment of the browser's sign-in",
+    "accounts:two-factor-start": "two-factor enrolment of the browser's sign-in",
+    "accounts:two-factor-confirm": "two-factor enrolment of the browser's sign-in",
+    "accounts:two-factor-disable": "two-factor enrolment of the browser's sign-in",
+    "accounts:two-factor-recovery-codes": "the browser's sign-in recovery codes",
+    "accounts:sessions-end-others": "ends the person's other browser sessions",
+    "accounts:organization-switch": "the browser's current organisation; API paths name it",
+    "accounts:invitation-accept": "the invitee signs up through the mailed link, no token yet",
+    # Pages that only assemble what their API routes offer one by one.
+    "compliance:org-checks": "assembles each project's compliance-check list",
+    "compliance:workspace": "the compliance officer's figures over the per-project lists",
+    "models_registry:selection": "assembles criteria, candidates, workload and decisions",
+    "models_registry:adapt": "assembles versions, datasets, runs, prompts and evaluations",
+    "models_registry:operate": "assembles deployments, incidents, modifications, plan",
+    "compliance:audit-verifier": "the offline verifier script, a static file to download",
+    # Public links for people outside the organisation, who hold no token.
+    "compliance-public:fact-sheet": "the public page of a published fact sheet",
+    "stakeholders:feedback-form": "a stakeholder's own form link; clients use the intake API",
+    "stakeholders:feedback-thanks": "the page after a stakeholder's answer",
+    "stakeholders:consent-withdraw": "a stakeholder's own withdrawal link from a feedback mail",
+}
+
+# Real capabilities with no API route yet: the HTML route → (the API route name it is to get,
+# the reason). When that API route appears, the entry moves to API_FOR.
+KNOWN_GAPS: dict[str, tuple[str, str]] = {
+    "models_registry:catalogue-currency": (
+        "models-registry-api:organization-currency",
+        "no API yet: the organisation's cost currency",
+    ),
+    "models_registry:model-card": (
+        "models-registry-api:model-version-card",
+        "no API yet: a model version's card",
+    ),
+    "models_registry:model-card-markdown": (
+        "models-registry-api:model-version-card",
+        "no API yet: a model version's card as Markdown",
+    ),
+    "models_registry:model-card-pdf": (
+        "models-registry-api:model-version-card",
+        "no API yet: a model version's card as PDF",
+    ),
+    "stakeholders:stakeholder-consent-withdraw": (
+        "stakeholders-api:stakeholder-consent-withdraw",
+        "no API yet: record a withdrawal the stakeholder asked for",
+    ),
+    "webhooks:endpoint-deactivate": (
+        "webhooks-api:webhook-deactivate",
+        "no API yet: switch an endpoint off",
+    ),
+    "webhooks:dead-letter-list": (
+        "webhooks-api:dead-letter-list",
+        "no API yet: the messages that failed for good",
+    ),
+    "webhooks:dead-letter-retry": (
+        "webhooks-api:dead-letter-retry",
+        "no API yet: retry a dead letter",
+    ),
+    "webhooks:dead-letter-discard": (
+        "webhooks-api:dead-letter-discard",
+        "no API yet: discard a dead letter",
+    ),
+    "webhooks:task-run-list": (
+        "webhooks-api:task-run-list",
+        "no API yet: the periodic tasks' last runs",
+    ),
+    "reports:schedule-generate": (
+        "reports-api:report-schedule-generate",
+        "no API yet: generate a schedule's last period now",
+    ),
+}
