@@ -839,6 +839,7 @@ ALL_PATHS = {
     "/api/v1/reports/{id}/download/",
     "/api/v1/report-schedules/",
     "/api/v1/report-schedules/{id}/",
+    "/api/v1/report-schedules/{id}/generate/",
     "/api/v1/tokens/",
     "/api/v1/tokens/{id}/",
     "/api/v1/tokens/{id}/revoke/",

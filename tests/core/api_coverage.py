@@ -334,6 +334,7 @@ API_FOR: dict[str, tuple[str, ...]] = {
     "reports:report-detail": ("reports-api:report-detail",),
     "reports:report-download": ("reports-api:report-download",),
     "reports:schedule-toggle": ("reports-api:report-schedule-detail",),
+    "reports:schedule-generate": ("reports-api:report-schedule-generate",),
 }
 
 VIEW_ONLY: dict[str, str] = {
@@ -414,9 +415,5 @@ KNOWN_GAPS: dict[str, tuple[str, str]] = {
     "webhooks:task-run-list": (
         "webhooks-api:task-run-list",
         "no API yet: the periodic tasks' last runs",
-    ),
-    "reports:schedule-generate": (
-        "reports-api:report-schedule-generate",
-        "no API yet: generate a schedule's last period now",
     ),
 }

@@ -257,6 +257,7 @@ TABLE: dict[str, dict[str, Rule]] = {
         "PATCH": COMPLIANCE_MANAGE,
         "DELETE": COMPLIANCE_MANAGE,
     },
+    "reports-api:report-schedule-generate": {"POST": COMPLIANCE_MANAGE},
     "accounts-api:token-list": {"GET": SIGNED_IN, "POST": SIGNED_IN},
     "accounts-api:token-detail": {"GET": owned_by("manager"), "DELETE": owned_by("manager")},
     "accounts-api:token-revoke": {"POST": owned_by("manager")},
