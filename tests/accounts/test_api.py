@@ -832,6 +832,7 @@ ALL_PATHS = {
     "/api/v1/organizations/{organization_id}/service-accounts/{service_account_id}/tokens/{id}/",
     "/api/v1/organizations/{organization_id}/webhooks/",
     "/api/v1/organizations/{organization_id}/webhooks/{id}/",
+    "/api/v1/organizations/{organization_id}/webhooks/{id}/deactivate/",
     "/api/v1/organizations/{organization_id}/webhooks/{id}/test/",
     "/api/v1/organizations/{organization_id}/webhooks/{id}/deliveries/",
     "/api/v1/reports/",

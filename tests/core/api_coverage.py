@@ -330,6 +330,7 @@ API_FOR: dict[str, tuple[str, ...]] = {
     "webhooks:endpoint-detail": ("webhooks-api:webhook-detail", "webhooks-api:webhook-deliveries"),
     "webhooks:endpoint-test": ("webhooks-api:webhook-test",),
     "webhooks:endpoint-delete": ("webhooks-api:webhook-detail",),
+    "webhooks:endpoint-deactivate": ("webhooks-api:webhook-deactivate",),
     "reports:report-list": ("reports-api:report-list", "reports-api:report-schedule-list"),
     "reports:report-detail": ("reports-api:report-detail",),
     "reports:report-download": ("reports-api:report-download",),
@@ -395,10 +396,6 @@ KNOWN_GAPS: dict[str, tuple[str, str]] = {
     "stakeholders:stakeholder-consent-withdraw": (
         "stakeholders-api:stakeholder-consent-withdraw",
         "no API yet: record a withdrawal the stakeholder asked for",
-    ),
-    "webhooks:endpoint-deactivate": (
-        "webhooks-api:webhook-deactivate",
-        "no API yet: switch an endpoint off",
     ),
     "webhooks:dead-letter-list": (
         "webhooks-api:dead-letter-list",

@@ -246,6 +246,7 @@ TABLE: dict[str, dict[str, Rule]] = {
     "webhooks-api:webhook-list": {"GET": ORG_MANAGE, "POST": ORG_MANAGE},
     "webhooks-api:webhook-detail": {"GET": ORG_MANAGE, "DELETE": ORG_MANAGE},
     "webhooks-api:webhook-test": {"POST": ORG_MANAGE},
+    "webhooks-api:webhook-deactivate": {"POST": ORG_MANAGE},
     "webhooks-api:webhook-deliveries": {"GET": ORG_MANAGE},
     "reports-api:report-list": {"GET": SIGNED_IN},  # the reports one may read
     "reports-api:report-detail": {"GET": AUDIT_VIEW_ORG},

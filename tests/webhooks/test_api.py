@@ -3,6 +3,7 @@ secret is answered once, the test event and the delivery log."""
 
 import pytest
 
+from audit.models import AuditEvent
 from outbox.models import OutboxMessage
 from tests.helpers import assert_problem, client_for
 from tests.webhooks.support import endpoint_for
@@ -109,17 +110,40 @@ def test_delete_removes_the_endpoint_and_its_log(admin, org):
     assert not WebhookDelivery.objects.exists()
 
 
+def test_deactivate_stops_sending_keeps_the_log_and_refuses_twice(admin, org):
+    endpoint, _ = endpoint_for(admin, org, "https://grc.example.com/hook")
+    client = client_for(admin)
+    url = f"{_base(org)}{endpoint.pk}/deactivate/"
+
+    first = client.post(url)
+    again = client.post(url)
+
+    assert first.status_code == 200, first.content
+    assert first.json()["is_active"] is False
+    endpoint.refresh_from_db()
+    assert endpoint.is_active is False
+    assert_problem(again, 400)
+    assert (
+        AuditEvent.objects.filter(
+            action="webhook_endpoint.deactivated", target_id=str(endpoint.pk)
+        ).count()
+        == 1
+    )
+
+
 def test_another_organisation_is_404_and_a_member_403(admin, org, outsider, org_member):
     endpoint, _ = endpoint_for(admin, org, "https://grc.example.com/hook")
     stranger = client_for(outsider)
     for path in ("", f"{endpoint.pk}/", f"{endpoint.pk}/deliveries/"):
         assert_problem(stranger.get(_base(org) + path), 404)
     assert_problem(stranger.post(f"{_base(org)}{endpoint.pk}/test/"), 404)
+    assert_problem(stranger.post(f"{_base(org)}{endpoint.pk}/deactivate/"), 404)
     assert_problem(stranger.delete(f"{_base(org)}{endpoint.pk}/"), 404)
     member = client_for(org_member())
     for path in ("", f"{endpoint.pk}/", f"{endpoint.pk}/deliveries/"):
         assert_problem(member.get(_base(org) + path), 403)
     assert_problem(member.post(f"{_base(org)}{endpoint.pk}/test/"), 403)
+    assert_problem(member.post(f"{_base(org)}{endpoint.pk}/deactivate/"), 403)
     assert_problem(member.delete(f"{_base(org)}{endpoint.pk}/"), 403)
     assert_problem(
         member.post(
@@ -130,4 +154,5 @@ def test_another_organisation_is_404_and_a_member_403(admin, org, outsider, org_
         403,
     )
     assert WebhookEndpoint.objects.count() == 1
+    assert WebhookEndpoint.objects.get().is_active is True
     assert not OutboxMessage.objects.exists()
