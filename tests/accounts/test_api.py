@@ -890,6 +890,7 @@ ALL_PATHS = {
     "/api/v1/organizations/{organization_id}/stakeholders/",
     "/api/v1/stakeholders/{id}/",
     "/api/v1/stakeholders/{stakeholder_id}/consent-records/",
+    "/api/v1/stakeholders/{stakeholder_id}/consent-records/withdraw/",
     "/api/v1/organizations/{organization_id}/consent-policies/",
     "/api/v1/projects/{project_id}/stakeholders/",
     "/api/v1/projects/{project_id}/stakeholders/{id}/",

@@ -97,6 +97,9 @@ API_FOR: dict[str, tuple[str, ...]] = {
         "stakeholders-api:stakeholder-detail",
         "stakeholders-api:stakeholder-consent-record-list",
     ),
+    "stakeholders:stakeholder-consent-withdraw": (
+        "stakeholders-api:stakeholder-consent-record-withdraw",
+    ),
     "stakeholders:consent-policy": ("stakeholders-api:organization-consent-policy-list",),
     "stakeholders:project-stakeholders": (
         "stakeholders-api:project-stakeholder-list",
@@ -392,10 +395,6 @@ KNOWN_GAPS: dict[str, tuple[str, str]] = {
     "models_registry:model-card-pdf": (
         "models-registry-api:model-version-card",
         "no API yet: a model version's card as PDF",
-    ),
-    "stakeholders:stakeholder-consent-withdraw": (
-        "stakeholders-api:stakeholder-consent-withdraw",
-        "no API yet: record a withdrawal the stakeholder asked for",
     ),
     "webhooks:dead-letter-list": (
         "webhooks-api:dead-letter-list",

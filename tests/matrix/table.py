@@ -314,6 +314,7 @@ TABLE: dict[str, dict[str, Rule]] = {
     "stakeholders-api:stakeholder-detail": {"GET": ORG_VIEW, "PATCH": STAKEHOLDER_EDIT},
     "stakeholders-api:organization-consent-policy-list": {"GET": ORG_VIEW, "POST": CONSENT_MANAGE},
     "stakeholders-api:stakeholder-consent-record-list": {"GET": ORG_VIEW},
+    "stakeholders-api:stakeholder-consent-record-withdraw": {"POST": STAKEHOLDER_EDIT},
     "stakeholders-api:project-stakeholder-list": VIEW_CONTRIBUTE,
     "stakeholders-api:project-stakeholder-grid": {"GET": PROJECT_VIEW},
     "stakeholders-api:project-stakeholder-detail": {
