@@ -929,6 +929,7 @@ ALL_PATHS = {
     "/api/v1/organizations/{organization_id}/vendors/{id}/",
     "/api/v1/organizations/{organization_id}/vendors/{vendor_id}/assessments/",
     "/api/v1/organizations/{organization_id}/exchange-rates/",
+    "/api/v1/organizations/{organization_id}/currency/",
     "/api/v1/audit-events/",
     "/api/v1/audit-events/{id}/",
     "/api/v1/audit-checkpoints/",

@@ -149,7 +149,11 @@ API_FOR: dict[str, tuple[str, ...]] = {
         "models-registry-api:catalogue-model-import",
         "models-registry-api:catalogue-model-import-starter",
     ),
-    "models_registry:catalogue-settings": ("models-registry-api:exchange-rate-list",),
+    "models_registry:catalogue-settings": (
+        "models-registry-api:exchange-rate-list",
+        "models-registry-api:organization-currency",
+    ),
+    "models_registry:catalogue-currency": ("models-registry-api:organization-currency",),
     "models_registry:vendor-list": ("models-registry-api:vendor-list",),
     "models_registry:vendor-create": ("models-registry-api:vendor-list",),
     "models_registry:vendor-detail": (
@@ -380,10 +384,6 @@ VIEW_ONLY: dict[str, str] = {
 # Real capabilities with no API route yet: the HTML route → (the API route name it is to get,
 # the reason). When that API route appears, the entry moves to API_FOR.
 KNOWN_GAPS: dict[str, tuple[str, str]] = {
-    "models_registry:catalogue-currency": (
-        "models-registry-api:organization-currency",
-        "no API yet: the organisation's cost currency",
-    ),
     "models_registry:model-card": (
         "models-registry-api:model-version-card",
         "no API yet: a model version's card",

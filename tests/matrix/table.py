@@ -537,6 +537,7 @@ TABLE: dict[str, dict[str, Rule]] = {
     "models-registry-api:vendor-detail": {"GET": ORG_VIEW, "PATCH": CATALOGUE_MANAGE},
     "models-registry-api:vendor-assessment-list": {"GET": ORG_VIEW, "POST": VENDOR_ASSESS},
     "models-registry-api:exchange-rate-list": {"GET": ORG_VIEW, "POST": CATALOGUE_MANAGE},
+    "models-registry-api:organization-currency": {"GET": ORG_VIEW, "PUT": ORG_MANAGE},
     # --- compliance pages: a project's classification and checks ---------------------------
     "compliance:project-compliance": {"GET": PROJECT_VIEW},
     "compliance:workspace": {"GET": CURRENT_ORG_VIEW},
