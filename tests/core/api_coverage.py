@@ -338,6 +338,9 @@ API_FOR: dict[str, tuple[str, ...]] = {
     "webhooks:endpoint-test": ("webhooks-api:webhook-test",),
     "webhooks:endpoint-delete": ("webhooks-api:webhook-detail",),
     "webhooks:endpoint-deactivate": ("webhooks-api:webhook-deactivate",),
+    "webhooks:dead-letter-list": ("webhooks-api:dead-letter-list",),
+    "webhooks:dead-letter-retry": ("webhooks-api:dead-letter-retry",),
+    "webhooks:dead-letter-discard": ("webhooks-api:dead-letter-discard",),
     "reports:report-list": ("reports-api:report-list", "reports-api:report-schedule-list"),
     "reports:report-detail": ("reports-api:report-detail",),
     "reports:report-download": ("reports-api:report-download",),
@@ -395,18 +398,6 @@ KNOWN_GAPS: dict[str, tuple[str, str]] = {
     "models_registry:model-card-pdf": (
         "models-registry-api:model-version-card",
         "no API yet: a model version's card as PDF",
-    ),
-    "webhooks:dead-letter-list": (
-        "webhooks-api:dead-letter-list",
-        "no API yet: the messages that failed for good",
-    ),
-    "webhooks:dead-letter-retry": (
-        "webhooks-api:dead-letter-retry",
-        "no API yet: retry a dead letter",
-    ),
-    "webhooks:dead-letter-discard": (
-        "webhooks-api:dead-letter-discard",
-        "no API yet: discard a dead letter",
     ),
     "webhooks:task-run-list": (
         "webhooks-api:task-run-list",

@@ -248,6 +248,9 @@ TABLE: dict[str, dict[str, Rule]] = {
     "webhooks-api:webhook-test": {"POST": ORG_MANAGE},
     "webhooks-api:webhook-deactivate": {"POST": ORG_MANAGE},
     "webhooks-api:webhook-deliveries": {"GET": ORG_MANAGE},
+    "webhooks-api:dead-letter-list": {"GET": ORG_MANAGE},
+    "webhooks-api:dead-letter-retry": {"POST": ORG_MANAGE},
+    "webhooks-api:dead-letter-discard": {"POST": ORG_MANAGE},
     "reports-api:report-list": {"GET": SIGNED_IN},  # the reports one may read
     "reports-api:report-detail": {"GET": AUDIT_VIEW_ORG},
     "reports-api:report-download": {"GET": AUDIT_VIEW_ORG},
@@ -780,6 +783,7 @@ PK_BY_PREFIX: dict[str, str] = {
     "compliance-api:requirement-": "requirement",
     "compliance-api:followed-framework-": "framework",
     "webhooks-api:webhook-": "webhook_endpoint",
+    "webhooks-api:dead-letter-": "dead_letter",
     "reports-api:report-": "report",
     "reports-api:report-schedule-": "report_schedule",
 }

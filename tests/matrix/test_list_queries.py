@@ -1022,6 +1022,7 @@ BUILDERS: dict[str, tuple[str, Builder, str]] = {
     "webhooks:endpoint-list": ("org_admin", webhook_endpoints, ""),
     "webhooks:endpoint-detail": ("org_admin", webhook_deliveries, ""),
     "webhooks:dead-letter-list": ("org_admin", dead_letters, ""),
+    "webhooks-api:dead-letter-list": ("org_admin", dead_letters, ""),
     "webhooks:task-run-list": ("org_admin", task_runs, ""),
     "notifications-api:notification-list": ("manager", notifications, ""),
     "notifications:notification-list": ("manager", notifications, ""),

@@ -156,3 +156,66 @@ def test_another_organisation_is_404_and_a_member_403(admin, org, outsider, org_
     assert WebhookEndpoint.objects.count() == 1
     assert WebhookEndpoint.objects.get().is_active is True
     assert not OutboxMessage.objects.exists()
+
+
+# --- dead letters ------------------------------------------------------------------------------
+
+
+def _dead_letter(org, key="dead-1"):
+    return OutboxMessage.objects.create(
+        kind="accounts.invitation",
+        key=key,
+        status=OutboxMessage.Status.DEAD,
+        attempts=8,
+        last_error="550 grace.hopper@example.com: no such mailbox",
+        organization_id=org.pk,
+        recipient="grace.hopper@example.com",
+    )
+
+
+def _letters(org):
+    return f"/api/v1/organizations/{org.pk}/dead-letters/"
+
+
+def test_dead_letters_are_listed_masked_and_retried_or_discarded(admin, org, other_org):
+    first, second = _dead_letter(org), _dead_letter(org, key="dead-2")
+    _dead_letter(other_org, key="theirs")
+    OutboxMessage.objects.create(kind="x", key="pending", organization_id=org.pk)
+    client = client_for(admin)
+
+    listed = client.get(_letters(org))
+    retried = client.post(f"{_letters(org)}{first.pk}/retry/")
+    discarded = client.post(f"{_letters(org)}{second.pk}/discard/")
+    twice = client.post(f"{_letters(org)}{first.pk}/discard/")
+
+    assert listed.status_code == 200
+    rows = listed.json()["results"]
+    assert sorted(row["id"] for row in rows) == sorted([str(first.pk), str(second.pk)])
+    assert "grace.hopper" not in listed.content.decode()
+    assert rows[0]["recipient"].endswith("@example.com")
+    assert (retried.status_code, retried.json()["status"]) == (200, "pending")
+    assert (discarded.status_code, discarded.json()["status"]) == (200, "discarded")
+    assert_problem(twice, 400)
+    assert client.get(_letters(org)).json()["count"] == 0
+    actions = set(
+        AuditEvent.objects.filter(action__startswith="outbox_message.").values_list(
+            "action", flat=True
+        )
+    )
+    assert len(actions) == 2
+
+
+def test_dead_letters_are_404_to_strangers_and_403_to_members(
+    admin, org, other_org, outsider, org_member
+):
+    mine = _dead_letter(org)
+    theirs = _dead_letter(other_org, key="theirs")
+    for path in (f"{mine.pk}/retry/", f"{mine.pk}/discard/"):
+        assert_problem(client_for(outsider).post(_letters(org) + path), 404)
+        assert_problem(client_for(org_member()).post(_letters(org) + path), 403)
+    assert_problem(client_for(outsider).get(_letters(org)), 404)
+    assert_problem(client_for(org_member()).get(_letters(org)), 403)
+    # Another organisation's message under ours, or an id that is no message: 404.
+    assert_problem(client_for(admin).post(f"{_letters(org)}{theirs.pk}/retry/"), 404)
+    assert_problem(client_for(admin).post(f"{_letters(org)}not-a-uuid/retry/"), 404)
+    assert set(OutboxMessage.objects.values_list("status", flat=True)) == {"dead"}

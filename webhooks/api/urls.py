@@ -2,6 +2,7 @@
 
 from rest_framework.routers import SimpleRouter
 
+from webhooks.api.dead_letters import DeadLetterViewSet
 from webhooks.api.views import WebhookEndpointViewSet
 
 app_name = "webhooks-api"
@@ -11,6 +12,11 @@ router.register(
     r"organizations/(?P<organization_id>[^/]+)/webhooks",
     WebhookEndpointViewSet,
     basename="webhook",
+)
+router.register(
+    r"organizations/(?P<organization_id>[^/]+)/dead-letters",
+    DeadLetterViewSet,
+    basename="dead-letter",
 )
 
 urlpatterns = router.urls
