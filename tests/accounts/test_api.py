@@ -836,6 +836,7 @@ ALL_PATHS = {
     "/api/v1/organizations/{organization_id}/dead-letters/",
     "/api/v1/organizations/{organization_id}/dead-letters/{id}/retry/",
     "/api/v1/organizations/{organization_id}/dead-letters/{id}/discard/",
+    "/api/v1/task-runs/",
     "/api/v1/organizations/{organization_id}/webhooks/{id}/test/",
     "/api/v1/organizations/{organization_id}/webhooks/{id}/deliveries/",
     "/api/v1/reports/",

@@ -341,6 +341,7 @@ API_FOR: dict[str, tuple[str, ...]] = {
     "webhooks:dead-letter-list": ("webhooks-api:dead-letter-list",),
     "webhooks:dead-letter-retry": ("webhooks-api:dead-letter-retry",),
     "webhooks:dead-letter-discard": ("webhooks-api:dead-letter-discard",),
+    "webhooks:task-run-list": ("webhooks-api:task-run-list",),
     "reports:report-list": ("reports-api:report-list", "reports-api:report-schedule-list"),
     "reports:report-detail": ("reports-api:report-detail",),
     "reports:report-download": ("reports-api:report-download",),
@@ -398,9 +399,5 @@ KNOWN_GAPS: dict[str, tuple[str, str]] = {
     "models_registry:model-card-pdf": (
         "models-registry-api:model-version-card",
         "no API yet: a model version's card as PDF",
-    ),
-    "webhooks:task-run-list": (
-        "webhooks-api:task-run-list",
-        "no API yet: the periodic tasks' last runs",
     ),
 }

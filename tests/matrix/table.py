@@ -251,6 +251,8 @@ TABLE: dict[str, dict[str, Rule]] = {
     "webhooks-api:dead-letter-list": {"GET": ORG_MANAGE},
     "webhooks-api:dead-letter-retry": {"POST": ORG_MANAGE},
     "webhooks-api:dead-letter-discard": {"POST": ORG_MANAGE},
+    # Staff and the administrators of an organisation (their current one, in the matrix).
+    "webhooks-api:task-run-list": {"GET": CURRENT_ORG_MANAGE},
     "reports-api:report-list": {"GET": SIGNED_IN},  # the reports one may read
     "reports-api:report-detail": {"GET": AUDIT_VIEW_ORG},
     "reports-api:report-download": {"GET": AUDIT_VIEW_ORG},

@@ -1024,6 +1024,7 @@ BUILDERS: dict[str, tuple[str, Builder, str]] = {
     "webhooks:dead-letter-list": ("org_admin", dead_letters, ""),
     "webhooks-api:dead-letter-list": ("org_admin", dead_letters, ""),
     "webhooks:task-run-list": ("org_admin", task_runs, ""),
+    "webhooks-api:task-run-list": ("org_admin", task_runs, ""),
     "notifications-api:notification-list": ("manager", notifications, ""),
     "notifications:notification-list": ("manager", notifications, ""),
     "projects-api:project-list": ("manager", projects, ""),

@@ -4,7 +4,7 @@ secret is answered once, the test event and the delivery log."""
 import pytest
 
 from audit.models import AuditEvent
-from outbox.models import OutboxMessage
+from outbox.models import OutboxMessage, TaskRun
 from tests.helpers import assert_problem, client_for
 from tests.webhooks.support import endpoint_for
 from webhooks.models import WebhookDelivery, WebhookEndpoint
@@ -219,3 +219,25 @@ def test_dead_letters_are_404_to_strangers_and_403_to_members(
     assert_problem(client_for(admin).post(f"{_letters(org)}{theirs.pk}/retry/"), 404)
     assert_problem(client_for(admin).post(f"{_letters(org)}not-a-uuid/retry/"), 404)
     assert set(OutboxMessage.objects.values_list("status", flat=True)) == {"dead"}
+
+
+# --- background jobs ---------------------------------------------------------------------------
+
+
+def test_administrators_read_the_task_runs_and_members_are_refused(admin, org_member):
+    TaskRun.objects.create(task_id="a", task_name="tests.ok", outcome=TaskRun.Outcome.SUCCEEDED)
+    TaskRun.objects.create(
+        task_id="b", task_name="tests.ok", outcome=TaskRun.Outcome.FAILED, error="KeyError: 'x'"
+    )
+
+    listed = client_for(admin).get("/api/v1/task-runs/")
+    refused = client_for(org_member()).get("/api/v1/task-runs/")
+    bad_page = client_for(admin).get("/api/v1/task-runs/?page=0")
+
+    assert listed.status_code == 200
+    [row] = listed.json()["results"]
+    assert (row["task"], row["runs"], row["failures"]) == ("tests.ok", 2, 1)
+    assert row["last_error"] == "KeyError: 'x'"
+    assert row["enabled"] is None
+    assert_problem(refused, 403)
+    assert "page" in assert_problem(bad_page, 400)["errors"]

@@ -3,6 +3,7 @@
 from rest_framework.routers import SimpleRouter
 
 from webhooks.api.dead_letters import DeadLetterViewSet
+from webhooks.api.task_runs import TaskRunViewSet
 from webhooks.api.views import WebhookEndpointViewSet
 
 app_name = "webhooks-api"
@@ -18,5 +19,6 @@ router.register(
     DeadLetterViewSet,
     basename="dead-letter",
 )
+router.register(r"task-runs", TaskRunViewSet, basename="task-run")
 
 urlpatterns = router.urls
