@@ -27,12 +27,15 @@ QUICKSTART_ENV := DJANGO_DEBUG=true DATABASE_URL= REDIS_URL= CELERY_BROKER_URL= 
 	CHARTER_SITE_URL=http://127.0.0.1:$(CHARTER_PORT) DJANGO_ALLOWED_HOSTS=localhost,127.0.0.1,[::1] \
 	DJANGO_EMAIL_BACKEND=core.console_mail.EmailBackend
 
+# The OpenAPI schema is generated without a database or a cache: the checks and `make schema`.
+SCHEMA_ENV := DJANGO_DEBUG=true DATABASE_URL=sqlite:///:memory: REDIS_URL=
+
 # The production profile that `check --deploy` must pass without a single warning.
 DEPLOY_ENV := DJANGO_DEBUG=false DJANGO_ALLOWED_HOSTS=charter.example.com \
 	DJANGO_SECRET_KEY="$$(head -c 48 /dev/urandom | base64 | tr -d '\n')" \
 	DATABASE_URL=$(DATABASE_URL) REDIS_URL=$(REDIS_URL) CELERY_BROKER_URL=
 
-.PHONY: help venv run migrate demo web worker beat test ruff imports lint types services chromium pdflibs pdftotext checks bench bench-tiny fuzz ci clean
+.PHONY: help venv run migrate demo web worker beat test ruff imports lint types services chromium pdflibs pdftotext checks schema bench bench-tiny fuzz ci clean
 
 help:
 	@echo "make run      install, migrate, load the demo and start web + worker + beat (SQLite, no servers)"
@@ -42,6 +45,7 @@ help:
 	@echo "make lint / make checks             ruff check + format check + imports / makemigrations --check, check --deploy"
 	@echo "make imports  the import-linter contracts: floors between apps, layers inside them"
 	@echo "make types    mypy with the Django and DRF plugins (settings in pyproject.toml)"
+	@echo "make schema   regenerate docs/openapi.yaml, the API's checked-in contract (review the diff)"
 	@echo "make bench    the benchmarks against their ceilings (BENCH_SCALE=full|tiny, docs/performance.md)"
 	@echo "make fuzz     a long Schemathesis run over the whole API (docs/api.md)"
 	@echo "make ci       what .ci/run runs (= make test)"
@@ -123,7 +127,12 @@ types: venv
 checks: venv
 	DJANGO_DEBUG=true DATABASE_URL=sqlite:///:memory: REDIS_URL= $(BIN)/python manage.py makemigrations --check --dry-run
 	$(DEPLOY_ENV) $(BIN)/python manage.py check --deploy --fail-level WARNING
-	DJANGO_DEBUG=true DATABASE_URL=sqlite:///:memory: REDIS_URL= $(BIN)/python manage.py spectacular --validate --fail-on-warn --file /dev/null
+	$(SCHEMA_ENV) $(BIN)/python manage.py spectacular --validate --fail-on-warn --file /dev/null
+
+# The API's contract, checked in: tests/core/test_schema_contract.py fails when the code's
+# schema differs from this file. Regenerate, then review the diff as a change of the API.
+schema: venv
+	$(SCHEMA_ENV) $(BIN)/python manage.py spectacular --validate --fail-on-warn --file docs/openapi.yaml
 
 # The benchmarks: Charter's rates against a ceiling measured in the same run. No thresholds:
 # `make test` runs them at tiny scale to prove they run, and fails only if one crashes.

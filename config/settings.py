@@ -321,6 +321,9 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Charter API",
     "DESCRIPTION": "Govern generative-AI projects from first idea to production.",
     "VERSION": "1.0.0",
+    # OpenAPI 3.1: JSON Schema 2020-12 inside the schema (nullable as a type list, examples as
+    # lists), which current client generators and validators read natively.
+    "OAS_VERSION": "3.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -10,6 +10,7 @@ from models_registry.api.adapt import (
     PromptTemplateViewSet,
 )
 from models_registry.api.catalogue import CatalogueModelViewSet, ExchangeRateViewSet
+from models_registry.api.currency import OrganizationCurrencyViewSet
 from models_registry.api.decisions import DecisionRecordViewSet
 from models_registry.api.evaluations import BiasCheckViewSet, EvaluationViewSet
 from models_registry.api.experiments import ABTestViewSet
@@ -96,6 +97,15 @@ selection = [
     ),
 ]
 
+# The organisation's cost currency: one value, read and replaced whole.
+organization = [
+    path(
+        "organizations/<str:organization_id>/currency/",
+        OrganizationCurrencyViewSet.as_view({"get": "currency", "put": "currency_update"}),
+        name="organization-currency",
+    )
+]
+
 adapt = [
     path(
         "projects/<str:project_id>/adapt/criteria/",
@@ -123,7 +133,7 @@ imports = [
     ),
 ]
 
-urlpatterns = [*router.urls, *selection, *adapt, *imports]
+urlpatterns = [*router.urls, *organization, *selection, *adapt, *imports]
 
 # A deployment's monitoring: thresholds, and points pushed by the production system.
 D = "projects/<str:project_id>/operate/deployments/<str:pk>"

@@ -16,6 +16,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers, status
 from rest_framework.decorators import action
+from rest_framework.exceptions import APIException
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -27,6 +28,7 @@ from accounts.types import signed_in_user
 from core.api.schema import DELETE, ID, READ, WRITE, problems
 from core.api.serializers import StrictInputSerializer, TimeZoneField, validated
 from core.api.viewsets import ApiViewSet
+from core.pdf import PdfUnavailableError
 from projects.models import Project
 from reports.downloads import report_download
 from reports.models import FORMATS, Cadence, Report, ReportSchedule
@@ -38,6 +40,7 @@ from reports.selectors import (
     schedules_of_member,
 )
 from reports.services import (
+    report_generate_last_period,
     report_schedule_create,
     report_schedule_delete,
     report_schedule_update,
@@ -94,6 +97,17 @@ class ReportScheduleUpdateSerializer(StrictInputSerializer):
     )
     time_zone = TimeZoneField(required=False)
     is_enabled = serializers.BooleanField(required=False)
+
+
+class PdfUnavailable(APIException):
+    # Each app's API stands on its own (import-linter): the transparency API has its twin.
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = "PDF rendering is not available on this server."
+
+
+class ReportGenerateInputSerializer(StrictInputSerializer):
+    """No fields: the period is the schedule's last ended one. A body naming one (`period`,
+    `formats`) is a 400 rather than a report of another period than the client meant."""
 
 
 @extend_schema_serializer(component_name="ReportFile")
@@ -203,6 +217,7 @@ class ReportScheduleViewSet(ApiViewSet):
         "retrieve": READ_PERM,
         "partial_update": Perm.COMPLIANCE_MANAGE,
         "destroy": Perm.COMPLIANCE_MANAGE,
+        "generate": Perm.COMPLIANCE_MANAGE,
     }
 
     def get_queryset(self) -> Any:
@@ -274,3 +289,31 @@ class ReportScheduleViewSet(ApiViewSet):
     def destroy(self, request: Request, pk: str) -> Response:
         report_schedule_delete(actor=signed_in_user(request), schedule=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        summary="Generate a schedule's last period now",
+        description="The report of the schedule's latest period that has ended, made now "
+        "(201; the compliance officers are emailed) or, if it was made already, that report "
+        "(200): generating twice makes one report.",
+        parameters=[ID],
+        request=None,
+        responses={
+            201: ReportOutputSerializer,
+            200: ReportOutputSerializer,
+            **problems(*WRITE),
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def generate(self, request: Request, pk: str) -> Response:
+        schedule = self.get_object()
+        validated(ReportGenerateInputSerializer, request.data)
+        try:
+            report, created = report_generate_last_period(
+                actor=signed_in_user(request), schedule=schedule
+            )
+        except PdfUnavailableError as exc:
+            raise PdfUnavailable(str(exc)) from exc
+        return Response(
+            ReportOutputSerializer(report).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )

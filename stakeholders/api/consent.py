@@ -1,5 +1,6 @@
 """REST endpoints of consent: an organisation's versioned terms (members read, administrators
-and compliance officers publish), and a stakeholder's consent records (read-only)."""
+and compliance officers publish), and a stakeholder's consent records (members read; who may
+edit the stakeholder records a withdrawal they asked for)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from drf_spectacular.utils import (
     extend_schema_serializer,
 )
 from rest_framework import serializers, status
+from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -24,7 +26,7 @@ from stakeholders.api.common import EXAMPLE_IDS
 from stakeholders.models_consent import POLICY_TEXT_MAX, ConsentRecord
 from stakeholders.selectors import stakeholder_get_for_user
 from stakeholders.selectors_consent import consent_policy_list, consent_record_list
-from stakeholders.services import consent_policy_publish
+from stakeholders.services import consent_policy_publish, consent_withdraw_on_request
 
 STAKEHOLDER_ID = OpenApiParameter(
     "stakeholder_id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The stakeholder."
@@ -82,6 +84,18 @@ class ConsentRecordQuerySerializer(serializers.Serializer):
     round = serializers.UUIDField(required=False, help_text="Given with this feedback round.")
     given_after = AwareDateTimeField(required=False)
     given_before = AwareDateTimeField(required=False)
+
+
+@extend_schema_serializer(component_name="ConsentWithdrawalRequest")
+class ConsentWithdrawalInputSerializer(StrictInputSerializer):
+    note = serializers.CharField(
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text='How the request reached the team ("by email, 3 December"): kept off the '
+        "audit trail.",
+    )
 
 
 POLICY_VALUE = {
@@ -163,8 +177,10 @@ class OrganizationConsentPolicyViewSet(OrganizationChildViewSet):
 @extend_schema(parameters=[STAKEHOLDER_ID])
 class StakeholderConsentRecordViewSet(ProjectsApiViewSet):
     """A stakeholder's consent records, newest first: members of their organisation read
-    them. Read-only: consent is given on the feedback form and withdrawn through the
-    stakeholder's link (or recorded on their page)."""
+    them. Consent is given on the feedback form and withdrawn through the stakeholder's link,
+    or recorded here when they asked the team."""
+
+    unpaginated_actions = ("withdraw",)  # the records it withdrew, a handful at most
 
     @extend_schema(
         summary="List a stakeholder's consent records",
@@ -183,3 +199,28 @@ class StakeholderConsentRecordViewSet(ProjectsApiViewSet):
         records = consent_record_list(user=user, stakeholder=person, filters=filters)
         page = self.paginate_queryset(records)
         return self.get_paginated_response(ConsentRecordOutputSerializer(page, many=True).data)
+
+    @extend_schema(
+        summary="Record a withdrawal the stakeholder asked for",
+        operation_id="stakeholders_consent_records_withdraw",
+        description=(
+            "Withdraws every active consent record of the stakeholder (by email, phone, in "
+            "person: `withdrawn_via` is `request`) and answers the records withdrawn — none "
+            "when they held no active consent. Administrators, or contributors of a project "
+            "the stakeholder is linked to."
+        ),
+        request=ConsentWithdrawalInputSerializer,
+        responses={200: ConsentRecordOutputSerializer(many=True), **problems(*WRITE)},
+        examples=[
+            OpenApiExample(
+                "By email", request_only=True, value={"note": "By email to the team, 3 December"}
+            )
+        ],
+    )
+    @action(detail=False, methods=["post"])
+    def withdraw(self, request: Request, stakeholder_id: str) -> Response:
+        user = signed_in_user(request)
+        person = stakeholder_get_for_user(user=user, id=stakeholder_id)
+        data = validated(ConsentWithdrawalInputSerializer, request.data)
+        withdrawn = consent_withdraw_on_request(actor=user, stakeholder=person, note=data["note"])
+        return Response(ConsentRecordOutputSerializer(withdrawn, many=True).data)

@@ -246,7 +246,13 @@ TABLE: dict[str, dict[str, Rule]] = {
     "webhooks-api:webhook-list": {"GET": ORG_MANAGE, "POST": ORG_MANAGE},
     "webhooks-api:webhook-detail": {"GET": ORG_MANAGE, "DELETE": ORG_MANAGE},
     "webhooks-api:webhook-test": {"POST": ORG_MANAGE},
+    "webhooks-api:webhook-deactivate": {"POST": ORG_MANAGE},
     "webhooks-api:webhook-deliveries": {"GET": ORG_MANAGE},
+    "webhooks-api:dead-letter-list": {"GET": ORG_MANAGE},
+    "webhooks-api:dead-letter-retry": {"POST": ORG_MANAGE},
+    "webhooks-api:dead-letter-discard": {"POST": ORG_MANAGE},
+    # Staff and the administrators of an organisation (their current one, in the matrix).
+    "webhooks-api:task-run-list": {"GET": CURRENT_ORG_MANAGE},
     "reports-api:report-list": {"GET": SIGNED_IN},  # the reports one may read
     "reports-api:report-detail": {"GET": AUDIT_VIEW_ORG},
     "reports-api:report-download": {"GET": AUDIT_VIEW_ORG},
@@ -257,6 +263,7 @@ TABLE: dict[str, dict[str, Rule]] = {
         "PATCH": COMPLIANCE_MANAGE,
         "DELETE": COMPLIANCE_MANAGE,
     },
+    "reports-api:report-schedule-generate": {"POST": COMPLIANCE_MANAGE},
     "accounts-api:token-list": {"GET": SIGNED_IN, "POST": SIGNED_IN},
     "accounts-api:token-detail": {"GET": owned_by("manager"), "DELETE": owned_by("manager")},
     "accounts-api:token-revoke": {"POST": owned_by("manager")},
@@ -312,6 +319,7 @@ TABLE: dict[str, dict[str, Rule]] = {
     "stakeholders-api:stakeholder-detail": {"GET": ORG_VIEW, "PATCH": STAKEHOLDER_EDIT},
     "stakeholders-api:organization-consent-policy-list": {"GET": ORG_VIEW, "POST": CONSENT_MANAGE},
     "stakeholders-api:stakeholder-consent-record-list": {"GET": ORG_VIEW},
+    "stakeholders-api:stakeholder-consent-record-withdraw": {"POST": STAKEHOLDER_EDIT},
     "stakeholders-api:project-stakeholder-list": VIEW_CONTRIBUTE,
     "stakeholders-api:project-stakeholder-grid": {"GET": PROJECT_VIEW},
     "stakeholders-api:project-stakeholder-detail": {
@@ -535,6 +543,7 @@ TABLE: dict[str, dict[str, Rule]] = {
     "models-registry-api:vendor-detail": {"GET": ORG_VIEW, "PATCH": CATALOGUE_MANAGE},
     "models-registry-api:vendor-assessment-list": {"GET": ORG_VIEW, "POST": VENDOR_ASSESS},
     "models-registry-api:exchange-rate-list": {"GET": ORG_VIEW, "POST": CATALOGUE_MANAGE},
+    "models-registry-api:organization-currency": {"GET": ORG_VIEW, "PUT": ORG_MANAGE},
     # --- compliance pages: a project's classification and checks ---------------------------
     "compliance:project-compliance": {"GET": PROJECT_VIEW},
     "compliance:workspace": {"GET": CURRENT_ORG_VIEW},
@@ -779,6 +788,7 @@ PK_BY_PREFIX: dict[str, str] = {
     "compliance-api:requirement-": "requirement",
     "compliance-api:followed-framework-": "framework",
     "webhooks-api:webhook-": "webhook_endpoint",
+    "webhooks-api:dead-letter-": "dead_letter",
     "reports-api:report-": "report",
     "reports-api:report-schedule-": "report_schedule",
 }

@@ -305,3 +305,56 @@ def test_a_bad_exchange_rate_is_a_400(org, admin, payload, field):
     body = assert_problem(response, 400)
     assert field in body["errors"]
     assert not ExchangeRate.objects.exists()
+
+
+def _currency(org):
+    return f"/api/v1/organizations/{org.pk}/currency/"
+
+
+def test_administrators_change_the_currency_and_members_read_it(org, admin, org_member):
+    client_for(admin).post(
+        f"/api/v1/organizations/{org.pk}/exchange-rates/",
+        {"currency": "USD", "rate": "0.92", "as_of": "2027-01-04"},
+        format="json",
+    )
+    before = event_count()
+
+    changed = client_for(admin).put(_currency(org), {"currency": "gbp"}, format="json")
+    again = client_for(admin).put(_currency(org), {"currency": "GBP"}, format="json")
+
+    assert (changed.status_code, changed.json()) == (200, {"currency": "GBP"})
+    assert (again.status_code, again.json()) == (200, {"currency": "GBP"})
+    org.refresh_from_db()
+    assert org.currency == "GBP"
+    # The rates converted into the old currency: they go, in one audit event.
+    assert not ExchangeRate.objects.exists()
+    assert event_count() == before + 1
+    read = client_for(org_member()).get(_currency(org))
+    assert (read.status_code, read.json()) == (200, {"currency": "GBP"})
+
+
+@pytest.mark.parametrize(
+    "payload", [{"currency": "EURO"}, {"currency": "ZZZ"}, {}, {"currency": "USD", "rates": 1}]
+)
+def test_a_bad_currency_is_a_400_and_changes_nothing(org, admin, payload):
+    before = event_count()
+
+    response = client_for(admin).put(_currency(org), payload, format="json")
+
+    body = assert_problem(response, 400)
+    assert set(body["errors"]) & {"currency", "rates"}
+    org.refresh_from_db()
+    assert (org.currency, event_count()) == ("EUR", before)
+
+
+def test_a_member_cannot_change_the_currency_nor_a_stranger_see_it(org, org_member, outsider):
+    assert_problem(
+        client_for(org_member()).put(_currency(org), {"currency": "USD"}, format="json"), 403
+    )
+    assert_problem(client_for(outsider).get(_currency(org)), 404)
+    assert_problem(
+        client_for(outsider).put(_currency(org), {"currency": "USD"}, format="json"), 404
+    )
+    assert_problem(client_for(outsider).get(f"/api/v1/organizations/{UNKNOWN_UUID}/currency/"), 404)
+    org.refresh_from_db()
+    assert org.currency == "EUR"

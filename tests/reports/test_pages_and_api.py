@@ -294,3 +294,46 @@ def test_the_navigation_leads_to_the_reports_of_those_who_may_read_them(
     assert (
         f'href="{reports_url}"' not in client.get(reverse("projects:project-list")).content.decode()
     )
+
+
+@pytest.mark.django_db
+def test_the_api_generates_a_schedules_last_period_once(token_client, org, compliance_officer):
+    schedule = report_schedule_create(
+        actor=compliance_officer, organization=org, cadence="weekly", formats=["csv"]
+    )
+    api = token_client(compliance_officer)
+    url = f"/api/v1/report-schedules/{schedule.pk}/generate/"
+
+    first = api.post(url, format="json")
+    second = api.post(url, format="json")
+
+    assert first.status_code == 201, first.json()
+    assert second.status_code == 200
+    report = Report.objects.get()
+    assert first.json()["id"] == second.json()["id"] == str(report.pk)
+    period = last_ended("weekly", timezone.now(), schedule.time_zone)
+    assert (report.period_start, report.period_end) == (period.start, period.end)
+    assert report.generated_by == compliance_officer
+    assert AuditEvent.objects.filter(action="report.generated").count() == 1
+
+
+@pytest.mark.django_db
+def test_the_api_generate_refuses_a_bad_body_members_and_other_organisations(
+    token_client, org, org_member, outsider
+):
+    schedule = report_schedule_create(
+        actor=org_member(Role.ADMIN), organization=org, cadence="weekly", formats=["csv"]
+    )
+    url = f"/api/v1/report-schedules/{schedule.pk}/generate/"
+    admin = token_client(org_member(Role.ADMIN))
+
+    broken = admin.post(url, {"period": "2026-W01"}, format="json")
+    refused = token_client(org_member(Role.MEMBER)).post(url, format="json")
+    hidden = token_client(outsider).post(url, format="json")
+
+    assert broken.status_code == 400
+    assert broken["Content-Type"] == "application/problem+json"
+    assert "period" in broken.json()["errors"]
+    assert refused.status_code == 403
+    assert hidden.status_code == 404
+    assert Report.objects.count() == 0

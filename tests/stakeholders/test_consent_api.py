@@ -138,3 +138,46 @@ def test_the_records_list_is_four_queries(token_client, records, admin, django_a
     # matrix holds it to the same count for 2 records as for 12.
     with django_assert_num_queries(4):
         client.get(_records(dana))
+
+
+def _withdraw(person):
+    return f"/api/v1/stakeholders/{person.pk}/consent-records/withdraw/"
+
+
+def test_a_withdrawal_by_request_withdraws_the_active_records(token_client, records, admin):
+    _round, dana, lee = records
+    client = token_client(admin)
+
+    withdrawn = client.post(_withdraw(lee), {"note": "By email, 3 December"}, format="json")
+    again = client.post(_withdraw(lee), {}, format="json")
+    already = client.post(_withdraw(dana), format="json")
+
+    assert withdrawn.status_code == 200, withdrawn.json()
+    [record] = withdrawn.json()
+    assert (record["stakeholder"], record["withdrawn_via"]) == (str(lee.pk), "request")
+    assert record["is_active"] is False
+    assert client.get(_records(lee, "?active=true")).json()["results"] == []
+    assert (again.status_code, again.json()) == (200, [])
+    # Dana withdrew through her link: her record keeps saying so.
+    assert (already.status_code, already.json()) == (200, [])
+    assert client.get(_records(dana)).json()["results"][0]["withdrawn_via"] == "link"
+
+
+def test_a_withdrawal_by_request_refuses_bad_input_members_and_strangers(
+    token_client, records, org_member, outsider, admin
+):
+    _round, _dana, lee = records
+    url = _withdraw(lee)
+
+    long_note = token_client(admin).post(url, {"note": "x" * 2001}, format="json")
+    unknown = token_client(admin).post(url, {"via": "link"}, format="json")
+    member = token_client(org_member(OrgRole.MEMBER)).post(url, {}, format="json")
+    stranger = token_client(outsider).post(url, {}, format="json")
+
+    assert (long_note.status_code, long_note["Content-Type"]) == (400, PROBLEM)
+    assert "note" in long_note.json()["errors"]
+    assert "via" in unknown.json()["errors"]
+    assert (member.status_code, member["Content-Type"]) == (403, PROBLEM)
+    assert (stranger.status_code, stranger["Content-Type"]) == (404, PROBLEM)
+    active = token_client(admin).get(_records(lee, "?active=true")).json()["results"]
+    assert len(active) == 1

@@ -3,7 +3,8 @@ secret is answered once, the test event and the delivery log."""
 
 import pytest
 
-from outbox.models import OutboxMessage
+from audit.models import AuditEvent
+from outbox.models import OutboxMessage, TaskRun
 from tests.helpers import assert_problem, client_for
 from tests.webhooks.support import endpoint_for
 from webhooks.models import WebhookDelivery, WebhookEndpoint
@@ -109,17 +110,40 @@ def test_delete_removes_the_endpoint_and_its_log(admin, org):
     assert not WebhookDelivery.objects.exists()
 
 
+def test_deactivate_stops_sending_keeps_the_log_and_refuses_twice(admin, org):
+    endpoint, _ = endpoint_for(admin, org, "https://grc.example.com/hook")
+    client = client_for(admin)
+    url = f"{_base(org)}{endpoint.pk}/deactivate/"
+
+    first = client.post(url)
+    again = client.post(url)
+
+    assert first.status_code == 200, first.content
+    assert first.json()["is_active"] is False
+    endpoint.refresh_from_db()
+    assert endpoint.is_active is False
+    assert_problem(again, 400)
+    assert (
+        AuditEvent.objects.filter(
+            action="webhook_endpoint.deactivated", target_id=str(endpoint.pk)
+        ).count()
+        == 1
+    )
+
+
 def test_another_organisation_is_404_and_a_member_403(admin, org, outsider, org_member):
     endpoint, _ = endpoint_for(admin, org, "https://grc.example.com/hook")
     stranger = client_for(outsider)
     for path in ("", f"{endpoint.pk}/", f"{endpoint.pk}/deliveries/"):
         assert_problem(stranger.get(_base(org) + path), 404)
     assert_problem(stranger.post(f"{_base(org)}{endpoint.pk}/test/"), 404)
+    assert_problem(stranger.post(f"{_base(org)}{endpoint.pk}/deactivate/"), 404)
     assert_problem(stranger.delete(f"{_base(org)}{endpoint.pk}/"), 404)
     member = client_for(org_member())
     for path in ("", f"{endpoint.pk}/", f"{endpoint.pk}/deliveries/"):
         assert_problem(member.get(_base(org) + path), 403)
     assert_problem(member.post(f"{_base(org)}{endpoint.pk}/test/"), 403)
+    assert_problem(member.post(f"{_base(org)}{endpoint.pk}/deactivate/"), 403)
     assert_problem(member.delete(f"{_base(org)}{endpoint.pk}/"), 403)
     assert_problem(
         member.post(
@@ -130,4 +154,90 @@ def test_another_organisation_is_404_and_a_member_403(admin, org, outsider, org_
         403,
     )
     assert WebhookEndpoint.objects.count() == 1
+    assert WebhookEndpoint.objects.get().is_active is True
     assert not OutboxMessage.objects.exists()
+
+
+# --- dead letters ------------------------------------------------------------------------------
+
+
+def _dead_letter(org, key="dead-1"):
+    return OutboxMessage.objects.create(
+        kind="accounts.invitation",
+        key=key,
+        status=OutboxMessage.Status.DEAD,
+        attempts=8,
+        last_error="550 grace.hopper@example.com: no such mailbox",
+        organization_id=org.pk,
+        recipient="grace.hopper@example.com",
+    )
+
+
+def _letters(org):
+    return f"/api/v1/organizations/{org.pk}/dead-letters/"
+
+
+def test_dead_letters_are_listed_masked_and_retried_or_discarded(admin, org, other_org):
+    first, second = _dead_letter(org), _dead_letter(org, key="dead-2")
+    _dead_letter(other_org, key="theirs")
+    OutboxMessage.objects.create(kind="x", key="pending", organization_id=org.pk)
+    client = client_for(admin)
+
+    listed = client.get(_letters(org))
+    retried = client.post(f"{_letters(org)}{first.pk}/retry/")
+    discarded = client.post(f"{_letters(org)}{second.pk}/discard/")
+    twice = client.post(f"{_letters(org)}{first.pk}/discard/")
+
+    assert listed.status_code == 200
+    rows = listed.json()["results"]
+    assert sorted(row["id"] for row in rows) == sorted([str(first.pk), str(second.pk)])
+    assert "grace.hopper" not in listed.content.decode()
+    assert rows[0]["recipient"].endswith("@example.com")
+    assert (retried.status_code, retried.json()["status"]) == (200, "pending")
+    assert (discarded.status_code, discarded.json()["status"]) == (200, "discarded")
+    assert_problem(twice, 400)
+    assert client.get(_letters(org)).json()["count"] == 0
+    actions = set(
+        AuditEvent.objects.filter(action__startswith="outbox_message.").values_list(
+            "action", flat=True
+        )
+    )
+    assert len(actions) == 2
+
+
+def test_dead_letters_are_404_to_strangers_and_403_to_members(
+    admin, org, other_org, outsider, org_member
+):
+    mine = _dead_letter(org)
+    theirs = _dead_letter(other_org, key="theirs")
+    for path in (f"{mine.pk}/retry/", f"{mine.pk}/discard/"):
+        assert_problem(client_for(outsider).post(_letters(org) + path), 404)
+        assert_problem(client_for(org_member()).post(_letters(org) + path), 403)
+    assert_problem(client_for(outsider).get(_letters(org)), 404)
+    assert_problem(client_for(org_member()).get(_letters(org)), 403)
+    # Another organisation's message under ours, or an id that is no message: 404.
+    assert_problem(client_for(admin).post(f"{_letters(org)}{theirs.pk}/retry/"), 404)
+    assert_problem(client_for(admin).post(f"{_letters(org)}not-a-uuid/retry/"), 404)
+    assert set(OutboxMessage.objects.values_list("status", flat=True)) == {"dead"}
+
+
+# --- background jobs ---------------------------------------------------------------------------
+
+
+def test_administrators_read_the_task_runs_and_members_are_refused(admin, org_member):
+    TaskRun.objects.create(task_id="a", task_name="tests.ok", outcome=TaskRun.Outcome.SUCCEEDED)
+    TaskRun.objects.create(
+        task_id="b", task_name="tests.ok", outcome=TaskRun.Outcome.FAILED, error="KeyError: 'x'"
+    )
+
+    listed = client_for(admin).get("/api/v1/task-runs/")
+    refused = client_for(org_member()).get("/api/v1/task-runs/")
+    bad_page = client_for(admin).get("/api/v1/task-runs/?page=0")
+
+    assert listed.status_code == 200
+    [row] = listed.json()["results"]
+    assert (row["task"], row["runs"], row["failures"]) == ("tests.ok", 2, 1)
+    assert row["last_error"] == "KeyError: 'x'"
+    assert row["enabled"] is None
+    assert_problem(refused, 403)
+    assert "page" in assert_problem(bad_page, 400)["errors"]

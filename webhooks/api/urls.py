@@ -2,6 +2,8 @@
 
 from rest_framework.routers import SimpleRouter
 
+from webhooks.api.dead_letters import DeadLetterViewSet
+from webhooks.api.task_runs import TaskRunViewSet
 from webhooks.api.views import WebhookEndpointViewSet
 
 app_name = "webhooks-api"
@@ -12,5 +14,11 @@ router.register(
     WebhookEndpointViewSet,
     basename="webhook",
 )
+router.register(
+    r"organizations/(?P<organization_id>[^/]+)/dead-letters",
+    DeadLetterViewSet,
+    basename="dead-letter",
+)
+router.register(r"task-runs", TaskRunViewSet, basename="task-run")
 
 urlpatterns = router.urls

@@ -21,6 +21,7 @@ from webhooks.models import WebhookEndpoint
 from webhooks.selectors import webhook_delivery_list, webhook_endpoint_list
 from webhooks.services import (
     webhook_endpoint_create,
+    webhook_endpoint_deactivate,
     webhook_endpoint_delete,
     webhook_endpoint_test,
 )
@@ -85,10 +86,13 @@ class WebhookEndpointViewSet(OrganizationChildViewSet):
     """Webhook endpoints of an organisation (administrators)."""
 
     policy_perms = dict.fromkeys(
-        ("list", "retrieve", "create", "destroy", "test", "deliveries"), Perm.ORG_MANAGE
+        ("list", "retrieve", "create", "destroy", "test", "deactivate", "deliveries"),
+        Perm.ORG_MANAGE,
     )
     # Administration: a token needs `admin` to change it (reading needs `read` only).
-    token_scopes = dict.fromkeys(("create", "destroy", "test"), TokenScope.ADMIN.value)
+    token_scopes = dict.fromkeys(
+        ("create", "destroy", "test", "deactivate"), TokenScope.ADMIN.value
+    )
 
     def parent_perm(self) -> Perm:
         return Perm.ORG_MANAGE  # members see no webhooks: 403 on every route
@@ -170,6 +174,22 @@ class WebhookEndpointViewSet(OrganizationChildViewSet):
             WebhookTestOutputSerializer({"event": "ping", "event_id": event_id}).data,
             status=status.HTTP_202_ACCEPTED,
         )
+
+    @extend_schema(
+        parameters=[ID],
+        summary="Deactivate a webhook endpoint",
+        operation_id="organizations_webhooks_deactivate",
+        request=None,
+        responses={200: WebhookEndpointOutputSerializer, **problems(*WRITE)},
+    )
+    @action(detail=True, methods=["post"])
+    def deactivate(self, request: Request, organization_id: str, pk: str) -> Response:
+        """Stop sending to the endpoint: messages not yet sent are dropped, its log stays. An
+        endpoint already inactive is a 400."""
+        endpoint = webhook_endpoint_deactivate(
+            actor=signed_in_user(request), endpoint=self.get_object()
+        )
+        return Response(WebhookEndpointOutputSerializer(endpoint).data)
 
     @extend_schema(
         parameters=[ID],
