@@ -350,7 +350,7 @@ API_FOR: dict[str, tuple[str, ...]] = {
 }
 
 VIEW_ONLY: dict[str, str] = {
-    "home": "a redirect to the project list",
+    "home": "the portfolio dashboard: it assembles figures whose lists each have their API",
     "healthz": "the load balancer's probe, not a capability",
     # Signing in is what a token replaces; these pages are the browser's session.
     "accounts:login": "the browser's sign-in; a client authenticates with a token",
@@ -388,6 +388,11 @@ VIEW_ONLY: dict[str, str] = {
 # Real capabilities with no API route yet: the HTML route → (the API route name it is to get,
 # the reason). When that API route appears, the entry moves to API_FOR.
 KNOWN_GAPS: dict[str, tuple[str, str]] = {
+    "models_registry:incident-list": (
+        "models-registry-api:organization-incident-list",
+        "no API yet: the organisation's open incidents across projects (each project's "
+        "incidents are at …/operate/incidents/)",
+    ),
     "models_registry:model-card": (
         "models-registry-api:model-version-card",
         "no API yet: a model version's card",
