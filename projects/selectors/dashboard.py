@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 
 from accounts.models import Organization
 from accounts.permissions import Actor, projects_visible_to, visible
 from projects.models import GateRequest, Project, Risk
 from projects.models.project import PHASE_ORDER
+from projects.selectors.risks import heat_map_of
 from projects.selectors.tasks import task_list_for_user
 
 # Cards shown per phase; the phase's count links to the whole filtered list.
@@ -63,31 +64,7 @@ def dashboard_pipeline(*, user: Actor, organization: Organization) -> list[dict[
 def dashboard_heat_map(*, user: Actor, organization: Organization) -> list[list[dict[str, int]]]:
     """5×5 counts of the open, scored risks of every visible project (one query), in the
     shape of the risk register's heat map so that both share its partial."""
-    rows = (
-        visible(user, Risk)
-        .filter(project__organization=organization, likelihood__isnull=False, impact__isnull=False)
-        .exclude(status=Risk.Status.CLOSED)
-        .values("likelihood", "impact")
-        .annotate(count=Count("id"))
-        .order_by()
-    )
-    counts = {
-        (row["likelihood"], row["impact"]): row["count"]
-        for row in rows
-        if row["likelihood"] is not None and row["impact"] is not None
-    }
-    return [
-        [
-            {
-                "likelihood": likelihood,
-                "impact": impact,
-                "count": counts.get((likelihood, impact), 0),
-                "score": likelihood * impact,
-            }
-            for likelihood in range(1, 6)
-        ]
-        for impact in range(5, 0, -1)
-    ]
+    return heat_map_of(visible(user, Risk).filter(project__organization=organization))
 
 
 def dashboard_overdue_tasks(*, user: Actor, organization: Organization) -> int:

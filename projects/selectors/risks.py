@@ -62,21 +62,27 @@ def risk_heat_map(*, user: Actor, project: Project) -> list[list[dict[str, int]]
 
     One query, whatever the number of risks.
     """
-    counts: dict[tuple[int, int], int] = {}
-    if can(user, Perm.PROJECT_VIEW, project):
-        rows = (
-            Risk.objects.filter(project=project, likelihood__isnull=False, impact__isnull=False)
-            .exclude(status=Risk.Status.CLOSED)
-            .values("likelihood", "impact")
-            .annotate(count=Count("id"))
-            .order_by()
-        )
-        counts = {
-            (row["likelihood"], row["impact"]): row["count"]
-            for row in rows
-            # Never None here (the filter above): the test narrows the type, nothing more.
-            if row["likelihood"] is not None and row["impact"] is not None
-        }
+    if not can(user, Perm.PROJECT_VIEW, project):
+        return heat_map_of(Risk.objects.none())
+    return heat_map_of(Risk.objects.filter(project=project))
+
+
+def heat_map_of(risks: QuerySet[Risk]) -> list[list[dict[str, int]]]:
+    """The heat-map grid of the open, scored risks among `risks` (one query): rows by impact,
+    5 at the top, columns by likelihood. The register and the dashboard share it."""
+    rows = (
+        risks.filter(likelihood__isnull=False, impact__isnull=False)
+        .exclude(status=Risk.Status.CLOSED)
+        .values("likelihood", "impact")
+        .annotate(count=Count("id"))
+        .order_by()
+    )
+    counts = {
+        (row["likelihood"], row["impact"]): row["count"]
+        for row in rows
+        # Never None here (the filter above): the test narrows the type, nothing more.
+        if row["likelihood"] is not None and row["impact"] is not None
+    }
     return [
         [
             {
