@@ -5,8 +5,10 @@ shows its message (409)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -151,21 +153,45 @@ def dpia_edit(request: AuthenticatedRequest, project_id: Any, dpia_id: Any) -> H
     project = project_get_for_user(user=request.user, id=project_id, perm=Perm.PROJECT_CONTRIBUTE)
     dpia = _version(request, project, dpia_id)
     form = _draft_form(request, project, dpia, request.POST)
+    return _submit_form(
+        request,
+        project,
+        dpia,
+        form,
+        lambda data: services.dpia_update(actor=request.user, dpia=dpia, **data),
+        done="DPIA draft saved.",
+        partial="dpia-form",
+        form_name="form",
+    )
+
+
+def _submit_form(
+    request: AuthenticatedRequest,
+    project: Project,
+    dpia: DpiaVersion,
+    form: forms.Form,
+    change: Callable[[dict[str, Any]], object],
+    *,
+    done: str,
+    partial: str,
+    form_name: str,
+) -> HttpResponse:
+    """A valid form makes the change and goes back to the version; an invalid one, or one the
+    service refuses, comes back in place with its errors (409 when the version moved on)."""
     status = 400
     if form.is_valid():
         try:
-            services.dpia_update(actor=request.user, dpia=dpia, **form.cleaned_data)
+            change(form.cleaned_data)
         except ConflictError as error:
             form.add_error(None, error.message)
             status = 409
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, "DPIA draft saved.")
+            messages.success(request, done)
             return redirect_after_success(request, "compliance:dpia-version", project.pk, dpia.pk)
-    return _page(
-        request, project, _fresh(request, dpia), status=status, partial="dpia-form", form=form
-    )
+    context: dict[str, Any] = {form_name: form}
+    return _page(request, project, _fresh(request, dpia), status=status, partial=partial, **context)
 
 
 def _act(
@@ -220,25 +246,15 @@ def dpia_opinion(request: AuthenticatedRequest, project_id: Any, dpia_id: Any) -
     if not can(request.user, Rule.DPIA_DPO_OPINION, dpia):
         raise PermissionDenied
     form = DpiaOpinionForm(request.POST)
-    status = 400
-    if form.is_valid():
-        try:
-            services.dpia_dpo_opinion_give(actor=request.user, dpia=dpia, **form.cleaned_data)
-        except ConflictError as error:
-            form.add_error(None, error.message)
-            status = 409
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "The DPO's opinion is recorded.")
-            return redirect_after_success(request, "compliance:dpia-version", project.pk, dpia.pk)
-    return _page(
+    return _submit_form(
         request,
         project,
-        _fresh(request, dpia),
-        status=status,
+        dpia,
+        form,
+        lambda data: services.dpia_dpo_opinion_give(actor=request.user, dpia=dpia, **data),
+        done="The DPO's opinion is recorded.",
         partial="opinion-form",
-        opinion_form=form,
+        form_name="opinion_form",
     )
 
 
