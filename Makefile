@@ -13,6 +13,8 @@ REDIS_URL ?= redis://127.0.0.1:6379/15
 PYTEST_ARGS ?=
 # The main run spreads the tests over pytest-xdist workers, one per core of the 2-core machines
 # (each gets its own test_<name>_gw<N> database and Redis key prefix); 0 runs them in one process.
+# Work stealing keeps both workers busy to the end (the browser and fault tests are long), and
+# the slowest tests are printed, to see where the suite's minutes go.
 PYTEST_WORKERS ?= 2
 TEST_ENV := DATABASE_URL=$(DATABASE_URL) REDIS_URL=$(REDIS_URL) CELERY_BROKER_URL=
 # The benchmarks run on a database of their own beside DATABASE_URL's (<name>_bench, or
@@ -149,7 +151,7 @@ fuzz: venv services
 
 test: venv services chromium pdftotext ruff imports types checks bench-tiny
 	@echo "== pytest on PostgreSQL and Redis"
-	$(TEST_ENV) $(BIN)/python -m pytest --create-db -q -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	$(TEST_ENV) $(BIN)/python -m pytest --create-db -q -n $(PYTEST_WORKERS) --dist worksteal --durations=15 $(PYTEST_ARGS)
 	@echo "== pytest -m sqlite_smoke on SQLite"
 	@smoke_dir="$$(mktemp -d)"; status=0; \
 	DATABASE_URL="sqlite:///$$smoke_dir/smoke.sqlite3" REDIS_URL=$(REDIS_URL) CELERY_BROKER_URL= \

@@ -20,7 +20,7 @@ from tests.factories import OrganizationFactory, OrganizationMembershipFactory, 
 pytestmark = pytest.mark.django_db
 
 Role = OrganizationMembership.Role
-HOME = "/projects/"
+HOME = "/"  # the portfolio dashboard
 
 
 @pytest.fixture(scope="module")

@@ -27,7 +27,7 @@ Role = OrganizationMembership.Role
 LOGIN = "/accounts/login/"
 CODE = "/accounts/login/code/"
 PAGE = "/accounts/two-factor/"
-HOME = "/projects/"
+HOME = "/"  # the portfolio dashboard
 
 
 def code_for(device: TOTPDevice, steps_ahead: int = 0) -> str:
