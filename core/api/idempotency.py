@@ -14,19 +14,20 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from datetime import timedelta
 from typing import Any
 
-from django.db import IntegrityError, transaction
-from django.utils import timezone
 from rest_framework import exceptions, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from core.idempotency import (
+    idempotency_key_claim,
+    idempotency_key_complete,
+    idempotency_key_release,
+)
 from core.models import IdempotentRequest
 
 HEADER = "HTTP_IDEMPOTENCY_KEY"
-KEEP_FOR = timedelta(hours=24)
 KEY_FORMAT = re.compile(r"[\x21-\x7e]{1,255}")  # visible ASCII, as a header value can carry
 RETRYABLE = {409, 412, 429}
 BAD_KEY = "Idempotency-Key must be 1 to 255 visible ASCII characters (a UUID is ideal)."
@@ -97,47 +98,34 @@ def _replayed(record: IdempotentRequest) -> Response:
 
 def begin(request: Request, key: str) -> IdempotentRequest:
     """Claim `key` for this request, or raise: Replay (the stored answer), KeyReused or
-    KeyInFlight. The claim commits at once (its own transaction), so a concurrent duplicate
-    sees it while this request still runs."""
-    owner = str(request.user.pk)
-    fingerprint = _fingerprint(request)
-    now = timezone.now()
-    with transaction.atomic():
-        # Keys live 24 hours: an expired one is forgotten, whoever it was.
-        IdempotentRequest.objects.filter(created_at__lt=now - KEEP_FOR).delete()
-        existing = (
-            IdempotentRequest.objects.select_for_update().filter(owner=owner, key=key).first()
-        )
-        if existing is None:
-            try:
-                with transaction.atomic():
-                    return IdempotentRequest.objects.create(
-                        owner=owner,
-                        key=key,
-                        method=request.method or "",
-                        path=request.path[:2000],
-                        fingerprint=fingerprint,
-                    )
-            except IntegrityError:
-                raise KeyInFlight() from None  # a twin claimed it between our read and insert
-    if existing.fingerprint != fingerprint:
+    KeyInFlight (core/idempotency.py holds the claim)."""
+    claim = idempotency_key_claim(
+        owner=str(request.user.pk),
+        key=key,
+        method=request.method or "",
+        path=request.path,
+        fingerprint=_fingerprint(request),
+    )
+    if claim.outcome == "reused":
         raise KeyReused()
-    if existing.completed_at is None:
+    if claim.outcome == "in_flight" or claim.record is None:
         raise KeyInFlight()
-    raise Replay(_replayed(existing))
+    if claim.outcome == "replay":
+        raise Replay(_replayed(claim.record))
+    return claim.record
 
 
 def finish(record: IdempotentRequest, response: Any) -> None:
     """Store the answer for replays, or release the key when the answer says "retry"."""
     code = getattr(response, "status_code", 500)
     data = getattr(response, "data", None)
-    storable = code < 500 and code not in RETRYABLE and isinstance(data, dict | list | None)
-    if not storable:
-        IdempotentRequest.objects.filter(pk=record.pk, completed_at__isnull=True).delete()
+    if code >= 500 or code in RETRYABLE or not isinstance(data, dict | list | None):
+        idempotency_key_release(record)
         return
-    IdempotentRequest.objects.filter(pk=record.pk).update(
+    location = response.get("Location", "") if hasattr(response, "get") else ""
+    idempotency_key_complete(
+        record,
         status_code=code,
-        response_body=json.loads(json.dumps(data, default=str)),
-        location=str(response.get("Location", "") if hasattr(response, "get") else "")[:2000],
-        completed_at=timezone.now(),
+        body=json.loads(json.dumps(data, default=str)),
+        location=str(location),
     )
